@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  // Type errors are caught by `npm run typecheck`; transpiling only keeps the suite fast.
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  setupFiles: ["<rootDir>/__tests__/setup/env.js"],
+  globalSetup: "<rootDir>/__tests__/setup/global-setup.js",
+  globalTeardown: "<rootDir>/__tests__/setup/global-teardown.js",
+  testTimeout: 60000,
+};
