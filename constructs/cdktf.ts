@@ -11,6 +11,7 @@ export {
   Aspects,
   Fn,
   Lazy,
+  TerraformDataSource,
   TerraformElement,
   TerraformOutput,
   TerraformResource,
@@ -20,3 +21,19 @@ export {
 export type { AppConfig, IAspect, IResolvable, ITerraformDependable } from "cdktf";
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
+
+import { DefaultTokenResolver, StringConcat, TerraformStack as Stack, Tokenization } from "cdktf";
+import type { IConstruct as AnyConstruct } from "constructs";
+
+/**
+ * Resolves a token (e.g. `sa.id`) to its Terraform expression (`${confluent_service_account.sa.id}`) at
+ * construction time, so constructs can tell what a reference points to and refuse early. Used only for
+ * inspection: the value written to the JSON is still the token.
+ */
+export function expressionOf(scope: AnyConstruct, value: string): string {
+  const resolved: unknown = Tokenization.resolve(value, {
+    scope: Stack.of(scope),
+    resolver: new DefaultTokenResolver(new StringConcat()),
+  });
+  return typeof resolved === "string" ? resolved : JSON.stringify(resolved);
+}

@@ -1,0 +1,48 @@
+import type { KeykitStackMetadata, Tier } from "../policies/metadata";
+import { METADATA_VERSION, TIERS } from "../policies/metadata";
+import { type Construct, type IConstruct, TerraformStack } from "./cdktf";
+
+export type { Tier } from "../policies/metadata";
+
+const tiers = new WeakMap<TerraformStack, Tier>();
+
+/**
+ * The tier a stack declares. Production is the default: a stack that says nothing gets the strict rules
+ * (a user-owned key is refused and the refusal cannot be overridden).
+ */
+export class StackTier {
+  /** The tier of the stack that contains `construct`. */
+  static of(construct: IConstruct): Tier {
+    return tiers.get(TerraformStack.of(construct)) ?? "production";
+  }
+
+  /** Declares the tier of a stack (any TerraformStack, for apps that have their own stack classes). */
+  static set(stack: TerraformStack, tier: Tier): void {
+    if (!TIERS.includes(tier)) {
+      throw new Error(`${stack.node.path}: tier '${String(tier)}' is not one of ${TIERS.join(", ")}`);
+    }
+    tiers.set(stack, tier);
+    const metadata: KeykitStackMetadata = { version: METADATA_VERSION, tier };
+    // Recorded in cdk.tf.json so `keykit check` applies the same tier rules without the construct tree.
+    stack.addOverride("//.keykit", metadata);
+  }
+}
+
+export interface KeykitStackProps {
+  /**
+   * What the stack deploys to. In `development`, a user-owned key is allowed with an explicit, reasoned opt-in.
+   * @default "production"
+   */
+  readonly tier?: Tier;
+}
+
+/** A TerraformStack that declares its tier. */
+export class KeykitStack extends TerraformStack {
+  readonly tier: Tier;
+
+  constructor(scope: Construct, id: string, props: KeykitStackProps = {}) {
+    super(scope, id);
+    this.tier = props.tier ?? "production";
+    StackTier.set(this, this.tier);
+  }
+}
