@@ -9,4 +9,9 @@ export interface CommandEntry {
 /**
  * The CLI's subcommands. Add one: a line here and a module under cli/commands/ exporting `run: Command`.
  */
-export const COMMANDS: Readonly<Record<string, CommandEntry>> = {};
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  rotate: {
+    summary: "start|finish|status: the reviewed two-apply rollover of a blue/green key",
+    load: async () => (await import("./commands/rotate")).run,
+  },
+};
