@@ -1,0 +1,301 @@
+/**
+ * `keykit rotate start|finish|status [<key>]`: the two-apply rollover of a BlueGreenApiKey, as a reviewed edit of
+ * the rotation-state file (keykit.rotation.json). The command never talks to Confluent Cloud or Terraform: it
+ * changes data that the next synth reads, and says what the next apply will create and delete.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import {
+  DEFAULT_ROTATION_STATE_FILE,
+  type KeyRotationEntry,
+  type RotationState,
+  RotationStateError,
+  type RotationStep,
+  RotationStepError,
+  type SlotName,
+  applyStep,
+  entryFor,
+  existingSlots,
+  parseRotationState,
+  phaseOf,
+  readRotationStateFile,
+  retainedSlot,
+  serializeRotationState,
+  slotChanges,
+  validateKeyName,
+  withEntry,
+} from "../../constructs/rotation-state";
+import { writeFileAtomic } from "../atomic-write";
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError } from "../errors";
+import type { CliIo, Command } from "../io";
+
+const USAGE = `usage: keykit rotate <start|finish|status> [<key>] [--file <path>] [--synth-dir <dir>]
+
+  start <key>      create the inactive slot of <key> and publish it (the active slot is retained)
+  finish <key>     delete the retained slot of <key> (after clients moved to the published one)
+  status [<key>]   show each key's slots, which one is published, and the next step
+
+options:
+  --file <path>       the rotation-state file (default: ${DEFAULT_ROTATION_STATE_FILE})
+  --synth-dir <dir>   synthesized output to find keys declared in code (default: cdktf.out)
+
+exit codes: 0 done, 1 step refused (out of order or unknown key), 2 bad usage or malformed file
+`;
+
+interface Options {
+  readonly subcommand: "start" | "finish" | "status";
+  readonly key?: string;
+  readonly file: string;
+  readonly synthDir: string;
+}
+
+function parseArgs(args: readonly string[], cwd: string): Options | "help" {
+  const positional: string[] = [];
+  let file = DEFAULT_ROTATION_STATE_FILE;
+  let synthDir = "cdktf.out";
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--help" || arg === "-h") return "help";
+    const [flag, inline] = arg.startsWith("--") ? splitFlag(arg) : [undefined, undefined];
+    if (flag === "--file" || flag === "--synth-dir") {
+      const value = inline ?? args[++i];
+      if (value === undefined || value === "") throw new KeykitCliError(`rotate: ${flag} needs a value`, EXIT_USAGE);
+      if (flag === "--file") file = value;
+      else synthDir = value;
+    } else if (arg.startsWith("-")) {
+      throw new KeykitCliError(`rotate: unknown option '${arg}'; run 'keykit rotate --help'`, EXIT_USAGE);
+    } else {
+      positional.push(arg);
+    }
+  }
+  const [subcommand, key, ...extra] = positional;
+  if (subcommand !== "start" && subcommand !== "finish" && subcommand !== "status") {
+    throw new KeykitCliError(
+      subcommand === undefined
+        ? "rotate: missing step; usage: keykit rotate <start|finish|status> [<key>]"
+        : `rotate: unknown step '${subcommand}'; expected start, finish or status`,
+      EXIT_USAGE,
+    );
+  }
+  if (extra.length > 0) throw new KeykitCliError(`rotate ${subcommand}: unexpected argument '${extra[0]}'`, EXIT_USAGE);
+  if (subcommand !== "status" && key === undefined) {
+    throw new KeykitCliError(
+      `rotate ${subcommand}: missing key name; usage: keykit rotate ${subcommand} <key>`,
+      EXIT_USAGE,
+    );
+  }
+  if (key !== undefined) {
+    const problem = validateKeyName(key);
+    if (problem) throw new KeykitCliError(`rotate ${subcommand}: key name '${key}' ${problem}`, EXIT_USAGE);
+  }
+  return { subcommand, key, file: resolve(cwd, file), synthDir: resolve(cwd, synthDir) };
+}
+
+function splitFlag(arg: string): [string, string | undefined] {
+  const eq = arg.indexOf("=");
+  return eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
+}
+
+/** A BlueGreenApiKey found in synthesized JSON: where its slots are, by Terraform address. */
+export interface DeclaredKey {
+  readonly stack: string;
+  readonly slots: Partial<Record<SlotName, string>>;
+}
+
+interface RotationMetadata {
+  readonly name?: unknown;
+  readonly slot?: unknown;
+}
+
+/**
+ * The keys declared in code, from `<synthDir>/stacks/<stack>/cdk.tf.json` (`"//".keykit.rotation` on each slot).
+ * This is how the CLI knows a key that has no entry in the state file yet. A missing directory is no keys.
+ */
+export function discoverDeclaredKeys(synthDir: string): Map<string, DeclaredKey> {
+  const found = new Map<string, DeclaredKey>();
+  const stacksDir = join(synthDir, "stacks");
+  if (!existsSync(stacksDir)) return found;
+  for (const stack of readdirSync(stacksDir).sort()) {
+    const file = join(stacksDir, stack, "cdk.tf.json");
+    if (!existsSync(file)) continue;
+    let json: { resource?: Record<string, Record<string, { "//"?: { keykit?: { rotation?: RotationMetadata } } }>> };
+    try {
+      json = JSON.parse(readFileSync(file, "utf8"));
+    } catch (error) {
+      throw new KeykitCliError(`${file}: not valid JSON (${(error as Error).message})`, EXIT_USAGE);
+    }
+    for (const [name, body] of Object.entries(json.resource?.confluent_api_key ?? {})) {
+      const rotation = body?.["//"]?.keykit?.rotation;
+      if (typeof rotation?.name !== "string" || (rotation.slot !== "blue" && rotation.slot !== "green")) continue;
+      const key = found.get(rotation.name) ?? { stack, slots: {} };
+      found.set(rotation.name, {
+        stack: key.stack,
+        slots: { ...key.slots, [rotation.slot]: `confluent_api_key.${name}` },
+      });
+    }
+  }
+  return found;
+}
+
+function readState(path: string): { state: RotationState; text: string | undefined } {
+  try {
+    const text = existsSync(path) ? readFileSync(path, "utf8") : undefined;
+    return { state: text === undefined ? readRotationStateFile(path) : parseRotationState(text, path), text };
+  } catch (error) {
+    if (error instanceof RotationStateError) throw new KeykitCliError(error.message, EXIT_USAGE);
+    throw error;
+  }
+}
+
+function fileShown(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel === "" || rel.startsWith("..") ? path : rel;
+}
+
+function slotLine(name: string, slot: SlotName, declared: DeclaredKey | undefined): string {
+  const address = declared?.slots[slot];
+  return `slot ${slot} of '${name}'${address ? ` (${address})` : ""}`;
+}
+
+function describeStep(
+  name: string,
+  before: KeyRotationEntry,
+  after: KeyRotationEntry,
+  declared: DeclaredKey | undefined,
+): string[] {
+  const changes = slotChanges(before, after);
+  const lines = ["The next apply will:"];
+  for (const slot of changes.create)
+    lines.push(`  create  ${slotLine(name, slot, declared)}: a new confluent_api_key, same owner and scope`);
+  if (changes.publish) {
+    lines.push(`  update  the published secret of '${name}': ${changes.publish.from} -> ${changes.publish.to}`);
+  }
+  for (const slot of changes.delete) lines.push(`  delete  ${slotLine(name, slot, declared)}`);
+  for (const slot of existingSlots(after)) {
+    if (!changes.create.includes(slot)) {
+      lines.push(
+        `  keep    ${slotLine(name, slot, declared)}${slot === after.active ? " (published)" : " (still valid)"}`,
+      );
+    }
+  }
+  if (changes.create.length === 0) lines.push("  create  nothing");
+  if (changes.delete.length === 0) lines.push("  delete  nothing");
+  return lines;
+}
+
+function nextStepHint(name: string, entry: KeyRotationEntry): string {
+  const retained = retainedSlot(entry);
+  return retained === undefined
+    ? `keykit rotate start ${name}`
+    : `move clients to ${entry.active}, verify, then: keykit rotate finish ${name}`;
+}
+
+function runStep(options: Options, io: CliIo, now: () => Date): number {
+  const name = options.key as string;
+  const step = options.subcommand as RotationStep;
+  const { state, text } = readState(options.file);
+  const known = Object.prototype.hasOwnProperty.call(state.keys, name);
+  const declaredKeys = discoverDeclaredKeys(options.synthDir);
+  const declared = declaredKeys.get(name);
+  if (!known && declared === undefined) {
+    throw new KeykitCliError(
+      `unknown key '${name}': no entry in ${fileShown(options.file, io.cwd)} and no BlueGreenApiKey with rotationName '${name}' ` +
+        `in ${fileShown(options.synthDir, io.cwd)} (synthesize first, or check the name with 'keykit rotate status')`,
+      EXIT_FINDINGS,
+    );
+  }
+  const before = entryFor(state, name);
+  let after: KeyRotationEntry;
+  try {
+    after = applyStep(before, step, now().toISOString(), name);
+  } catch (error) {
+    if (error instanceof RotationStepError) throw new KeykitCliError(error.message, EXIT_FINDINGS);
+    throw error;
+  }
+
+  // Refuse to overwrite a concurrent edit (another `keykit rotate`, a merge): the step was computed from `text`.
+  const current = existsSync(options.file) ? readFileSync(options.file, "utf8") : undefined;
+  if (current !== text) {
+    throw new KeykitCliError(
+      `${fileShown(options.file, io.cwd)} changed while this step ran; run it again`,
+      EXIT_FINDINGS,
+    );
+  }
+  writeFileAtomic(options.file, serializeRotationState(withEntry(state, name, after)));
+
+  const shown = fileShown(options.file, io.cwd);
+  const headline =
+    step === "start"
+      ? `Rotation of '${name}' started: ${after.active} is now the published slot, ${before.active} is retained (${shown} updated).`
+      : `Rotation of '${name}' finished: ${retainedSlot(before)} will be deleted (${shown} updated).`;
+  const next =
+    step === "start"
+      ? [
+          `Next: review and commit the diff of ${shown}, synthesize, and check the plan only creates (and updates the`,
+          `published secret); apply; move clients to ${after.active} and verify; then run 'keykit rotate finish ${name}'.`,
+          `Do not run finish before this apply: the plan would then delete ${before.active} while clients still use it.`,
+        ]
+      : [
+          `Next: review and commit the diff of ${shown}, synthesize, and check the plan only deletes the retained slot;`,
+          `apply; then verify the old key is gone (confluent api-key list --service-account <owner>).`,
+        ];
+  io.stdout([headline, ...describeStep(name, before, after, declared), ...next, ""].join("\n"));
+  return EXIT_OK;
+}
+
+function runStatus(options: Options, io: CliIo): number {
+  const { state } = readState(options.file);
+  const declaredKeys = discoverDeclaredKeys(options.synthDir);
+  const names = [...new Set([...Object.keys(state.keys), ...declaredKeys.keys()])].sort();
+  if (options.key !== undefined && !names.includes(options.key)) {
+    throw new KeykitCliError(
+      `unknown key '${options.key}': no entry in ${fileShown(options.file, io.cwd)} and none declared in ${fileShown(options.synthDir, io.cwd)}`,
+      EXIT_FINDINGS,
+    );
+  }
+  const selected = options.key !== undefined ? [options.key] : names;
+  if (selected.length === 0) {
+    io.stdout(
+      `No blue/green keys: ${fileShown(options.file, io.cwd)} has no entries and ${fileShown(options.synthDir, io.cwd)} declares none (synthesize first).\n`,
+    );
+    return EXIT_OK;
+  }
+  const rows = selected.map((name) => {
+    const inFile = Object.prototype.hasOwnProperty.call(state.keys, name);
+    const entry = entryFor(state, name);
+    const since = entry.slots[entry.active]?.activatedAt ?? "(not recorded)";
+    const notes: string[] = [];
+    if (!inFile) notes.push("no entry yet: initial state");
+    if (declaredKeys.size > 0 && !declaredKeys.has(name))
+      notes.push(`not declared in ${fileShown(options.synthDir, io.cwd)}`);
+    return [
+      name,
+      phaseOf(entry),
+      entry.active,
+      existingSlots(entry).join("+"),
+      String(entry.rotations),
+      since,
+      nextStepHint(name, entry) + (notes.length ? `  [${notes.join("; ")}]` : ""),
+    ];
+  });
+  const header = ["KEY", "PHASE", "PUBLISHED", "EXISTING", "ROTATIONS", "PUBLISHED SINCE", "NEXT"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const format = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
+  io.stdout([format(header), ...rows.map(format), ""].join("\n"));
+  return EXIT_OK;
+}
+
+/** The command with an injectable clock (tests pass a fixed one). */
+export function rotateCommand(now: () => Date = () => new Date()): Command {
+  return async (args, io) => {
+    const options = parseArgs(args, io.cwd);
+    if (options === "help") {
+      io.stdout(USAGE);
+      return EXIT_OK;
+    }
+    return options.subcommand === "status" ? runStatus(options, io) : runStep(options, io, now);
+  };
+}
+
+export const run: Command = rotateCommand();
