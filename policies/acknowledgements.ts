@@ -1,0 +1,112 @@
+/**
+ * Acknowledgements: an accepted finding, with a reason (≥ 10 characters) and an expiry date.
+ *
+ * Two sources: in code on a construct (carried into cdk.tf.json as `"//".keykit.acknowledgements`, see
+ * metadata.ts) and a central reviewable file for plan/HCL runs (`keykit.acknowledgements.json`):
+ *
+ *     { "version": 1,
+ *       "acknowledgements": [
+ *         { "rule": "KK003", "resource": "confluent_api_key.legacy_*", "reason": "…", "expires": "2026-12-31" } ] }
+ *
+ * `resource` is a glob (`*` any run of characters, `?` one character) matched against the finding's Terraform
+ * address and its construct path.
+ */
+import type { AcknowledgementRecord } from "./metadata";
+
+export const ACKNOWLEDGEMENTS_FILE_VERSION = 1;
+export const MIN_REASON_LENGTH = 10;
+
+/** An acknowledgement from the central file. */
+export interface FileAcknowledgement extends AcknowledgementRecord {
+  /** Glob over Terraform addresses and construct paths. */
+  readonly resource: string;
+  /** The file it came from (for reports). */
+  readonly declaredIn?: string;
+}
+
+export interface AcknowledgementsFile {
+  readonly version: number;
+  readonly acknowledgements: readonly FileAcknowledgement[];
+}
+
+/** Thrown for a malformed acknowledgements file (the CLI turns it into exit 2). */
+export class AcknowledgementsFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AcknowledgementsFileError";
+  }
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether `text` is a real calendar date written YYYY-MM-DD. */
+export function isIsoDate(text: string): boolean {
+  const m = DATE.exec(text);
+  if (!m) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(text);
+}
+
+/** Why an acknowledgement is invalid, or undefined when it is well-formed. */
+export function acknowledgementProblem(ack: AcknowledgementRecord): string | undefined {
+  if (typeof ack.rule !== "string" || !/^KK\d{3}$/.test(ack.rule))
+    return `rule '${String(ack.rule)}' is not a rule ID (KK000)`;
+  if (typeof ack.reason !== "string" || ack.reason.trim().length < MIN_REASON_LENGTH) {
+    return `reason must be at least ${MIN_REASON_LENGTH} characters`;
+  }
+  if (typeof ack.expires !== "string" || !isIsoDate(ack.expires)) {
+    return `expires '${String(ack.expires)}' is not a date (YYYY-MM-DD)`;
+  }
+  return undefined;
+}
+
+/** True when `now` is after the whole expiry day (UTC): an acknowledgement applies through its expiry date. */
+export function isExpired(ack: AcknowledgementRecord, now: Date): boolean {
+  return now.toISOString().slice(0, 10) > ack.expires;
+}
+
+/** Compiles a glob (`*`, `?`) into an anchored regular expression. */
+export function globToRegExp(glob: string): RegExp {
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${body}$`);
+}
+
+/**
+ * Parses the central acknowledgements file. Structural problems throw (bad input); per-entry problems
+ * (short reason, bad date) are kept so the report can name them as rejected.
+ */
+export function parseAcknowledgementsFile(json: unknown, declaredIn?: string): FileAcknowledgement[] {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new AcknowledgementsFileError(
+      "acknowledgements file must be a JSON object with 'version' and 'acknowledgements'",
+    );
+  }
+  const file = json as Record<string, unknown>;
+  if (file.version !== ACKNOWLEDGEMENTS_FILE_VERSION) {
+    throw new AcknowledgementsFileError(
+      `acknowledgements file version ${JSON.stringify(file.version) ?? "undefined"} is not supported (expected ${ACKNOWLEDGEMENTS_FILE_VERSION})`,
+    );
+  }
+  if (!Array.isArray(file.acknowledgements)) {
+    throw new AcknowledgementsFileError("acknowledgements file: 'acknowledgements' must be an array");
+  }
+  return file.acknowledgements.map((entry, index) => {
+    if (typeof entry !== "object" || entry === null) {
+      throw new AcknowledgementsFileError(`acknowledgements file: entry ${index} is not an object`);
+    }
+    const e = entry as Record<string, unknown>;
+    if (typeof e.resource !== "string" || e.resource.length === 0) {
+      throw new AcknowledgementsFileError(`acknowledgements file: entry ${index} needs a 'resource' glob`);
+    }
+    return {
+      rule: String(e.rule ?? ""),
+      reason: typeof e.reason === "string" ? e.reason : "",
+      expires: typeof e.expires === "string" ? e.expires : "",
+      resource: e.resource,
+      declaredIn,
+    };
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * The result of evaluating rules on one or more models: what every reporter prints and `--format json` emits.
+ * The JSON schema is versioned by REPORT_SCHEMA_VERSION; fields are only ever added.
+ */
+import type { InputKind } from "./model";
+import type { Finding, Severity } from "./rule";
+
+export const REPORT_SCHEMA = "https://keykit.dev/schemas/report-v1.json";
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** An acknowledgement as the engine saw it (central file or code). */
+export interface AcknowledgementUse {
+  readonly rule: string;
+  readonly reason: string;
+  readonly expires: string;
+  readonly source: "code" | "file";
+  /** Address/construct-path glob (file) or the address it was written on (code). */
+  readonly target: string;
+  /** Where it was declared: the acknowledgements file, or the input file for code acknowledgements. */
+  readonly declaredIn?: string;
+  /** Why it was not applied, for rejected ones. */
+  readonly problem?: string;
+}
+
+export interface AcknowledgementSummary {
+  /** Applied: each suppressed at least one finding. */
+  readonly applied: readonly AcknowledgementUse[];
+  /** Past their expiry date: they stopped applying. */
+  readonly expired: readonly AcknowledgementUse[];
+  /** Valid but matched no finding: remove them. */
+  readonly unused: readonly AcknowledgementUse[];
+  /** Invalid (short reason, bad date, unknown rule) or aimed at a finding that cannot be acknowledged. */
+  readonly rejected: readonly AcknowledgementUse[];
+}
+
+export interface ReportInput {
+  readonly source: string;
+  readonly kind: InputKind;
+  /** Facts about the input (e.g. deferred changes). */
+  readonly notes: readonly string[];
+}
+
+export interface ReportSummary {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly infos: number;
+  /** Findings suppressed by an acknowledgement (not counted above). */
+  readonly suppressed: number;
+}
+
+export interface RuleSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly severity: Severity;
+  readonly summary: string;
+  readonly helpUri: string;
+}
+
+export interface Report {
+  readonly $schema: string;
+  readonly version: number;
+  readonly tool: { readonly name: "keykit"; readonly version: string };
+  /** The evaluation time (ISO), so reports are reproducible with `--now`. */
+  readonly evaluatedAt: string;
+  readonly inputs: readonly ReportInput[];
+  readonly rules: readonly RuleSummary[];
+  /** Sorted: severity (most severe first), then rule ID, then subject. */
+  readonly findings: readonly Finding[];
+  readonly acknowledgements: AcknowledgementSummary;
+  readonly summary: ReportSummary;
+}
+
+/** Counts the active (unsuppressed) findings by severity. */
+export function summarize(findings: readonly Finding[]): ReportSummary {
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  let suppressed = 0;
+  for (const f of findings) {
+    if (f.suppressed) suppressed++;
+    else if (f.severity === "error") errors++;
+    else if (f.severity === "warning") warnings++;
+    else infos++;
+  }
+  return { errors, warnings, infos, suppressed };
+}
+
+/** The active findings at or above `level`. */
+export function findingsAtOrAbove(report: Report, level: Severity): readonly Finding[] {
+  const rank = (s: Severity) => (s === "error" ? 3 : s === "warning" ? 2 : 1);
+  return report.findings.filter((f) => !f.suppressed && rank(f.severity) >= rank(level));
+}
