@@ -16,6 +16,7 @@ export {
   TerraformOutput,
   TerraformResource,
   TerraformStack,
+  Testing,
   Token,
 } from "cdktf";
 export type { AppConfig, IAspect, IResolvable, ITerraformDependable } from "cdktf";
