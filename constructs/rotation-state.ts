@@ -304,13 +304,14 @@ const cache = new Map<string, { readonly stamp: string; readonly state: Rotation
 
 /**
  * Like readRotationStateFile, read once per process while the file is unchanged: an app with a thousand keys
- * parses it once. The cache is keyed by size and mtime, so a file edited between two synths is re-read.
+ * parses it once. The cache is keyed by inode, size and times, so a file edited between two synths is re-read.
  */
 export function readRotationStateFileCached(path: string): RotationState {
   let stamp = "missing";
   try {
     const s = statSync(path);
-    stamp = `${s.size}:${s.mtimeMs}`;
+    // The CLI replaces the file by rename, so the inode changes on every step even within one mtime tick.
+    stamp = `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
   } catch {
     // Missing: readRotationStateFile decides (empty state).
   }
