@@ -73,7 +73,9 @@ function viewOf(json: SynthesizedStack, name: KeyName): KeyView {
 
 /** What Terraform compares: everything but cdktf/keykit comments and lifecycle meta-arguments. */
 function terraformConfig(body: Body | Record<string, unknown>): Record<string, unknown> {
-  const { "//": _comment, lifecycle: _lifecycle, ...rest } = body as Record<string, unknown>;
+  const rest: Record<string, unknown> = { ...body };
+  delete rest["//"];
+  delete rest.lifecycle;
   return rest;
 }
 
