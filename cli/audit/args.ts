@@ -1,0 +1,124 @@
+/** Argument parsing of `keykit audit` (no dependency: the flag set is small and fixed). */
+import { KeykitCliError } from "../errors";
+import type { Severity } from "../../policies/rule";
+
+export const AUDIT_FORMATS = ["text", "json", "sarif", "junit", "markdown"] as const;
+export type AuditFormat = (typeof AUDIT_FORMATS)[number];
+export type FailOn = Severity | "none";
+const FAIL_ON: readonly FailOn[] = ["error", "warning", "info", "none"];
+
+export interface AuditArgs {
+  readonly help: boolean;
+  readonly live: boolean;
+  readonly baseUrl?: string;
+  readonly inventory: readonly string[];
+  readonly config: readonly string[];
+  readonly rotationState?: string;
+  readonly format: AuditFormat;
+  readonly output?: string;
+  readonly failOn: FailOn;
+  readonly acknowledgements: readonly string[];
+  readonly emitCleanup?: string;
+  readonly maxAgeDays: number;
+  readonly now?: Date;
+}
+
+export const AUDIT_USAGE = `usage: keykit audit [--live [--base-url URL]] [--inventory <file>...] [--config <cdk.tf.json|state|plan>...]
+                    [--rotation-state <file>] [--format text|json|sarif|junit|markdown] [--output <file>]
+                    [--fail-on error|warning|info|none] [--acknowledgements <file>...] [--emit-cleanup <file>]
+                    [--max-age-days N] [--now DATE]
+
+Compares the keys and service accounts that exist in Confluent Cloud (CLI exports
+'confluent api-key list -o json' / 'confluent iam service-account list -o json', Cloud API list pages,
+or --live) with the configuration, and reports unmanaged, user-owned, stale and orphaned items.
+--emit-cleanup writes a reviewable bash script of delete commands; keykit never runs it.
+--live reads CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET (base URL: --base-url or CONFLUENT_CLOUD_BASE_URL).
+Exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 bad usage or input.
+`;
+
+const MULTI = new Set(["--inventory", "--config", "--acknowledgements"]);
+const SINGLE = new Set([
+  "--base-url",
+  "--rotation-state",
+  "--format",
+  "--output",
+  "--fail-on",
+  "--emit-cleanup",
+  "--max-age-days",
+  "--now",
+]);
+
+export function parseAuditArgs(argv: readonly string[]): AuditArgs {
+  const multi: Record<string, string[]> = { "--inventory": [], "--config": [], "--acknowledgements": [] };
+  const single: Record<string, string> = {};
+  let live = false;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    if (flag === "--help" || flag === "-h") help = true;
+    else if (flag === "--live") live = true;
+    else if (MULTI.has(flag)) {
+      // `--inventory a.json b.json` and `--inventory a.json --inventory b.json` both work.
+      const values = inline !== undefined ? [inline] : [];
+      while (inline === undefined && i + 1 < argv.length && !argv[i + 1].startsWith("--")) values.push(argv[++i]);
+      if (values.length === 0 || values.some((v) => v === "")) throw new KeykitCliError(`${flag} needs a file`);
+      multi[flag].push(...values);
+    } else if (SINGLE.has(flag)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value === "" || (inline === undefined && value.startsWith("--")))
+        throw new KeykitCliError(`${flag} needs a value`);
+      if (single[flag] !== undefined) throw new KeykitCliError(`${flag} given twice`);
+      single[flag] = value;
+    } else if (arg.startsWith("-"))
+      throw new KeykitCliError(`audit: unknown option '${flag}'; run 'keykit audit --help'`);
+    else throw new KeykitCliError(`audit: unexpected argument '${arg}' (inventory files go after --inventory)`);
+  }
+  const format = (single["--format"] ?? "text") as AuditFormat;
+  if (!AUDIT_FORMATS.includes(format))
+    throw new KeykitCliError(`--format must be one of ${AUDIT_FORMATS.join(", ")} (got '${format}')`);
+  const failOn = (single["--fail-on"] ?? "error") as FailOn;
+  if (!FAIL_ON.includes(failOn))
+    throw new KeykitCliError(`--fail-on must be one of ${FAIL_ON.join(", ")} (got '${failOn}')`);
+  let maxAgeDays = 90;
+  if (single["--max-age-days"] !== undefined) {
+    maxAgeDays = Number(single["--max-age-days"]);
+    if (!/^\d+$/.test(single["--max-age-days"]) || maxAgeDays < 1)
+      throw new KeykitCliError(`--max-age-days must be a whole number of days ≥ 1 (got '${single["--max-age-days"]}')`);
+  }
+  let now: Date | undefined;
+  if (single["--now"] !== undefined) {
+    now = new Date(single["--now"]);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(single["--now"]) || Number.isNaN(now.getTime()))
+      throw new KeykitCliError(`--now must be an ISO date or timestamp (got '${single["--now"]}')`);
+  }
+  const args: AuditArgs = {
+    help,
+    live,
+    baseUrl: single["--base-url"],
+    inventory: multi["--inventory"],
+    config: multi["--config"],
+    rotationState: single["--rotation-state"],
+    format,
+    output: single["--output"],
+    failOn,
+    acknowledgements: multi["--acknowledgements"],
+    emitCleanup: single["--emit-cleanup"],
+    maxAgeDays,
+    now,
+  };
+  if (help) return args;
+  if (!live && args.inventory.length === 0)
+    throw new KeykitCliError("audit needs --inventory <file>... (CLI or API exports) or --live");
+  if (live && args.inventory.length > 0)
+    throw new KeykitCliError("--live and --inventory are exclusive: the live inventory is complete on its own");
+  if (!live && args.baseUrl !== undefined) throw new KeykitCliError("--base-url only applies with --live");
+  if (args.emitCleanup !== undefined && args.config.length === 0) {
+    throw new KeykitCliError(
+      "--emit-cleanup needs --config: keys the configuration manages must never be deleted behind its back",
+    );
+  }
+  return args;
+}

@@ -1,0 +1,147 @@
+/**
+ * `keykit audit`: compares what exists in Confluent Cloud (CLI exports, Cloud API list pages, or --live) with the
+ * configuration (cdk.tf.json / state / plan) and the rotation-state file, reports findings with the same rules
+ * model, acknowledgements and reporters as `keykit check`, and optionally writes a reviewable cleanup script.
+ */
+import { chmodSync } from "node:fs";
+import { resolve } from "node:path";
+import { writeFileAtomic } from "../atomic-write";
+import { AUDIT_USAGE, parseAuditArgs } from "../audit/args";
+import { loadDesiredState, loadRotationSlots, readInputFile } from "../audit/config";
+import { DEFAULT_BASE_URL, fetchLiveInventory, type LiveOptions } from "../audit/live";
+import { renderAuditReport } from "../audit/render";
+import { EXIT_FINDINGS, EXIT_OK, KeykitCliError } from "../errors";
+import type { CliIo, Command } from "../io";
+import {
+  AcknowledgementsFileError,
+  type FileAcknowledgement,
+  parseAcknowledgementsFile,
+} from "../../policies/acknowledgements";
+import { evaluate } from "../../policies/engine";
+import { buildAuditModel, type DesiredState } from "../../policies/inventory/audit-model";
+import { renderCleanupScript } from "../../policies/inventory/cleanup";
+import { InventoryInputError, loadInventory } from "../../policies/inventory/exports";
+import type { Inventory } from "../../policies/inventory/types";
+import { findingsAtOrAbove } from "../../policies/report";
+import { AUDIT_RULES } from "../../policies/rules/audit";
+import { DEFAULT_ROTATION_STATE_FILE } from "../../constructs/rotation-state";
+
+/** Test seam: live-mode settings the CLI does not expose (backoff delays, timeouts). */
+export interface AuditDependencies {
+  readonly live?: Partial<
+    Pick<LiveOptions, "sleep" | "baseDelayMs" | "maxDelayMs" | "timeoutMs" | "maxRetries" | "pageSize">
+  >;
+}
+
+export function createAuditCommand(deps: AuditDependencies = {}): Command {
+  return async (argv, io) => {
+    const args = parseAuditArgs(argv);
+    if (args.help) {
+      io.stdout(AUDIT_USAGE);
+      return EXIT_OK;
+    }
+    const now = args.now ?? new Date();
+    const inventory = args.live ? await liveInventory(args.baseUrl, io, deps) : fileInventory(args.inventory, io.cwd);
+    const desired: DesiredState =
+      args.config.length > 0
+        ? loadDesiredState(args.config, io.cwd)
+        : { sources: [], keys: [], serviceAccounts: [], grantPrincipals: [] };
+    const rotationFile = args.rotationState ?? DEFAULT_ROTATION_STATE_FILE;
+    const rotationSlots = loadRotationSlots(rotationFile, io.cwd);
+    const acknowledgements = args.acknowledgements.flatMap((file) => readAcknowledgements(file, io.cwd));
+
+    const source = args.live
+      ? `live ${args.baseUrl ?? io.env.CONFLUENT_CLOUD_BASE_URL ?? DEFAULT_BASE_URL}`
+      : args.inventory.join(", ");
+    const base = buildAuditModel(inventory, desired, rotationSlots, { now, maxAgeDays: args.maxAgeDays, source });
+    const model = {
+      ...base,
+      notes: auditNotes(inventory, desired, rotationSlots.length > 0 ? rotationFile : undefined),
+    };
+    const report = evaluate(model, AUDIT_RULES, acknowledgements, { now, maxAgeDays: args.maxAgeDays });
+
+    const text = renderAuditReport(report, args.format);
+    if (args.output !== undefined) writeFileAtomic(resolve(io.cwd, args.output), text);
+    else io.stdout(text);
+
+    if (args.emitCleanup !== undefined) {
+      const path = resolve(io.cwd, args.emitCleanup);
+      const inputs = [`inventory: ${source}`, ...desired.sources.map((s) => `configuration: ${s}`)];
+      writeFileAtomic(path, renderCleanupScript(model, report, inputs));
+      chmodSync(path, 0o755);
+    }
+    return args.failOn !== "none" && findingsAtOrAbove(report, args.failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  };
+}
+
+export const run: Command = createAuditCommand();
+
+function fileInventory(files: readonly string[], cwd: string): Inventory {
+  try {
+    return loadInventory(files.map((file) => ({ file, text: readInputFile(file, cwd) })));
+  } catch (error) {
+    if (error instanceof InventoryInputError) throw new KeykitCliError(error.message);
+    throw error;
+  }
+}
+
+async function liveInventory(baseUrl: string | undefined, io: CliIo, deps: AuditDependencies): Promise<Inventory> {
+  const apiKey = io.env.CONFLUENT_CLOUD_API_KEY;
+  const apiSecret = io.env.CONFLUENT_CLOUD_API_SECRET;
+  if (!apiKey || !apiSecret) {
+    throw new KeykitCliError(
+      "--live needs CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET (a Cloud API key) in the environment",
+    );
+  }
+  let drawn = false;
+  try {
+    return await fetchLiveInventory({
+      baseUrl: baseUrl ?? io.env.CONFLUENT_CLOUD_BASE_URL ?? DEFAULT_BASE_URL,
+      apiKey,
+      apiSecret,
+      ...deps.live,
+      // A progress line only on a terminal: logs and CI output stay clean.
+      onProgress: io.isTty
+        ? (message) => {
+            drawn = true;
+            io.stderr(`\r\x1b[2Kkeykit: ${message}`);
+          }
+        : undefined,
+    });
+  } finally {
+    if (drawn) io.stderr("\r\x1b[2K");
+  }
+}
+
+function readAcknowledgements(file: string, cwd: string): FileAcknowledgement[] {
+  const text = readInputFile(file, cwd);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new KeykitCliError(`${file}: not valid JSON`);
+  }
+  try {
+    return parseAcknowledgementsFile(json, file);
+  } catch (error) {
+    if (error instanceof AcknowledgementsFileError) throw new KeykitCliError(`${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** What the report should say about inputs (and about checks that could not run). */
+function auditNotes(inventory: Inventory, desired: DesiredState, rotationFile: string | undefined): string[] {
+  const notes: string[] = [];
+  for (const source of desired.sources) notes.push(`configuration: ${source}`);
+  if (rotationFile) notes.push(`rotation state: ${rotationFile}`);
+  notes.push(
+    `inventory: ${inventory.apiKeys.length} API key(s), ${inventory.serviceAccounts.length} service account(s)`,
+  );
+  if (desired.sources.length === 0)
+    notes.push("no --config given: unmanaged keys (KK101) and drift (KK107) were not checked");
+  if (!inventory.listedServiceAccounts)
+    notes.push("no service-account list given: orphaned keys (KK105) were not checked");
+  if (!inventory.listedApiKeys)
+    notes.push("no API-key list given: unused service accounts (KK104) and drift (KK107) were not checked");
+  return notes;
+}

@@ -1,0 +1,277 @@
+/**
+ * The audit's join of the live inventory (what exists in Confluent Cloud) with the desired state (what the
+ * configuration manages) and the rotation-state file. Computed once, in linear time, so every audit rule is a
+ * simple filter over these facts.
+ */
+import type { KeykitModel } from "../model";
+import { emptyModel } from "../model";
+import type { Inventory, InventoryApiKey, InventoryServiceAccount } from "./types";
+
+/** An API key as the configuration declares it (from cdk.tf.json, state or plan). */
+export interface ConfiguredKey {
+  readonly address: string;
+  readonly source: string;
+  /** The Confluent key id: known from state/plan JSON only. */
+  readonly id?: string;
+  readonly description?: string;
+  readonly displayName?: string;
+  /** Literal owner id (sa-…/u-…) when known. */
+  readonly ownerId?: string;
+  /** Address of the configured service account that owns it, when written as a reference. */
+  readonly ownerAddress?: string;
+  readonly constructPath?: string;
+  readonly rotation?: { readonly name: string; readonly slot: "blue" | "green" };
+}
+
+export interface ConfiguredServiceAccount {
+  readonly address: string;
+  readonly source: string;
+  readonly id?: string;
+  readonly displayName?: string;
+  readonly constructPath?: string;
+}
+
+export interface DesiredState {
+  /** Every configuration input, for the report; empty when no --config was given. */
+  readonly sources: readonly string[];
+  readonly keys: readonly ConfiguredKey[];
+  readonly serviceAccounts: readonly ConfiguredServiceAccount[];
+  /** Principals that hold a role binding or ACL in the configuration: literal ids and/or configured addresses. */
+  readonly grantPrincipals: readonly string[];
+}
+
+/** One slot of a blue/green key, from the rotation-state file (`keykit.rotation.json`). */
+export interface RotationSlotFacts {
+  readonly name: string;
+  readonly slot: "blue" | "green";
+  readonly status: "active" | "retained" | "retired";
+  /** When the `rotate start` that created the slot was recorded (absent for the initial blue slot). */
+  readonly createdAt?: string;
+  readonly retiredAt?: string;
+  /** The slot's key id, when some input (state/plan) recorded it. */
+  readonly keyId?: string;
+}
+
+/** A slot that `keykit rotate finish` retired: its key should no longer exist in Confluent. */
+export type RetiredSlot = RotationSlotFacts & { readonly status: "retired" };
+
+export interface AuditedKey {
+  readonly key: InventoryApiKey;
+  /** The configured key it is (matched by id, else by description/display name). */
+  readonly managedBy?: ConfiguredKey;
+  /** Set when a configured key of the same owner could not be matched: this may be it, so it is never deleted. */
+  readonly possiblyManagedBy?: ConfiguredKey;
+  /** Owner is a service account that the (given) service-account list does not contain. */
+  readonly ownerMissing: boolean;
+  /** Days since creation at the evaluation time, when the creation date is known. */
+  readonly ageDays?: number;
+  /** The retired rotation slot this key is (or very likely is). */
+  readonly retiredSlot?: RetiredSlot;
+}
+
+export interface AuditedServiceAccount {
+  readonly account: InventoryServiceAccount;
+  readonly managedBy?: ConfiguredServiceAccount;
+  readonly keyCount: number;
+  readonly hasGrant: boolean;
+}
+
+export interface MissingKey {
+  readonly configured: ConfiguredKey;
+  /** True when matched by a known id (drift); false when only its description/name was looked for. */
+  readonly byId: boolean;
+}
+
+export interface AuditFacts {
+  readonly inventory: Inventory;
+  readonly desired: DesiredState;
+  readonly keys: readonly AuditedKey[];
+  readonly serviceAccounts: readonly AuditedServiceAccount[];
+  /** Configured keys with no counterpart in Confluent (only when an API-key list was given). */
+  readonly missing: readonly MissingKey[];
+  readonly maxAgeDays: number;
+  readonly now: string;
+}
+
+/** The model audit rules read: an inventory model carrying the join. */
+export interface AuditModel extends KeykitModel {
+  readonly kind: "inventory";
+  readonly audit: AuditFacts;
+}
+
+export function isAuditModel(model: KeykitModel): model is AuditModel {
+  return model.kind === "inventory" && (model as Partial<AuditModel>).audit !== undefined;
+}
+
+export interface AuditOptions {
+  readonly now: Date;
+  readonly maxAgeDays: number;
+  /** Names the model in the report's inputs. */
+  readonly source: string;
+}
+
+const DAY_MS = 86_400_000;
+const SKEW_MS = 5 * 60_000;
+
+/** Joins inventory, desired state and retired slots into the model the audit rules evaluate. */
+export function buildAuditModel(
+  inventory: Inventory,
+  desired: DesiredState,
+  rotationSlots: readonly RotationSlotFacts[],
+  options: AuditOptions,
+): AuditModel {
+  const nowMs = options.now.getTime();
+  const configured = desired.sources.length > 0;
+
+  // Service accounts: by id, else by display name (unique in an organisation).
+  const accountById = new Map<string, InventoryServiceAccount>();
+  const accountByName = new Map<string, InventoryServiceAccount>();
+  for (const account of inventory.serviceAccounts) {
+    accountById.set(account.id, account);
+    if (account.displayName) accountByName.set(account.displayName, account);
+  }
+  const managedAccount = new Map<string, ConfiguredServiceAccount>(); // inventory id → configured
+  const configuredAccountId = new Map<string, string>(); // configured address → inventory id
+  for (const sa of desired.serviceAccounts) {
+    const found =
+      (sa.id !== undefined ? accountById.get(sa.id) : undefined) ??
+      (sa.displayName ? accountByName.get(sa.displayName) : undefined);
+    const id = found?.id ?? sa.id;
+    if (id !== undefined) configuredAccountId.set(sa.address, id);
+    if (found) managedAccount.set(found.id, sa);
+  }
+  const ownerIdOf = (c: ConfiguredKey): string | undefined =>
+    c.ownerId ?? (c.ownerAddress !== undefined ? configuredAccountId.get(c.ownerAddress) : undefined);
+
+  // Keys: by id first, then by description, then by display name; an owner known on both sides must agree.
+  const keyById = new Map<string, InventoryApiKey>();
+  const keysByDescription = new Map<string, InventoryApiKey[]>();
+  const keysByDisplayName = new Map<string, InventoryApiKey[]>();
+  for (const key of inventory.apiKeys) {
+    keyById.set(key.id, key);
+    if (key.description) push(keysByDescription, key.description, key);
+    if (key.displayName) push(keysByDisplayName, key.displayName, key);
+  }
+  const slotFacts = new Map<string, RotationSlotFacts>();
+  for (const slot of rotationSlots) slotFacts.set(`${slot.name}/${slot.slot}`, slot);
+  const windowOf = (c: ConfiguredKey): number => {
+    const createdAt = c.rotation ? slotFacts.get(`${c.rotation.name}/${c.rotation.slot}`)?.createdAt : undefined;
+    // `rotate start` is recorded before the apply creates the key; allow some clock skew.
+    return createdAt !== undefined ? Date.parse(createdAt) - SKEW_MS : -Infinity;
+  };
+  // Blue/green slots share a description (only the display name tells them apart, and the CLI does not show
+  // it): the newest slot takes the keys created after its `rotate start`, older slots take what remains, and an
+  // older key nobody takes is a retired slot's leftover.
+  const windows = new Map<ConfiguredKey, number>();
+  for (const c of desired.keys) if (c.rotation) windows.set(c, windowOf(c));
+  const windowed = [...windows.keys()].sort((x, y) => (windows.get(y) as number) - (windows.get(x) as number) || 0);
+  const byWindow = windowed.length === 0 ? desired.keys : [...windowed, ...desired.keys.filter((c) => !windows.has(c))];
+  const managedKey = new Map<string, ConfiguredKey>();
+  const missing: MissingKey[] = [];
+  const unmatchedByOwner = new Map<string, ConfiguredKey>();
+  for (const c of byWindow) {
+    if (c.id !== undefined) {
+      const found = keyById.get(c.id);
+      if (found) managedKey.set(found.id, c);
+      else if (inventory.listedApiKeys) missing.push({ configured: c, byId: true });
+      continue;
+    }
+    const owner = ownerIdOf(c);
+    const after = windows.get(c) ?? -Infinity;
+    const fits = (k: InventoryApiKey) =>
+      !managedKey.has(k.id) &&
+      (owner === undefined || k.ownerId === owner) &&
+      (k.displayName === undefined || c.displayName === undefined || k.displayName === c.displayName) &&
+      (after === -Infinity || k.createdAt === undefined || Date.parse(k.createdAt) >= after);
+    let matches = c.description ? (keysByDescription.get(c.description) ?? []).filter(fits) : [];
+    if (matches.length === 0 && c.displayName) matches = (keysByDisplayName.get(c.displayName) ?? []).filter(fits);
+    // Several keys fit: a replaced key left behind, or copies. All are treated as managed (never deleted behind
+    // the configuration's back); the configuration decides.
+    for (const k of matches) managedKey.set(k.id, c);
+    if (matches.length === 0) {
+      if (inventory.listedApiKeys) missing.push({ configured: c, byId: false });
+      if (owner !== undefined) unmatchedByOwner.set(owner, c);
+    }
+  }
+
+  // Retired slots: by recorded id, else an unmanaged key of the surviving sibling's owner and description that
+  // was created before the slot was retired (a service account holds both slots during a rotation).
+  const retiredById = new Map<string, RetiredSlot>();
+  const retiredByOwner = new Map<string, { slot: RetiredSlot; description?: string }[]>();
+  for (const slot of rotationSlots) {
+    if (slot.status !== "retired") continue;
+    const retired = slot as RetiredSlot;
+    if (slot.keyId !== undefined) {
+      retiredById.set(slot.keyId, retired);
+      continue;
+    }
+    for (const c of desired.keys) {
+      if (c.rotation?.name !== slot.name || c.rotation.slot === slot.slot) continue;
+      const owner = ownerIdOf(c);
+      if (owner !== undefined) push(retiredByOwner, owner, { slot: retired, description: c.description });
+    }
+  }
+
+  const keyCount = new Map<string, number>();
+  const keys: AuditedKey[] = new Array(inventory.apiKeys.length);
+  let i = 0;
+  for (const key of inventory.apiKeys) {
+    keyCount.set(key.ownerId, (keyCount.get(key.ownerId) ?? 0) + 1);
+    const managedBy = managedKey.get(key.id);
+    const created = key.createdAt !== undefined ? Date.parse(key.createdAt) : NaN;
+    let retiredSlot = retiredById.get(key.id);
+    if (!retiredSlot && !managedBy) {
+      retiredSlot = (retiredByOwner.get(key.ownerId) ?? []).find(
+        ({ slot, description }) =>
+          (description === undefined || key.description === undefined || key.description === description) &&
+          (Number.isNaN(created) || slot.retiredAt === undefined || created <= Date.parse(slot.retiredAt)),
+      )?.slot;
+    }
+    keys[i++] = {
+      key,
+      ...(managedBy ? { managedBy } : {}),
+      ...(!managedBy && configured && unmatchedByOwner.has(key.ownerId)
+        ? { possiblyManagedBy: unmatchedByOwner.get(key.ownerId) }
+        : {}),
+      ownerMissing:
+        inventory.listedServiceAccounts && key.ownerKind === "service-account" && !accountById.has(key.ownerId),
+      ...(Number.isNaN(created) ? {} : { ageDays: Math.floor((nowMs - created) / DAY_MS) }),
+      ...(retiredSlot ? { retiredSlot } : {}),
+    };
+  }
+
+  const granted = new Set<string>();
+  for (const principal of desired.grantPrincipals) {
+    granted.add(principal);
+    const id = configuredAccountId.get(principal);
+    if (id !== undefined) granted.add(id);
+  }
+  const serviceAccounts: AuditedServiceAccount[] = inventory.serviceAccounts.map((account) => {
+    const managedBy = managedAccount.get(account.id);
+    return {
+      account,
+      ...(managedBy ? { managedBy } : {}),
+      keyCount: keyCount.get(account.id) ?? 0,
+      hasGrant: granted.has(account.id) || (managedBy !== undefined && granted.has(managedBy.address)),
+    };
+  });
+
+  return {
+    ...emptyModel("inventory", options.source),
+    audit: {
+      inventory,
+      desired,
+      keys,
+      serviceAccounts,
+      missing,
+      maxAgeDays: options.maxAgeDays,
+      now: options.now.toISOString(),
+    },
+  } as AuditModel;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,104 @@
+/**
+ * The reviewable cleanup script of `keykit audit --emit-cleanup`: one `confluent … delete` line per unmanaged
+ * item that is user-owned, stale, orphaned or a leftover rotation slot (keys), or unused (service accounts),
+ * each preceded by comments with the reasons, the owner, the age and the finding IDs. keykit never runs it.
+ *
+ * Keys and service accounts the configuration declares are never listed (they are removed through the code),
+ * nor are keys that may be an unmatched configured key, nor items whose findings are all acknowledged.
+ */
+import type { Report } from "../report";
+import type { Finding } from "../rule";
+import type { AuditModel } from "./audit-model";
+
+/** Rules whose active finding on an unmanaged key puts it in the script. */
+export const CLEANUP_KEY_RULES: ReadonlySet<string> = new Set(["KK102", "KK103", "KK105", "KK106"]);
+/** Rules whose active finding on an unmanaged service account puts it in the script. */
+export const CLEANUP_ACCOUNT_RULES: ReadonlySet<string> = new Set(["KK104"]);
+
+export interface CleanupItem {
+  readonly kind: "api-key" | "service-account";
+  readonly id: string;
+  readonly findings: readonly Finding[];
+}
+
+/** The items the script deletes, keys first, in inventory order. */
+export function cleanupItems(model: AuditModel, report: Report): CleanupItem[] {
+  const active = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    if (f.suppressed) continue;
+    const list = active.get(f.subject);
+    if (list) list.push(f);
+    else active.set(f.subject, [f]);
+  }
+  const items: CleanupItem[] = [];
+  for (const k of model.audit.keys) {
+    if (k.managedBy || k.possiblyManagedBy) continue;
+    const findings = active.get(k.key.id) ?? [];
+    if (findings.some((f) => CLEANUP_KEY_RULES.has(f.ruleId))) items.push({ kind: "api-key", id: k.key.id, findings });
+  }
+  for (const a of model.audit.serviceAccounts) {
+    if (a.managedBy) continue;
+    const findings = active.get(a.account.id) ?? [];
+    if (findings.some((f) => CLEANUP_ACCOUNT_RULES.has(f.ruleId)))
+      items.push({ kind: "service-account", id: a.account.id, findings });
+  }
+  return items;
+}
+
+/** The script text (bash). `inputs` names what the audit read, for the header. */
+export function renderCleanupScript(model: AuditModel, report: Report, inputs: readonly string[]): string {
+  const keys = new Map(model.audit.keys.map((k) => [k.key.id, k]));
+  const accounts = new Map(model.audit.serviceAccounts.map((a) => [a.account.id, a]));
+  const items = cleanupItems(model, report);
+  const lines: string[] = [
+    "#!/usr/bin/env bash",
+    `# keykit audit cleanup script, generated ${report.evaluatedAt} by keykit ${report.tool.version}.`,
+    "# REVIEW EVERY LINE BEFORE RUNNING IT: keykit never runs this script. Delete the lines you want to keep.",
+    "# Keys and service accounts declared by the configuration are never listed here: remove those in code.",
+    ...inputs.map((input) => `# input: ${comment(input)}`),
+    "set -euo pipefail",
+    "",
+  ];
+  if (items.length === 0) lines.push("# Nothing to delete.");
+  for (const item of items) {
+    if (item.kind === "api-key") {
+      const k = keys.get(item.id);
+      const created = k?.key.createdAt ? ` (created ${k.key.createdAt})` : "";
+      const age = k?.ageDays !== undefined ? `${k.ageDays} days${created}` : "unknown";
+      lines.push(
+        `# API key ${comment(item.id)}: owner ${comment(k?.key.ownerId ?? "unknown")} (${k?.key.ownerKind ?? "unknown"}), age ${age}`,
+      );
+    } else {
+      const a = accounts.get(item.id);
+      const name = a?.account.displayName ? ` (${comment(a.account.displayName)})` : "";
+      lines.push(
+        `# service account ${comment(item.id)}${name}: owner n/a, age ${a?.account.createdAt ? `since ${a.account.createdAt}` : "unknown"}`,
+      );
+      lines.push(
+        `# role bindings are known from the configuration only: check 'confluent iam rbac role-binding list --principal User:${comment(item.id)}' first`,
+      );
+    }
+    for (const f of item.findings) lines.push(`# ${f.ruleId} ${f.ruleName} (${f.severity}): ${comment(f.message)}`);
+    lines.push(
+      item.kind === "api-key"
+        ? `confluent api-key delete ${shellWord(item.id)} --force`
+        : `confluent iam service-account delete ${shellWord(item.id)} --force`,
+      "",
+    );
+  }
+  lines.push(
+    `# ${items.filter((i) => i.kind === "api-key").length} API key(s), ${items.filter((i) => i.kind === "service-account").length} service account(s).`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** Comment text stays on its line: an export could put a newline (and a command) into a description. */
+function comment(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ");
+}
+
+/** Ids are plain words in practice; anything else is single-quoted so it cannot become shell syntax. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9_.:-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,121 @@
+/**
+ * The desired state of an audit: what the given configurations (cdk.tf.json, Terraform state JSON, plan JSON,
+ * loaded into models by the policy loaders) declare about API keys, service accounts and grants, merged by
+ * Terraform address (a cdk.tf.json and the state of the same stack describe the same objects).
+ */
+import type { KeykitModel } from "../model";
+import type { ConfiguredKey, ConfiguredServiceAccount, DesiredState } from "./audit-model";
+
+type JsonObject = Record<string, unknown>;
+
+/** Description and display name per address, read from the raw JSON (the model does not keep descriptions). */
+export interface NameFacts {
+  readonly description?: string;
+  readonly displayName?: string;
+}
+
+export function desiredStateFromModels(
+  models: readonly KeykitModel[],
+  names: ReadonlyMap<string, NameFacts> = new Map(),
+): DesiredState {
+  const keys = new Map<string, ConfiguredKey>();
+  const accounts = new Map<string, ConfiguredServiceAccount>();
+  const grants = new Set<string>();
+  for (const model of models) {
+    for (const k of model.apiKeys) {
+      const ownerRef = k.owner.reference;
+      const next: ConfiguredKey = {
+        address: k.address,
+        source: model.source,
+        ...(k.id !== undefined ? { id: k.id } : {}),
+        ...(names.get(k.address)?.description !== undefined ? { description: names.get(k.address)?.description } : {}),
+        ...(k.displayName !== undefined ? { displayName: k.displayName } : {}),
+        ...(k.owner.id !== undefined ? { ownerId: k.owner.id } : {}),
+        ...(ownerRef && ownerRef.mode === "managed" && ownerRef.type === "confluent_service_account"
+          ? { ownerAddress: ownerRef.address }
+          : {}),
+        ...(k.location.constructPath !== undefined ? { constructPath: k.location.constructPath } : {}),
+        ...(k.rotation ? { rotation: { name: k.rotation.name, slot: k.rotation.slot } } : {}),
+      };
+      keys.set(k.address, merge(keys.get(k.address), next));
+    }
+    for (const a of model.serviceAccounts) {
+      const next: ConfiguredServiceAccount = {
+        address: a.address,
+        source: model.source,
+        ...(a.id !== undefined ? { id: a.id } : {}),
+        ...((a.displayName ?? names.get(a.address)?.displayName) !== undefined
+          ? { displayName: a.displayName ?? names.get(a.address)?.displayName }
+          : {}),
+        ...(a.location.constructPath !== undefined ? { constructPath: a.location.constructPath } : {}),
+      };
+      accounts.set(a.address, merge(accounts.get(a.address), next));
+    }
+    for (const g of model.grants) if (g.principalKey !== undefined) grants.add(g.principalKey);
+  }
+  return {
+    sources: models.map((m) => m.source),
+    keys: [...keys.values()],
+    serviceAccounts: [...accounts.values()],
+    grantPrincipals: [...grants],
+  };
+}
+
+/** Fields already known win; a later input (e.g. the state after the cdk.tf.json) fills the gaps (the id). */
+function merge<T extends object>(known: T | undefined, next: T): T {
+  if (!known) return next;
+  const out: Record<string, unknown> = { ...(next as Record<string, unknown>) };
+  for (const [field, value] of Object.entries(known)) if (value !== undefined) out[field] = value;
+  return out as T;
+}
+
+/**
+ * Descriptions and display names of confluent_api_key / confluent_service_account, by address, from a
+ * cdk.tf.json (`resource.<type>.<name>`), a state (`values.root_module`) or a plan (`planned_values`,
+ * `prior_state`, `resource_changes`). Reads names only, never other values.
+ */
+export function nameFactsFromJson(json: unknown, into: Map<string, NameFacts> = new Map()): Map<string, NameFacts> {
+  if (!isObject(json)) return into;
+  const record = (address: string, values: unknown) => {
+    if (!isObject(values) || into.has(address)) return;
+    const description =
+      typeof values.description === "string" && !values.description.includes("${") ? values.description : undefined;
+    const displayName =
+      typeof values.display_name === "string" && !values.display_name.includes("${") ? values.display_name : undefined;
+    if (description !== undefined || displayName !== undefined) into.set(address, { description, displayName });
+  };
+  const resource = json.resource;
+  if (isObject(resource)) {
+    for (const type of TYPES) {
+      const byName = resource[type];
+      if (isObject(byName)) for (const [name, body] of Object.entries(byName)) record(`${type}.${name}`, body);
+    }
+  }
+  const walk = (module: unknown) => {
+    if (!isObject(module)) return;
+    if (Array.isArray(module.resources)) {
+      for (const r of module.resources) {
+        if (isObject(r) && typeof r.address === "string" && TYPES.includes(String(r.type)) && r.mode !== "data")
+          record(r.address, r.values);
+      }
+    }
+    if (Array.isArray(module.child_modules)) for (const child of module.child_modules) walk(child);
+  };
+  if (isObject(json.values)) walk(json.values.root_module);
+  if (isObject(json.planned_values)) walk(json.planned_values.root_module);
+  if (isObject(json.prior_state) && isObject(json.prior_state.values)) walk(json.prior_state.values.root_module);
+  if (Array.isArray(json.resource_changes)) {
+    for (const c of json.resource_changes) {
+      if (!isObject(c) || typeof c.address !== "string" || !TYPES.includes(String(c.type)) || !isObject(c.change))
+        continue;
+      record(c.address, c.change.after ?? c.change.before);
+    }
+  }
+  return into;
+}
+
+const TYPES = ["confluent_api_key", "confluent_service_account"];
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

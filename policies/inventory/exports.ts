@@ -1,0 +1,391 @@
+/**
+ * Normalises Confluent CLI exports and Cloud API list responses into one Inventory, detected by shape:
+ *   - `confluent api-key list -o json`              → [{key, owner, resource_type, resource, created, …}]
+ *   - `confluent iam service-account list -o json`  → [{id, name, description}]
+ *   - `GET /iam/v2/api-keys`, `GET /iam/v2/service-accounts` pages → {kind: "…List", metadata{next}, data[]}
+ *     one per file, several in one file (a JSON array of pages, or pages written one after another),
+ *     or just the `data` arrays.
+ * Only named fields are copied, so a `secret` present in an export never reaches the inventory.
+ */
+import { InventoryInputError, parseJsonDocuments } from "./json-documents";
+import type {
+  Inventory,
+  InventoryApiKey,
+  InventoryResource,
+  InventoryResourceKind,
+  InventoryServiceAccount,
+  OwnerKind,
+} from "./types";
+
+export { InventoryInputError } from "./json-documents";
+
+export interface InventoryFile {
+  /** The name used in messages (a path, or "live" for the Cloud API). */
+  readonly file: string;
+  readonly text: string;
+}
+
+type JsonObject = Record<string, unknown>;
+
+interface KeyBuilder {
+  id: string;
+  ownerId: string;
+  ownerKind: OwnerKind;
+  resources: InventoryResource[];
+  createdAt?: string;
+  displayName?: string;
+  description?: string;
+  sources: string[];
+}
+
+interface PageTally {
+  pages: number;
+  pagesWithNext: number;
+  files: Set<string>;
+}
+
+/** Accumulates exports in any order and mix; `build()` returns the merged inventory. */
+export class InventoryBuilder {
+  private readonly keys = new Map<string, KeyBuilder>();
+  private readonly accounts = new Map<string, InventoryServiceAccount>();
+  private listedApiKeys = false;
+  private listedServiceAccounts = false;
+  private readonly keyPages: PageTally = { pages: 0, pagesWithNext: 0, files: new Set() };
+  private readonly accountPages: PageTally = { pages: 0, pagesWithNext: 0, files: new Set() };
+
+  addFile(input: InventoryFile): this {
+    for (const document of parseJsonDocuments(input.text, input.file)) this.addDocument(document, input.file);
+    return this;
+  }
+
+  addDocument(document: unknown, file: string): this {
+    if (Array.isArray(document)) this.addArray(document, file);
+    else if (isObject(document) && Array.isArray(document.data)) this.addApiPage(document, file);
+    else
+      throw new InventoryInputError(
+        file,
+        "not a Confluent export (expected a CLI list array or an API list page with 'data')",
+      );
+    return this;
+  }
+
+  /** One `GET /iam/v2/api-keys` or `/iam/v2/service-accounts` response. */
+  addApiPage(page: JsonObject, file: string): this {
+    const data = page.data as unknown[];
+    const kind = typeof page.kind === "string" ? page.kind : "";
+    const what =
+      kind === "ApiKeyList"
+        ? "keys"
+        : kind === "ServiceAccountList"
+          ? "accounts"
+          : data.length > 0
+            ? classifyApiItem(data[0])
+            : null;
+    if (what === null) {
+      if (data.length === 0 && kind === "") return this; // an empty page of unknown kind adds nothing
+      throw new InventoryInputError(
+        file,
+        `unsupported API list kind${kind ? ` '${kind}'` : ""} (expected ApiKeyList or ServiceAccountList)`,
+      );
+    }
+    const tally = what === "keys" ? this.keyPages : this.accountPages;
+    tally.pages++;
+    tally.files.add(file);
+    const metadata = isObject(page.metadata) ? page.metadata : {};
+    if (typeof metadata.next === "string" && metadata.next !== "") tally.pagesWithNext++;
+    if (what === "keys") this.addApiKeys(data, file, "page entry");
+    else this.addApiServiceAccounts(data, file, "page entry");
+    return this;
+  }
+
+  build(): Inventory {
+    for (const [what, tally] of [
+      ["API-key", this.keyPages],
+      ["service-account", this.accountPages],
+    ] as const) {
+      // Pages chain through metadata.next: when every page has a next link, the last page is missing.
+      if (tally.pages > 0 && tally.pagesWithNext === tally.pages) {
+        throw new InventoryInputError(
+          [...tally.files].join(", "),
+          `incomplete ${what} export: every page has metadata.next set, so the last page is missing (fetch all pages, or use --live)`,
+        );
+      }
+    }
+    const apiKeys: InventoryApiKey[] = [];
+    for (const key of this.keys.values()) apiKeys.push(key);
+    return {
+      apiKeys,
+      serviceAccounts: [...this.accounts.values()],
+      listedApiKeys: this.listedApiKeys,
+      listedServiceAccounts: this.listedServiceAccounts,
+    };
+  }
+
+  private addArray(items: unknown[], file: string): void {
+    if (items.length === 0) {
+      const hint = listKindFromFileName(file);
+      if (hint === "keys") this.listedApiKeys = true;
+      else if (hint === "accounts") this.listedServiceAccounts = true;
+      else
+        throw new InventoryInputError(
+          file,
+          "empty list: cannot tell API keys from service accounts (put 'api-key' or 'service-account' in the file name)",
+        );
+      return;
+    }
+    const first = items[0];
+    if (isObject(first) && Array.isArray(first.data)) {
+      // A JSON array of API pages.
+      items.forEach((page, index) => {
+        if (!isObject(page) || !Array.isArray(page.data))
+          throw new InventoryInputError(file, `page ${index + 1} has no 'data' array`);
+        this.addApiPage(page, file);
+      });
+    } else if (isObject(first) && "key" in first) this.addCliKeys(items, file);
+    else if (isObject(first) && isObject(first.spec)) this.addApiKeys(items, file, "entry");
+    else if (isObject(first) && first.kind === "ServiceAccount") this.addApiServiceAccounts(items, file, "entry");
+    else if (isObject(first) && typeof first.id === "string" && ("name" in first || first.id.startsWith("sa-")))
+      this.addCliServiceAccounts(items, file);
+    else
+      throw new InventoryInputError(
+        file,
+        "not a Confluent export (entry 1 is neither an API key nor a service account)",
+      );
+  }
+
+  private addCliKeys(items: unknown[], file: string): void {
+    this.listedApiKeys = true;
+    items.forEach((item, index) => {
+      const at = `entry ${index + 1}`;
+      if (!isObject(item)) throw new InventoryInputError(file, `${at} is not an object`);
+      const id = requiredString(item, "key", file, at);
+      const ownerId = stringField(item.owner) ?? stringField(item.owner_resource_id);
+      if (!ownerId) throw new InventoryInputError(file, `${at} (key ${id}) has no 'owner'`);
+      const resourceId = stringField(item.resource) ?? stringField(item.resource_id) ?? "";
+      const resourceType = stringField(item.resource_type) ?? "";
+      const ownerEmail = stringField(item.owner_email) ?? "";
+      this.mergeKey(
+        {
+          id,
+          ownerId,
+          ownerKind: ownerKindOf(ownerEmail === "<service account>" ? "ServiceAccount" : "", ownerId),
+          resources: [{ kind: cliResourceKind(resourceType, resourceId), id: resourceId }],
+          createdAt: optionalDate(item.created, file, at, "created"),
+          description: stringField(item.description),
+          sources: [file],
+        },
+        file,
+      );
+    });
+  }
+
+  private addApiKeys(items: unknown[], file: string, label: string): void {
+    this.listedApiKeys = true;
+    items.forEach((item, index) => {
+      const at = `${label} ${index + 1}`;
+      if (!isObject(item)) throw new InventoryInputError(file, `${at} is not an object`);
+      const id = requiredString(item, "id", file, at);
+      const spec = isObject(item.spec) ? item.spec : null;
+      if (!spec) throw new InventoryInputError(file, `${at} (key ${id}) has no 'spec'`);
+      const owner = isObject(spec.owner) ? spec.owner : null;
+      const ownerId = owner ? stringField(owner.id) : undefined;
+      if (!owner || !ownerId) throw new InventoryInputError(file, `${at} (key ${id}) has no 'spec.owner.id'`);
+      const resources: InventoryResource[] = [];
+      if (isObject(spec.resource)) resources.push(apiResource(spec.resource));
+      if (Array.isArray(spec.resources))
+        for (const r of spec.resources) if (isObject(r)) resources.push(apiResource(r));
+      const metadata = isObject(item.metadata) ? item.metadata : {};
+      this.mergeKey(
+        {
+          id,
+          ownerId,
+          ownerKind: ownerKindOf(stringField(owner.kind) ?? "", ownerId),
+          resources: resources.length > 0 ? resources : [{ kind: "cloud", id: "" }],
+          createdAt: optionalDate(metadata.created_at, file, at, "metadata.created_at"),
+          displayName: stringField(spec.display_name),
+          description: stringField(spec.description),
+          sources: [file],
+        },
+        file,
+      );
+    });
+  }
+
+  private addCliServiceAccounts(items: unknown[], file: string): void {
+    this.listedServiceAccounts = true;
+    items.forEach((item, index) => {
+      const at = `entry ${index + 1}`;
+      if (!isObject(item)) throw new InventoryInputError(file, `${at} is not an object`);
+      const id = requiredString(item, "id", file, at);
+      this.mergeAccount({
+        id,
+        displayName: stringField(item.name),
+        description: stringField(item.description),
+        sources: [file],
+      });
+    });
+  }
+
+  private addApiServiceAccounts(items: unknown[], file: string, label: string): void {
+    this.listedServiceAccounts = true;
+    items.forEach((item, index) => {
+      const at = `${label} ${index + 1}`;
+      if (!isObject(item)) throw new InventoryInputError(file, `${at} is not an object`);
+      const id = requiredString(item, "id", file, at);
+      const metadata = isObject(item.metadata) ? item.metadata : {};
+      this.mergeAccount({
+        id,
+        displayName: stringField(item.display_name),
+        description: stringField(item.description),
+        createdAt: optionalDate(metadata.created_at, file, at, "metadata.created_at"),
+        sources: [file],
+      });
+    });
+  }
+
+  private mergeKey(next: KeyBuilder, file: string): void {
+    const known = this.keys.get(next.id);
+    if (!known) {
+      this.keys.set(next.id, next);
+      return;
+    }
+    for (const resource of next.resources) {
+      const duplicate = known.resources.some((r) => r.id === resource.id && r.kind === resource.kind);
+      if (!duplicate) known.resources.push(resource);
+    }
+    // The API knows more than the CLI (kind of owner, display name, sub-second dates): prefer what is set.
+    if (known.ownerKind === "unknown") known.ownerKind = next.ownerKind;
+    known.createdAt ??= next.createdAt;
+    known.displayName ??= next.displayName;
+    known.description ||= next.description;
+    if (!known.sources.includes(file)) known.sources.push(file);
+    // The CLI's "global" or "cloud" row with an empty resource says nothing once a real resource is known.
+    if (known.resources.length > 1) {
+      const specific = known.resources.filter((r) => r.id !== "" || r.kind === "global");
+      if (specific.length > 0) known.resources = specific;
+    }
+  }
+
+  private mergeAccount(next: InventoryServiceAccount): void {
+    const known = this.accounts.get(next.id);
+    if (!known) {
+      this.accounts.set(next.id, next);
+      return;
+    }
+    this.accounts.set(next.id, {
+      id: next.id,
+      displayName: known.displayName ?? next.displayName,
+      description: known.description || next.description,
+      createdAt: known.createdAt ?? next.createdAt,
+      sources: [...new Set([...known.sources, ...next.sources])],
+    });
+  }
+}
+
+/** Loads and merges export files of any supported shape. Throws InventoryInputError on bad input. */
+export function loadInventory(files: readonly InventoryFile[]): Inventory {
+  const builder = new InventoryBuilder();
+  for (const file of files) builder.addFile(file);
+  return builder.build();
+}
+
+function classifyApiItem(item: unknown): "keys" | "accounts" | null {
+  if (!isObject(item)) return null;
+  if (item.kind === "ApiKey" || isObject(item.spec)) return "keys";
+  if (item.kind === "ServiceAccount" || (typeof item.id === "string" && item.id.startsWith("sa-"))) return "accounts";
+  return null;
+}
+
+function listKindFromFileName(file: string): "keys" | "accounts" | null {
+  const name = file.toLowerCase();
+  if (/service[-_]?accounts?/.test(name)) return "accounts";
+  if (/api[-_]?keys?/.test(name)) return "keys";
+  return null;
+}
+
+/** Resource kinds by id prefix: Schema Registry and ksqlDB keys can come back with an empty or generic type. */
+function kindFromId(id: string): InventoryResourceKind | null {
+  if (id.startsWith("lsrc-")) return "schema-registry";
+  if (id.startsWith("lksqlc-")) return "ksqldb";
+  if (id.startsWith("lkc-")) return "kafka";
+  if (id === "global") return "global";
+  if (id === "tableflow") return "tableflow";
+  return null;
+}
+
+function cliResourceKind(resourceType: string, resourceId: string): InventoryResourceKind {
+  const byId = kindFromId(resourceId);
+  if (byId) return byId;
+  switch (resourceType.toLowerCase().replace(/[^a-z]/g, "")) {
+    case "kafka":
+      return "kafka";
+    case "schemaregistry":
+    case "sr":
+      return "schema-registry";
+    case "ksql":
+    case "ksqldb":
+      return "ksqldb";
+    case "flink":
+    case "flinkregion":
+      return "flink";
+    case "tableflow":
+      return "tableflow";
+    case "cloud":
+      return "cloud";
+    case "global":
+      return "global";
+    default:
+      return "unknown";
+  }
+}
+
+function apiResource(resource: JsonObject): InventoryResource {
+  const id = stringField(resource.id) ?? "";
+  const byId = kindFromId(id);
+  if (byId) return { kind: byId, id };
+  const kind = (stringField(resource.kind) ?? "").toLowerCase();
+  const mapped: InventoryResourceKind =
+    kind === "schemaregistry"
+      ? "schema-registry"
+      : kind === "ksqldb"
+        ? "ksqldb"
+        : kind === "region"
+          ? "flink"
+          : kind === "cloud"
+            ? "cloud"
+            : kind === "global"
+              ? "global"
+              : kind === "tableflow"
+                ? "tableflow"
+                : "unknown";
+  return { kind: mapped, id };
+}
+
+function ownerKindOf(kind: string, id: string): OwnerKind {
+  if (kind === "ServiceAccount" || id.startsWith("sa-")) return "service-account";
+  if (kind === "User" || id.startsWith("u-")) return "user";
+  return "unknown";
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function stringField(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function requiredString(item: JsonObject, field: string, file: string, at: string): string {
+  const value = item[field];
+  if (typeof value !== "string" || value === "") throw new InventoryInputError(file, `${at} has no '${field}'`);
+  return value;
+}
+
+/** A creation date, validated so that a bad one is an input error rather than a silently "fresh" key. */
+function optionalDate(value: unknown, file: string, at: string, field: string): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string" || Number.isNaN(Date.parse(value))) {
+    throw new InventoryInputError(file, `${at}: '${field}' is not an ISO date`);
+  }
+  return value;
+}
