@@ -14,5 +14,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "start|finish|status: the reviewed two-apply rollover of a blue/green key",
     load: async () => (await import("./commands/rotate")).run,
   },
-  audit: { summary: "find unmanaged, user-owned, stale and orphaned keys in Confluent Cloud; emit a cleanup script", load: async () => (await import("./commands/audit")).run },
+  audit: {
+    summary: "find unmanaged, user-owned, stale and orphaned keys in Confluent Cloud; emit a cleanup script",
+    load: async () => (await import("./commands/audit")).run,
+  },
 };

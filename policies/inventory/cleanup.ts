@@ -94,7 +94,6 @@ export function renderCleanupScript(model: AuditModel, report: Report, inputs: r
 
 /** Comment text stays on its line: an export could put a newline (and a command) into a description. */
 function comment(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ");
 }
 
