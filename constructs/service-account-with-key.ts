@@ -1,11 +1,12 @@
-import { ApiKey, ServiceAccount } from "./bindings";
+import { ApiKey } from "./bindings";
 import { Construct } from "./cdktf";
 import { recordKeykitMetadata } from "./keykit-metadata";
-import { type PrincipalReference, type UserOwnerOptIn, resolveOwner } from "./principal";
+import { type KeyOwnerProps, ownerOf } from "./key-owner";
+import type { PrincipalReference, UserOwnerOptIn } from "./principal";
 import { type RoleBindingSpec, addRoleBindings } from "./role-bindings";
 import { KeyScope } from "./scope";
 
-export interface ServiceAccountWithKeyProps {
+export interface ServiceAccountWithKeyProps extends KeyOwnerProps {
   /** The one resource the key is for. A client that uses two or more resources wants a `GlobalApiKey`. */
   readonly scope: KeyScope;
   /**
@@ -76,28 +77,10 @@ export class ServiceAccountWithKey extends Construct {
         `${NAME} ${path}: scope must be a KeyScope (e.g. KeyScope.kafkaCluster({...})), got ${typeof props?.scope}`,
       );
     }
-    if (
-      props.owner !== undefined &&
-      (props.serviceAccountName !== undefined || props.serviceAccountDescription !== undefined)
-    ) {
-      throw new Error(
-        `${NAME} ${path}: serviceAccountName/serviceAccountDescription apply only when no owner is passed`,
-      );
-    }
     this.scope = props.scope;
     const defaultName = path.replace(/\//g, "-");
     const managedBy = `Managed by keykit (${path})`;
-
-    const owner =
-      props.owner !== undefined
-        ? resolveOwner(this, NAME, props.owner, props.allowUserOwner)
-        : (() => {
-            const account = new ServiceAccount(this, "ServiceAccount", {
-              displayName: props.serviceAccountName ?? defaultName,
-              description: props.serviceAccountDescription ?? managedBy,
-            });
-            return resolveOwner(this, NAME, account);
-          })();
+    const owner = ownerOf(this, NAME, props);
 
     const key = new ApiKey(this, "ApiKey", {
       displayName: props.keyDisplayName ?? `${props.serviceAccountName ?? defaultName} key`,
