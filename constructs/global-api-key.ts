@@ -144,7 +144,10 @@ export function distinctGlobalResources(
 function groupIdOf(parent: Construct, resource: GlobalKeyResource): string {
   if (resource.id !== undefined) return resource.id;
   const raw = Token.isUnresolved(resource.scope.id) ? expressionOf(parent, resource.scope.id) : resource.scope.id;
-  const slug = raw.replace(/^\$\{|\}$/g, "").replace(/[^A-Za-z0-9_.-]+/g, "_");
+  const slug = raw
+    .replace(/^\$\{|\}$/g, "")
+    .replace(/\.id$/, "")
+    .replace(/[^A-Za-z0-9_.-]+/g, "_");
   return `Resource-${resource.scope.kind}-${slug}`;
 }
 
