@@ -181,7 +181,7 @@ export function buildAuditModel(
     const fits = (k: InventoryApiKey) =>
       !managedKey.has(k.id) &&
       (owner === undefined || k.ownerId === owner) &&
-      (k.displayName === undefined || c.displayName === undefined || k.displayName === c.displayName) &&
+      (!k.displayName || !c.displayName || k.displayName === c.displayName) &&
       (after === -Infinity || k.createdAt === undefined || Date.parse(k.createdAt) >= after);
     let matches = c.description ? (keysByDescription.get(c.description) ?? []).filter(fits) : [];
     if (matches.length === 0 && c.displayName) matches = (keysByDisplayName.get(c.displayName) ?? []).filter(fits);

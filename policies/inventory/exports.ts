@@ -202,7 +202,7 @@ export class InventoryBuilder {
           ownerKind: ownerKindOf(stringField(owner.kind) ?? "", ownerId),
           resources: resources.length > 0 ? resources : [{ kind: "cloud", id: "" }],
           createdAt: optionalDate(metadata.created_at, file, at, "metadata.created_at"),
-          displayName: stringField(spec.display_name),
+          displayName: stringField(spec.display_name) || undefined,
           description: stringField(spec.description),
           sources: [file],
         },

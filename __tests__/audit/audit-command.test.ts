@@ -1,0 +1,352 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Report } from "../../policies/report";
+import {
+  type AccountSpec,
+  cdktfJson,
+  type KeySpec,
+  runKeykit,
+  type Shape,
+  stateJson,
+  tempDir,
+  writeInventory,
+  writeJson,
+} from "./helpers";
+
+const NOW = "2026-06-01";
+const SECRET = "PLANTED-SECRET-9f8e7d6c5b4a39281706";
+
+// One organisation, exported in either shape. Expected findings are written out per key below.
+const KEYS: KeySpec[] = [
+  {
+    id: "APPKEY1",
+    owner: "sa-app",
+    description: "Managed by keykit (test/App)",
+    created: "2026-05-01T00:00:00Z",
+    secret: SECRET,
+  },
+  { id: "MANAGEDSTALE", owner: "sa-app", description: "Managed by keykit (test/Old)", created: "2025-01-01T00:00:00Z" },
+  {
+    id: "USERKEY",
+    owner: "u-dev",
+    resources: [{ type: "cloud", id: "" }],
+    created: "2026-05-20T00:00:00Z",
+    secret: SECRET,
+  },
+  { id: "STALEKEY", owner: "sa-other", description: "made by hand", created: "2025-01-01T00:00:00Z" },
+  { id: "FRESHUNMANAGED", owner: "sa-other", created: "2026-05-25T00:00:00Z" },
+  { id: "ORPHANKEY", owner: "sa-deleted", created: "2026-05-10T00:00:00Z" },
+  { id: "POSSIBLY", owner: "sa-app", description: "renamed in the console", created: "2024-01-01T00:00:00Z" },
+];
+const ACCOUNTS: AccountSpec[] = [
+  { id: "sa-app", name: "orders-app" },
+  { id: "sa-other", name: "other-team" },
+  { id: "sa-idle", name: "idle" },
+  { id: "sa-idlem", name: "idle-managed" },
+];
+const CONFIG = cdktfJson(
+  [
+    { name: "app_key", ownerResource: "app", description: "Managed by keykit (test/App)" },
+    { name: "old_key", ownerResource: "app", description: "Managed by keykit (test/Old)" },
+    { name: "missing_key", ownerResource: "app", description: "Managed by keykit (test/Missing)" },
+  ],
+  [
+    { name: "app", displayName: "orders-app" },
+    { name: "idle_managed", displayName: "idle-managed" },
+  ],
+  [{ name: "app_rb", ownerResource: "app" }],
+);
+
+function setup(shape: Shape) {
+  const dir = tempDir();
+  const inventory = writeInventory(dir, shape, KEYS, ACCOUNTS);
+  const config = writeJson(join(dir, "cdk.tf.json"), CONFIG);
+  return {
+    dir,
+    inventory,
+    config,
+    base: [
+      "audit",
+      "--inventory",
+      ...inventory,
+      "--config",
+      config,
+      "--now",
+      NOW,
+      "--rotation-state",
+      join(dir, "none.json"),
+    ],
+  };
+}
+
+async function report(argv: string[], cwd?: string): Promise<{ code: number; report: Report }> {
+  const result = await runKeykit([...argv, "--format", "json"], { cwd });
+  expect(result.stderr).toBe("");
+  return { code: result.code, report: JSON.parse(result.stdout) as Report };
+}
+
+const ids = (r: Report) => r.findings.map((f) => `${f.ruleId}:${f.subject}`).sort();
+
+describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
+  it("reports each finding with its rule ID and severity", async () => {
+    const { base } = setup(shape);
+    const { code, report: r } = await report(base);
+    expect(ids(r)).toEqual(
+      [
+        "KK101:USERKEY",
+        "KK101:STALEKEY",
+        "KK101:FRESHUNMANAGED",
+        "KK101:ORPHANKEY",
+        "KK101:POSSIBLY",
+        "KK102:USERKEY",
+        "KK103:MANAGEDSTALE",
+        "KK103:STALEKEY",
+        "KK103:POSSIBLY",
+        "KK104:sa-idle",
+        "KK104:sa-idlem",
+        "KK105:ORPHANKEY",
+        "KK107:confluent_api_key.missing_key",
+      ].sort(),
+    );
+    expect(r.findings.find((f) => f.ruleId === "KK107")?.severity).toBe("info"); // no id known: maybe not deployed
+    expect(r.findings.find((f) => f.ruleId === "KK102")?.severity).toBe("error");
+    expect(r.findings.find((f) => f.subject === "POSSIBLY" && f.ruleId === "KK101")?.message).toMatch(
+      /may be confluent_api_key\.missing_key/,
+    );
+    expect(code).toBe(1); // errors at the default --fail-on error
+  });
+
+  it("honours --max-age-days and --fail-on", async () => {
+    const { base } = setup(shape);
+    // STALEKEY and MANAGEDSTALE are 516 days old, POSSIBLY 882.
+    const { report: r } = await report([...base, "--max-age-days", "600"]);
+    expect(ids(r).filter((id) => id.startsWith("KK103"))).toEqual(["KK103:POSSIBLY"]);
+    expect((await runKeykit([...base, "--fail-on", "none"])).code).toBe(0);
+    expect((await runKeykit([...base, "--fail-on", "warning"])).code).toBe(1);
+  });
+
+  it("writes a cleanup script of exactly the unmanaged user-owned, stale and orphaned items", async () => {
+    const { base, dir } = setup(shape);
+    const script = join(dir, "cleanup.sh");
+    const result = await runKeykit([...base, "--emit-cleanup", script, "--fail-on", "none"]);
+    expect(result.code).toBe(0);
+    const text = readFileSync(script, "utf8");
+    expect(statSync(script).mode & 0o777).toBe(0o755);
+    expect(text.startsWith("#!/usr/bin/env bash\n")).toBe(true);
+    expect(text).toContain("\nset -euo pipefail\n");
+    const commands = text.split("\n").filter((l) => l !== "" && !l.startsWith("#") && !l.startsWith("set "));
+    expect(commands).toEqual([
+      "confluent api-key delete USERKEY --force",
+      "confluent api-key delete STALEKEY --force",
+      "confluent api-key delete ORPHANKEY --force",
+      "confluent iam service-account delete sa-idle --force",
+    ]);
+    // Managed (or possibly managed) keys are never deleted behind the configuration's back.
+    for (const kept of ["APPKEY1", "MANAGEDSTALE", "POSSIBLY", "FRESHUNMANAGED", "sa-idlem", "sa-app"])
+      expect(text).not.toContain(`delete ${kept} `);
+    // Each delete is preceded by its reasons: owner, age and finding IDs.
+    const block = text.split("\n\n").find((b) => b.includes("delete STALEKEY"));
+    expect(block).toMatch(
+      /# API key STALEKEY: owner sa-other \(service-account\), age 516 days \(created 2025-01-01T00:00:00Z\)/,
+    );
+    expect(block).toMatch(/# KK103 ApiKeyYoungerThanMaxAge \(warning\): .*516 days old/);
+    expect(block).toMatch(/# KK101 /);
+    expect(text.split("\n\n").find((b) => b.includes("delete ORPHANKEY"))).toMatch(
+      /# KK105 ApiKeyOwnerExists \(error\)/,
+    );
+    expect(text).not.toContain(SECRET);
+  });
+
+  it("leaves an item out of the script when its finding is acknowledged", async () => {
+    const { base, dir } = setup(shape);
+    const acks = writeJson(join(dir, "acks.json"), {
+      version: 1,
+      acknowledgements: [
+        { rule: "KK102", resource: "USERKEY", reason: "break-glass key of the on-call user", expires: "2026-12-31" },
+      ],
+    });
+    const script = join(dir, "cleanup.sh");
+    const { report: r } = await report([...base, "--acknowledgements", acks, "--emit-cleanup", script]);
+    expect(r.findings.find((f) => f.ruleId === "KK102")?.suppressed?.reason).toBe(
+      "break-glass key of the on-call user",
+    );
+    expect(readFileSync(script, "utf8")).not.toContain("delete USERKEY");
+  });
+});
+
+describe("keykit audit: desired state from Terraform state JSON", () => {
+  it("matches by id and reports configured keys missing in Confluent (drift)", async () => {
+    const dir = tempDir();
+    const inventory = writeInventory(
+      dir,
+      "api",
+      [{ id: "LIVEKEY", owner: "sa-app", description: "changed in the console" }],
+      [{ id: "sa-app", name: "orders-app" }],
+    );
+    const state = writeJson(
+      join(dir, "terraform.tfstate.json"),
+      stateJson(
+        [
+          { name: "live", id: "LIVEKEY", ownerId: "sa-app", description: "Managed by keykit (x)", secret: SECRET },
+          { name: "gone", id: "GONEKEY", ownerId: "sa-app", description: "Managed by keykit (y)", secret: SECRET },
+        ],
+        [{ name: "app", id: "sa-app", displayName: "orders-app" }],
+      ),
+    );
+    const { report: r } = await report([
+      "audit",
+      "--inventory",
+      ...inventory,
+      "--config",
+      state,
+      "--now",
+      NOW,
+      "--rotation-state",
+      join(dir, "none.json"),
+    ]);
+    expect(ids(r)).toEqual(["KK107:confluent_api_key.gone"]);
+    expect(r.findings[0]).toMatchObject({ severity: "warning", message: expect.stringContaining("GONEKEY") });
+    expect(JSON.stringify(r)).not.toContain(SECRET);
+  });
+});
+
+describe("keykit audit: retired rotation slots", () => {
+  const description = "Managed by keykit (test/Orders), rotation orders";
+  const rotation = {
+    version: 1,
+    keys: {
+      orders: {
+        active: "green",
+        rotations: 1,
+        slots: {
+          blue: { status: "retired", deactivatedAt: "2026-05-10T00:00:00Z", retiredAt: "2026-05-20T00:00:00Z" },
+          green: { status: "active", createdAt: "2026-05-10T00:00:00Z", activatedAt: "2026-05-10T00:00:00Z" },
+        },
+      },
+    },
+  };
+
+  it.each<Shape>(["cli", "api"])(
+    "flags the old key still present after rotate finish (%s export) and puts it in the script",
+    async (shape) => {
+      const dir = tempDir();
+      const inventory = writeInventory(
+        dir,
+        shape,
+        [
+          {
+            id: "GREENKEY",
+            owner: "sa-app",
+            description,
+            displayName: "orders (green)",
+            created: "2026-05-10T00:03:00Z",
+          },
+          {
+            id: "BLUEKEY",
+            owner: "sa-app",
+            description,
+            displayName: "orders (blue)",
+            created: "2026-04-01T00:00:00Z",
+          },
+        ],
+        [{ id: "sa-app", name: "orders-app" }],
+      );
+      const config = writeJson(
+        join(dir, "cdk.tf.json"),
+        cdktfJson(
+          [
+            {
+              name: "orders_green",
+              ownerResource: "app",
+              description,
+              displayName: "orders (green)",
+              rotation: { name: "orders", slot: "green", active: true },
+            },
+          ],
+          [{ name: "app", displayName: "orders-app" }],
+          [{ name: "rb", ownerResource: "app" }],
+        ),
+      );
+      const rotationFile = writeJson(join(dir, "keykit.rotation.json"), rotation);
+      const script = join(dir, "cleanup.sh");
+      const { code, report: r } = await report(
+        ["audit", "--inventory", ...inventory, "--config", config, "--now", NOW, "--emit-cleanup", script],
+        dir,
+      );
+      expect(ids(r)).toEqual(["KK101:BLUEKEY", "KK106:BLUEKEY"]);
+      expect(r.findings.find((f) => f.ruleId === "KK106")?.message).toMatch(
+        /blue slot of 'orders', retired on 2026-05-20T00:00:00Z/,
+      );
+      expect(code).toBe(1);
+      expect(existsSync(rotationFile)).toBe(true);
+      const commands = readFileSync(script, "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith("confluent "));
+      expect(commands).toEqual(["confluent api-key delete BLUEKEY --force"]);
+    },
+  );
+});
+
+describe("keykit audit: bad usage and bad input exit 2 with one line", () => {
+  it.each([
+    [
+      "truncated export",
+      (dir: string) => [
+        "--inventory",
+        writeText(join(dir, "keys.json"), '[{"key": "A", "owner": "sa-1"'),
+        "--now",
+        NOW,
+      ],
+      /keys\.json: truncated JSON/,
+    ],
+    [
+      "malformed export",
+      (dir: string) => ["--inventory", writeText(join(dir, "keys.json"), '[{"key": "A" "owner": "sa-1"}]')],
+      /keys\.json: invalid JSON at line 1, column 14/,
+    ],
+    [
+      "missing file",
+      (dir: string) => ["--inventory", join(dir, "nope.json")],
+      /nope\.json: cannot read \(no such file\)/,
+    ],
+    ["no inventory", () => [], /audit needs --inventory/],
+    ["unknown flag", () => ["--frobnicate"], /unknown option '--frobnicate'/],
+    [
+      "bad --max-age-days",
+      (dir: string) => ["--inventory", join(dir, "x.json"), "--max-age-days", "-3"],
+      /--max-age-days must be a whole number/,
+    ],
+    [
+      "bad --now",
+      (dir: string) => ["--inventory", join(dir, "x.json"), "--now", "tomorrow"],
+      /--now must be an ISO date/,
+    ],
+    [
+      "cleanup without configuration",
+      (dir: string) => ["--inventory", join(dir, "x.json"), "--emit-cleanup", "c.sh"],
+      /--emit-cleanup needs --config/,
+    ],
+    [
+      "bad configuration",
+      (dir: string) => [
+        "--inventory",
+        writeText(join(dir, "api-keys.json"), "[]"),
+        "--config",
+        writeText(join(dir, "c.json"), '{"x": 1}'),
+      ],
+      /c\.json: not a cdk\.tf\.json, Terraform state JSON or plan JSON/,
+    ],
+  ])("%s", async (_name, args, pattern) => {
+    const dir = tempDir();
+    const result = await runKeykit(["audit", ...args(dir)], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(pattern);
+    expect(result.stderr).toMatch(/^keykit: [^\n]+\n$/);
+  });
+});
+
+function writeText(path: string, text: string): string {
+  writeFileSync(path, text);
+  return path;
+}
