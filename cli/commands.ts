@@ -10,6 +10,14 @@ export interface CommandEntry {
  * The CLI's subcommands. Add one: a line here and a module under cli/commands/ exporting `run: Command`.
  */
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  check: {
+    summary: "run the key policies on plans, states, cdk.tf.json or HCL",
+    load: async () => (await import("./commands/check")).run,
+  },
+  rules: {
+    summary: "list the policy rules (IDs, severities, what they check)",
+    load: async () => (await import("./commands/rules")).run,
+  },
   rotate: {
     summary: "start|finish|status: the reviewed two-apply rollover of a blue/green key",
     load: async () => (await import("./commands/rotate")).run,

@@ -156,8 +156,10 @@ export interface SecretStoreEntry extends EntityBase {
   readonly type: string;
   /** Addresses of the API keys it references (configuration). */
   readonly keyAddresses: readonly string[];
-  /** Literal key ids found in its values (plans/state), matched against the model's known key ids. */
+  /** Literal key ids found in its values after apply (plans/state), matched against the model's known key ids. */
   readonly keyIds: readonly string[];
+  /** Plans: key ids its contents held before apply (the key it published until now). */
+  readonly previousKeyIds?: readonly string[];
 }
 
 /** A place outside a secret store that a key's secret is written to (a resource argument, a file …). */
@@ -193,6 +195,8 @@ export interface PlannedChange {
   /** For confluent_api_key only. */
   readonly before?: KeyFacts;
   readonly after?: KeyFacts;
+  /** Blue/green slot facts for a key (keykit metadata of the same address), when known. */
+  readonly rotation?: RotationSlotRecord;
   readonly location: SourceLocation;
 }
 

@@ -1,0 +1,87 @@
+/**
+ * Loader for plain HCL directories (`*.tf`), for teams that export to HCL: each file is converted to Terraform JSON
+ * with @cdktf/hcl2json and the configuration loader reads the merged result.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parse } from "@cdktf/hcl2json";
+import type { Tier } from "../metadata";
+import type { KeykitModel } from "../model";
+import { loadConfiguration } from "./configuration";
+import { InputError, entries, isObject } from "./util";
+
+export interface HclLoadOptions {
+  readonly source: string;
+  readonly tier?: Tier;
+  /** Directory relative paths are read from (labels stay as given). */
+  readonly cwd?: string;
+}
+
+/** Merges per-file hcl2json output into one configuration, remembering which file each resource came from. */
+export function mergeHclFiles(files: readonly { file: string; json: unknown }[]): {
+  configuration: Record<string, unknown>;
+  fileOf: Map<string, string>;
+} {
+  const configuration: Record<string, Record<string, unknown>> = {};
+  const fileOf = new Map<string, string>();
+  for (const { file, json } of files) {
+    if (!isObject(json)) continue;
+    for (const [section, content] of entries(json)) {
+      const target = (configuration[section] ??= {});
+      if (section === "resource" || section === "data") {
+        for (const [type, byName] of entries(content)) {
+          const t = ((target[type] as Record<string, unknown> | undefined) ??= {}) as Record<string, unknown>;
+          for (const [name, body] of entries(byName)) {
+            t[name] = body;
+            fileOf.set(`${section === "data" ? "data." : ""}${type}.${name}`, file);
+          }
+        }
+      } else if (section === "provider") {
+        for (const [name, blocks] of entries(content)) {
+          const existing = Array.isArray(target[name]) ? (target[name] as unknown[]) : [];
+          target[name] = [...existing, ...(Array.isArray(blocks) ? blocks : [blocks])];
+          fileOf.set(`provider.${name}`, file);
+        }
+      } else {
+        for (const [name, body] of entries(content)) {
+          target[name] = body;
+          fileOf.set(`${section}.${name}`, file);
+        }
+      }
+    }
+  }
+  return { configuration, fileOf };
+}
+
+/** Converts HCL text; the parser's message is reduced to the file name so no source text (a secret) is echoed. */
+export async function parseHcl(file: string, text: string): Promise<unknown> {
+  try {
+    return await parse(file, text);
+  } catch (error) {
+    const line = /:(\d+),\d+/.exec(error instanceof Error ? error.message : String(error));
+    throw new InputError(`${file}: not valid HCL${line ? ` (line ${line[1]})` : ""}`);
+  }
+}
+
+export async function loadHclFiles(
+  files: readonly { file: string; text: string }[],
+  options: HclLoadOptions,
+): Promise<KeykitModel> {
+  const parsed: { file: string; json: unknown }[] = [];
+  for (const f of files) parsed.push({ file: f.file, json: await parseHcl(f.file, f.text) });
+  const { configuration, fileOf } = mergeHclFiles(parsed);
+  return loadConfiguration(configuration, { kind: "hcl", source: options.source, tier: options.tier, fileOf });
+}
+
+/** Loads every `*.tf` file of a directory (not recursive: Terraform reads one directory per module). */
+export async function loadHclDirectory(dir: string, options: HclLoadOptions): Promise<KeykitModel> {
+  const abs = resolve(options.cwd ?? ".", dir);
+  const names = readdirSync(abs)
+    .filter((n) => n.endsWith(".tf"))
+    .sort();
+  if (names.length === 0) throw new InputError(`${dir}: no *.tf files`);
+  return loadHclFiles(
+    names.map((n) => ({ file: join(dir, n), text: readFileSync(join(abs, n), "utf8") })),
+    options,
+  );
+}

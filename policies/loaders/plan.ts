@@ -1,0 +1,485 @@
+/**
+ * Loader for plan JSON (`terraform show -json plan.bin`, format 1.x). Judges changes from `resource_changes`
+ * (a pure delete never reaches `planned_values`), resolves owners through `configuration` references and
+ * prior-state ids, and reads values only where the plan does not mark them sensitive. Secret values are never
+ * copied into the model; the one place a sensitive value is looked at (a secret store's contents) only tests it
+ * for known key *ids*.
+ */
+import type { Tier } from "../metadata";
+import {
+  type ApiKey,
+  type ChangeAction,
+  type Grant,
+  type KafkaCluster,
+  type KeyFacts,
+  type KeykitModel,
+  type Output,
+  type PlannedChange,
+  type ProviderBlock,
+  type ProviderCredential,
+  type ResolvedReference,
+  type SecretSink,
+  type SecretStoreEntry,
+  type ServiceAccount,
+  SECRET_STORE_TYPES,
+  emptyModel,
+} from "../model";
+import { parseReference, resolveOwner, resolveScope } from "../references";
+import { classifyCredential, credentialAttributes } from "./provider-credentials";
+import { InputError, type JsonObject, asArray, asObject, asString, entries, forEachString, isObject } from "./util";
+import { KAFKA_CLUSTER_TYPES } from "../metadata";
+
+export const SUPPORTED_FORMAT_MAJOR = 1;
+
+export interface PlanLoadOptions {
+  readonly source: string;
+  readonly file?: string;
+  readonly tier?: Tier;
+  /** A model of the same stack's cdk.tf.json: keykit metadata (rotation, serves, acknowledgements, paths) by address. */
+  readonly metadata?: KeykitModel;
+}
+
+const ACTIONS: readonly ChangeAction[] = ["no-op", "create", "read", "update", "delete", "forget"];
+
+/** Accepts "1.2", "1.0", … ; rejects a missing or unknown major version. */
+export function checkFormatVersion(value: unknown, source: string): void {
+  if (typeof value !== "string" || !/^\d+\.\d+$/.test(value)) {
+    throw new InputError(`${source}: missing or malformed format_version (expected "1.x")`);
+  }
+  const major = Number(value.split(".")[0]);
+  if (major !== SUPPORTED_FORMAT_MAJOR) {
+    throw new InputError(`${source}: format_version ${value} is not supported (expected ${SUPPORTED_FORMAT_MAJOR}.x)`);
+  }
+}
+
+/** The address without instance keys: `module.a[0].confluent_api_key.k["x"]` → `module.a.confluent_api_key.k`. */
+export function configAddress(address: string): string {
+  return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]])*\]/g, "");
+}
+
+/** True when the sensitivity (or unknown) mask marks `path` or one of its ancestors. */
+function masked(mask: unknown, path: readonly (string | number)[]): boolean {
+  let node = mask;
+  for (const step of path) {
+    if (node === true) return true;
+    if (Array.isArray(node) && typeof step === "number") node = node[step];
+    else if (isObject(node) && typeof step === "string") node = node[step];
+    else return false;
+  }
+  return node === true;
+}
+
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let node = value;
+  for (const step of path) {
+    if (Array.isArray(node) && typeof step === "number") node = node[step];
+    else if (isObject(node) && typeof step === "string") node = node[step];
+    else return undefined;
+  }
+  return node;
+}
+
+/** A value the plan allows printing: not sensitive, not unknown. */
+function plainAt(values: unknown, sensitive: unknown, unknown: unknown, path: readonly (string | number)[]): unknown {
+  if (masked(sensitive, path) || masked(unknown, path)) return undefined;
+  return valueAt(values, path);
+}
+
+/** All references inside a configuration expression tree, made absolute for resources inside a module. */
+function referencesOf(expr: unknown, modulePrefix: string, depth = 0): ResolvedReference[] {
+  const out: ResolvedReference[] = [];
+  if (depth > 32) return out;
+  if (Array.isArray(expr)) for (const e of expr) out.push(...referencesOf(e, modulePrefix, depth + 1));
+  else if (isObject(expr)) {
+    if (Array.isArray(expr.references)) {
+      for (const r of expr.references) {
+        const parsed = typeof r === "string" ? parseReference(r) : undefined;
+        if (parsed) out.push(modulePrefix ? { ...parsed, address: `${modulePrefix}${parsed.address}` } : parsed);
+      }
+    }
+    for (const [k, v] of Object.entries(expr))
+      if (k !== "references" && k !== "constant_value") out.push(...referencesOf(v, modulePrefix, depth + 1));
+  }
+  return out;
+}
+
+interface ConfigResource {
+  readonly expressions: JsonObject;
+  readonly modulePrefix: string;
+}
+
+interface Configuration {
+  readonly resources: Map<string, ConfigResource>;
+  readonly outputs: { name: string; sensitive: boolean; references: ResolvedReference[] }[];
+  readonly providers: { key: string; name: string; alias?: string; expressions: JsonObject }[];
+}
+
+function readConfiguration(config: unknown): Configuration {
+  const resources = new Map<string, ConfigResource>();
+  const walk = (module: unknown, prefix: string, depth: number) => {
+    if (depth > 16 || !isObject(module)) return;
+    for (const r of asArray(module.resources)) {
+      if (!isObject(r) || typeof r.address !== "string") continue;
+      resources.set(`${prefix}${r.address}`, { expressions: asObject(r.expressions) ?? {}, modulePrefix: prefix });
+    }
+    for (const [name, call] of entries(module.module_calls))
+      walk(asObject(call)?.module, `${prefix}module.${name}.`, depth + 1);
+  };
+  const root = asObject(asObject(config)?.root_module);
+  walk(root, "", 0);
+  const outputs = entries(root?.outputs).map(([name, o]) => ({
+    name,
+    sensitive: asObject(o)?.sensitive === true,
+    references: referencesOf(asObject(o)?.expression, ""),
+  }));
+  const providers = entries(asObject(config)?.provider_config).map(([key, p]) => {
+    const obj = asObject(p) ?? {};
+    const alias = asString(obj.alias);
+    return {
+      key,
+      name: asString(obj.name) ?? key.split(".")[0],
+      ...(alias ? { alias } : {}),
+      expressions: asObject(obj.expressions) ?? {},
+    };
+  });
+  return { resources, outputs, providers };
+}
+
+interface StateResource {
+  readonly address: string;
+  readonly type: string;
+  readonly mode: string;
+  readonly values: JsonObject;
+  readonly sensitive: unknown;
+}
+
+/** Resources of a `values` tree (prior_state.values or a state's values), child modules included. */
+export function stateResources(values: unknown): StateResource[] {
+  const out: StateResource[] = [];
+  const walk = (module: unknown, depth: number) => {
+    if (depth > 16 || !isObject(module)) return;
+    for (const r of asArray(module.resources)) {
+      if (!isObject(r) || typeof r.address !== "string" || typeof r.type !== "string") continue;
+      out.push({
+        address: r.address,
+        type: r.type,
+        mode: asString(r.mode) ?? "managed",
+        values: asObject(r.values) ?? {},
+        sensitive: r.sensitive_values,
+      });
+    }
+    for (const child of asArray(module.child_modules)) walk(child, depth + 1);
+  };
+  walk(asObject(values)?.root_module, 0);
+  return out;
+}
+
+function literalId(values: JsonObject, sensitive: unknown): string | undefined {
+  const id = plainAt(values, sensitive, undefined, ["id"]);
+  return typeof id === "string" && id.length > 0 ? id : undefined;
+}
+
+/** Key facts from one side of a change, falling back to configuration references for unknown values. */
+function keyFacts(
+  values: unknown,
+  sensitive: unknown,
+  unknown: unknown,
+  config: ConfigResource | undefined,
+  ids: ReadonlyMap<string, string>,
+): KeyFacts {
+  const read = (path: (string | number)[]) => plainAt(values, sensitive, unknown, path);
+  const ownerRefs = config ? referencesOf(valueAt(config.expressions, ["owner", 0, "id"]), config.modulePrefix) : [];
+  const scopeRefs = config
+    ? referencesOf(valueAt(config.expressions, ["managed_resource", 0, "id"]), config.modulePrefix)
+    : [];
+  const managed = valueAt(values, ["managed_resource"]);
+  const present = Array.isArray(managed)
+    ? managed.length > 0
+    : config
+      ? valueAt(config.expressions, ["managed_resource"]) !== undefined
+      : false;
+  const id = read(["id"]);
+  return {
+    ...(typeof id === "string" && id ? { id } : {}),
+    owner: resolveOwner(read(["owner", 0, "id"]), read(["owner", 0, "kind"]), ownerRefs, ids),
+    scope: resolveScope(
+      present,
+      {
+        id: read(["managed_resource", 0, "id"]),
+        apiVersion:
+          read(["managed_resource", 0, "api_version"]) ??
+          valueAt(config?.expressions, ["managed_resource", 0, "api_version", "constant_value"]),
+        environment: read(["managed_resource", 0, "environment", 0, "id"]),
+      },
+      scopeRefs,
+      ids,
+    ),
+  };
+}
+
+function actionsOf(value: unknown): ChangeAction[] {
+  return asArray(value).filter(
+    (a): a is ChangeAction => typeof a === "string" && (ACTIONS as readonly string[]).includes(a),
+  );
+}
+
+function replacePaths(value: unknown): string[] {
+  return asArray(value)
+    .map((p) => (Array.isArray(p) ? p.map((s) => String(s)).join(".") : typeof p === "string" ? p : ""))
+    .filter((p) => p.length > 0);
+}
+
+/** True when the change leaves the object existing after apply. */
+export function existsAfter(actions: readonly ChangeAction[]): boolean {
+  return (
+    actions.includes("create") || actions.includes("update") || actions.includes("no-op") || actions.includes("read")
+  );
+}
+
+export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
+  const source = options.source;
+  if (!isObject(json)) throw new InputError(`${source}: a plan must be a JSON object`);
+  checkFormatVersion(json.format_version, source);
+  if (json.errored === true) {
+    throw new InputError(`${source}: the plan errored ("errored": true); refusing to judge an incomplete plan`);
+  }
+  if (json.resource_changes !== undefined && !Array.isArray(json.resource_changes)) {
+    throw new InputError(`${source}: resource_changes must be an array`);
+  }
+  const file = options.file ?? source;
+  const metadata = options.metadata;
+  const tier: Tier = options.tier ?? metadata?.tier ?? "production";
+  const model = emptyModel("plan", source, tier);
+  const notes: string[] = [];
+  if (json.complete === false) notes.push("the plan is incomplete (deferred changes): a later plan may change more");
+
+  const config = readConfiguration(json.configuration);
+  const metaByAddress = new Map<string, ApiKey>((metadata?.apiKeys ?? []).map((k) => [k.address, k]));
+  const pathOf = (address: string) =>
+    metadata
+      ? [...metadata.apiKeys, ...metadata.serviceAccounts, ...metadata.grants, ...metadata.secretStores].find(
+          (e) => e.address === configAddress(address),
+        )?.location.constructPath
+      : undefined;
+  const location = (address: string) => {
+    const constructPath = pathOf(address);
+    return { file, address, ...(constructPath ? { constructPath } : {}) };
+  };
+
+  // Ids known before and after apply, by address without instance keys (for resolving references).
+  const ids = new Map<string, string>();
+  const prior = stateResources(asObject(json.prior_state)?.values);
+  for (const r of prior) {
+    const id = literalId(r.values, r.sensitive);
+    if (id) ids.set(configAddress(r.address), id);
+  }
+  const rcs = asArray(json.resource_changes).filter(isObject);
+  for (const rc of rcs) {
+    const change = asObject(rc.change) ?? {};
+    const after = asObject(change.after);
+    const address = asString(rc.address);
+    if (!address || !after) continue;
+    const id = plainAt(after, change.after_sensitive, change.after_unknown, ["id"]);
+    if (typeof id === "string" && id && !ids.has(configAddress(address))) ids.set(configAddress(address), id);
+  }
+
+  const changes: PlannedChange[] = [];
+  const apiKeys: ApiKey[] = [];
+  const serviceAccounts: ServiceAccount[] = [];
+  const grants: Grant[] = [];
+  const clusters: KafkaCluster[] = [];
+  const storesRaw: {
+    rc: JsonObject;
+    address: string;
+    type: string;
+    after: unknown;
+    actions: ChangeAction[];
+    refs: string[];
+  }[] = [];
+  const sinks: SecretSink[] = [];
+
+  for (const rc of rcs) {
+    const address = asString(rc.address);
+    const type = asString(rc.type);
+    if (!address || !type) continue;
+    const mode = rc.mode === "data" ? "data" : "managed";
+    const change = asObject(rc.change) ?? {};
+    const actions = actionsOf(change.actions);
+    const deposed = asString(rc.deposed);
+    const cfg = config.resources.get(configAddress(address));
+    const before = asObject(change.before);
+    const after = asObject(change.after);
+    const isKey = type === "confluent_api_key" && mode === "managed";
+    const previousAddress = asString(rc.previous_address);
+    const actionReason = asString(rc.action_reason);
+    const changeMeta = isKey ? metaByAddress.get(configAddress(address)) : undefined;
+    changes.push({
+      address,
+      ...(previousAddress ? { previousAddress } : {}),
+      type,
+      mode,
+      actions,
+      ...(deposed ? { deposed } : {}),
+      ...(actionReason ? { actionReason } : {}),
+      replacePaths: replacePaths(change.replace_paths),
+      ...(isKey && before ? { before: keyFacts(before, change.before_sensitive, undefined, undefined, ids) } : {}),
+      ...(isKey && after ? { after: keyFacts(after, change.after_sensitive, change.after_unknown, cfg, ids) } : {}),
+      ...(changeMeta?.rotation ? { rotation: changeMeta.rotation } : {}),
+      location: location(address),
+    });
+    if (mode !== "managed" || deposed || !existsAfter(actions) || !after) continue;
+    const meta = metaByAddress.get(configAddress(address));
+    const base = {
+      address,
+      location: location(address),
+      acknowledgements: meta?.acknowledgements ?? [],
+      ...(meta?.construct ? { construct: meta.construct } : {}),
+    };
+    const read = (path: (string | number)[]) => plainAt(after, change.after_sensitive, change.after_unknown, path);
+    if (isKey) {
+      const facts = keyFacts(after, change.after_sensitive, change.after_unknown, cfg, ids);
+      const displayName = read(["display_name"]);
+      apiKeys.push({
+        ...base,
+        ...(facts.id ? { id: facts.id } : {}),
+        ...(typeof displayName === "string" ? { displayName } : {}),
+        owner: facts.owner,
+        scope: facts.scope,
+        ...(meta?.serves ? { serves: meta.serves } : {}),
+        ...(meta?.rotation ? { rotation: meta.rotation } : {}),
+        ...(meta?.userOwnerAllowed ? { userOwnerAllowed: meta.userOwnerAllowed } : {}),
+        ...(meta?.lifecycle ? { lifecycle: meta.lifecycle } : {}),
+      });
+    } else if (type === "confluent_service_account") {
+      const id = read(["id"]);
+      const displayName = read(["display_name"]);
+      serviceAccounts.push({
+        ...base,
+        ...(typeof id === "string" && id ? { id } : {}),
+        ...(typeof displayName === "string" ? { displayName } : {}),
+      });
+    } else if (type === "confluent_role_binding" || type === "confluent_kafka_acl") {
+      const principal = read(["principal"]);
+      const refs = cfg ? referencesOf(cfg.expressions.principal, cfg.modulePrefix) : [];
+      const ref = refs.find((r) => r.type === "confluent_service_account" || r.type === "confluent_user") ?? refs[0];
+      const principalKey =
+        typeof principal === "string"
+          ? principal.replace(/^User:/, "")
+          : ref
+            ? (ids.get(ref.address) ?? ref.address)
+            : undefined;
+      grants.push({
+        ...base,
+        kind: type === "confluent_role_binding" ? "role-binding" : "kafka-acl",
+        ...(principalKey ? { principalKey } : {}),
+      });
+    } else if (type === "confluent_kafka_cluster") {
+      const clusterType = KAFKA_CLUSTER_TYPES.find((t) => asArray(after[t]).length > 0);
+      const id = read(["id"]);
+      clusters.push({ ...base, ...(typeof id === "string" ? { id } : {}), ...(clusterType ? { clusterType } : {}) });
+    } else if (SECRET_STORE_TYPES.includes(type)) {
+      const refs = cfg
+        ? referencesOf(cfg.expressions, cfg.modulePrefix).filter((r) => r.type === "confluent_api_key")
+        : [];
+      storesRaw.push({ rc, address, type, after, actions, refs: [...new Set(refs.map((r) => r.address))] });
+    } else if (cfg) {
+      const attributes: string[] = [];
+      const secretOf = new Set<string>();
+      for (const [attr, expr] of entries(cfg.expressions)) {
+        if (attr === "credentials" && type.startsWith("confluent_")) continue;
+        const secretRefs = referencesOf(expr, cfg.modulePrefix).filter(
+          (r) => r.type === "confluent_api_key" && r.attribute === "secret",
+        );
+        if (secretRefs.length > 0) {
+          attributes.push(attr);
+          for (const r of secretRefs) secretOf.add(r.address);
+        }
+      }
+      if (secretOf.size > 0) sinks.push({ ...base, type, secretOf: [...secretOf], attributes });
+    }
+  }
+
+  // Secret stores: which known key ids their contents still hold after apply. Values may be sensitive: they are
+  // only searched for key ids (public identifiers), never copied.
+  const knownKeyIds = new Set<string>();
+  for (const r of prior)
+    if (r.type === "confluent_api_key") {
+      const id = literalId(r.values, r.sensitive);
+      if (id) knownKeyIds.add(id);
+    }
+  for (const c of changes) if (c.before?.id) knownKeyIds.add(c.before.id);
+  const stores: SecretStoreEntry[] = storesRaw.map((s) => {
+    const idsIn = (value: unknown) => {
+      const found = new Set<string>();
+      forEachString(value, (text) => {
+        for (const id of knownKeyIds) if (text.includes(id)) found.add(id);
+      });
+      return found;
+    };
+    const found = idsIn(s.after);
+    const previous = idsIn(asObject(s.rc.change)?.before);
+    const meta = metadata?.secretStores.find((e) => e.address === configAddress(s.address));
+    return {
+      address: s.address,
+      type: s.type,
+      location: location(s.address),
+      acknowledgements: meta?.acknowledgements ?? [],
+      keyAddresses: s.refs,
+      // Values unknown until apply are absent from `after`: contents that change no longer count as pointing.
+      keyIds: [...found],
+      previousKeyIds: [...previous],
+    };
+  });
+
+  const outputs: Output[] = config.outputs.map((o) => ({
+    address: `output.${o.name}`,
+    name: o.name,
+    location: { file, address: `output.${o.name}` },
+    acknowledgements: [],
+    sensitive: o.sensitive,
+    secretOf: [
+      ...new Set(
+        o.references.filter((r) => r.type === "confluent_api_key" && r.attribute === "secret").map((r) => r.address),
+      ),
+    ],
+  }));
+
+  const providers: ProviderBlock[] = config.providers.map((p) => {
+    const credentials: ProviderCredential[] = [];
+    for (const attr of credentialAttributes(p.name)) {
+      const [head, tail] = attr.split(".");
+      const expr = asObject(tail ? valueAt(p.expressions, [head, 0, tail]) : p.expressions[head]);
+      if (!expr) continue;
+      const c = classifyCredential(attr, {
+        constant: "constant_value" in expr,
+        value: expr.constant_value,
+        hasReference: Array.isArray(expr.references) && expr.references.length > 0,
+      });
+      if (c) credentials.push(c);
+    }
+    const address = `provider.${p.key}`;
+    return {
+      address,
+      name: p.name,
+      ...(p.alias ? { alias: p.alias } : {}),
+      location: { file, address },
+      acknowledgements: [],
+      credentials,
+    };
+  });
+
+  return {
+    ...model,
+    apiKeys,
+    serviceAccounts,
+    grants,
+    kafkaClusters: clusters,
+    outputs,
+    providers,
+    secretStores: stores,
+    secretSinks: sinks,
+    changes,
+    rotation: metadata?.rotation ?? [],
+    notes,
+  };
+}

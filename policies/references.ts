@@ -1,0 +1,179 @@
+/**
+ * Terraform references in configuration: `${confluent_service_account.app.id}` (cdk.tf.json, HCL via hcl2json)
+ * and `"confluent_service_account.app.id"` (plan `configuration` expressions), resolved to the referenced type.
+ */
+import type { ScopeKind } from "./metadata";
+import type { KeyOwner, KeyScope, KeyScopeKind, OwnerKind, ResolvedReference } from "./model";
+
+const NOT_RESOURCES = new Set(["var", "local", "module", "each", "count", "path", "terraform", "self"]);
+const NAME = "[A-Za-z_][A-Za-z0-9_-]*";
+const REF_IN_TEXT = new RegExp(`(?<![\\w.\\]])(data\\.)?(${NAME})\\.(${NAME})(?:\\[[^\\]]*\\])?(?:\\.(${NAME}))?`, "g");
+
+/** Parses one plan-style reference ("confluent_api_key.k.secret", "data.confluent_user.u"). */
+export function parseReference(ref: string): ResolvedReference | undefined {
+  const parts = ref.split(".");
+  let mode: "managed" | "data" = "managed";
+  if (parts[0] === "data") {
+    mode = "data";
+    parts.shift();
+  }
+  if (parts.length < 2 || NOT_RESOURCES.has(parts[0]) || !parts[0].includes("_")) return undefined;
+  const type = parts[0];
+  const name = parts[1].replace(/\[.*$/, "");
+  const address = `${mode === "data" ? "data." : ""}${type}.${name}`;
+  return parts.length > 2 ? { address, type, mode, attribute: parts[2] } : { address, type, mode };
+}
+
+/** The `${…}` interpolations of a string, with nested braces (jsonencode({…})) kept inside. */
+export function interpolations(text: string): string[] {
+  const out: string[] = [];
+  let i = text.indexOf("${");
+  while (i !== -1) {
+    let depth = 0;
+    let j = i + 2;
+    for (; j < text.length; j++) {
+      const ch = text[j];
+      if (ch === "{") depth++;
+      else if (ch === "}") {
+        if (depth === 0) break;
+        depth--;
+      }
+    }
+    out.push(text.slice(i + 2, j));
+    i = text.indexOf("${", j);
+  }
+  return out;
+}
+
+/** Every resource/data reference inside the interpolations of `text`. */
+export function referencesIn(text: string): ResolvedReference[] {
+  const out: ResolvedReference[] = [];
+  for (const expr of interpolations(text)) {
+    for (const m of expr.matchAll(REF_IN_TEXT)) {
+      const [, data, type, name, attribute] = m;
+      if (NOT_RESOURCES.has(type) || !type.includes("_")) continue;
+      const mode = data ? "data" : "managed";
+      const address = `${data ? "data." : ""}${type}.${name}`;
+      out.push(attribute ? { address, type, mode, attribute } : { address, type, mode });
+    }
+  }
+  return out;
+}
+
+/** True when the string is a plain literal (no interpolation). */
+export function isLiteral(value: unknown): value is string {
+  return typeof value === "string" && !value.includes("${");
+}
+
+function ownerKindOfType(type: string): OwnerKind {
+  if (type === "confluent_service_account") return "service-account";
+  if (type === "confluent_user") return "user";
+  return "unknown";
+}
+
+function ownerKindOfId(id: string): OwnerKind {
+  if (id.startsWith("sa-")) return "service-account";
+  if (id.startsWith("u-")) return "user";
+  return "unknown";
+}
+
+function ownerKindOfKind(kind: unknown): OwnerKind {
+  if (kind === "ServiceAccount") return "service-account";
+  if (kind === "User") return "user";
+  return "unknown";
+}
+
+/**
+ * Resolves a key owner. Priority: the referenced object's type (ground truth), then the id prefix (sa-/u-), then the
+ * `kind` argument. `idsByAddress` maps addresses to literal ids known from state, so a reference and a literal of the
+ * same owner group together.
+ */
+export function resolveOwner(
+  id: unknown,
+  kind: unknown,
+  references: readonly ResolvedReference[],
+  idsByAddress?: ReadonlyMap<string, string>,
+): KeyOwner {
+  const reference = references.find((r) => ownerKindOfType(r.type) !== "unknown") ?? references[0];
+  const literalId = isLiteral(id) && id.length > 0 ? id : reference ? idsByAddress?.get(reference.address) : undefined;
+  let resolved: OwnerKind = reference ? ownerKindOfType(reference.type) : "unknown";
+  if (resolved === "unknown" && literalId) resolved = ownerKindOfId(literalId);
+  if (resolved === "unknown") resolved = ownerKindOfKind(kind);
+  const key = literalId ?? reference?.address;
+  return {
+    kind: resolved,
+    ...(literalId ? { id: literalId } : {}),
+    ...(reference ? { reference } : {}),
+    ...(key ? { key } : {}),
+  };
+}
+
+const API_VERSION_KINDS: Readonly<Record<string, KeyScopeKind>> = {
+  "cmk/v2": "kafka",
+  "srcm/v2": "schema-registry",
+  "srcm/v3": "schema-registry",
+  "ksqldbcm/v2": "ksqldb",
+  "fcpm/v2": "flink",
+  "tableflow/v1": "tableflow",
+  "global/v1": "global",
+};
+
+function scopeKindOfId(id: string): KeyScopeKind {
+  if (id.startsWith("lkc-")) return "kafka";
+  if (id.startsWith("lsrc-")) return "schema-registry";
+  if (id.startsWith("lksqlc-")) return "ksqldb";
+  if (id === "tableflow") return "tableflow";
+  if (id === "global") return "global";
+  return "unknown";
+}
+
+function scopeKindOfType(type: string): KeyScopeKind {
+  if (type === "confluent_kafka_cluster") return "kafka";
+  if (type === "confluent_schema_registry_cluster") return "schema-registry";
+  if (type === "confluent_ksql_cluster") return "ksqldb";
+  if (type === "confluent_flink_region") return "flink";
+  return "unknown";
+}
+
+/**
+ * Resolves a key's scope from its `managed_resource` fields. `present` is false when the key has no
+ * managed_resource (a Cloud key).
+ */
+export function resolveScope(
+  present: boolean,
+  fields: { id?: unknown; apiVersion?: unknown; environment?: unknown },
+  references: readonly ResolvedReference[],
+  idsByAddress?: ReadonlyMap<string, string>,
+): KeyScope {
+  if (!present) return { kind: "cloud", id: "cloud", key: "cloud:cloud" };
+  const reference = references[0];
+  const literalId =
+    isLiteral(fields.id) && fields.id.length > 0
+      ? fields.id
+      : reference
+        ? idsByAddress?.get(reference.address)
+        : undefined;
+  let kind: KeyScopeKind =
+    typeof fields.apiVersion === "string" ? (API_VERSION_KINDS[fields.apiVersion] ?? "unknown") : "unknown";
+  if (kind === "unknown" && literalId) kind = scopeKindOfId(literalId);
+  if (kind === "unknown" && reference) kind = scopeKindOfType(reference.type);
+  const id = literalId ?? reference?.address;
+  const environment = typeof fields.environment === "string" ? fields.environment : undefined;
+  return {
+    kind,
+    ...(id ? { id, key: `${kind}:${id}` } : {}),
+    ...(environment ? { environment } : {}),
+    ...(reference ? { reference } : {}),
+  };
+}
+
+export function isScopeKind(value: unknown): value is ScopeKind {
+  return (
+    value === "kafka" ||
+    value === "schema-registry" ||
+    value === "ksqldb" ||
+    value === "flink" ||
+    value === "tableflow" ||
+    value === "cloud"
+  );
+}

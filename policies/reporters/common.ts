@@ -1,0 +1,33 @@
+import type { Finding } from "../rule";
+import type { Report } from "../report";
+
+/** "2 errors, 1 warning, 1 suppressed" */
+export function summaryLine(report: Report): string {
+  const s = report.summary;
+  const part = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+  const parts = [part(s.errors, "error"), part(s.warnings, "warning")];
+  if (s.infos > 0) parts.push(part(s.infos, "info"));
+  if (s.suppressed > 0) parts.push(`${s.suppressed} acknowledged`);
+  return parts.join(", ");
+}
+
+/** Where a finding is, for people: `file: address (construct path)`. */
+export function describeLocation(f: Finding): string {
+  const parts: string[] = [];
+  if (f.location.file) parts.push(`${f.location.file}${f.location.line ? `:${f.location.line}` : ""}`);
+  const what = f.location.address ?? f.subject;
+  parts.push(
+    f.location.constructPath && f.location.constructPath !== what ? `${what} (${f.location.constructPath})` : what,
+  );
+  return parts.join(": ");
+}
+
+export function groupByRule(findings: readonly Finding[]): Map<string, Finding[]> {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = groups.get(f.ruleId) ?? [];
+    list.push(f);
+    groups.set(f.ruleId, list);
+  }
+  return groups;
+}

@@ -1,0 +1,54 @@
+/** JUnit XML reporter: one test suite per rule, one test case per finding (a rule without findings passes once). */
+import type { Report } from "../report";
+import type { RuleMetadata } from "../rule";
+import { describeLocation } from "./common";
+
+export function escapeXml(text: string): string {
+  // Characters XML 1.0 cannot carry at all are dropped; the rest are escaped.
+  return text
+    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+}
+
+export function formatJunit(report: Report, rules: readonly RuleMetadata[]): string {
+  const used = rules.length > 0 ? rules : report.rules;
+  const suites: string[] = [];
+  let tests = 0;
+  let failures = 0;
+  let skipped = 0;
+  for (const rule of used) {
+    const findings = report.findings.filter((f) => f.ruleId === rule.id);
+    const cases: string[] = [];
+    let suiteFailures = 0;
+    let suiteSkipped = 0;
+    if (findings.length === 0)
+      cases.push(`    <testcase classname="${escapeXml(rule.id)}" name="${escapeXml(`${rule.name}: no findings`)}"/>`);
+    for (const f of findings) {
+      const name = escapeXml(describeLocation(f));
+      if (f.suppressed) {
+        suiteSkipped++;
+        cases.push(
+          `    <testcase classname="${escapeXml(rule.id)}" name="${name}">\n      <skipped message="${escapeXml(`acknowledged until ${f.suppressed.expires}: ${f.suppressed.reason}`)}"/>\n    </testcase>`,
+        );
+      } else {
+        suiteFailures++;
+        const body = [f.message, ...f.notes.map((n) => `note: ${n}`), `see: ${f.helpUri}`].join("\n");
+        cases.push(
+          `    <testcase classname="${escapeXml(rule.id)}" name="${name}">\n      <failure type="${f.severity}" message="${escapeXml(f.message)}">${escapeXml(body)}</failure>\n    </testcase>`,
+        );
+      }
+    }
+    const count = Math.max(findings.length, 1);
+    tests += count;
+    failures += suiteFailures;
+    skipped += suiteSkipped;
+    suites.push(
+      `  <testsuite name="${escapeXml(`${rule.id} ${rule.name}`)}" tests="${count}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}">\n${cases.join("\n")}\n  </testsuite>`,
+    );
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="keykit" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" timestamp="${escapeXml(report.evaluatedAt)}">\n${suites.join("\n")}\n</testsuites>\n`;
+}

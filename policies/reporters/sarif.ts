@@ -1,0 +1,100 @@
+/**
+ * SARIF 2.1.0 reporter, uploadable to GitHub code scanning: one run, the rules as `tool.driver.rules` (ruleId = the
+ * rule's ID, helpUri), locations as the input file plus logical locations (Terraform address, construct path).
+ * Acknowledged findings are kept with a `suppressions` entry, as SARIF intends.
+ */
+import { createHash } from "node:crypto";
+import type { Report } from "../report";
+import type { RuleMetadata, Severity } from "../rule";
+
+const LEVEL: Readonly<Record<Severity, "error" | "warning" | "note">> = {
+  error: "error",
+  warning: "warning",
+  info: "note",
+};
+
+function uri(file: string | undefined): string {
+  const f = (file ?? "unknown").replace(/\\/g, "/").replace(/^\.\//, "");
+  return f.split("/").map(encodeURIComponent).join("/");
+}
+
+export function formatSarif(report: Report, rules: readonly RuleMetadata[]): string {
+  const used = rules.length > 0 ? rules : report.rules;
+  const index = new Map(used.map((r, i) => [r.id, i]));
+  const sarif = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "keykit",
+            version: report.tool.version,
+            informationUri: "https://github.com/keykit/keykit",
+            rules: used.map((r) => {
+              const meta = r as Partial<RuleMetadata> & {
+                id: string;
+                name: string;
+                summary: string;
+                helpUri: string;
+                severity: Severity;
+              };
+              return {
+                id: meta.id,
+                name: meta.name,
+                shortDescription: { text: meta.summary },
+                fullDescription: { text: meta.rationale ?? meta.summary },
+                help: {
+                  text: meta.fix ?? meta.summary,
+                  markdown: `${meta.fix ?? meta.summary}\n\n[Practice](${meta.helpUri})`,
+                },
+                helpUri: meta.helpUri,
+                defaultConfiguration: { level: LEVEL[meta.severity] },
+                properties: { tags: ["security", "confluent", "api-keys"] },
+              };
+            }),
+          },
+        },
+        automationDetails: { id: `keykit/${report.evaluatedAt}` },
+        results: report.findings.map((f) => {
+          const logical = [
+            ...(f.location.address ? [{ fullyQualifiedName: f.location.address, kind: "resource" }] : []),
+            ...(f.location.constructPath ? [{ fullyQualifiedName: f.location.constructPath, kind: "module" }] : []),
+          ];
+          return {
+            ruleId: f.ruleId,
+            ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
+            level: LEVEL[f.severity],
+            message: { text: f.notes.length > 0 ? `${f.message} (${f.notes.join("; ")})` : f.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: uri(f.location.file) },
+                  region: { startLine: f.location.line ?? 1 },
+                },
+                ...(logical.length > 0 ? { logicalLocations: logical } : {}),
+              },
+            ],
+            partialFingerprints: {
+              keykitFinding: createHash("sha256")
+                .update(`${f.ruleId}\u0000${f.subject}\u0000${f.message}`)
+                .digest("hex")
+                .slice(0, 32),
+            },
+            ...(f.suppressed
+              ? {
+                  suppressions: [
+                    {
+                      kind: f.suppressed.source === "code" ? "inSource" : "external",
+                      justification: `${f.suppressed.reason} (until ${f.suppressed.expires})`,
+                    },
+                  ],
+                }
+              : {}),
+          };
+        }),
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}

@@ -1,0 +1,36 @@
+import type { Rule, RuleFinding } from "../rule";
+import { BEST_PRACTICES_URL, findingFor } from "./common";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Practice 4: rotate every 90 days (configurable with --max-age-days). */
+export const ApiKeyYoungerThanMaxAge: Rule = {
+  id: "KK004",
+  name: "ApiKeyYoungerThanMaxAge",
+  severity: "warning",
+  summary: "API keys and rotation slots are younger than the maximum age (default 90 days)",
+  rationale: "Confluent recommends rotating API keys every 90 days; an old key has had more time to leak.",
+  fix: "Rotate the key (`keykit rotate start <name>`, update clients, `keykit rotate finish <name>`).",
+  helpUri: BEST_PRACTICES_URL,
+  acknowledgeable: "always",
+  appliesTo: ["synth", "cdktf-json", "plan", "state", "inventory"],
+  check(model, context) {
+    const out: RuleFinding[] = [];
+    for (const key of model.apiKeys) {
+      if (!key.createdAt) continue;
+      const created = Date.parse(key.createdAt);
+      if (Number.isNaN(created)) continue;
+      const ageDays = Math.floor((context.now.getTime() - created) / DAY_MS);
+      if (ageDays > context.maxAgeDays) {
+        const what = key.rotation ? `rotation slot ${key.rotation.name}/${key.rotation.slot}` : "API key";
+        out.push(
+          findingFor(
+            key,
+            `${what} ${key.address} was created ${key.createdAt.slice(0, 10)}, ${ageDays} days ago (maximum ${context.maxAgeDays})`,
+          ),
+        );
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,25 @@
+import type { Rule, RuleFinding } from "../rule";
+import { PROVIDER_AUTH_URL, findingFor } from "./common";
+
+/** Credentials come from the environment (CONFLUENT_CLOUD_API_KEY …), never from code. */
+export const ProviderCredentialsFromEnvironment: Rule = {
+  id: "KK007",
+  name: "ProviderCredentialsFromEnvironment",
+  severity: "error",
+  summary: "Provider blocks hold no hard-coded credentials (cloud_api_key/secret, kafka_api_key/secret, …)",
+  rationale:
+    "A literal credential in configuration is committed to version control and copied into every synthesized file and plan.",
+  fix: "Remove the argument and set CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET (and the other provider env vars) in the pipeline.",
+  helpUri: PROVIDER_AUTH_URL,
+  acknowledgeable: "never",
+  appliesTo: ["synth", "cdktf-json", "plan", "hcl"],
+  check(model) {
+    const out: RuleFinding[] = [];
+    for (const provider of model.providers) {
+      const literal = provider.credentials.filter((c) => c.source === "literal").map((c) => c.attribute);
+      if (literal.length === 0) continue;
+      out.push(findingFor(provider, `${provider.address} hard-codes ${literal.join(", ")} (value not shown)`));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,34 @@
+import type { Rule, RuleFinding } from "../rule";
+import { BEST_PRACTICES_URL } from "./common";
+import { deletesKey } from "./plan-changes";
+
+/** Practice 5: a secret store must never point to a key that no longer exists. */
+export const PublishedKeyNotDeleted: Rule = {
+  id: "KK013",
+  name: "PublishedKeyNotDeleted",
+  severity: "error",
+  summary: "A plan does not delete a key that a secret-store entry still points to after apply",
+  rationale: "Clients that fetch the secret from the store would get a deleted key and fail to authenticate.",
+  fix: "Point the secret-store entry to the new key in an earlier apply, then delete the old key.",
+  helpUri: BEST_PRACTICES_URL,
+  acknowledgeable: "always",
+  appliesTo: ["plan"],
+  check(model) {
+    const out: RuleFinding[] = [];
+    for (const c of model.changes) {
+      if (!deletesKey(c)) continue;
+      const id = c.before?.id;
+      const pointing = model.secretStores.filter(
+        (s) =>
+          (id !== undefined && s.keyIds.includes(id)) || (c.actions.length === 1 && s.keyAddresses.includes(c.address)),
+      );
+      if (pointing.length === 0) continue;
+      out.push({
+        message: `${c.address} is deleted while ${pointing.map((s) => s.address).join(", ")} still point(s) to it after apply`,
+        location: c.location,
+        subject: c.address,
+      });
+    }
+    return out;
+  },
+};
