@@ -1,0 +1,126 @@
+/**
+ * Jest helpers for users' own policy unit tests:
+ *
+ *     import { Testing } from "cdktf";
+ *     import "keykit/testing"; // registers the matchers
+ *     expect(Testing.synth(stack)).toHaveNoKeykitFindings();
+ *     expect(planJson).toHaveKeykitFinding("KK011");
+ *     expect(findingsFor(cdkTfJson).map((f) => f.ruleId)).toEqual(["KK003"]);
+ *
+ * Inputs: a synthesized stack as object or JSON string (`Testing.synth`), a parsed plan/state, a path to a JSON file
+ * or to a `Testing.fullSynth` / cdktf.out directory.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { FileAcknowledgement } from "../policies/acknowledgements";
+import { type EvaluateOptions, evaluate } from "../policies/engine";
+import { loadJsonInput } from "../policies/loaders/input";
+import { parseJsonText } from "../policies/loaders/util";
+import type { Tier } from "../policies/metadata";
+import type { KeykitModel } from "../policies/model";
+import type { Report } from "../policies/report";
+import { type Finding, type Rule, type Severity, severityRank } from "../policies/rule";
+import { ALL_RULES } from "../policies/rules";
+
+export interface KeykitCheckOptions extends EvaluateOptions {
+  readonly rules?: readonly Rule[];
+  readonly acknowledgements?: readonly FileAcknowledgement[];
+  readonly tier?: Tier;
+  /** Lowest severity that counts (default "warning": info findings are ignored). */
+  readonly minSeverity?: Severity;
+  /** Include acknowledged (suppressed) findings (default false). */
+  readonly includeAcknowledged?: boolean;
+}
+
+function modelsOf(input: unknown, options: KeykitCheckOptions): KeykitModel[] {
+  if (typeof input === "string") {
+    const trimmed = input.trimStart();
+    if (trimmed.startsWith("{")) return [loadJsonInput(parseJsonText(input, "input"), "input", { tier: options.tier })];
+    if (!existsSync(input)) throw new Error(`keykit testing: '${input}' is neither JSON nor an existing path`);
+    if (statSync(input).isDirectory()) {
+      const stacks = existsSync(join(input, "stacks")) ? join(input, "stacks") : input;
+      const files = readdirSync(stacks)
+        .map((s) => join(stacks, s, "cdk.tf.json"))
+        .filter((f) => existsSync(f));
+      const direct = join(input, "cdk.tf.json");
+      const all = existsSync(direct) ? [direct] : files;
+      if (all.length === 0) throw new Error(`keykit testing: no cdk.tf.json under '${input}'`);
+      return all.map((f) => loadJsonInput(parseJsonText(readFileSync(f, "utf8"), f), f, { tier: options.tier }));
+    }
+    return [loadJsonInput(parseJsonText(readFileSync(input, "utf8"), input), input, { tier: options.tier })];
+  }
+  return [loadJsonInput(input, "input", { tier: options.tier })];
+}
+
+/** The full report for an input. */
+export function keykitReport(input: unknown, options: KeykitCheckOptions = {}): Report {
+  return evaluate(modelsOf(input, options), options.rules ?? ALL_RULES, options.acknowledgements ?? [], options);
+}
+
+/** The active findings (not acknowledged, at or above `minSeverity`, default warning) for an input. */
+export function findingsFor(input: unknown, options: KeykitCheckOptions = {}): Finding[] {
+  const min = severityRank(options.minSeverity ?? "warning");
+  return keykitReport(input, options).findings.filter(
+    (f) => (options.includeAcknowledged || !f.suppressed) && severityRank(f.severity) >= min,
+  );
+}
+
+interface MatcherResult {
+  readonly pass: boolean;
+  readonly message: () => string;
+}
+
+function list(findings: readonly Finding[]): string {
+  return findings.map((f) => `  ${f.ruleId} ${f.subject}: ${f.message}`).join("\n") || "  (none)";
+}
+
+/** Matchers for `expect.extend`; importing keykit/testing registers them when a global `expect` exists. */
+export const keykitMatchers = {
+  toHaveNoKeykitFindings(received: unknown, options: KeykitCheckOptions = {}): MatcherResult {
+    const findings = findingsFor(received, options);
+    return {
+      pass: findings.length === 0,
+      message: () =>
+        findings.length === 0
+          ? "expected keykit findings, found none"
+          : `expected no keykit findings, found ${findings.length}:\n${list(findings)}`,
+    };
+  },
+  toHaveKeykitFinding(
+    received: unknown,
+    ruleId: string,
+    subject?: string,
+    options: KeykitCheckOptions = {},
+  ): MatcherResult {
+    const all = findingsFor(received, { minSeverity: "info", ...options });
+    const hits = all.filter((f) => f.ruleId === ruleId && (subject === undefined || f.subject === subject));
+    const what = `${ruleId}${subject ? ` on ${subject}` : ""}`;
+    return {
+      pass: hits.length > 0,
+      message: () =>
+        hits.length > 0
+          ? `expected no keykit finding ${what}, found:\n${list(hits)}`
+          : `expected keykit finding ${what}, found:\n${list(all)}`,
+    };
+  },
+};
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace jest {
+    interface Matchers<R> {
+      /** No active keykit finding at or above `minSeverity` (default warning). */
+      toHaveNoKeykitFindings(options?: KeykitCheckOptions): R;
+      /** An active finding of `ruleId` (optionally on `subject`, a Terraform address). */
+      toHaveKeykitFinding(ruleId: string, subject?: string, options?: KeykitCheckOptions): R;
+    }
+  }
+}
+
+/** Registers the matchers with jest's `expect` (done on import when `expect` is global). */
+export function registerKeykitMatchers(expectLike?: { extend(matchers: object): void }): void {
+  const target = expectLike ?? (globalThis as { expect?: { extend(matchers: object): void } }).expect;
+  target?.extend(keykitMatchers);
+}
+
+registerKeykitMatchers();
