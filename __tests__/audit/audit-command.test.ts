@@ -98,18 +98,19 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
         "KK101:FRESHUNMANAGED",
         "KK101:ORPHANKEY",
         "KK101:POSSIBLY",
-        "KK102:USERKEY",
-        "KK103:MANAGEDSTALE",
-        "KK103:STALEKEY",
-        "KK103:POSSIBLY",
-        "KK104:sa-idle",
-        "KK104:sa-idlem",
-        "KK105:ORPHANKEY",
-        "KK107:confluent_api_key.missing_key",
+        "KK001:USERKEY",
+        "KK004:MANAGEDSTALE",
+        "KK004:STALEKEY",
+        "KK004:POSSIBLY",
+        "KK008:sa-idle",
+        "KK008:sa-idlem",
+        "KK102:ORPHANKEY",
+        "KK104:confluent_api_key.missing_key",
+        "KK009:APPKEY1", // three keys of sa-app on lkc-abc123: APPKEY1, MANAGEDSTALE, POSSIBLY
       ].sort(),
     );
-    expect(r.findings.find((f) => f.ruleId === "KK107")?.severity).toBe("info"); // no id known: maybe not deployed
-    expect(r.findings.find((f) => f.ruleId === "KK102")?.severity).toBe("error");
+    expect(r.findings.find((f) => f.ruleId === "KK104")?.severity).toBe("info"); // no id known: maybe not deployed
+    expect(r.findings.find((f) => f.ruleId === "KK001")?.severity).toBe("error");
     expect(r.findings.find((f) => f.subject === "POSSIBLY" && f.ruleId === "KK101")?.message).toMatch(
       /may be confluent_api_key\.missing_key/,
     );
@@ -120,7 +121,7 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
     const { base } = setup(shape);
     // STALEKEY and MANAGEDSTALE are 516 days old, POSSIBLY 882.
     const { report: r } = await report([...base, "--max-age-days", "600"]);
-    expect(ids(r).filter((id) => id.startsWith("KK103"))).toEqual(["KK103:POSSIBLY"]);
+    expect(ids(r).filter((id) => id.startsWith("KK004"))).toEqual(["KK004:POSSIBLY"]);
     expect((await runKeykit([...base, "--fail-on", "none"])).code).toBe(0);
     expect((await runKeykit([...base, "--fail-on", "warning"])).code).toBe(1);
   });
@@ -149,10 +150,10 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
     expect(block).toMatch(
       /# API key STALEKEY: owner sa-other \(service-account\), age 516 days \(created 2025-01-01T00:00:00Z\)/,
     );
-    expect(block).toMatch(/# KK103 ApiKeyYoungerThanMaxAge \(warning\): .*516 days old/);
+    expect(block).toMatch(/# KK004 ApiKeyYoungerThanMaxAge \(warning\): .*516 days ago/);
     expect(block).toMatch(/# KK101 /);
     expect(text.split("\n\n").find((b) => b.includes("delete ORPHANKEY"))).toMatch(
-      /# KK105 ApiKeyOwnerExists \(error\)/,
+      /# KK102 ApiKeyOwnerExists \(error\)/,
     );
     expect(text).not.toContain(SECRET);
   });
@@ -162,15 +163,34 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
     const acks = writeJson(join(dir, "acks.json"), {
       version: 1,
       acknowledgements: [
-        { rule: "KK102", resource: "USERKEY", reason: "break-glass key of the on-call user", expires: "2026-12-31" },
+        { rule: "KK004", resource: "STALE*", reason: "legacy batch job, replaced in Q3", expires: "2026-12-31" },
       ],
     });
     const script = join(dir, "cleanup.sh");
     const { report: r } = await report([...base, "--acknowledgements", acks, "--emit-cleanup", script]);
-    expect(r.findings.find((f) => f.ruleId === "KK102")?.suppressed?.reason).toBe(
-      "break-glass key of the on-call user",
+    expect(r.findings.find((f) => f.ruleId === "KK004" && f.subject === "STALEKEY")?.suppressed?.reason).toBe(
+      "legacy batch job, replaced in Q3",
     );
-    expect(readFileSync(script, "utf8")).not.toContain("delete USERKEY");
+    const text = readFileSync(script, "utf8");
+    expect(text).not.toContain("delete STALEKEY");
+    expect(text).toContain("delete USERKEY");
+  });
+
+  it("lets a user-owned key be acknowledged only outside production (--tier development)", async () => {
+    const { base, dir } = setup(shape);
+    const acks = writeJson(join(dir, "acks.json"), {
+      version: 1,
+      acknowledgements: [
+        { rule: "KK001", resource: "USERKEY", reason: "developer sandbox key, expires soon", expires: "2026-12-31" },
+      ],
+    });
+    const production = await report([...base, "--acknowledgements", acks]);
+    expect(production.report.findings.find((f) => f.ruleId === "KK001")?.suppressed).toBeUndefined();
+    expect(production.report.acknowledgements.rejected).toHaveLength(1);
+    const development = await report([...base, "--acknowledgements", acks, "--tier", "development"]);
+    expect(development.report.findings.find((f) => f.ruleId === "KK001")?.suppressed?.reason).toBe(
+      "developer sandbox key, expires soon",
+    );
   });
 });
 
@@ -204,7 +224,7 @@ describe("keykit audit: desired state from Terraform state JSON", () => {
       "--rotation-state",
       join(dir, "none.json"),
     ]);
-    expect(ids(r)).toEqual(["KK107:confluent_api_key.gone"]);
+    expect(ids(r)).toEqual(["KK104:confluent_api_key.gone"]);
     expect(r.findings[0]).toMatchObject({ severity: "warning", message: expect.stringContaining("GONEKEY") });
     expect(JSON.stringify(r)).not.toContain(SECRET);
   });
@@ -273,8 +293,8 @@ describe("keykit audit: retired rotation slots", () => {
         ["audit", "--inventory", ...inventory, "--config", config, "--now", NOW, "--emit-cleanup", script],
         dir,
       );
-      expect(ids(r)).toEqual(["KK101:BLUEKEY", "KK106:BLUEKEY"]);
-      expect(r.findings.find((f) => f.ruleId === "KK106")?.message).toMatch(
+      expect(ids(r)).toEqual(["KK101:BLUEKEY", "KK103:BLUEKEY"]);
+      expect(r.findings.find((f) => f.ruleId === "KK103")?.message).toMatch(
         /blue slot of 'orders', retired on 2026-05-20T00:00:00Z/,
       );
       expect(code).toBe(1);
@@ -350,3 +370,59 @@ function writeText(path: string, text: string): string {
   writeFileSync(path, text);
   return path;
 }
+
+describe("keykit audit: redaction", () => {
+  it.each(["text", "json", "sarif", "junit", "markdown"])(
+    "a secret planted in the exports and the state never appears in %s output",
+    async (format) => {
+      const dir = tempDir();
+      const cli = writeInventory(dir, "cli", KEYS, ACCOUNTS);
+      const api = writeJson(join(dir, "api-keys-page.json"), {
+        ...JSON.parse(readFileSync(writeInventory(tempDir(), "api", KEYS, ACCOUNTS)[0], "utf8")),
+      });
+      const state = writeJson(
+        join(dir, "state.json"),
+        stateJson(
+          [
+            {
+              name: "app_key",
+              id: "APPKEY1",
+              ownerId: "sa-app",
+              description: "Managed by keykit (test/App)",
+              secret: SECRET,
+            },
+          ],
+          [{ name: "app", id: "sa-app", displayName: "orders-app" }],
+        ),
+      );
+      const config = writeJson(join(dir, "cdk.tf.json"), CONFIG);
+      const script = join(dir, "cleanup.sh");
+      const out = join(dir, `report.${format}`);
+      const result = await runKeykit(
+        [
+          "audit",
+          "--inventory",
+          ...cli,
+          api,
+          "--config",
+          config,
+          state,
+          "--now",
+          NOW,
+          "--format",
+          format,
+          "--output",
+          out,
+          "--emit-cleanup",
+          script,
+        ],
+        { cwd: dir },
+      );
+      expect(result.code).toBe(1);
+      const text = readFileSync(out, "utf8");
+      expect(text).toContain("USERKEY"); // the report is about the planted keys…
+      for (const output of [text, result.stdout, result.stderr, readFileSync(script, "utf8")])
+        expect(output).not.toContain(SECRET); // …without their secret
+    },
+  );
+});

@@ -1,5 +1,5 @@
 /** Builders for Confluent inventory exports (both shapes) and a captured-IO runner for `keykit audit`. */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../../cli/main";
 import type { CliIo } from "../../cli/io";
@@ -112,12 +112,23 @@ export function writeJson(path: string, value: unknown): string {
   return path;
 }
 
+const created: string[] = [];
+
+/**
+ * A fresh directory under .tmp/audit-tests (not .tmp/jest: another jest run's global teardown may remove that
+ * while these tests run), removed after the test file.
+ */
 export function tempDir(): string {
-  // Inside the project (.tmp/jest, removed by the global teardown), not the machine's /tmp.
-  const root = join(__dirname, "..", "..", ".tmp", "jest");
+  const root = join(__dirname, "..", "..", ".tmp", "audit-tests");
   mkdirSync(root, { recursive: true });
-  return mkdtempSync(join(root, "audit-"));
+  const dir = mkdtempSync(join(root, "audit-"));
+  created.push(dir);
+  return dir;
 }
+
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 export interface CliResult {
   readonly code: number;

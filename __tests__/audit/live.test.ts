@@ -117,10 +117,10 @@ describe("keykit audit --live", () => {
     expect(result.stderr).toBe("");
     const report = JSON.parse(result.stdout) as Report;
     expect(report.findings.map((f) => `${f.ruleId}:${f.subject}`).sort()).toEqual([
-      "KK102:K2",
-      "KK103:K4",
-      "KK104:sa-3",
-      "KK105:K3",
+      "KK001:K2",
+      "KK004:K4",
+      "KK008:sa-3",
+      "KK102:K3",
     ]);
     expect(result.code).toBe(1);
     // 3 key pages (one retried), 2 account pages (one retried).

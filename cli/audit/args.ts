@@ -1,9 +1,9 @@
 /** Argument parsing of `keykit audit` (no dependency: the flag set is small and fixed). */
 import { KeykitCliError } from "../errors";
+import type { Tier } from "../../policies/metadata";
+import { REPORT_FORMATS, type ReportFormat } from "../../policies/reporters";
 import type { Severity } from "../../policies/rule";
 
-export const AUDIT_FORMATS = ["text", "json", "sarif", "junit", "markdown"] as const;
-export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 export type FailOn = Severity | "none";
 const FAIL_ON: readonly FailOn[] = ["error", "warning", "info", "none"];
 
@@ -14,7 +14,8 @@ export interface AuditArgs {
   readonly inventory: readonly string[];
   readonly config: readonly string[];
   readonly rotationState?: string;
-  readonly format: AuditFormat;
+  readonly format: ReportFormat;
+  readonly tier?: Tier;
   readonly output?: string;
   readonly failOn: FailOn;
   readonly acknowledgements: readonly string[];
@@ -26,13 +27,15 @@ export interface AuditArgs {
 export const AUDIT_USAGE = `usage: keykit audit [--live [--base-url URL]] [--inventory <file>...] [--config <cdk.tf.json|state|plan>...]
                     [--rotation-state <file>] [--format text|json|sarif|junit|markdown] [--output <file>]
                     [--fail-on error|warning|info|none] [--acknowledgements <file>...] [--emit-cleanup <file>]
-                    [--max-age-days N] [--now DATE]
+                    [--max-age-days N] [--now DATE] [--tier production|development]
 
 Compares the keys and service accounts that exist in Confluent Cloud (CLI exports
 'confluent api-key list -o json' / 'confluent iam service-account list -o json', Cloud API list pages,
 or --live) with the configuration, and reports unmanaged, user-owned, stale and orphaned items.
 --emit-cleanup writes a reviewable bash script of delete commands; keykit never runs it.
 --live reads CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET (base URL: --base-url or CONFLUENT_CLOUD_BASE_URL).
+--acknowledgements defaults to keykit.acknowledgements.json when present, --rotation-state to keykit.rotation.json.
+--tier: the tier the organisation's keys are judged at (production: user-owned keys cannot be acknowledged).
 Exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 bad usage or input.
 `;
 
@@ -46,6 +49,7 @@ const SINGLE = new Set([
   "--emit-cleanup",
   "--max-age-days",
   "--now",
+  "--tier",
 ]);
 
 export function parseAuditArgs(argv: readonly string[]): AuditArgs {
@@ -76,9 +80,12 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
       throw new KeykitCliError(`audit: unknown option '${flag}'; run 'keykit audit --help'`);
     else throw new KeykitCliError(`audit: unexpected argument '${arg}' (inventory files go after --inventory)`);
   }
-  const format = (single["--format"] ?? "text") as AuditFormat;
-  if (!AUDIT_FORMATS.includes(format))
-    throw new KeykitCliError(`--format must be one of ${AUDIT_FORMATS.join(", ")} (got '${format}')`);
+  const format = (single["--format"] ?? "text") as ReportFormat;
+  if (!REPORT_FORMATS.includes(format))
+    throw new KeykitCliError(`--format must be one of ${REPORT_FORMATS.join(", ")} (got '${format}')`);
+  const tier = single["--tier"] as Tier | undefined;
+  if (tier !== undefined && tier !== "production" && tier !== "development")
+    throw new KeykitCliError(`--tier must be production or development (got '${tier}')`);
   const failOn = (single["--fail-on"] ?? "error") as FailOn;
   if (!FAIL_ON.includes(failOn))
     throw new KeykitCliError(`--fail-on must be one of ${FAIL_ON.join(", ")} (got '${failOn}')`);
@@ -102,6 +109,7 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
     config: multi["--config"],
     rotationState: single["--rotation-state"],
     format,
+    tier,
     output: single["--output"],
     failOn,
     acknowledgements: multi["--acknowledgements"],

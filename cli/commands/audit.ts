@@ -3,13 +3,12 @@
  * configuration (cdk.tf.json / state / plan) and the rotation-state file, reports findings with the same rules
  * model, acknowledgements and reporters as `keykit check`, and optionally writes a reviewable cleanup script.
  */
-import { chmodSync } from "node:fs";
+import { chmodSync, existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { writeFileAtomic } from "../atomic-write";
 import { AUDIT_USAGE, parseAuditArgs } from "../audit/args";
 import { loadDesiredState, loadRotationSlots, readInputFile } from "../audit/config";
 import { DEFAULT_BASE_URL, fetchLiveInventory, type LiveOptions } from "../audit/live";
-import { renderAuditReport } from "../audit/render";
 import { EXIT_FINDINGS, EXIT_OK, KeykitCliError } from "../errors";
 import type { CliIo, Command } from "../io";
 import {
@@ -23,6 +22,7 @@ import { renderCleanupScript } from "../../policies/inventory/cleanup";
 import { InventoryInputError, loadInventory } from "../../policies/inventory/exports";
 import type { Inventory } from "../../policies/inventory/types";
 import { findingsAtOrAbove } from "../../policies/report";
+import { formatReport } from "../../policies/reporters";
 import { AUDIT_RULES } from "../../policies/rules/audit";
 import { DEFAULT_ROTATION_STATE_FILE } from "../../constructs/rotation-state";
 
@@ -48,33 +48,60 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
         : { sources: [], keys: [], serviceAccounts: [], grantPrincipals: [] };
     const rotationFile = args.rotationState ?? DEFAULT_ROTATION_STATE_FILE;
     const rotationSlots = loadRotationSlots(rotationFile, io.cwd);
-    const acknowledgements = args.acknowledgements.flatMap((file) => readAcknowledgements(file, io.cwd));
+    // Like `keykit check`: the central acknowledgements file is read by default when present.
+    const ackFiles =
+      args.acknowledgements.length > 0
+        ? args.acknowledgements
+        : existsSync(resolve(io.cwd, DEFAULT_ACKNOWLEDGEMENTS_FILE))
+          ? [DEFAULT_ACKNOWLEDGEMENTS_FILE]
+          : [];
+    const acknowledgements = ackFiles.flatMap((file) => readAcknowledgements(file, io.cwd));
 
     const source = args.live
       ? `live ${args.baseUrl ?? io.env.CONFLUENT_CLOUD_BASE_URL ?? DEFAULT_BASE_URL}`
       : args.inventory.join(", ");
-    const base = buildAuditModel(inventory, desired, rotationSlots, { now, maxAgeDays: args.maxAgeDays, source });
+    const base = buildAuditModel(inventory, desired, rotationSlots, {
+      now,
+      maxAgeDays: args.maxAgeDays,
+      source,
+      tier: args.tier,
+    });
     const model = {
       ...base,
       notes: auditNotes(inventory, desired, rotationSlots.length > 0 ? rotationFile : undefined),
     };
     const report = evaluate(model, AUDIT_RULES, acknowledgements, { now, maxAgeDays: args.maxAgeDays });
 
-    const text = renderAuditReport(report, args.format);
-    if (args.output !== undefined) writeFileAtomic(resolve(io.cwd, args.output), text);
+    const text = formatReport(report, args.format, AUDIT_RULES);
+    if (args.output !== undefined) writeOutput(args.output, io.cwd, text);
     else io.stdout(text);
 
     if (args.emitCleanup !== undefined) {
       const path = resolve(io.cwd, args.emitCleanup);
       const inputs = [`inventory: ${source}`, ...desired.sources.map((s) => `configuration: ${s}`)];
-      writeFileAtomic(path, renderCleanupScript(model, report, inputs));
+      writeOutput(args.emitCleanup, io.cwd, renderCleanupScript(model, report, inputs));
       chmodSync(path, 0o755);
     }
-    return args.failOn !== "none" && findingsAtOrAbove(report, args.failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    const failing = args.failOn === "none" ? [] : findingsAtOrAbove(report, args.failOn);
+    if (failing.length > 0 && args.output !== undefined) {
+      const ids = [...new Set(failing.map((f) => f.ruleId))].join(", ");
+      io.stderr(`keykit: ${failing.length} finding(s) at or above ${args.failOn}: ${ids} (report in ${args.output})\n`);
+    }
+    return failing.length > 0 ? EXIT_FINDINGS : EXIT_OK;
   };
 }
 
 export const run: Command = createAuditCommand();
+
+export const DEFAULT_ACKNOWLEDGEMENTS_FILE = "keykit.acknowledgements.json";
+
+function writeOutput(file: string, cwd: string, text: string): void {
+  try {
+    writeFileAtomic(resolve(cwd, file), text);
+  } catch (error) {
+    throw new KeykitCliError(`audit: cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}
 
 function fileInventory(files: readonly string[], cwd: string): Inventory {
   try {

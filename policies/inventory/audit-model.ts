@@ -3,9 +3,10 @@
  * configuration manages) and the rotation-state file. Computed once, in linear time, so every audit rule is a
  * simple filter over these facts.
  */
-import type { KeykitModel } from "../model";
+import type { AcknowledgementRecord, Tier } from "../metadata";
+import type { ApiKey, Grant, KeyScope, KeyScopeKind, KeykitModel, ServedResource, ServiceAccount } from "../model";
 import { emptyModel } from "../model";
-import type { Inventory, InventoryApiKey, InventoryServiceAccount } from "./types";
+import type { Inventory, InventoryApiKey, InventoryResource, InventoryServiceAccount } from "./types";
 
 /** An API key as the configuration declares it (from cdk.tf.json, state or plan). */
 export interface ConfiguredKey {
@@ -21,6 +22,12 @@ export interface ConfiguredKey {
   readonly ownerAddress?: string;
   readonly constructPath?: string;
   readonly rotation?: { readonly name: string; readonly slot: "blue" | "green" };
+  /** Acknowledgements written in code on the construct: they apply to the key as it exists in Confluent too. */
+  readonly acknowledgements?: readonly AcknowledgementRecord[];
+  /** A development stack explicitly allowed a user owner (keykit metadata). */
+  readonly userOwnerAllowed?: { readonly reason: string };
+  /** What a global key serves (keykit metadata). */
+  readonly serves?: readonly ServedResource[];
 }
 
 export interface ConfiguredServiceAccount {
@@ -105,6 +112,8 @@ export function isAuditModel(model: KeykitModel): model is AuditModel {
 
 export interface AuditOptions {
   readonly now: Date;
+  /** The tier the organisation's keys are judged at (KK001 acknowledgements); default production. */
+  readonly tier?: Tier;
   readonly maxAgeDays: number;
   /** Names the model in the report's inputs. */
   readonly source: string;
@@ -256,8 +265,33 @@ export function buildAuditModel(
     };
   });
 
+  // The inventory as model entities, so the kit's inventory-aware rules (KK001, KK004, KK008, KK009) judge the
+  // keys that exist exactly as they judge configured ones. Address = the Confluent id.
+  const apiKeys: ApiKey[] = keys.map((k) => inventoryEntity(k));
+  const entities: ServiceAccount[] = serviceAccounts.map((a) => ({
+    address: a.account.id,
+    id: a.account.id,
+    ...(a.account.displayName ? { displayName: a.account.displayName } : {}),
+    location: {
+      file: a.account.sources[0],
+      address: a.account.id,
+      ...(a.managedBy?.constructPath ? { constructPath: a.managedBy.constructPath } : {}),
+    },
+    acknowledgements: [],
+  }));
+  const grants: Grant[] = [...granted].map((principal) => ({
+    address: `grant:${principal}`,
+    kind: "role-binding",
+    principalKey: principal,
+    location: { address: principal },
+    acknowledgements: [],
+  }));
+
   return {
-    ...emptyModel("inventory", options.source),
+    ...emptyModel("inventory", options.source, options.tier ?? "production"),
+    apiKeys,
+    serviceAccounts: entities,
+    grants,
     audit: {
       inventory,
       desired,
@@ -268,6 +302,44 @@ export function buildAuditModel(
       now: options.now.toISOString(),
     },
   } as AuditModel;
+}
+
+function inventoryEntity(k: AuditedKey): ApiKey {
+  const key = k.key;
+  const c = k.managedBy;
+  const serves = c?.serves ?? servedResources(key.resources);
+  return {
+    address: key.id,
+    id: key.id,
+    ...(key.displayName ? { displayName: key.displayName } : {}),
+    owner: { kind: key.ownerKind, id: key.ownerId, key: key.ownerId },
+    scope: scopeOf(key.resources),
+    ...(serves ? { serves } : {}),
+    ...(key.createdAt !== undefined ? { createdAt: key.createdAt } : {}),
+    ...(c?.userOwnerAllowed ? { userOwnerAllowed: c.userOwnerAllowed } : {}),
+    location: {
+      file: key.sources[0],
+      address: key.id,
+      ...(c?.constructPath !== undefined ? { constructPath: c.constructPath } : {}),
+    },
+    acknowledgements: c?.acknowledgements ?? [],
+  };
+}
+
+function scopeOf(resources: readonly InventoryResource[]): KeyScope {
+  const real = resources.filter((r) => r.kind !== "unknown" || r.id !== "");
+  const kind: KeyScopeKind = real.length > 1 ? "global" : (real[0]?.kind ?? "unknown");
+  const id = kind === "global" ? "global" : kind === "cloud" ? "cloud" : real[0]?.id || undefined;
+  return { kind, ...(id !== undefined ? { id, key: `${kind}:${id}` } : {}) };
+}
+
+function servedResources(resources: readonly InventoryResource[]): ServedResource[] | undefined {
+  const served: ServedResource[] = [];
+  for (const r of resources) {
+    if (r.kind === "global" || r.kind === "unknown" || r.id === "") continue;
+    served.push({ kind: r.kind, id: r.id });
+  }
+  return served.length > 1 ? served : undefined;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

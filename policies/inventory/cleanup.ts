@@ -10,10 +10,14 @@ import type { Report } from "../report";
 import type { Finding } from "../rule";
 import type { AuditModel } from "./audit-model";
 
-/** Rules whose active finding on an unmanaged key puts it in the script. */
-export const CLEANUP_KEY_RULES: ReadonlySet<string> = new Set(["KK102", "KK103", "KK105", "KK106"]);
-/** Rules whose active finding on an unmanaged service account puts it in the script. */
-export const CLEANUP_ACCOUNT_RULES: ReadonlySet<string> = new Set(["KK104"]);
+/**
+ * Rules whose active finding on an unmanaged key puts it in the script: user-owned (KK001), older than the
+ * maximum age (KK004), orphaned (KK102), a retired rotation slot (KK103). An unmanaged key that is none of these
+ * (KK101 alone) may belong to another team's configuration: it is reported, not deleted.
+ */
+export const CLEANUP_KEY_RULES: ReadonlySet<string> = new Set(["KK001", "KK004", "KK102", "KK103"]);
+/** Rules whose active finding on an unmanaged service account puts it in the script: unused (KK008). */
+export const CLEANUP_ACCOUNT_RULES: ReadonlySet<string> = new Set(["KK008"]);
 
 export interface CleanupItem {
   readonly kind: "api-key" | "service-account";

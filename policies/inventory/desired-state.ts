@@ -36,6 +36,9 @@ export function desiredStateFromModels(
           : {}),
         ...(k.location.constructPath !== undefined ? { constructPath: k.location.constructPath } : {}),
         ...(k.rotation ? { rotation: { name: k.rotation.name, slot: k.rotation.slot } } : {}),
+        ...(k.acknowledgements.length > 0 ? { acknowledgements: k.acknowledgements } : {}),
+        ...(k.userOwnerAllowed ? { userOwnerAllowed: k.userOwnerAllowed } : {}),
+        ...(k.serves ? { serves: k.serves } : {}),
       };
       keys.set(k.address, merge(keys.get(k.address), next));
     }

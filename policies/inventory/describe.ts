@@ -1,0 +1,40 @@
+/** Message and location helpers shared by the audit rules (KK101–KK104). Ids only, never a secret. */
+import type { SourceLocation } from "../model";
+import type { RuleFinding, Severity } from "../rule";
+import type { AuditedKey, AuditFacts } from "./audit-model";
+import { isAuditModel } from "./audit-model";
+import type { KeykitModel } from "../model";
+
+/** The audit facts of a model, or undefined for any other model (audit rules say nothing about those). */
+export function auditOf(model: KeykitModel): AuditFacts | undefined {
+  return isAuditModel(model) ? model.audit : undefined;
+}
+
+export function keyLocation(k: AuditedKey): SourceLocation {
+  return {
+    file: k.key.sources[0],
+    address: k.key.id,
+    ...(k.managedBy?.constructPath !== undefined ? { constructPath: k.managedBy.constructPath } : {}),
+  };
+}
+
+/** A finding about a key in Confluent: the subject is the key id, so acknowledgements name it (or a glob). */
+export function keyFinding(k: AuditedKey, message: string, severity?: Severity): RuleFinding {
+  return {
+    subject: k.key.id,
+    location: keyLocation(k),
+    message,
+    ...(k.managedBy ? { codeAcknowledgements: k.managedBy.acknowledgements } : {}),
+    ...(severity ? { severity } : {}),
+  };
+}
+
+/** "API key ABC (owner sa-1, kafka lkc-1)". */
+export function describeKey(k: AuditedKey): string {
+  const resources = k.key.resources.map((r) => (r.id && r.id !== r.kind ? `${r.kind} ${r.id}` : r.kind)).join(", ");
+  return `API key ${k.key.id} (owner ${k.key.ownerId}${resources ? `, ${resources}` : ""})`;
+}
+
+export function ageText(k: AuditedKey): string {
+  return k.ageDays === undefined ? "age unknown" : `${k.ageDays} days old`;
+}

@@ -1,0 +1,28 @@
+/**
+ * The rules of `keykit audit`: the kit's rules that apply to an inventory (KK001 user-owned, KK004 maximum age,
+ * KK008 unused service account, KK009 leftover keys) plus the rules that compare the inventory with the
+ * configuration (KK101–KK104). KK002 is left out: inventory exports do not say what a global key serves.
+ */
+import type { Rule } from "../rule";
+import { ALL_RULES } from "./index";
+import { ApiKeyManagedByConfiguration } from "./kk101-api-key-managed-by-configuration";
+import { ApiKeyOwnerExists } from "./kk102-api-key-owner-exists";
+import { RetiredRotationSlotDeleted } from "./kk103-retired-rotation-slot-deleted";
+import { ConfiguredApiKeyExists } from "./kk104-configured-api-key-exists";
+
+export { ApiKeyManagedByConfiguration, ApiKeyOwnerExists, RetiredRotationSlotDeleted, ConfiguredApiKeyExists };
+
+/** Audit-only rules, in ID order. */
+export const INVENTORY_COMPARISON_RULES: readonly Rule[] = [
+  ApiKeyManagedByConfiguration,
+  ApiKeyOwnerExists,
+  RetiredRotationSlotDeleted,
+  ConfiguredApiKeyExists,
+];
+
+const NOT_FOR_INVENTORY = new Set(["KK002"]);
+
+export const AUDIT_RULES: readonly Rule[] = [
+  ...ALL_RULES.filter((r) => r.appliesTo.includes("inventory") && !NOT_FOR_INVENTORY.has(r.id)),
+  ...INVENTORY_COMPARISON_RULES,
+];

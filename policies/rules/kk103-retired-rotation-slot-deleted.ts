@@ -1,0 +1,36 @@
+import { ageText, auditOf, describeKey, keyFinding } from "../inventory/describe";
+import type { Rule, RuleFinding } from "../rule";
+import { BEST_PRACTICES_URL } from "./common";
+
+/** Practice 4 (audit): after `keykit rotate finish` and the apply, the old key is verified gone. */
+export const RetiredRotationSlotDeleted: Rule = {
+  id: "KK103",
+  name: "RetiredRotationSlotDeleted",
+  severity: "error",
+  summary: "The key of a rotation slot retired by `keykit rotate finish` no longer exists in Confluent Cloud",
+  rationale:
+    "A rotation ends with deleting the old key and verifying it is gone; an old key that survives keeps a possibly leaked secret valid.",
+  fix: "Apply the configuration (cdktf deploy) so the retired slot is destroyed; if it still exists afterwards, delete it (cleanup script) and audit again.",
+  helpUri: BEST_PRACTICES_URL,
+  acknowledgeable: "always",
+  appliesTo: ["inventory"],
+  check(model) {
+    const audit = auditOf(model);
+    if (!audit) return [];
+    const out: RuleFinding[] = [];
+    for (const k of audit.keys) {
+      const slot = k.retiredSlot;
+      if (!slot) continue;
+      const when = slot.retiredAt ? ` on ${slot.retiredAt}` : "";
+      const how = slot.keyId !== undefined ? "" : " (matched by owner, description and creation date)";
+      const still = k.managedBy ? `; still declared by ${k.managedBy.address}: apply the configuration` : "";
+      out.push(
+        keyFinding(
+          k,
+          `${describeKey(k)} is the ${slot.slot} slot of '${slot.name}', retired${when}${how}, but still exists; ${ageText(k)}${still}`,
+        ),
+      );
+    }
+    return out;
+  },
+};

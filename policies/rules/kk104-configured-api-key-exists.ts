@@ -1,0 +1,50 @@
+import { auditOf } from "../inventory/describe";
+import type { Rule, RuleFinding } from "../rule";
+import { API_KEYS_URL } from "./common";
+
+/** Drift (audit): every key the configuration declares exists in Confluent Cloud. */
+export const ConfiguredApiKeyExists: Rule = {
+  id: "KK104",
+  name: "ConfiguredApiKeyExists",
+  severity: "warning",
+  summary: "Every API key the given configuration declares exists in Confluent Cloud",
+  rationale:
+    "A key in the state that Confluent no longer has was deleted outside the configuration: its clients fail, and the next apply recreates it with a new secret.",
+  fix: "Find out who deleted it; run `cdktf deploy` to recreate it and publish the new secret, or remove it from the configuration.",
+  helpUri: API_KEYS_URL,
+  acknowledgeable: "always",
+  appliesTo: ["inventory"],
+  check(model) {
+    const audit = auditOf(model);
+    if (!audit) return [];
+    const out: RuleFinding[] = [];
+    for (const m of audit.missing) {
+      const c = m.configured;
+      const location = {
+        file: c.source,
+        address: c.address,
+        ...(c.constructPath !== undefined ? { constructPath: c.constructPath } : {}),
+      };
+      const base = { subject: c.address, location, codeAcknowledgements: c.acknowledgements };
+      if (m.byId) {
+        out.push({
+          ...base,
+          message: `${c.address} (key ${c.id}) is in ${c.source} but not in Confluent Cloud (deleted outside the configuration?)`,
+        });
+      } else {
+        // Without an id (cdk.tf.json only) the key may simply not be deployed yet: a hint, not a warning.
+        const by = c.description
+          ? `description "${c.description}"`
+          : c.displayName
+            ? `display name "${c.displayName}"`
+            : "description";
+        out.push({
+          ...base,
+          severity: "info",
+          message: `${c.address}: no key in Confluent Cloud has its ${by} (not deployed yet? pass the state JSON to match by id)`,
+        });
+      }
+    }
+    return out;
+  },
+};
