@@ -26,3 +26,5 @@ export { ServiceAccountWithKey } from "./service-account-with-key";
 export type { ServiceAccountWithKeyProps } from "./service-account-with-key";
 export { App, TerraformOutput, TerraformStack } from "./cdktf";
 export type { Construct } from "./cdktf";
+export { annotateFindings, enablePolicyValidation } from "./policy-validation";
+export type { PolicyValidationOptions } from "./policy-validation";

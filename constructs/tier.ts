@@ -1,6 +1,7 @@
 import type { KeykitStackMetadata, Tier } from "../policies/metadata";
 import { METADATA_VERSION, TIERS } from "../policies/metadata";
 import { type Construct, type IConstruct, TerraformStack } from "./cdktf";
+import { type PolicyValidationOptions, enablePolicyValidation } from "./policy-validation";
 
 export type { Tier } from "../policies/metadata";
 
@@ -34,6 +35,16 @@ export interface KeykitStackProps {
    * @default "production"
    */
   readonly tier?: Tier;
+  /**
+   * Whether the kit's policies run at synth (findings become annotations; an error fails synth).
+   * @default true
+   */
+  readonly policyValidation?: boolean;
+  /**
+   * Options of the synth-time policy validation.
+   * @default - every rule, maximum key age 90 days
+   */
+  readonly policyValidationOptions?: Omit<PolicyValidationOptions, "render">;
 }
 
 /** A TerraformStack that declares its tier. */
@@ -44,5 +55,27 @@ export class KeykitStack extends TerraformStack {
     super(scope, id);
     this.tier = props.tier ?? "production";
     StackTier.set(this, this.tier);
+    if (props.policyValidation ?? true) {
+      enablePolicyValidation(this, {
+        ...props.policyValidationOptions,
+        render: () => {
+          // Synth renders the JSON right after validation: hand it the one rendered here instead of paying
+          // for toTerraform() twice (it dominates synth time on large stacks).
+          this.renderedForSynth = super.toTerraform();
+          return this.renderedForSynth;
+        },
+      });
+    }
+  }
+
+  private renderedForSynth?: ReturnType<TerraformStack["toTerraform"]>;
+
+  public override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
+    const rendered = this.renderedForSynth;
+    if (rendered !== undefined) {
+      this.renderedForSynth = undefined;
+      return rendered;
+    }
+    return super.toTerraform();
   }
 }
