@@ -206,9 +206,12 @@ export class BlueGreenApiKey extends Construct {
     }
 
     const activeKey = slots[rotation.active] as ApiKey;
+    // Each attribute read creates a token (and cdktf captures a stack trace for it): read each once.
+    const keyId = activeKey.id;
+    const secret = activeKey.secret;
     (props.secretSink ?? new SensitiveOutputSink()).publish(this, {
-      keyId: activeKey.id,
-      secret: activeKey.secret,
+      keyId,
+      secret,
       slot: rotation.active,
       endpoint: props.endpoint,
     });
@@ -216,19 +219,29 @@ export class BlueGreenApiKey extends Construct {
     this.activeSlot = rotation.active;
     this.slots = slots;
     this.rotation = rotation;
-    this.apiKeyId = activeKey.id;
-    this.apiKeySecret = activeKey.secret;
+    this.apiKeyId = keyId;
+    this.apiKeySecret = secret;
     this.ownerId = owner.id;
     this.ownerKind = owner.kind;
     this.owner = { id: owner.id, kind: owner.kind };
   }
 }
 
+const statesByApp = new WeakMap<IConstruct, Map<string, RotationState>>();
+
+/** The state file as this app first read it: every key of one synth sees the same snapshot of the file. */
 function loadState(construct: Construct, props: BlueGreenApiKeyProps): RotationState {
   if (props.rotationState !== undefined) return props.rotationState;
   const file = resolve(process.cwd(), props.rotationStateFile ?? DEFAULT_ROTATION_STATE_FILE);
+  const root = construct.node.root;
+  const states = statesByApp.get(root) ?? new Map<string, RotationState>();
+  statesByApp.set(root, states);
+  const known = states.get(file);
+  if (known !== undefined) return known;
   try {
-    return readRotationStateFileCached(file);
+    const state = readRotationStateFileCached(file);
+    states.set(file, state);
+    return state;
   } catch (error) {
     if (error instanceof RotationStateError) throw new Error(`${NAME} ${construct.node.path}: ${error.message}`);
     throw error;

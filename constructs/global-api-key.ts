@@ -224,14 +224,15 @@ export class GlobalApiKey extends Construct {
     });
     addGlobalRoleBindings(this, NAME, owner.id, owner.kind, resources);
 
+    // Each attribute read creates a token (and cdktf captures a stack trace for it): read each once.
+    this.apiKeyId = this.apiKey.id;
+    this.apiKeySecret = this.apiKey.secret;
     (props.secretSink ?? new SensitiveOutputSink()).publish(this, {
-      keyId: this.apiKey.id,
-      secret: this.apiKey.secret,
+      keyId: this.apiKeyId,
+      secret: this.apiKeySecret,
       endpoint: props.endpoint,
     });
 
-    this.apiKeyId = this.apiKey.id;
-    this.apiKeySecret = this.apiKey.secret;
     this.ownerId = owner.id;
     this.ownerKind = owner.kind;
     this.owner = { id: owner.id, kind: owner.kind };

@@ -1,0 +1,249 @@
+/**
+ * Synth benchmark (issue 3): N applications, each a service account + a blue/green API key + a role binding
+ * + its published credentials, written with keykit's constructs vs the same Terraform resources written with
+ * the raw generated bindings. Both sides synthesize with `app.synth()` (linear; `Testing.synth` is quadratic).
+ *
+ * Each measurement runs in its own child process so peak memory (maxRSS) belongs to one side only. The parent runs
+ * the sides alternately, `--reps` times per size, and reports medians, the kit/raw ratio (target ≤ 1.15) and how
+ * time and memory grow from the first size to the last.
+ *
+ *   npm run bench:synth                                # sizes 1000,5000, 3 repetitions
+ *   node .tmp/bench-dist/bench/synth.js --sizes 1000,5000 --reps 5
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+
+type Side = "raw" | "kit";
+
+interface Sample {
+  readonly side: Side;
+  readonly apps: number;
+  readonly resources: number;
+  /** Requiring the side's modules. */
+  readonly loadMs: number;
+  /** Building the construct tree. */
+  readonly buildMs: number;
+  /** app.synth(): resolving tokens and writing cdk.tf.json. */
+  readonly synthMs: number;
+  readonly totalMs: number;
+  /** CPU time (user + system) of load + build + synth: steadier than wall time on a shared machine. */
+  readonly cpuMs: number;
+  readonly peakRssMb: number;
+  readonly cdkTfJsonMb: number;
+}
+
+const ROOT = resolve(__dirname, "..", "..", "..");
+const CLUSTER = {
+  id: "lkc-bench01",
+  environment: "env-bench01",
+  crn: "crn://confluent.cloud/organization=o/environment=env-bench01/cloud-cluster=lkc-bench01",
+};
+
+function child(side: Side, apps: number): Sample {
+  const outRoot = join(ROOT, ".tmp", "bench-synth", `${side}-${apps}-${process.pid}`);
+  rmSync(outRoot, { recursive: true, force: true });
+  mkdirSync(outRoot, { recursive: true });
+  try {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const cdktf = require("cdktf") as typeof import("cdktf");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bindings = require("../constructs/bindings") as typeof import("../constructs/bindings");
+    const kit =
+      side === "kit"
+        ? {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            ...(require("../constructs/blue-green-api-key") as typeof import("../constructs/blue-green-api-key")),
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            ...(require("../constructs/scope") as typeof import("../constructs/scope")),
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            ...(require("../constructs/tier") as typeof import("../constructs/tier")),
+          }
+        : undefined;
+    const t1 = performance.now();
+
+    const app = new cdktf.App({ outdir: join(outRoot, "out"), stackTraces: false });
+    let stack: import("cdktf").TerraformStack;
+    if (kit) {
+      // A committed rotation-state file with an entry per key, as in a repository that has rotated before.
+      const stateFile = join(outRoot, "keykit.rotation.json");
+      const keys: Record<string, unknown> = {};
+      for (let i = 0; i < apps; i++) {
+        keys[`app-${i}`] = { active: "blue", rotations: 0, slots: { blue: { status: "active" } } };
+      }
+      writeFileSync(stateFile, JSON.stringify({ version: 1, keys }));
+      stack = new kit.KeykitStack(app, "bench");
+      new bindings.ConfluentProvider(stack, "confluent", {});
+      const scope = kit.KeyScope.kafkaCluster({
+        clusterId: CLUSTER.id,
+        environment: CLUSTER.environment,
+        type: "dedicated",
+        crnPattern: CLUSTER.crn,
+      });
+      for (let i = 0; i < apps; i++) {
+        new kit.BlueGreenApiKey(stack, `App${i}`, {
+          rotationName: `app-${i}`,
+          scope,
+          serviceAccountName: `app-${i}`,
+          roleBindings: [{ role: "DeveloperRead", crnPattern: `${CLUSTER.crn}/kafka=${CLUSTER.id}/topic=app-${i}` }],
+          rotationStateFile: stateFile,
+        });
+      }
+    } else {
+      stack = new cdktf.TerraformStack(app, "bench");
+      new bindings.ConfluentProvider(stack, "confluent", {});
+      for (let i = 0; i < apps; i++) {
+        const account = new bindings.ServiceAccount(stack, `App${i}ServiceAccount`, {
+          displayName: `app-${i}`,
+          description: `Managed by hand (bench/App${i})`,
+        });
+        const key = new bindings.ApiKey(stack, `App${i}Blue`, {
+          displayName: `app-${i} (blue)`,
+          description: `Managed by hand (bench/App${i}), rotation app-${i}`,
+          owner: { id: account.id, apiVersion: "iam/v2", kind: "ServiceAccount" },
+          managedResource: {
+            id: CLUSTER.id,
+            apiVersion: "cmk/v2",
+            kind: "Cluster",
+            environment: [{ id: CLUSTER.environment }],
+          },
+          lifecycle: { preventDestroy: true },
+        });
+        new bindings.RoleBinding(stack, `App${i}RoleBinding`, {
+          principal: `User:${account.id}`,
+          roleName: "DeveloperRead",
+          crnPattern: `${CLUSTER.crn}/kafka=${CLUSTER.id}/topic=app-${i}`,
+        });
+        new cdktf.TerraformOutput(stack, `App${i}Credentials`, {
+          value: cdktf.Fn.jsonencode({ key_id: key.id, secret: key.secret, slot: "blue" }),
+          sensitive: true,
+        });
+      }
+    }
+    const t2 = performance.now();
+    app.synth();
+    const t3 = performance.now();
+    const cpu = process.cpuUsage(cpu0);
+
+    const file = join(outRoot, "out", "stacks", "bench", "cdk.tf.json");
+    const json = JSON.parse(readFileSync(file, "utf8")) as { resource: Record<string, Record<string, unknown>> };
+    const resources = Object.values(json.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    return {
+      side,
+      apps,
+      resources,
+      loadMs: t1 - t0,
+      buildMs: t2 - t1,
+      synthMs: t3 - t2,
+      totalMs: t3 - t0,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      cdkTfJsonMb: statSync(file).size / 1024 / 1024,
+    };
+  } finally {
+    rmSync(outRoot, { recursive: true, force: true });
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function runChild(side: Side, apps: number): Sample {
+  const result = spawnSync(process.execPath, [__filename, "--child", side, String(apps)], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (result.status !== 0) {
+    throw new Error(
+      `bench child (${side}, ${apps}) failed with ${result.status}: ${result.stderr.split("\n").slice(0, 5).join(" ")}`,
+    );
+  }
+  return JSON.parse(result.stdout.trim().split("\n").pop() as string) as Sample;
+}
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
+}
+
+function main(): void {
+  if (process.argv[2] === "--child") {
+    process.stdout.write(`${JSON.stringify(child(process.argv[3] as Side, Number(process.argv[4])))}\n`);
+    return;
+  }
+  const sizes = option("--sizes", "1000,5000").split(",").map(Number);
+  const reps = Number(option("--reps", "3"));
+  const summary: Record<string, unknown>[] = [];
+  console.log(
+    `synth benchmark: service account + blue/green key + role binding + credentials per app; ${reps} runs per cell, medians`,
+  );
+  console.log("apps   side  resources  load ms  build ms  synth ms  wall ms   cpu ms  peak RSS MB  cdk.tf.json MB");
+  const totals = new Map<string, { ms: number; cpu: number; rss: number }>();
+  for (const apps of sizes) {
+    const samples: Record<Side, Sample[]> = { raw: [], kit: [] };
+    for (let r = 0; r < reps; r++) {
+      // Alternate the order so a warm disk cache or a busy neighbour does not favour one side.
+      for (const side of (r % 2 === 0 ? ["raw", "kit"] : ["kit", "raw"]) as Side[])
+        samples[side].push(runChild(side, apps));
+    }
+    for (const side of ["raw", "kit"] as Side[]) {
+      const s = samples[side];
+      const row = {
+        apps,
+        side,
+        resources: s[0].resources,
+        loadMs: median(s.map((x) => x.loadMs)),
+        buildMs: median(s.map((x) => x.buildMs)),
+        synthMs: median(s.map((x) => x.synthMs)),
+        totalMs: median(s.map((x) => x.totalMs)),
+        cpuMs: median(s.map((x) => x.cpuMs)),
+        peakRssMb: median(s.map((x) => x.peakRssMb)),
+        cdkTfJsonMb: s[0].cdkTfJsonMb,
+      };
+      totals.set(`${side}:${apps}`, { ms: row.totalMs, cpu: row.cpuMs, rss: row.peakRssMb });
+      summary.push(row);
+      console.log(
+        [
+          String(apps).padEnd(6),
+          side.padEnd(4),
+          String(row.resources).padStart(9),
+          row.loadMs.toFixed(0).padStart(8),
+          row.buildMs.toFixed(0).padStart(9),
+          row.synthMs.toFixed(0).padStart(9),
+          row.totalMs.toFixed(0).padStart(8),
+          row.cpuMs.toFixed(0).padStart(8),
+          row.peakRssMb.toFixed(0).padStart(12),
+          row.cdkTfJsonMb.toFixed(1).padStart(15),
+        ].join(" "),
+      );
+    }
+    const kit = totals.get(`kit:${apps}`) as { ms: number; cpu: number; rss: number };
+    const raw = totals.get(`raw:${apps}`) as { ms: number; cpu: number; rss: number };
+    console.log(
+      `       kit/raw at ${apps} apps: wall time ${(kit.ms / raw.ms).toFixed(3)}, cpu time ${(kit.cpu / raw.cpu).toFixed(3)} ` +
+        `(target <= 1.15), peak memory ${(kit.rss / raw.rss).toFixed(3)}`,
+    );
+  }
+  if (sizes.length > 1) {
+    const [first, last] = [sizes[0], sizes[sizes.length - 1]];
+    for (const side of ["raw", "kit"] as Side[]) {
+      const a = totals.get(`${side}:${first}`) as { ms: number; cpu: number; rss: number };
+      const b = totals.get(`${side}:${last}`) as { ms: number; cpu: number; rss: number };
+      console.log(
+        `growth ${first} -> ${last} apps (${(last / first).toFixed(1)}x), ${side}: wall ${(b.ms / a.ms).toFixed(2)}x, ` +
+          `cpu ${(b.cpu / a.cpu).toFixed(2)}x, peak memory ${(b.rss / a.rss).toFixed(2)}x`,
+      );
+    }
+  }
+  console.log(`json: ${JSON.stringify(summary)}`);
+}
+
+main();
