@@ -165,12 +165,15 @@ function describeStep(
 ): string[] {
   const changes = slotChanges(before, after);
   const lines = ["The next apply will:"];
-  for (const slot of changes.create)
+  for (const slot of changes.create) {
     lines.push(`  create  ${slotLine(name, slot, declared)}: a new confluent_api_key, same owner and scope`);
+  }
+  if (changes.create.length === 0) lines.push("  create  nothing");
   if (changes.publish) {
     lines.push(`  update  the published secret of '${name}': ${changes.publish.from} -> ${changes.publish.to}`);
   }
   for (const slot of changes.delete) lines.push(`  delete  ${slotLine(name, slot, declared)}`);
+  if (changes.delete.length === 0) lines.push("  delete  nothing");
   for (const slot of existingSlots(after)) {
     if (!changes.create.includes(slot)) {
       lines.push(
@@ -178,8 +181,6 @@ function describeStep(
       );
     }
   }
-  if (changes.create.length === 0) lines.push("  create  nothing");
-  if (changes.delete.length === 0) lines.push("  delete  nothing");
   return lines;
 }
 
