@@ -26,7 +26,17 @@ import {
 } from "../model";
 import { parseReference, resolveOwner, resolveScope } from "../references";
 import { classifyCredential, credentialAttributes } from "./provider-credentials";
-import { InputError, type JsonObject, asArray, asObject, asString, entries, forEachString, isObject } from "./util";
+import {
+  InputError,
+  type JsonObject,
+  asArray,
+  asObject,
+  asString,
+  entries,
+  forEachString,
+  isObject,
+  occurrences,
+} from "./util";
 import { KAFKA_CLUSTER_TYPES } from "../metadata";
 
 export const SUPPORTED_FORMAT_MAJOR = 1;
@@ -255,12 +265,16 @@ export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
 
   const config = readConfiguration(json.configuration);
   const metaByAddress = new Map<string, ApiKey>((metadata?.apiKeys ?? []).map((k) => [k.address, k]));
-  const pathOf = (address: string) =>
-    metadata
-      ? [...metadata.apiKeys, ...metadata.serviceAccounts, ...metadata.grants, ...metadata.secretStores].find(
-          (e) => e.address === configAddress(address),
-        )?.location.constructPath
-      : undefined;
+  const paths = new Map<string, string>();
+  for (const e of [
+    ...(metadata?.apiKeys ?? []),
+    ...(metadata?.serviceAccounts ?? []),
+    ...(metadata?.grants ?? []),
+    ...(metadata?.secretStores ?? []),
+  ]) {
+    if (e.location.constructPath) paths.set(e.address, e.location.constructPath);
+  }
+  const pathOf = (address: string) => paths.get(configAddress(address));
   const location = (address: string) => {
     const constructPath = pathOf(address);
     return { file, address, ...(constructPath ? { constructPath } : {}) };
@@ -408,17 +422,16 @@ export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
       if (id) knownKeyIds.add(id);
     }
   for (const c of changes) if (c.before?.id) knownKeyIds.add(c.before.id);
+  const storeMeta = new Map((metadata?.secretStores ?? []).map((e) => [e.address, e]));
   const stores: SecretStoreEntry[] = storesRaw.map((s) => {
     const idsIn = (value: unknown) => {
       const found = new Set<string>();
-      forEachString(value, (text) => {
-        for (const id of knownKeyIds) if (text.includes(id)) found.add(id);
-      });
+      forEachString(value, (text) => occurrences(text, knownKeyIds, found));
       return found;
     };
     const found = idsIn(s.after);
     const previous = idsIn(asObject(s.rc.change)?.before);
-    const meta = metadata?.secretStores.find((e) => e.address === configAddress(s.address));
+    const meta = storeMeta.get(configAddress(s.address));
     return {
       address: s.address,
       type: s.type,

@@ -18,7 +18,7 @@ import {
 } from "../model";
 import { resolveOwner, resolveScope } from "../references";
 import { checkFormatVersion, configAddress, stateResources } from "./plan";
-import { InputError, asArray, asObject, asString, entries, forEachString, isObject } from "./util";
+import { InputError, asArray, asObject, asString, entries, forEachString, isObject, occurrences } from "./util";
 
 export interface StateLoadOptions {
   readonly source: string;
@@ -41,10 +41,12 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
   const model = emptyModel("state", source, options.tier ?? metadata?.tier ?? "production");
   const resources = stateResources(values).filter((r) => r.mode === "managed");
   const metaKeys = new Map((metadata?.apiKeys ?? []).map((k) => [k.address, k]));
+  const paths = new Map<string, string>();
+  for (const e of [...(metadata?.apiKeys ?? []), ...(metadata?.serviceAccounts ?? [])]) {
+    if (e.location.constructPath) paths.set(e.address, e.location.constructPath);
+  }
   const location = (address: string) => {
-    const path = [...(metadata?.apiKeys ?? []), ...(metadata?.serviceAccounts ?? [])].find(
-      (e) => e.address === configAddress(address),
-    )?.location.constructPath;
+    const path = paths.get(configAddress(address));
     return { file, address, ...(path ? { constructPath: path } : {}) };
   };
 
@@ -107,12 +109,10 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
     }
   }
 
-  const keyIds = apiKeys.map((k) => k.id).filter((id): id is string => id !== undefined);
+  const keyIds = new Set(apiKeys.map((k) => k.id).filter((id): id is string => id !== undefined));
   const stores: SecretStoreEntry[] = storeValues.map((s) => {
     const found = new Set<string>();
-    forEachString(s.values, (text) => {
-      for (const id of keyIds) if (text.includes(id)) found.add(id);
-    });
+    forEachString(s.values, (text) => occurrences(text, keyIds, found));
     return {
       address: s.address,
       type: s.type,
@@ -123,13 +123,15 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
     };
   });
 
+  const secretSet = new Set(secrets.keys());
   const containsSecret = (value: unknown): string[] => {
     const hits = new Set<string>();
     if (secrets.size === 0) return [];
+    const found = new Set<string>();
     forEachString(value, (text) => {
-      if (text.length < MIN_SECRET_LENGTH) return;
-      for (const [secret, address] of secrets) if (text.includes(secret)) hits.add(address);
+      if (text.length >= MIN_SECRET_LENGTH) occurrences(text, secretSet, found);
     });
+    for (const secret of found) hits.add(secrets.get(secret) ?? "");
     return [...hits];
   };
   const sinks: SecretSink[] = [];

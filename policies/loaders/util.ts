@@ -61,3 +61,17 @@ export function forEachString(value: unknown, visit: (text: string, path: string
     for (const [k, v] of Object.entries(value)) forEachString(v, visit, path ? `${path}.${k}` : k, depth + 1);
   }
 }
+
+/**
+ * Finds which of `needles` occur in `text`. Small sets are searched as substrings; large sets (thousands of key ids
+ * or secrets) by splitting `text` into tokens, so a search stays linear in the input.
+ */
+export function occurrences(text: string, needles: ReadonlySet<string>, into: Set<string>): void {
+  if (needles.size === 0) return;
+  if (needles.size <= 64) {
+    for (const n of needles) if (text.includes(n)) into.add(n);
+    return;
+  }
+  if (needles.has(text)) into.add(text);
+  for (const token of text.split(/[^A-Za-z0-9+/_-]+/)) if (token && needles.has(token)) into.add(token);
+}

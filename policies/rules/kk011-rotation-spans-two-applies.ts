@@ -16,15 +16,20 @@ export const RotationSpansTwoApplies: Rule = {
   acknowledgeable: "always",
   appliesTo: ["plan"],
   check(model) {
-    const creates = model.changes.filter(isPureCreate);
+    // Index creates by owner|scope so a plan with thousands of keys stays linear.
+    const creates = new Map<string, PlannedChange>();
+    for (const c of model.changes) {
+      if (!isPureCreate(c) || !c.after?.owner.key || !c.after.scope.key) continue;
+      const k = `${c.after.owner.key}|${c.after.scope.key}`;
+      if (!creates.has(k)) creates.set(k, c);
+    }
     const out: RuleFinding[] = [];
-    for (const deleted of model.changes.filter(isPureDelete)) {
+    for (const deleted of model.changes) {
+      if (!isPureDelete(deleted)) continue;
       const owner = deleted.before?.owner.key;
       const scope = deleted.before?.scope.key;
       if (!owner || !scope) continue;
-      const partner: PlannedChange | undefined = creates.find(
-        (c) => c.after?.owner.key === owner && c.after?.scope.key === scope,
-      );
+      const partner = creates.get(`${owner}|${scope}`);
       if (!partner) continue;
       const why = explainReason(deleted.actionReason);
       out.push({

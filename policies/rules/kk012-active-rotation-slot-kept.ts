@@ -1,6 +1,7 @@
 import type { Rule, RuleFinding } from "../rule";
 import { BEST_PRACTICES_URL } from "./common";
 import { deletesKey } from "./plan-changes";
+import { indexStores } from "./store-index";
 
 /** Practice 4/5: the slot the secret store publishes is the one clients use; it is deleted only after a switch. */
 export const ActiveRotationSlotKept: Rule = {
@@ -15,12 +16,11 @@ export const ActiveRotationSlotKept: Rule = {
   appliesTo: ["plan"],
   check(model) {
     const out: RuleFinding[] = [];
+    const stores = indexStores(model);
     for (const c of model.changes) {
       if (!deletesKey(c)) continue;
       const id = c.before?.id;
-      const publishedBy = id
-        ? model.secretStores.filter((s) => s.previousKeyIds?.includes(id)).map((s) => s.address)
-        : [];
+      const publishedBy = id ? (stores.byPreviousKeyId.get(id) ?? []).map((s) => s.address) : [];
       if (!c.rotation?.active && publishedBy.length === 0) continue;
       const why = c.rotation?.active
         ? `it is the active slot of ${c.rotation.name}`

@@ -1,6 +1,7 @@
 import type { Rule, RuleFinding } from "../rule";
 import { BEST_PRACTICES_URL } from "./common";
 import { deletesKey } from "./plan-changes";
+import { indexStores } from "./store-index";
 
 /** Practice 5: a secret store must never point to a key that no longer exists. */
 export const PublishedKeyNotDeleted: Rule = {
@@ -15,13 +16,13 @@ export const PublishedKeyNotDeleted: Rule = {
   appliesTo: ["plan"],
   check(model) {
     const out: RuleFinding[] = [];
+    const stores = indexStores(model);
     for (const c of model.changes) {
       if (!deletesKey(c)) continue;
       const id = c.before?.id;
-      const pointing = model.secretStores.filter(
-        (s) =>
-          (id !== undefined && s.keyIds.includes(id)) || (c.actions.length === 1 && s.keyAddresses.includes(c.address)),
-      );
+      // A pure delete whose address a store still references cannot apply cleanly either.
+      const byAddress = c.actions.length === 1 ? (stores.byKeyAddress.get(c.address) ?? []) : [];
+      const pointing = [...new Set([...(id !== undefined ? (stores.byKeyId.get(id) ?? []) : []), ...byAddress])];
       if (pointing.length === 0) continue;
       out.push({
         message: `${c.address} is deleted while ${pointing.map((s) => s.address).join(", ")} still point(s) to it after apply`,
