@@ -156,8 +156,11 @@ export function buildAuditModel(
   const keyById = new Map<string, InventoryApiKey>();
   const keysByDescription = new Map<string, InventoryApiKey[]>();
   const keysByDisplayName = new Map<string, InventoryApiKey[]>();
+  // The name indexes serve configured keys without an id (cdk.tf.json): with a state or plan, skip them.
+  const needNames = desired.keys.some((c) => c.id === undefined);
   for (const key of inventory.apiKeys) {
     keyById.set(key.id, key);
+    if (!needNames) continue;
     if (key.description) push(keysByDescription, key.description, key);
     if (key.displayName) push(keysByDisplayName, key.displayName, key);
   }
@@ -238,14 +241,12 @@ export function buildAuditModel(
     }
     keys[i++] = {
       key,
-      ...(managedBy ? { managedBy } : {}),
-      ...(!managedBy && configured && unmatchedByOwner.has(key.ownerId)
-        ? { possiblyManagedBy: unmatchedByOwner.get(key.ownerId) }
-        : {}),
+      managedBy,
+      possiblyManagedBy: !managedBy && configured ? unmatchedByOwner.get(key.ownerId) : undefined,
       ownerMissing:
         inventory.listedServiceAccounts && key.ownerKind === "service-account" && !accountById.has(key.ownerId),
-      ...(Number.isNaN(created) ? {} : { ageDays: Math.floor((nowMs - created) / DAY_MS) }),
-      ...(retiredSlot ? { retiredSlot } : {}),
+      ageDays: Number.isNaN(created) ? undefined : Math.floor((nowMs - created) / DAY_MS),
+      retiredSlot,
     };
   }
 
@@ -267,7 +268,9 @@ export function buildAuditModel(
 
   // The inventory as model entities, so the kit's inventory-aware rules (KK001, KK004, KK008, KK009) judge the
   // keys that exist exactly as they judge configured ones. Address = the Confluent id.
-  const apiKeys: ApiKey[] = keys.map((k) => inventoryEntity(k));
+  const scopes = new Map<string, KeyScope>();
+  const owners = new Map<string, ApiKey["owner"]>();
+  const apiKeys: ApiKey[] = keys.map((k) => inventoryEntity(k, scopes, owners));
   const entities: ServiceAccount[] = serviceAccounts.map((a) => ({
     address: a.account.id,
     id: a.account.id,
@@ -304,36 +307,43 @@ export function buildAuditModel(
   } as AuditModel;
 }
 
-function inventoryEntity(k: AuditedKey): ApiKey {
+/** `scopes` and `owners` share one object per scope / owner across keys (50,000 keys, far fewer of those). */
+function inventoryEntity(k: AuditedKey, scopes: Map<string, KeyScope>, owners: Map<string, ApiKey["owner"]>): ApiKey {
   const key = k.key;
   const c = k.managedBy;
-  const serves = c?.serves ?? servedResources(key.resources);
+  const resource = key.resources.length === 1 ? `${key.resources[0].kind}:${key.resources[0].id}` : undefined;
+  let scope = resource !== undefined ? scopes.get(resource) : undefined;
+  if (!scope) {
+    scope = scopeOf(key.resources);
+    if (resource !== undefined) scopes.set(resource, scope);
+  }
+  let owner = owners.get(key.ownerId);
+  if (!owner) owners.set(key.ownerId, (owner = { kind: key.ownerKind, id: key.ownerId, key: key.ownerId }));
   return {
     address: key.id,
     id: key.id,
-    ...(key.displayName ? { displayName: key.displayName } : {}),
-    owner: { kind: key.ownerKind, id: key.ownerId, key: key.ownerId },
-    scope: scopeOf(key.resources),
-    ...(serves ? { serves } : {}),
-    ...(key.createdAt !== undefined ? { createdAt: key.createdAt } : {}),
-    ...(c?.userOwnerAllowed ? { userOwnerAllowed: c.userOwnerAllowed } : {}),
-    location: {
-      file: key.sources[0],
-      address: key.id,
-      ...(c?.constructPath !== undefined ? { constructPath: c.constructPath } : {}),
-    },
-    acknowledgements: c?.acknowledgements ?? [],
+    displayName: key.displayName,
+    owner,
+    scope,
+    serves: c?.serves ?? servedResources(key.resources),
+    createdAt: key.createdAt,
+    userOwnerAllowed: c?.userOwnerAllowed,
+    location: { file: key.sources[0], address: key.id, constructPath: c?.constructPath },
+    acknowledgements: c?.acknowledgements ?? NO_ACKNOWLEDGEMENTS,
   };
 }
 
+const NO_ACKNOWLEDGEMENTS: readonly AcknowledgementRecord[] = [];
+
 function scopeOf(resources: readonly InventoryResource[]): KeyScope {
-  const real = resources.filter((r) => r.kind !== "unknown" || r.id !== "");
+  const real = resources.length === 1 ? resources : resources.filter((r) => r.kind !== "unknown" || r.id !== "");
   const kind: KeyScopeKind = real.length > 1 ? "global" : (real[0]?.kind ?? "unknown");
   const id = kind === "global" ? "global" : kind === "cloud" ? "cloud" : real[0]?.id || undefined;
   return { kind, ...(id !== undefined ? { id, key: `${kind}:${id}` } : {}) };
 }
 
 function servedResources(resources: readonly InventoryResource[]): ServedResource[] | undefined {
+  if (resources.length < 2) return undefined;
   const served: ServedResource[] = [];
   for (const r of resources) {
     if (r.kind === "global" || r.kind === "unknown" || r.id === "") continue;

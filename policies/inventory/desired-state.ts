@@ -22,37 +22,40 @@ export function desiredStateFromModels(
   const accounts = new Map<string, ConfiguredServiceAccount>();
   const grants = new Set<string>();
   for (const model of models) {
+    // Plain objects of one shape (undefined for unknown fields): at 50,000 keys, spreading optional fields costs
+    // more than the loaders themselves.
     for (const k of model.apiKeys) {
       const ownerRef = k.owner.reference;
       const next: ConfiguredKey = {
         address: k.address,
         source: model.source,
-        ...(k.id !== undefined ? { id: k.id } : {}),
-        ...(names.get(k.address)?.description !== undefined ? { description: names.get(k.address)?.description } : {}),
-        ...(k.displayName !== undefined ? { displayName: k.displayName } : {}),
-        ...(k.owner.id !== undefined ? { ownerId: k.owner.id } : {}),
-        ...(ownerRef && ownerRef.mode === "managed" && ownerRef.type === "confluent_service_account"
-          ? { ownerAddress: ownerRef.address }
-          : {}),
-        ...(k.location.constructPath !== undefined ? { constructPath: k.location.constructPath } : {}),
-        ...(k.rotation ? { rotation: { name: k.rotation.name, slot: k.rotation.slot } } : {}),
-        ...(k.acknowledgements.length > 0 ? { acknowledgements: k.acknowledgements } : {}),
-        ...(k.userOwnerAllowed ? { userOwnerAllowed: k.userOwnerAllowed } : {}),
-        ...(k.serves ? { serves: k.serves } : {}),
+        id: k.id,
+        description: names.get(k.address)?.description,
+        displayName: k.displayName,
+        ownerId: k.owner.id,
+        ownerAddress:
+          ownerRef && ownerRef.mode === "managed" && ownerRef.type === "confluent_service_account"
+            ? ownerRef.address
+            : undefined,
+        constructPath: k.location.constructPath,
+        rotation: k.rotation ? { name: k.rotation.name, slot: k.rotation.slot } : undefined,
+        acknowledgements: k.acknowledgements.length > 0 ? k.acknowledgements : undefined,
+        userOwnerAllowed: k.userOwnerAllowed,
+        serves: k.serves,
       };
-      keys.set(k.address, merge(keys.get(k.address), next));
+      const known = keys.get(k.address);
+      keys.set(k.address, known ? merge(known, next) : next);
     }
     for (const a of model.serviceAccounts) {
       const next: ConfiguredServiceAccount = {
         address: a.address,
         source: model.source,
-        ...(a.id !== undefined ? { id: a.id } : {}),
-        ...((a.displayName ?? names.get(a.address)?.displayName) !== undefined
-          ? { displayName: a.displayName ?? names.get(a.address)?.displayName }
-          : {}),
-        ...(a.location.constructPath !== undefined ? { constructPath: a.location.constructPath } : {}),
+        id: a.id,
+        displayName: a.displayName ?? names.get(a.address)?.displayName,
+        constructPath: a.location.constructPath,
       };
-      accounts.set(a.address, merge(accounts.get(a.address), next));
+      const known = accounts.get(a.address);
+      accounts.set(a.address, known ? merge(known, next) : next);
     }
     for (const g of model.grants) if (g.principalKey !== undefined) grants.add(g.principalKey);
   }
@@ -65,8 +68,7 @@ export function desiredStateFromModels(
 }
 
 /** Fields already known win; a later input (e.g. the state after the cdk.tf.json) fills the gaps (the id). */
-function merge<T extends object>(known: T | undefined, next: T): T {
-  if (!known) return next;
+function merge<T extends object>(known: T, next: T): T {
   const out: Record<string, unknown> = { ...(next as Record<string, unknown>) };
   for (const [field, value] of Object.entries(known)) if (value !== undefined) out[field] = value;
   return out as T;

@@ -52,6 +52,7 @@ export class InventoryBuilder {
   private listedServiceAccounts = false;
   private readonly keyPages: PageTally = { pages: 0, pagesWithNext: 0, files: new Set() };
   private readonly accountPages: PageTally = { pages: 0, pagesWithNext: 0, files: new Set() };
+  private readonly sharedSources = new Map<string, string[]>();
 
   addFile(input: InventoryFile): this {
     for (const document of parseJsonDocuments(input.text, input.file)) this.addDocument(document, input.file);
@@ -172,7 +173,7 @@ export class InventoryBuilder {
           resources: [{ kind: cliResourceKind(resourceType, resourceId), id: resourceId }],
           createdAt: optionalDate(item.created, file, at, "created"),
           description: stringField(item.description),
-          sources: [file],
+          sources: this.sourcesOf(file),
         },
         file,
       );
@@ -204,7 +205,7 @@ export class InventoryBuilder {
           createdAt: optionalDate(metadata.created_at, file, at, "metadata.created_at"),
           displayName: stringField(spec.display_name) || undefined,
           description: stringField(spec.description),
-          sources: [file],
+          sources: this.sourcesOf(file),
         },
         file,
       );
@@ -221,7 +222,7 @@ export class InventoryBuilder {
         id,
         displayName: stringField(item.name),
         description: stringField(item.description),
-        sources: [file],
+        sources: this.sourcesOf(file),
       });
     });
   }
@@ -238,9 +239,15 @@ export class InventoryBuilder {
         displayName: stringField(item.display_name),
         description: stringField(item.description),
         createdAt: optionalDate(metadata.created_at, file, at, "metadata.created_at"),
-        sources: [file],
+        sources: this.sourcesOf(file),
       });
     });
+  }
+
+  private sourcesOf(file: string): string[] {
+    let sources = this.sharedSources.get(file);
+    if (!sources) this.sharedSources.set(file, (sources = [file]));
+    return sources;
   }
 
   private mergeKey(next: KeyBuilder, file: string): void {
@@ -258,7 +265,8 @@ export class InventoryBuilder {
     known.createdAt ??= next.createdAt;
     known.displayName ??= next.displayName;
     known.description ||= next.description;
-    if (!known.sources.includes(file)) known.sources.push(file);
+    // Source lists are shared per file (one array for 50,000 keys, not 50,000 arrays): copy before adding.
+    if (!known.sources.includes(file)) known.sources = [...known.sources, file];
     // The CLI's "global" or "cloud" row with an empty resource says nothing once a real resource is known.
     if (known.resources.length > 1) {
       const specific = known.resources.filter((r) => r.id !== "" || r.kind === "global");
