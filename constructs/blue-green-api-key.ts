@@ -232,14 +232,15 @@ const statesByApp = new WeakMap<IConstruct, Map<string, RotationState>>();
 /** The state file as this app first read it: every key of one synth sees the same snapshot of the file. */
 function loadState(construct: Construct, props: BlueGreenApiKeyProps): RotationState {
   if (props.rotationState !== undefined) return props.rotationState;
-  const file = resolve(process.cwd(), props.rotationStateFile ?? DEFAULT_ROTATION_STATE_FILE);
+  const given = props.rotationStateFile ?? DEFAULT_ROTATION_STATE_FILE;
+  const file = resolve(process.cwd(), given);
   const root = construct.node.root;
   const states = statesByApp.get(root) ?? new Map<string, RotationState>();
   statesByApp.set(root, states);
   const known = states.get(file);
   if (known !== undefined) return known;
   try {
-    const state = readRotationStateFileCached(file);
+    const state = readRotationStateFileCached(file, given);
     states.set(file, state);
     return state;
   } catch (error) {

@@ -288,16 +288,16 @@ export function serializeRotationState(state: RotationState): string {
   return `${JSON.stringify({ version: state.version, keys }, null, 2)}\n`;
 }
 
-/** Reads the file; a missing file is an empty state (every key in its initial state). */
-export function readRotationStateFile(path: string): RotationState {
+/** Reads the file; a missing file is an empty state (every key in its initial state). `source` names it in errors. */
+export function readRotationStateFile(path: string, source: string = path): RotationState {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return emptyRotationState();
-    throw new RotationStateError(`${path}: cannot read (${(error as Error).message})`);
+    throw new RotationStateError(`${source}: cannot read (${(error as Error).message})`);
   }
-  return parseRotationState(text, path);
+  return parseRotationState(text, source);
 }
 
 const cache = new Map<string, { readonly stamp: string; readonly state: RotationState }>();
@@ -306,7 +306,7 @@ const cache = new Map<string, { readonly stamp: string; readonly state: Rotation
  * Like readRotationStateFile, read once per process while the file is unchanged: an app with a thousand keys
  * parses it once. The cache is keyed by inode, size and times, so a file edited between two synths is re-read.
  */
-export function readRotationStateFileCached(path: string): RotationState {
+export function readRotationStateFileCached(path: string, source: string = path): RotationState {
   let stamp = "missing";
   try {
     const s = statSync(path);
@@ -317,7 +317,7 @@ export function readRotationStateFileCached(path: string): RotationState {
   }
   const hit = cache.get(path);
   if (hit && hit.stamp === stamp) return hit.state;
-  const state = readRotationStateFile(path);
+  const state = readRotationStateFile(path, source);
   cache.set(path, { stamp, state });
   return state;
 }

@@ -101,7 +101,7 @@ describe("GlobalApiKey", () => {
       availability: "SINGLE_ZONE",
       cloud: "AWS",
       region: "eu-central-1",
-      enterprise: {},
+      enterprise: [{}],
       environment: { id: "env-abc123" },
     });
     expect(
