@@ -7,8 +7,10 @@
  *     expect(planJson).toHaveKeykitFinding("KK011");
  *     expect(findingsFor(cdkTfJson).map((f) => f.ruleId)).toEqual(["KK003"]);
  *
- * Inputs: a synthesized stack as object or JSON string (`Testing.synth`), a parsed plan/state, a path to a JSON file
- * or to a `Testing.fullSynth` / cdktf.out directory.
+ * Inputs: a TerraformStack (synthesized with `Testing.fullSynth`), a synthesized stack object (e.g. from
+ * `synthesizeStack`), a parsed plan/state, a JSON string, a path to a JSON file or to a cdktf.out directory.
+ * Note: `Testing.synth` strips every `"//"` property, including the kit's metadata (tier, rotation slots,
+ * acknowledgements), so pass the stack itself or `synthesizeStack(stack)` rather than `Testing.synth(stack)`.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -21,6 +23,7 @@ import type { KeykitModel } from "../policies/model";
 import type { Report } from "../policies/report";
 import { type Finding, type Rule, type Severity, severityRank } from "../policies/rule";
 import { ALL_RULES } from "../policies/rules";
+import { TerraformStack, Testing } from "../constructs/cdktf";
 
 export interface KeykitCheckOptions extends EvaluateOptions {
   readonly rules?: readonly Rule[];
@@ -33,6 +36,10 @@ export interface KeykitCheckOptions extends EvaluateOptions {
 }
 
 function modelsOf(input: unknown, options: KeykitCheckOptions): KeykitModel[] {
+  if (input instanceof TerraformStack) {
+    const file = join(Testing.fullSynth(input), "stacks", input.node.id, "cdk.tf.json");
+    return [loadJsonInput(parseJsonText(readFileSync(file, "utf8"), file), input.node.path, { tier: options.tier })];
+  }
   if (typeof input === "string") {
     const trimmed = input.trimStart();
     if (trimmed.startsWith("{")) return [loadJsonInput(parseJsonText(input, "input"), "input", { tier: options.tier })];
