@@ -15,7 +15,12 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:f
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 
-type Side = "raw" | "kit";
+/**
+ * raw: the generated bindings only; kit: the kit's constructs in a default KeykitStack (the policies run at synth);
+ * kit-nopolicy: the same constructs with `policyValidation: false` (the constructs' own cost).
+ */
+type Side = "raw" | "kit" | "kit-nopolicy";
+const SIDES: readonly Side[] = ["raw", "kit", "kit-nopolicy"];
 
 interface Sample {
   readonly side: Side;
@@ -53,7 +58,7 @@ function child(side: Side, apps: number): Sample {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const bindings = require("../constructs/bindings") as typeof import("../constructs/bindings");
     const kit =
-      side === "kit"
+      side !== "raw"
         ? {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             ...(require("../constructs/blue-green-api-key") as typeof import("../constructs/blue-green-api-key")),
@@ -75,7 +80,7 @@ function child(side: Side, apps: number): Sample {
         keys[`app-${i}`] = { active: "blue", rotations: 0, slots: { blue: { status: "active" } } };
       }
       writeFileSync(stateFile, JSON.stringify({ version: 1, keys }));
-      stack = new kit.KeykitStack(app, "bench");
+      stack = new kit.KeykitStack(app, "bench", { policyValidation: side === "kit" });
       new bindings.ConfluentProvider(stack, "confluent", {});
       const scope = kit.KeyScope.kafkaCluster({
         clusterId: CLUSTER.id,
@@ -174,6 +179,25 @@ function option(name: string, fallback: string): string {
   return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
 }
 
+type Totals = { readonly ms: number; readonly cpu: number; readonly rss: number };
+
+function printRow(row: Sample): void {
+  console.log(
+    [
+      String(row.apps).padEnd(6),
+      row.side.padEnd(12),
+      String(row.resources).padStart(9),
+      row.loadMs.toFixed(0).padStart(8),
+      row.buildMs.toFixed(0).padStart(9),
+      row.synthMs.toFixed(0).padStart(9),
+      row.totalMs.toFixed(0).padStart(8),
+      row.cpuMs.toFixed(0).padStart(8),
+      row.peakRssMb.toFixed(0).padStart(12),
+      row.cdkTfJsonMb.toFixed(1).padStart(15),
+    ].join(" "),
+  );
+}
+
 function main(): void {
   if (process.argv[2] === "--child") {
     process.stdout.write(`${JSON.stringify(child(process.argv[3] as Side, Number(process.argv[4])))}\n`);
@@ -181,62 +205,53 @@ function main(): void {
   }
   const sizes = option("--sizes", "1000,5000").split(",").map(Number);
   const reps = Number(option("--reps", "3"));
-  const summary: Record<string, unknown>[] = [];
+  const summary: Sample[] = [];
+  const totals = new Map<string, Totals>();
   console.log(
-    `synth benchmark: service account + blue/green key + role binding + credentials per app; ${reps} runs per cell, medians`,
+    `synth benchmark: service account + blue/green key + role binding + credentials per app; medians of ${reps}`,
   );
-  console.log("apps   side  resources  load ms  build ms  synth ms  wall ms   cpu ms  peak RSS MB  cdk.tf.json MB");
-  const totals = new Map<string, { ms: number; cpu: number; rss: number }>();
+  console.log(
+    "apps   side          resources  load ms  build ms  synth ms  wall ms   cpu ms  peak RSS MB  cdk.tf.json MB",
+  );
   for (const apps of sizes) {
-    const samples: Record<Side, Sample[]> = { raw: [], kit: [] };
+    const samples: Record<Side, Sample[]> = { raw: [], kit: [], "kit-nopolicy": [] };
     for (let r = 0; r < reps; r++) {
       // Alternate the order so a warm disk cache or a busy neighbour does not favour one side.
-      for (const side of (r % 2 === 0 ? ["raw", "kit"] : ["kit", "raw"]) as Side[])
-        samples[side].push(runChild(side, apps));
+      for (const side of r % 2 === 0 ? SIDES : [...SIDES].reverse()) samples[side].push(runChild(side, apps));
     }
-    for (const side of ["raw", "kit"] as Side[]) {
+    for (const side of SIDES) {
       const s = samples[side];
-      const row = {
-        apps,
+      const m = (pick: (x: Sample) => number) => median(s.map(pick));
+      const row: Sample = {
         side,
+        apps,
         resources: s[0].resources,
-        loadMs: median(s.map((x) => x.loadMs)),
-        buildMs: median(s.map((x) => x.buildMs)),
-        synthMs: median(s.map((x) => x.synthMs)),
-        totalMs: median(s.map((x) => x.totalMs)),
-        cpuMs: median(s.map((x) => x.cpuMs)),
-        peakRssMb: median(s.map((x) => x.peakRssMb)),
+        loadMs: m((x) => x.loadMs),
+        buildMs: m((x) => x.buildMs),
+        synthMs: m((x) => x.synthMs),
+        totalMs: m((x) => x.totalMs),
+        cpuMs: m((x) => x.cpuMs),
+        peakRssMb: m((x) => x.peakRssMb),
         cdkTfJsonMb: s[0].cdkTfJsonMb,
       };
       totals.set(`${side}:${apps}`, { ms: row.totalMs, cpu: row.cpuMs, rss: row.peakRssMb });
       summary.push(row);
+      printRow(row);
+    }
+    const raw = totals.get(`raw:${apps}`) as Totals;
+    for (const side of SIDES.slice(1)) {
+      const kit = totals.get(`${side}:${apps}`) as Totals;
       console.log(
-        [
-          String(apps).padEnd(6),
-          side.padEnd(4),
-          String(row.resources).padStart(9),
-          row.loadMs.toFixed(0).padStart(8),
-          row.buildMs.toFixed(0).padStart(9),
-          row.synthMs.toFixed(0).padStart(9),
-          row.totalMs.toFixed(0).padStart(8),
-          row.cpuMs.toFixed(0).padStart(8),
-          row.peakRssMb.toFixed(0).padStart(12),
-          row.cdkTfJsonMb.toFixed(1).padStart(15),
-        ].join(" "),
+        `  ${side}/raw at ${apps} apps: wall ${(kit.ms / raw.ms).toFixed(3)}, cpu ${(kit.cpu / raw.cpu).toFixed(3)} ` +
+          `(target <= 1.15), peak memory ${(kit.rss / raw.rss).toFixed(3)}`,
       );
     }
-    const kit = totals.get(`kit:${apps}`) as { ms: number; cpu: number; rss: number };
-    const raw = totals.get(`raw:${apps}`) as { ms: number; cpu: number; rss: number };
-    console.log(
-      `       kit/raw at ${apps} apps: wall time ${(kit.ms / raw.ms).toFixed(3)}, cpu time ${(kit.cpu / raw.cpu).toFixed(3)} ` +
-        `(target <= 1.15), peak memory ${(kit.rss / raw.rss).toFixed(3)}`,
-    );
   }
   if (sizes.length > 1) {
     const [first, last] = [sizes[0], sizes[sizes.length - 1]];
-    for (const side of ["raw", "kit"] as Side[]) {
-      const a = totals.get(`${side}:${first}`) as { ms: number; cpu: number; rss: number };
-      const b = totals.get(`${side}:${last}`) as { ms: number; cpu: number; rss: number };
+    for (const side of SIDES) {
+      const a = totals.get(`${side}:${first}`) as Totals;
+      const b = totals.get(`${side}:${last}`) as Totals;
       console.log(
         `growth ${first} -> ${last} apps (${(last / first).toFixed(1)}x), ${side}: wall ${(b.ms / a.ms).toFixed(2)}x, ` +
           `cpu ${(b.cpu / a.cpu).toFixed(2)}x, peak memory ${(b.rss / a.rss).toFixed(2)}x`,
