@@ -51,7 +51,8 @@ export function loadDesiredState(files: readonly string[], cwd: string): Desired
             ? loadState(json, { source: file })
             : loadConfiguration(json, { source: file }),
       );
-      nameFactsFromJson(json, names);
+      // Names match configured keys whose id is unknown (cdk.tf.json, keys a plan creates); a state has every id.
+      if (kind !== "state") nameFactsFromJson(json, names);
     } catch (error) {
       if (error instanceof InputError) throw new KeykitCliError(error.message);
       throw error;

@@ -153,16 +153,19 @@ export function buildAuditModel(
     c.ownerId ?? (c.ownerAddress !== undefined ? configuredAccountId.get(c.ownerAddress) : undefined);
 
   // Keys: by id first, then by description, then by display name; an owner known on both sides must agree.
-  const keyById = new Map<string, InventoryApiKey>();
-  const keysByDescription = new Map<string, InventoryApiKey[]>();
-  const keysByDisplayName = new Map<string, InventoryApiKey[]>();
+  // Indexes into inventory.apiKeys; `managedAt[i]` is the configured key inventory key i is.
+  const inventoryKeys = inventory.apiKeys;
+  const keyIndex = new Map<string, number>();
+  const keysByDescription = new Map<string, number[]>();
+  const keysByDisplayName = new Map<string, number[]>();
   // The name indexes serve configured keys without an id (cdk.tf.json): with a state or plan, skip them.
   const needNames = desired.keys.some((c) => c.id === undefined);
-  for (const key of inventory.apiKeys) {
-    keyById.set(key.id, key);
+  for (let i = 0; i < inventoryKeys.length; i++) {
+    const key = inventoryKeys[i];
+    keyIndex.set(key.id, i);
     if (!needNames) continue;
-    if (key.description) push(keysByDescription, key.description, key);
-    if (key.displayName) push(keysByDisplayName, key.displayName, key);
+    if (key.description) push(keysByDescription, key.description, i);
+    if (key.displayName) push(keysByDisplayName, key.displayName, i);
   }
   const slotFacts = new Map<string, RotationSlotFacts>();
   for (const slot of rotationSlots) slotFacts.set(`${slot.name}/${slot.slot}`, slot);
@@ -178,28 +181,32 @@ export function buildAuditModel(
   for (const c of desired.keys) if (c.rotation) windows.set(c, windowOf(c));
   const windowed = [...windows.keys()].sort((x, y) => (windows.get(y) as number) - (windows.get(x) as number) || 0);
   const byWindow = windowed.length === 0 ? desired.keys : [...windowed, ...desired.keys.filter((c) => !windows.has(c))];
-  const managedKey = new Map<string, ConfiguredKey>();
+  const managedAt: (ConfiguredKey | undefined)[] = new Array(inventoryKeys.length);
   const missing: MissingKey[] = [];
   const unmatchedByOwner = new Map<string, ConfiguredKey>();
   for (const c of byWindow) {
     if (c.id !== undefined) {
-      const found = keyById.get(c.id);
-      if (found) managedKey.set(found.id, c);
+      const found = keyIndex.get(c.id);
+      if (found !== undefined) managedAt[found] = c;
       else if (inventory.listedApiKeys) missing.push({ configured: c, byId: true });
       continue;
     }
     const owner = ownerIdOf(c);
     const after = windows.get(c) ?? -Infinity;
-    const fits = (k: InventoryApiKey) =>
-      !managedKey.has(k.id) &&
-      (owner === undefined || k.ownerId === owner) &&
-      (!k.displayName || !c.displayName || k.displayName === c.displayName) &&
-      (after === -Infinity || k.createdAt === undefined || Date.parse(k.createdAt) >= after);
+    const fits = (i: number) => {
+      const k = inventoryKeys[i];
+      return (
+        managedAt[i] === undefined &&
+        (owner === undefined || k.ownerId === owner) &&
+        (!k.displayName || !c.displayName || k.displayName === c.displayName) &&
+        (after === -Infinity || k.createdAt === undefined || Date.parse(k.createdAt) >= after)
+      );
+    };
     let matches = c.description ? (keysByDescription.get(c.description) ?? []).filter(fits) : [];
     if (matches.length === 0 && c.displayName) matches = (keysByDisplayName.get(c.displayName) ?? []).filter(fits);
     // Several keys fit: a replaced key left behind, or copies. All are treated as managed (never deleted behind
     // the configuration's back); the configuration decides.
-    for (const k of matches) managedKey.set(k.id, c);
+    for (const i of matches) managedAt[i] = c;
     if (matches.length === 0) {
       if (inventory.listedApiKeys) missing.push({ configured: c, byId: false });
       if (owner !== undefined) unmatchedByOwner.set(owner, c);
@@ -225,21 +232,21 @@ export function buildAuditModel(
   }
 
   const keyCount = new Map<string, number>();
-  const keys: AuditedKey[] = new Array(inventory.apiKeys.length);
-  let i = 0;
-  for (const key of inventory.apiKeys) {
+  const keys: AuditedKey[] = new Array(inventoryKeys.length);
+  for (let i = 0; i < inventoryKeys.length; i++) {
+    const key = inventoryKeys[i];
     keyCount.set(key.ownerId, (keyCount.get(key.ownerId) ?? 0) + 1);
-    const managedBy = managedKey.get(key.id);
+    const managedBy = managedAt[i];
     const created = key.createdAt !== undefined ? Date.parse(key.createdAt) : NaN;
-    let retiredSlot = retiredById.get(key.id);
-    if (!retiredSlot && !managedBy) {
+    let retiredSlot = retiredById.size > 0 ? retiredById.get(key.id) : undefined;
+    if (!retiredSlot && !managedBy && retiredByOwner.size > 0) {
       retiredSlot = (retiredByOwner.get(key.ownerId) ?? []).find(
         ({ slot, description }) =>
           (description === undefined || key.description === undefined || key.description === description) &&
           (Number.isNaN(created) || slot.retiredAt === undefined || created <= Date.parse(slot.retiredAt)),
       )?.slot;
     }
-    keys[i++] = {
+    keys[i] = {
       key,
       managedBy,
       possiblyManagedBy: !managedBy && configured ? unmatchedByOwner.get(key.ownerId) : undefined,

@@ -21,6 +21,8 @@ export function desiredStateFromModels(
   const keys = new Map<string, ConfiguredKey>();
   const accounts = new Map<string, ConfiguredServiceAccount>();
   const grants = new Set<string>();
+  const single = models.length === 1;
+  const list: ConfiguredKey[] = [];
   for (const model of models) {
     // Plain objects of one shape (undefined for unknown fields): at 50,000 keys, spreading optional fields costs
     // more than the loaders themselves.
@@ -43,6 +45,10 @@ export function desiredStateFromModels(
         userOwnerAllowed: k.userOwnerAllowed,
         serves: k.serves,
       };
+      if (single) {
+        list.push(next); // one input: addresses are unique, nothing to merge
+        continue;
+      }
       const known = keys.get(k.address);
       keys.set(k.address, known ? merge(known, next) : next);
     }
@@ -61,7 +67,7 @@ export function desiredStateFromModels(
   }
   return {
     sources: models.map((m) => m.source),
-    keys: [...keys.values()],
+    keys: single ? list : [...keys.values()],
     serviceAccounts: [...accounts.values()],
     grantPrincipals: [...grants],
   };

@@ -1,0 +1,305 @@
+/**
+ * Audit benchmark (issue 5): `keykit audit` of a generated organisation — 50,000 API keys and 10,000 service
+ * accounts — against a matching configuration (the Terraform state JSON of the same keys), compared with
+ * `JSON.parse` of the same input files in the same kind of process.
+ *
+ * The inventory mixes the two export shapes: half the keys as Cloud API pages (100 per page, a JSON array of
+ * pages), half as the CLI list (Kafka keys on two clusters appear twice, once per resource); service accounts as
+ * Cloud API pages. A secret is planted in every export entry and state key, so the run also exercises redaction.
+ * About 1% of keys are unmanaged, stale or user-owned, so the report and the cleanup script are not empty.
+ *
+ * Each side runs in its own child process (peak memory = that side's maxRSS): one warm-up, then `--reps` timed
+ * runs, the sides alternating for --rounds rounds; the parent reports medians (wall and CPU time) and the ratio
+ * audit / JSON.parse (target ≤ 2.5).
+ *
+ *   npm run bench:audit                                   # 50,000 keys, 10,000 service accounts, 5 repetitions
+ *   node .tmp/bench-dist/bench/audit.js --keys 50000 --accounts 10000 --reps 5 --rounds 3
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+
+const ROOT = resolve(__dirname, "..", "..", "..");
+const DIR = join(ROOT, ".tmp", "bench-audit");
+const NOW = "2026-06-01T00:00:00Z";
+const FRESH = "2026-05-01T00:00:00Z";
+const SECRET = "bench-planted-secret-0123456789abcdef0123456789abcdef0123456789ab";
+
+interface Files {
+  readonly inventory: string[];
+  readonly config: string[];
+}
+
+interface Sample {
+  readonly side: "parse" | "audit";
+  readonly medianMs: number;
+  readonly runsMs: number[];
+  /** CPU time (user + system, all threads) per run: steadier than wall time on a shared machine. */
+  readonly cpuRunsMs: number[];
+  readonly peakRssMb: number;
+  readonly findings?: number;
+  readonly cleanupLines?: number;
+}
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function generate(keys: number, accounts: number): Files {
+  rmSync(DIR, { recursive: true, force: true });
+  mkdirSync(DIR, { recursive: true });
+  const apiPages: unknown[] = [];
+  let page: unknown[] = [];
+  const cliRows: unknown[] = [];
+  const stateResources: unknown[] = [];
+  for (let a = 0; a < accounts; a++) {
+    stateResources.push({
+      address: `confluent_service_account.app_${a}`,
+      mode: "managed",
+      type: "confluent_service_account",
+      name: `app_${a}`,
+      provider_name: "registry.terraform.io/confluentinc/confluent",
+      values: {
+        id: `sa-${a}`,
+        display_name: `app-${a}`,
+        description: "bench",
+        api_version: "iam/v2",
+        kind: "ServiceAccount",
+      },
+    });
+    stateResources.push({
+      address: `confluent_role_binding.app_${a}`,
+      mode: "managed",
+      type: "confluent_role_binding",
+      name: `app_${a}`,
+      provider_name: "registry.terraform.io/confluentinc/confluent",
+      values: {
+        id: `rb-${a}`,
+        principal: `User:sa-${a}`,
+        role_name: "DeveloperWrite",
+        crn_pattern: `crn://x/topic=t${a}`,
+      },
+    });
+  }
+  for (let k = 0; k < keys; k++) {
+    const id = `K${String(k).padStart(15, "0")}`;
+    const odd = k % 100 === 0; // 1%: unmanaged and stale, or user-owned
+    const owner = odd && k % 200 === 0 ? `u-${k}` : `sa-${k % accounts}`;
+    const created = odd ? "2024-01-01T00:00:00Z" : FRESH;
+    const cluster = `lkc-${(k % 5) + Math.floor(k / accounts) * 5}`; // ≤ 1 key per owner and cluster
+    const description = `Managed by keykit (bench/App${k})`;
+    if (k % 2 === 0) {
+      page.push({
+        api_version: "iam/v2",
+        kind: "ApiKey",
+        id,
+        metadata: { created_at: created, updated_at: created },
+        spec: {
+          display_name: `app-${k} key`,
+          description,
+          owner: { id: owner, api_version: "iam/v2", kind: owner.startsWith("u-") ? "User" : "ServiceAccount" },
+          resource: { id: cluster, api_version: "cmk/v2", kind: "Cluster" },
+          secret: SECRET,
+        },
+      });
+      if (page.length === 100) {
+        apiPages.push({
+          api_version: "iam/v2",
+          kind: "ApiKeyList",
+          metadata: { next: "https://api.confluent.cloud/iam/v2/api-keys?page_token=x" },
+          data: page,
+        });
+        page = [];
+      }
+    } else {
+      const row = {
+        key: id,
+        description,
+        owner,
+        owner_email: owner.startsWith("u-") ? "x@example.com" : "<service account>",
+        resource_type: "kafka",
+        resource: cluster,
+        created,
+        secret: SECRET,
+      };
+      cliRows.push(row);
+      if (k % 10 === 1) cliRows.push({ ...row, resource_type: "", resource: `lsrc-${k}` }); // listed once per resource
+    }
+    if (!odd) {
+      stateResources.push({
+        address: `confluent_api_key.app_${k}`,
+        mode: "managed",
+        type: "confluent_api_key",
+        name: `app_${k}`,
+        provider_name: "registry.terraform.io/confluentinc/confluent",
+        values: {
+          id,
+          secret: SECRET,
+          display_name: `app-${k} key`,
+          description,
+          owner: [{ id: owner, api_version: "iam/v2", kind: "ServiceAccount" }],
+          managed_resource: [{ id: cluster, api_version: "cmk/v2", kind: "Cluster", environment: [{ id: "env-1" }] }],
+        },
+        sensitive_values: { secret: true },
+      });
+    }
+  }
+  apiPages.push({ api_version: "iam/v2", kind: "ApiKeyList", metadata: { next: "" }, data: page });
+  const saPages: unknown[] = [];
+  for (let a = 0; a < accounts; a += 100) {
+    const data = [];
+    for (let b = a; b < Math.min(a + 100, accounts); b++) {
+      data.push({
+        api_version: "iam/v2",
+        kind: "ServiceAccount",
+        id: `sa-${b}`,
+        metadata: { created_at: FRESH },
+        display_name: `app-${b}`,
+        description: "bench",
+      });
+    }
+    saPages.push({
+      api_version: "iam/v2",
+      kind: "ServiceAccountList",
+      metadata: { next: a + 100 < accounts ? "https://x/next" : "" },
+      data,
+    });
+  }
+  const write = (name: string, value: unknown) => {
+    const path = join(DIR, name);
+    writeFileSync(path, JSON.stringify(value));
+    return path;
+  };
+  return {
+    inventory: [
+      write("api-keys.pages.json", apiPages),
+      write("cli-api-keys.json", cliRows),
+      write("service-accounts.pages.json", saPages),
+    ],
+    config: [
+      write("terraform.state.json", {
+        format_version: "1.0",
+        terraform_version: "1.11.0",
+        values: { root_module: { resources: stateResources } },
+      }),
+    ],
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function childMain(side: "parse" | "audit", reps: number, files: Files): Promise<Sample> {
+  const all = [...files.inventory, ...files.config];
+  const runsMs: number[] = [];
+  const cpuRunsMs: number[] = [];
+  const record = (t0: number, c0: NodeJS.CpuUsage) => {
+    runsMs.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuRunsMs.push((c.user + c.system) / 1000);
+  };
+  let findings = 0;
+  let cleanupLines = 0;
+  if (side === "parse") {
+    for (let r = 0; r <= reps; r++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      for (const file of all) JSON.parse(readFileSync(file, "utf8"));
+      if (r > 0) record(t0, c0);
+    }
+  } else {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createAuditCommand } = require("../cli/commands/audit") as typeof import("../cli/commands/audit");
+    const command = createAuditCommand();
+    const report = join(DIR, "report.json");
+    const script = join(DIR, "cleanup.sh");
+    const argv = [
+      ...["--inventory", ...files.inventory, "--config", ...files.config, "--now", NOW, "--format", "json"],
+      ...["--output", report, "--emit-cleanup", script, "--rotation-state", join(DIR, "none.json")],
+    ];
+    const io = { stdout: () => undefined, stderr: () => undefined, cwd: ROOT, env: {}, isTty: false };
+    for (let r = 0; r <= reps; r++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const code = await command(argv, io);
+      if (r > 0) record(t0, c0);
+      if (code !== 1) throw new Error(`audit exited ${code}; expected 1 (findings)`);
+    }
+    const text = readFileSync(report, "utf8");
+    const cleanup = readFileSync(script, "utf8");
+    if (text.includes(SECRET) || cleanup.includes(SECRET)) throw new Error("a planted secret reached the output");
+    findings = (JSON.parse(text) as { findings: unknown[] }).findings.length;
+    cleanupLines = cleanup.split("\n").filter((l) => l.startsWith("confluent ")).length;
+  }
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  return { side, medianMs: median(runsMs), runsMs, cpuRunsMs, peakRssMb, findings, cleanupLines };
+}
+
+function runChild(side: "parse" | "audit", reps: number, files: Files): Sample {
+  const args = [__filename, "--child", side, "--reps", String(reps), "--files", JSON.stringify(files)];
+  const result = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 20 });
+  if (result.status !== 0) throw new Error(`${side} child failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as Sample;
+}
+
+function combine(samples: Sample[]): Sample {
+  const runsMs = samples.flatMap((s) => s.runsMs);
+  return {
+    ...samples[0],
+    runsMs,
+    cpuRunsMs: samples.flatMap((s) => s.cpuRunsMs),
+    medianMs: median(runsMs),
+    peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)),
+  };
+}
+
+async function main(): Promise<void> {
+  const reps = arg("--reps", 5);
+  const childSide = process.argv.includes("--child")
+    ? (process.argv[process.argv.indexOf("--child") + 1] as "parse" | "audit")
+    : undefined;
+  if (childSide) {
+    const files = JSON.parse(process.argv[process.argv.indexOf("--files") + 1]) as Files;
+    process.stdout.write(JSON.stringify(await childMain(childSide, reps, files)));
+    return;
+  }
+  const keys = arg("--keys", 50_000);
+  const accounts = arg("--accounts", 10_000);
+  const rounds = arg("--rounds", 3);
+  const files = generate(keys, accounts);
+  const mb = (f: string) => statSync(f).size / 1e6;
+  const inputMb = [...files.inventory, ...files.config].reduce((sum, f) => sum + mb(f), 0);
+  // Alternate the sides over several rounds, so a busy moment on a shared machine hits both.
+  const parses: Sample[] = [];
+  const audits: Sample[] = [];
+  for (let r = 0; r < rounds; r++) {
+    parses.push(runChild("parse", reps, files));
+    audits.push(runChild("audit", reps, files));
+  }
+  const parse = combine(parses);
+  const audit = combine(audits);
+  const ratio = audit.medianMs / parse.medianMs;
+  const cpuRatio = median(audit.cpuRunsMs) / median(parse.cpuRunsMs);
+  const line = (s: Sample) =>
+    `median ${s.medianMs.toFixed(0)} ms wall, ${median(s.cpuRunsMs).toFixed(0)} ms CPU (runs ${s.runsMs.map((v) => v.toFixed(0)).join(", ")}), peak RSS ${s.peakRssMb.toFixed(0)} MB`;
+  console.log(
+    `keykit audit benchmark: ${keys} keys, ${accounts} service accounts, ${inputMb.toFixed(1)} MB of JSON input, ${rounds} rounds x ${reps} timed runs`,
+  );
+  console.log(`  JSON.parse of the inputs:               ${line(parse)}`);
+  console.log(`  keykit audit (report + cleanup script): ${line(audit)}`);
+  console.log(`  findings ${audit.findings}, cleanup commands ${audit.cleanupLines}`);
+  const verdict = ratio <= 2.5 ? "OK" : "OVER TARGET";
+  console.log(
+    `  ratio audit / JSON.parse: ${ratio.toFixed(2)}x wall, ${cpuRatio.toFixed(2)}x CPU (target <= 2.5x) ${verdict}`,
+  );
+  if (!process.argv.includes("--keep")) rmSync(DIR, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});
