@@ -151,6 +151,21 @@ describe("keykit rotate", () => {
     expect((await keykit(dir, "status", "billing")).code).toBe(1);
   });
 
+  test("status flags an entry whose key is no longer declared in code", async () => {
+    const dir = project();
+    writeFileSync(
+      stateFile(dir),
+      JSON.stringify({
+        version: 1,
+        keys: { legacy: { active: "green", rotations: 1, slots: { green: { status: "active" } } } },
+      }),
+    );
+    const { code, out } = await keykit(dir, "status");
+    expect(code).toBe(0);
+    expect(out).toMatch(/legacy +stable +green +green +1 .*\[not declared in cdktf.out\]/);
+    expect(out).toMatch(/orders +stable +blue/);
+  });
+
   test.each([
     [[], /missing step/],
     [["spin", "orders"], /unknown step 'spin'/],

@@ -127,6 +127,22 @@ describe("GlobalApiKey", () => {
     );
   });
 
+  test("allows a user owner in a development stack only with a reason, recorded in the JSON", () => {
+    const stack = bgStack({ tier: "development" });
+    expect(
+      () =>
+        new GlobalApiKey(stack, "NoReason", { resources: [dedicated(), KeyScope.cloud()], owner: { id: "u-abc123" } }),
+    ).toThrow(/needs allowUserOwner/);
+    new GlobalApiKey(stack, "Dev", {
+      resources: [dedicated(), KeyScope.cloud()],
+      owner: { id: "u-abc123" },
+      allowUserOwner: { reason: "local experiments with the fraud model" },
+    });
+    const [, body] = resourcesOfType(synthesizeStack(stack), "confluent_api_key")[0] as [string, Body];
+    expect(body.owner).toEqual({ id: "u-abc123", api_version: "iam/v2", kind: "User" });
+    expect(body["//"]?.keykit?.userOwner).toEqual({ reason: "local experiments with the fraud model" });
+  });
+
   test("role bindings per resource, grouped under a stable construct per resource", () => {
     const stack = bgStack({ vault: true });
     const registry = new DataConfluentSchemaRegistryCluster(stack, "Registry", { environment: { id: "env-abc123" } });
