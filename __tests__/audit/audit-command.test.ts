@@ -7,6 +7,7 @@ import {
   type KeySpec,
   runKeykit,
   type Shape,
+  planJson,
   stateJson,
   tempDir,
   writeInventory,
@@ -425,4 +426,55 @@ describe("keykit audit: redaction", () => {
         expect(output).not.toContain(SECRET); // …without their secret
     },
   );
+});
+
+describe("keykit audit: desired state from a plan", () => {
+  it("matches kept keys by id, created keys by description, and never deletes a key the plan deletes", async () => {
+    const dir = tempDir();
+    const inventory = writeInventory(
+      dir,
+      "cli",
+      [
+        { id: "KEPT", owner: "sa-app", description: "kept", created: "2026-05-01T00:00:00Z" },
+        { id: "OLDSLOT", owner: "sa-app", description: "replaced", created: "2025-01-01T00:00:00Z" },
+        { id: "NEWKEY", owner: "sa-app", description: "new key", created: "2026-05-30T00:00:00Z" },
+      ],
+      [{ id: "sa-app", name: "orders-app" }],
+    );
+    const plan = writeJson(
+      join(dir, "plan.json"),
+      planJson(
+        [
+          {
+            name: "kept",
+            actions: ["no-op"],
+            before: { id: "KEPT", ownerId: "sa-app", description: "kept", secret: SECRET },
+            after: { id: "KEPT", ownerId: "sa-app", description: "kept", secret: SECRET },
+          },
+          {
+            name: "old",
+            actions: ["delete"],
+            before: { id: "OLDSLOT", ownerId: "sa-app", description: "replaced", secret: SECRET },
+          },
+          { name: "fresh", actions: ["create"], after: { ownerId: "sa-app", description: "new key" } },
+          {
+            name: "gone",
+            actions: ["delete"],
+            before: { id: "ALREADYGONE", ownerId: "sa-app", description: "x", secret: SECRET },
+          },
+        ],
+        [{ name: "app", id: "sa-app", displayName: "orders-app" }],
+      ),
+    );
+    const script = join(dir, "cleanup.sh");
+    const { report: r } = await report(
+      ["audit", "--inventory", ...inventory, "--config", plan, "--now", NOW, "--emit-cleanup", script],
+      dir,
+    );
+    // OLDSLOT is stale but the plan deletes it: reported, never in the script; ALREADYGONE is no drift.
+    // KK009: three keys of sa-app on one cluster exist until the apply deletes OLDSLOT.
+    expect(ids(r)).toEqual(["KK004:OLDSLOT", "KK009:KEPT"]);
+    expect(readFileSync(script, "utf8")).toContain("# Nothing to delete.");
+    expect(JSON.stringify(r)).not.toContain(SECRET);
+  });
 });

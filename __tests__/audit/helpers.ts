@@ -269,3 +269,63 @@ export function stateJson(
     },
   };
 }
+
+interface PlanKeySide {
+  readonly id?: string;
+  readonly ownerId: string;
+  readonly description: string;
+  readonly secret?: string;
+}
+
+/** A `terraform show -json` plan: service accounts unchanged, keys with the given actions. */
+export function planJson(
+  keys: readonly { name: string; actions: string[]; before?: PlanKeySide; after?: PlanKeySide }[],
+  accounts: readonly { name: string; id: string; displayName: string }[],
+): Record<string, unknown> {
+  const keyValues = (side: PlanKeySide | undefined) =>
+    side && {
+      ...(side.id ? { id: side.id } : {}),
+      secret: side.secret ?? "",
+      display_name: "key",
+      description: side.description,
+      owner: [{ id: side.ownerId, api_version: "iam/v2", kind: "ServiceAccount" }],
+      managed_resource: [{ id: "lkc-abc123", api_version: "cmk/v2", kind: "Cluster", environment: [{ id: "env-1" }] }],
+    };
+  return {
+    format_version: "1.2",
+    terraform_version: "1.11.0",
+    resource_changes: [
+      ...accounts.map((a) => {
+        const values = { id: a.id, display_name: a.displayName, description: "test" };
+        return {
+          address: `confluent_service_account.${a.name}`,
+          mode: "managed",
+          type: "confluent_service_account",
+          name: a.name,
+          change: {
+            actions: ["no-op"],
+            before: values,
+            after: values,
+            after_unknown: {},
+            before_sensitive: {},
+            after_sensitive: {},
+          },
+        };
+      }),
+      ...keys.map((k) => ({
+        address: `confluent_api_key.${k.name}`,
+        mode: "managed",
+        type: "confluent_api_key",
+        name: k.name,
+        change: {
+          actions: k.actions,
+          before: keyValues(k.before) ?? null,
+          after: keyValues(k.after) ?? null,
+          after_unknown: k.after && !k.after.id ? { id: true, secret: true } : {},
+          before_sensitive: k.before ? { secret: true } : false,
+          after_sensitive: k.after ? { secret: true } : false,
+        },
+      })),
+    ],
+  };
+}

@@ -28,6 +28,8 @@ export interface ConfiguredKey {
   readonly userOwnerAllowed?: { readonly reason: string };
   /** What a global key serves (keykit metadata). */
   readonly serves?: readonly ServedResource[];
+  /** A plan deletes it (a retired slot, a replaced key): still managed until the apply, never drift. */
+  readonly pendingDelete?: boolean;
 }
 
 export interface ConfiguredServiceAccount {
@@ -188,7 +190,7 @@ export function buildAuditModel(
     if (c.id !== undefined) {
       const found = keyIndex.get(c.id);
       if (found !== undefined) managedAt[found] = c;
-      else if (inventory.listedApiKeys) missing.push({ configured: c, byId: true });
+      else if (inventory.listedApiKeys && !c.pendingDelete) missing.push({ configured: c, byId: true });
       continue;
     }
     const owner = ownerIdOf(c);

@@ -63,6 +63,31 @@ export function desiredStateFromModels(
       const known = accounts.get(a.address);
       accounts.set(a.address, known ? merge(known, next) : next);
     }
+    // A plan's apiKeys are what exists after the apply; the keys it deletes still exist until then, and the
+    // configuration (not a cleanup script) removes them.
+    for (const change of model.changes) {
+      if (change.type !== "confluent_api_key" || change.mode !== "managed" || !change.actions.includes("delete"))
+        continue;
+      const id = change.before?.id;
+      if (id === undefined) continue;
+      const next: ConfiguredKey = {
+        address: `${change.address} (deleted by the plan)`,
+        source: model.source,
+        id,
+        description: undefined,
+        displayName: undefined,
+        ownerId: change.before?.owner.id,
+        ownerAddress: undefined,
+        constructPath: change.location.constructPath,
+        rotation: undefined,
+        acknowledgements: undefined,
+        userOwnerAllowed: undefined,
+        serves: undefined,
+        pendingDelete: true,
+      };
+      if (single) list.push(next);
+      else keys.set(next.address, next);
+    }
     for (const g of model.grants) if (g.principalKey !== undefined) grants.add(g.principalKey);
   }
   return {
