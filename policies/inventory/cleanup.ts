@@ -8,7 +8,7 @@
  */
 import type { Report } from "../report";
 import type { Finding } from "../rule";
-import type { AuditModel } from "./audit-model";
+import type { AuditedKey, AuditedServiceAccount, AuditModel } from "./audit-model";
 
 /**
  * Rules whose active finding on an unmanaged key puts it in the script: user-owned (KK001), older than the
@@ -19,11 +19,14 @@ export const CLEANUP_KEY_RULES: ReadonlySet<string> = new Set(["KK001", "KK004",
 /** Rules whose active finding on an unmanaged service account puts it in the script: unused (KK008). */
 export const CLEANUP_ACCOUNT_RULES: ReadonlySet<string> = new Set(["KK008"]);
 
-export interface CleanupItem {
-  readonly kind: "api-key" | "service-account";
-  readonly id: string;
-  readonly findings: readonly Finding[];
-}
+export type CleanupItem =
+  | { readonly kind: "api-key"; readonly id: string; readonly key: AuditedKey; readonly findings: readonly Finding[] }
+  | {
+      readonly kind: "service-account";
+      readonly id: string;
+      readonly account: AuditedServiceAccount;
+      readonly findings: readonly Finding[];
+    };
 
 /** The items the script deletes, keys first, in inventory order. */
 export function cleanupItems(model: AuditModel, report: Report): CleanupItem[] {
@@ -38,21 +41,20 @@ export function cleanupItems(model: AuditModel, report: Report): CleanupItem[] {
   for (const k of model.audit.keys) {
     if (k.managedBy || k.possiblyManagedBy) continue;
     const findings = active.get(k.key.id) ?? [];
-    if (findings.some((f) => CLEANUP_KEY_RULES.has(f.ruleId))) items.push({ kind: "api-key", id: k.key.id, findings });
+    if (findings.some((f) => CLEANUP_KEY_RULES.has(f.ruleId)))
+      items.push({ kind: "api-key", id: k.key.id, key: k, findings });
   }
   for (const a of model.audit.serviceAccounts) {
     if (a.managedBy) continue;
     const findings = active.get(a.account.id) ?? [];
     if (findings.some((f) => CLEANUP_ACCOUNT_RULES.has(f.ruleId)))
-      items.push({ kind: "service-account", id: a.account.id, findings });
+      items.push({ kind: "service-account", id: a.account.id, account: a, findings });
   }
   return items;
 }
 
 /** The script text (bash). `inputs` names what the audit read, for the header. */
 export function renderCleanupScript(model: AuditModel, report: Report, inputs: readonly string[]): string {
-  const keys = new Map(model.audit.keys.map((k) => [k.key.id, k]));
-  const accounts = new Map(model.audit.serviceAccounts.map((a) => [a.account.id, a]));
   const items = cleanupItems(model, report);
   const lines: string[] = [
     "#!/usr/bin/env bash",
@@ -66,17 +68,15 @@ export function renderCleanupScript(model: AuditModel, report: Report, inputs: r
   if (items.length === 0) lines.push("# Nothing to delete.");
   for (const item of items) {
     if (item.kind === "api-key") {
-      const k = keys.get(item.id);
-      const created = k?.key.createdAt ? ` (created ${k.key.createdAt})` : "";
-      const age = k?.ageDays !== undefined ? `${k.ageDays} days${created}` : "unknown";
-      lines.push(
-        `# API key ${comment(item.id)}: owner ${comment(k?.key.ownerId ?? "unknown")} (${k?.key.ownerKind ?? "unknown"}), age ${age}`,
-      );
+      const k = item.key;
+      const created = k.key.createdAt ? ` (created ${k.key.createdAt})` : "";
+      const age = k.ageDays !== undefined ? `${k.ageDays} days${created}` : "unknown";
+      lines.push(`# API key ${comment(item.id)}: owner ${comment(k.key.ownerId)} (${k.key.ownerKind}), age ${age}`);
     } else {
-      const a = accounts.get(item.id);
-      const name = a?.account.displayName ? ` (${comment(a.account.displayName)})` : "";
+      const a = item.account;
+      const name = a.account.displayName ? ` (${comment(a.account.displayName)})` : "";
       lines.push(
-        `# service account ${comment(item.id)}${name}: owner n/a, age ${a?.account.createdAt ? `since ${a.account.createdAt}` : "unknown"}`,
+        `# service account ${comment(item.id)}${name}: owner n/a, age ${accountAge(a.account.createdAt, report.evaluatedAt)}`,
       );
       lines.push(
         `# role bindings are known from the configuration only: check 'confluent iam rbac role-binding list --principal User:${comment(item.id)}' first`,
@@ -94,6 +94,12 @@ export function renderCleanupScript(model: AuditModel, report: Report, inputs: r
     `# ${items.filter((i) => i.kind === "api-key").length} API key(s), ${items.filter((i) => i.kind === "service-account").length} service account(s).`,
   );
   return `${lines.join("\n")}\n`;
+}
+
+function accountAge(createdAt: string | undefined, now: string): string {
+  const created = createdAt !== undefined ? Date.parse(createdAt) : NaN;
+  if (Number.isNaN(created)) return "unknown (the CLI list has no creation date)";
+  return `${Math.floor((Date.parse(now) - created) / 86_400_000)} days (created ${createdAt})`;
 }
 
 /** Comment text stays on its line: an export could put a newline (and a command) into a description. */
