@@ -125,12 +125,14 @@ export function evaluate(
       }
     }
   }
+  // Code-unit order (not localeCompare): stable across machines and fast on tens of thousands of findings.
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   findings.sort(
     (a, b) =>
       severityRank(b.severity) - severityRank(a.severity) ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      a.subject.localeCompare(b.subject) ||
-      (a.location.file ?? "").localeCompare(b.location.file ?? ""),
+      cmp(a.ruleId, b.ruleId) ||
+      cmp(a.subject, b.subject) ||
+      cmp(a.location.file ?? "", b.location.file ?? ""),
   );
 
   for (const [c, problem] of problems) if (problem !== undefined) rejected.set(c, problem);
@@ -165,11 +167,11 @@ function resolveFinding(
 ): Finding {
   const notes: string[] = [];
   let suppressed: Finding["suppressed"];
-  const codeRecords = new Set(raw.codeAcknowledgements ?? []);
+  const codeRecords = candidates.length > 0 ? new Set(raw.codeAcknowledgements ?? []) : undefined;
   for (const c of candidates) {
     if (c.record.rule !== rule.id) continue;
     const matches =
-      c.source === "code" ? codeRecords.has(c.record) : c.matches(raw.subject, raw.location.constructPath);
+      c.source === "code" ? (codeRecords?.has(c.record) ?? false) : c.matches(raw.subject, raw.location.constructPath);
     if (!matches || problems.get(c) !== undefined) continue;
     if (isExpired(c.record, now)) {
       state.expired.add(c);

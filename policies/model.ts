@@ -192,8 +192,9 @@ export interface PlannedChange {
   readonly actionReason?: string;
   /** Attribute paths that forced a replacement, as dotted strings (`owner.0.id`). */
   readonly replacePaths: readonly string[];
-  /** For confluent_api_key only. */
+  /** For confluent_api_key only: the key before apply, set when the change deletes or forgets it. */
   readonly before?: KeyFacts;
+  /** For confluent_api_key only: the key after apply (unknown values resolved through configuration references). */
   readonly after?: KeyFacts;
   /** Blue/green slot facts for a key (keykit metadata of the same address), when known. */
   readonly rotation?: RotationSlotRecord;
