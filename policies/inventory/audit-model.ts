@@ -158,16 +158,16 @@ export function buildAuditModel(
   // Indexes into inventory.apiKeys; `managedAt[i]` is the configured key inventory key i is.
   const inventoryKeys = inventory.apiKeys;
   const keyIndex = new Map<string, number>();
-  const keysByDescription = new Map<string, number[]>();
-  const keysByDisplayName = new Map<string, number[]>();
+  const keysByDescription = new Map<string, number | number[]>();
+  const keysByDisplayName = new Map<string, number | number[]>();
   // The name indexes serve configured keys without an id (cdk.tf.json): with a state or plan, skip them.
   const needNames = desired.keys.some((c) => c.id === undefined);
   for (let i = 0; i < inventoryKeys.length; i++) {
     const key = inventoryKeys[i];
     keyIndex.set(key.id, i);
     if (!needNames) continue;
-    if (key.description) push(keysByDescription, key.description, i);
-    if (key.displayName) push(keysByDisplayName, key.displayName, i);
+    if (key.description) addIndex(keysByDescription, key.description, i);
+    if (key.displayName) addIndex(keysByDisplayName, key.displayName, i);
   }
   const slotFacts = new Map<string, RotationSlotFacts>();
   for (const slot of rotationSlots) slotFacts.set(`${slot.name}/${slot.slot}`, slot);
@@ -204,12 +204,11 @@ export function buildAuditModel(
         (after === -Infinity || k.createdAt === undefined || Date.parse(k.createdAt) >= after)
       );
     };
-    let matches = c.description ? (keysByDescription.get(c.description) ?? []).filter(fits) : [];
-    if (matches.length === 0 && c.displayName) matches = (keysByDisplayName.get(c.displayName) ?? []).filter(fits);
     // Several keys fit: a replaced key left behind, or copies. All are treated as managed (never deleted behind
     // the configuration's back); the configuration decides.
-    for (const i of matches) managedAt[i] = c;
-    if (matches.length === 0) {
+    let matched = c.description ? claim(keysByDescription.get(c.description), fits, managedAt, c) : 0;
+    if (matched === 0 && c.displayName) matched = claim(keysByDisplayName.get(c.displayName), fits, managedAt, c);
+    if (matched === 0) {
       if (inventory.listedApiKeys) missing.push({ configured: c, byId: false });
       if (owner !== undefined) unmatchedByOwner.set(owner, c);
     }
@@ -359,6 +358,32 @@ function servedResources(resources: readonly InventoryResource[]): ServedResourc
     served.push({ kind: r.kind, id: r.id });
   }
   return served.length > 1 ? served : undefined;
+}
+
+/** Name → index, or indexes when several keys share the name (one array per collision, not per key). */
+function addIndex(map: Map<string, number | number[]>, name: string, index: number): void {
+  const known = map.get(name);
+  if (known === undefined) map.set(name, index);
+  else if (typeof known === "number") map.set(name, [known, index]);
+  else known.push(index);
+}
+
+/** Marks every fitting candidate as managed by `c`; returns how many. */
+function claim(
+  candidates: number | number[] | undefined,
+  fits: (index: number) => boolean,
+  managedAt: (ConfiguredKey | undefined)[],
+  c: ConfiguredKey,
+): number {
+  if (candidates === undefined) return 0;
+  if (typeof candidates === "number") {
+    if (!fits(candidates)) return 0;
+    managedAt[candidates] = c;
+    return 1;
+  }
+  const fitting = candidates.filter(fits); // decide all before marking: fits() reads managedAt
+  for (const i of fitting) managedAt[i] = c;
+  return fitting.length;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -124,7 +124,7 @@ export function nameFactsFromJson(json: unknown, into: Map<string, NameFacts> = 
   if (isObject(resource)) {
     for (const type of TYPES) {
       const byName = resource[type];
-      if (isObject(byName)) for (const [name, body] of Object.entries(byName)) record(`${type}.${name}`, body);
+      if (isObject(byName)) for (const name in byName) record(`${type}.${name}`, byName[name]);
     }
   }
   const walk = (module: unknown) => {
