@@ -462,6 +462,12 @@ describe("keykit audit: desired state from a plan", () => {
             actions: ["delete"],
             before: { id: "ALREADYGONE", ownerId: "sa-app", description: "x", secret: SECRET },
           },
+          {
+            name: "vanished",
+            actions: ["no-op"],
+            before: { id: "VANISHED", ownerId: "sa-app", description: "v" },
+            after: { id: "VANISHED", ownerId: "sa-app", description: "v" },
+          },
         ],
         [{ name: "app", id: "sa-app", displayName: "orders-app" }],
       ),
@@ -472,8 +478,12 @@ describe("keykit audit: desired state from a plan", () => {
       dir,
     );
     // OLDSLOT is stale but the plan deletes it: reported, never in the script; ALREADYGONE is no drift.
-    // KK009: three keys of sa-app on one cluster exist until the apply deletes OLDSLOT.
-    expect(ids(r)).toEqual(["KK004:OLDSLOT", "KK009:KEPT"]);
+    // KK009: three keys of sa-app on one cluster exist until the apply deletes OLDSLOT; VANISHED is drift.
+    expect(ids(r)).toEqual(["KK004:OLDSLOT", "KK009:KEPT", "KK104:confluent_api_key.vanished"]);
+    expect(r.findings.find((f) => f.ruleId === "KK104")).toMatchObject({
+      severity: "warning",
+      message: expect.stringContaining("VANISHED"),
+    });
     expect(readFileSync(script, "utf8")).toContain("# Nothing to delete.");
     expect(JSON.stringify(r)).not.toContain(SECRET);
   });
