@@ -114,7 +114,7 @@ const namesByApp = new WeakMap<IConstruct, Map<string, string>>();
  * same owner and scope. Which slots exist and which one is published comes from the committed rotation-state file
  * (`keykit rotate start|finish`), read at synth: nothing depends on the clock.
  *
- * - stable (one slot): that slot exists, is published and carries `prevent_destroy`;
+ * - stable (one slot): that slot exists and is published;
  * - after `keykit rotate start`: the other slot is created and published; the previous one stays valid;
  * - after `keykit rotate finish`: the previous slot is deleted; nothing else changes.
  * A key with no entry in the file is in the initial state: blue active, green absent.
@@ -144,7 +144,6 @@ export class BlueGreenApiKey extends Construct {
     const name = props?.rotationName;
     const nameProblem = typeof name === "string" ? validateKeyName(name) : "must be a string";
     if (nameProblem) throw new Error(`${NAME} ${path}: rotationName '${String(name)}' ${nameProblem}`);
-    claimRotationName(this, name);
     this.rotationName = name;
 
     if ((props.scope === undefined) === (props.globalResources === undefined)) {
@@ -173,6 +172,7 @@ export class BlueGreenApiKey extends Construct {
     }
 
     const rotation = entryFor(loadState(this, props), name);
+    claimRotationName(this, name);
     const owner = ownerOf(this, NAME, props);
     const displayName = props.keyDisplayName ?? name;
     const description = props.keyDescription ?? `Managed by keykit (${path}), rotation ${name}`;
@@ -187,8 +187,10 @@ export class BlueGreenApiKey extends Construct {
         description,
         owner: { id: owner.id, apiVersion: owner.apiVersion, kind: owner.kind },
         managedResource,
-        // The published slot can be neither replaced nor destroyed by an apply; the retained one must be deletable.
-        ...(active ? { lifecycle: { preventDestroy: true } } : {}),
+        // No apply may replace or destroy a slot that exists: the published one serves clients, the retained one
+        // serves those not yet moved. `finish` removes the retained slot from the configuration, which Terraform
+        // deletes regardless of prevent_destroy; a replacement (a new owner or scope) fails at plan instead.
+        lifecycle: { preventDestroy: true },
       });
       recordKeykitMetadata(key, {
         construct: NAME,

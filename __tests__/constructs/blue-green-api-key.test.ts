@@ -60,14 +60,14 @@ describe("BlueGreenApiKey synthesized per rotation state", () => {
     expect(String(outputs[0].value)).toContain('"slot" = "blue"');
   });
 
-  test("after start: green is created, active and published; blue stays without prevent_destroy", () => {
+  test("after start: green is created, active and published; blue stays, still protected from replacement", () => {
     const { json, slots } = synth(rotating);
     expect(Object.keys(slots)).toHaveLength(2);
     const [greenAddress, green] = slotNamed(slots, "green");
     const [, blue] = slotNamed(slots, "blue");
     expect(greenAddress).toMatch(/_Green_/);
     expect(green.lifecycle).toEqual({ prevent_destroy: true });
-    expect(blue.lifecycle).toBeUndefined();
+    expect(blue.lifecycle).toEqual({ prevent_destroy: true });
     expect(blue["//"]?.keykit?.rotation).toEqual({ name: "orders", slot: "blue", active: false });
     // Same owner and scope on both slots: nothing about the slot that stays changes.
     expect(green.owner).toEqual(blue.owner);

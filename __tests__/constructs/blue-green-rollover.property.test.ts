@@ -95,7 +95,9 @@ function checkState(json: SynthesizedStack, name: KeyName, model: KeyRotationEnt
   expect(view.slots.size).toBeGreaterThanOrEqual(1);
   expect([...view.slots.keys()].sort()).toEqual([...existingSlots(model)].sort());
   expect(view.active).toEqual([view.slots.get(model.active)]);
-  expect(view.protectedSlots).toEqual(view.active);
+  // Every existing slot (above all the published one) refuses replacement and destroy at plan.
+  expect(view.protectedSlots.sort()).toEqual([...view.bodies.keys()].sort());
+  expect(view.protectedSlots).toContain(view.active[0]);
   const published = publishedAddress(json, name);
   expect(view.bodies.has(published)).toBe(true);
   expect(published).toBe(view.active[0]);
