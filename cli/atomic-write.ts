@@ -26,4 +26,18 @@ export function writeFileAtomic(path: string, text: string): void {
     }
     throw error;
   }
+  syncDirectory(dirname(path));
+}
+
+/** Makes the rename itself durable (POSIX); where a directory cannot be opened or synced (Windows), skip it. */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, "r");
+    fsyncSync(fd);
+  } catch {
+    // Best effort: the file is already complete and in place.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
