@@ -81,8 +81,6 @@ export interface AuditedKey {
 export interface AuditedServiceAccount {
   readonly account: InventoryServiceAccount;
   readonly managedBy?: ConfiguredServiceAccount;
-  readonly keyCount: number;
-  readonly hasGrant: boolean;
 }
 
 export interface MissingKey {
@@ -133,29 +131,108 @@ export function buildAuditModel(
 ): AuditModel {
   const nowMs = options.now.getTime();
   const configured = desired.sources.length > 0;
+  const accounts = matchServiceAccounts(inventory, desired);
+  const ownerIdOf = (c: ConfiguredKey): string | undefined =>
+    c.ownerId ?? (c.ownerAddress !== undefined ? accounts.idOfAddress.get(c.ownerAddress) : undefined);
+  const matched = matchKeys(inventory, desired, rotationSlots, ownerIdOf);
+  const retired = retiredSlotIndex(desired, rotationSlots, ownerIdOf);
 
-  // Service accounts: by id, else by display name (unique in an organisation).
-  const accountById = new Map<string, InventoryServiceAccount>();
-  const accountByName = new Map<string, InventoryServiceAccount>();
-  for (const account of inventory.serviceAccounts) {
-    accountById.set(account.id, account);
-    if (account.displayName) accountByName.set(account.displayName, account);
+  const inventoryKeys = inventory.apiKeys;
+  const keys: AuditedKey[] = new Array(inventoryKeys.length);
+  for (let i = 0; i < inventoryKeys.length; i++) {
+    const key = inventoryKeys[i];
+    const managedBy = matched.managedAt[i];
+    const created = key.createdAt !== undefined ? Date.parse(key.createdAt) : NaN;
+    keys[i] = {
+      key,
+      managedBy,
+      possiblyManagedBy: !managedBy && configured ? matched.unmatchedByOwner.get(key.ownerId) : undefined,
+      ownerMissing:
+        inventory.listedServiceAccounts && key.ownerKind === "service-account" && !accounts.byId.has(key.ownerId),
+      ageDays: Number.isNaN(created) ? undefined : Math.floor((nowMs - created) / DAY_MS),
+      retiredSlot: retired.slotOf(key, created, managedBy !== undefined),
+    };
   }
-  const managedAccount = new Map<string, ConfiguredServiceAccount>(); // inventory id → configured
-  const configuredAccountId = new Map<string, string>(); // configured address → inventory id
+  const serviceAccounts: AuditedServiceAccount[] = inventory.serviceAccounts.map((account) => ({
+    account,
+    managedBy: accounts.managed.get(account.id),
+  }));
+
+  // Role bindings and ACLs as the configuration declares them, by literal id and by configured address.
+  const granted = new Set<string>();
+  for (const principal of desired.grantPrincipals) {
+    granted.add(principal);
+    const id = accounts.idOfAddress.get(principal);
+    if (id !== undefined) granted.add(id);
+  }
+
+  // The inventory as model entities, so the kit's inventory-aware rules (KK001, KK004, KK008, KK009) judge the
+  // keys that exist exactly as they judge configured ones. Address = the Confluent id.
+  const scopes = new Map<string, KeyScope>();
+  const owners = new Map<string, ApiKey["owner"]>();
+  const apiKeys: ApiKey[] = keys.map((k) => inventoryEntity(k, scopes, owners));
+  const entities: ServiceAccount[] = serviceAccounts.map((a) => ({
+    address: a.account.id,
+    id: a.account.id,
+    displayName: a.account.displayName,
+    location: { file: a.account.sources[0], address: a.account.id, constructPath: a.managedBy?.constructPath },
+    acknowledgements: NO_ACKNOWLEDGEMENTS,
+  }));
+  const grants: Grant[] = [...granted].map((principal) => ({
+    address: `grant:${principal}`,
+    kind: "role-binding",
+    principalKey: principal,
+    location: { address: principal },
+    acknowledgements: NO_ACKNOWLEDGEMENTS,
+  }));
+
+  return {
+    ...emptyModel("inventory", options.source, options.tier ?? "production"),
+    apiKeys,
+    serviceAccounts: entities,
+    grants,
+    audit: {
+      inventory,
+      desired,
+      keys,
+      serviceAccounts,
+      missing: matched.missing,
+      maxAgeDays: options.maxAgeDays,
+      now: options.now.toISOString(),
+    },
+  } as AuditModel;
+}
+
+/** Configured service accounts matched to inventory ones: by id, else by display name (unique in an organisation). */
+function matchServiceAccounts(inventory: Inventory, desired: DesiredState) {
+  const byId = new Map<string, InventoryServiceAccount>();
+  const byName = new Map<string, InventoryServiceAccount>();
+  for (const account of inventory.serviceAccounts) {
+    byId.set(account.id, account);
+    if (account.displayName) byName.set(account.displayName, account);
+  }
+  const managed = new Map<string, ConfiguredServiceAccount>(); // inventory id → configured
+  const idOfAddress = new Map<string, string>(); // configured address → id
   for (const sa of desired.serviceAccounts) {
     const found =
-      (sa.id !== undefined ? accountById.get(sa.id) : undefined) ??
-      (sa.displayName ? accountByName.get(sa.displayName) : undefined);
+      (sa.id !== undefined ? byId.get(sa.id) : undefined) ?? (sa.displayName ? byName.get(sa.displayName) : undefined);
     const id = found?.id ?? sa.id;
-    if (id !== undefined) configuredAccountId.set(sa.address, id);
-    if (found) managedAccount.set(found.id, sa);
+    if (id !== undefined) idOfAddress.set(sa.address, id);
+    if (found) managed.set(found.id, sa);
   }
-  const ownerIdOf = (c: ConfiguredKey): string | undefined =>
-    c.ownerId ?? (c.ownerAddress !== undefined ? configuredAccountId.get(c.ownerAddress) : undefined);
+  return { byId, managed, idOfAddress };
+}
 
-  // Keys: by id first, then by description, then by display name; an owner known on both sides must agree.
-  // Indexes into inventory.apiKeys; `managedAt[i]` is the configured key inventory key i is.
+/**
+ * Configured keys matched to inventory keys: by id first, then by description, then by display name; an owner
+ * known on both sides must agree. `managedAt[i]` is the configured key inventory key i is.
+ */
+function matchKeys(
+  inventory: Inventory,
+  desired: DesiredState,
+  rotationSlots: readonly RotationSlotFacts[],
+  ownerIdOf: (c: ConfiguredKey) => string | undefined,
+) {
   const inventoryKeys = inventory.apiKeys;
   const keyIndex = new Map<string, number>();
   const keysByDescription = new Map<string, number | number[]>();
@@ -169,24 +246,26 @@ export function buildAuditModel(
     if (key.description) addIndex(keysByDescription, key.description, i);
     if (key.displayName) addIndex(keysByDisplayName, key.displayName, i);
   }
-  const slotFacts = new Map<string, RotationSlotFacts>();
-  for (const slot of rotationSlots) slotFacts.set(`${slot.name}/${slot.slot}`, slot);
-  const windowOf = (c: ConfiguredKey): number => {
-    const createdAt = c.rotation ? slotFacts.get(`${c.rotation.name}/${c.rotation.slot}`)?.createdAt : undefined;
-    // `rotate start` is recorded before the apply creates the key; allow some clock skew.
-    return createdAt !== undefined ? Date.parse(createdAt) - SKEW_MS : -Infinity;
-  };
+
   // Blue/green slots share a description (only the display name tells them apart, and the CLI does not show
   // it): the newest slot takes the keys created after its `rotate start`, older slots take what remains, and an
   // older key nobody takes is a retired slot's leftover.
+  const startedAt = new Map<string, number>();
+  for (const slot of rotationSlots) {
+    // `rotate start` is recorded before the apply creates the key; allow some clock skew.
+    if (slot.createdAt !== undefined) startedAt.set(`${slot.name}/${slot.slot}`, Date.parse(slot.createdAt) - SKEW_MS);
+  }
   const windows = new Map<ConfiguredKey, number>();
-  for (const c of desired.keys) if (c.rotation) windows.set(c, windowOf(c));
+  for (const c of desired.keys) {
+    if (c.rotation) windows.set(c, startedAt.get(`${c.rotation.name}/${c.rotation.slot}`) ?? -Infinity);
+  }
   const windowed = [...windows.keys()].sort((x, y) => (windows.get(y) as number) - (windows.get(x) as number) || 0);
-  const byWindow = windowed.length === 0 ? desired.keys : [...windowed, ...desired.keys.filter((c) => !windows.has(c))];
+  const ordered = windowed.length === 0 ? desired.keys : [...windowed, ...desired.keys.filter((c) => !windows.has(c))];
+
   const managedAt: (ConfiguredKey | undefined)[] = new Array(inventoryKeys.length);
   const missing: MissingKey[] = [];
   const unmatchedByOwner = new Map<string, ConfiguredKey>();
-  for (const c of byWindow) {
+  for (const c of ordered) {
     if (c.id !== undefined) {
       const found = keyIndex.get(c.id);
       if (found !== undefined) managedAt[found] = c;
@@ -213,106 +292,43 @@ export function buildAuditModel(
       if (owner !== undefined) unmatchedByOwner.set(owner, c);
     }
   }
+  return { managedAt, missing, unmatchedByOwner };
+}
 
-  // Retired slots: by recorded id, else an unmanaged key of the surviving sibling's owner and description that
-  // was created before the slot was retired (a service account holds both slots during a rotation).
-  const retiredById = new Map<string, RetiredSlot>();
-  const retiredByOwner = new Map<string, { slot: RetiredSlot; description?: string }[]>();
+/**
+ * Retired slots, found by recorded id, else as an unmanaged key of the surviving sibling's owner and description
+ * that was created before the slot was retired (a service account holds both slots during a rotation).
+ */
+function retiredSlotIndex(
+  desired: DesiredState,
+  rotationSlots: readonly RotationSlotFacts[],
+  ownerIdOf: (c: ConfiguredKey) => string | undefined,
+) {
+  const byId = new Map<string, RetiredSlot>();
+  const byOwner = new Map<string, { slot: RetiredSlot; description?: string }[]>();
   for (const slot of rotationSlots) {
     if (slot.status !== "retired") continue;
     const retired = slot as RetiredSlot;
     if (slot.keyId !== undefined) {
-      retiredById.set(slot.keyId, retired);
+      byId.set(slot.keyId, retired);
       continue;
     }
     for (const c of desired.keys) {
       if (c.rotation?.name !== slot.name || c.rotation.slot === slot.slot) continue;
       const owner = ownerIdOf(c);
-      if (owner !== undefined) push(retiredByOwner, owner, { slot: retired, description: c.description });
+      if (owner !== undefined) push(byOwner, owner, { slot: retired, description: c.description });
     }
   }
-
-  const keyCount = new Map<string, number>();
-  const keys: AuditedKey[] = new Array(inventoryKeys.length);
-  for (let i = 0; i < inventoryKeys.length; i++) {
-    const key = inventoryKeys[i];
-    keyCount.set(key.ownerId, (keyCount.get(key.ownerId) ?? 0) + 1);
-    const managedBy = managedAt[i];
-    const created = key.createdAt !== undefined ? Date.parse(key.createdAt) : NaN;
-    let retiredSlot = retiredById.size > 0 ? retiredById.get(key.id) : undefined;
-    if (!retiredSlot && !managedBy && retiredByOwner.size > 0) {
-      retiredSlot = (retiredByOwner.get(key.ownerId) ?? []).find(
-        ({ slot, description }) =>
-          (description === undefined || key.description === undefined || key.description === description) &&
-          (Number.isNaN(created) || slot.retiredAt === undefined || created <= Date.parse(slot.retiredAt)),
-      )?.slot;
-    }
-    keys[i] = {
-      key,
-      managedBy,
-      possiblyManagedBy: !managedBy && configured ? unmatchedByOwner.get(key.ownerId) : undefined,
-      ownerMissing:
-        inventory.listedServiceAccounts && key.ownerKind === "service-account" && !accountById.has(key.ownerId),
-      ageDays: Number.isNaN(created) ? undefined : Math.floor((nowMs - created) / DAY_MS),
-      retiredSlot,
-    };
-  }
-
-  const granted = new Set<string>();
-  for (const principal of desired.grantPrincipals) {
-    granted.add(principal);
-    const id = configuredAccountId.get(principal);
-    if (id !== undefined) granted.add(id);
-  }
-  const serviceAccounts: AuditedServiceAccount[] = inventory.serviceAccounts.map((account) => {
-    const managedBy = managedAccount.get(account.id);
-    return {
-      account,
-      ...(managedBy ? { managedBy } : {}),
-      keyCount: keyCount.get(account.id) ?? 0,
-      hasGrant: granted.has(account.id) || (managedBy !== undefined && granted.has(managedBy.address)),
-    };
-  });
-
-  // The inventory as model entities, so the kit's inventory-aware rules (KK001, KK004, KK008, KK009) judge the
-  // keys that exist exactly as they judge configured ones. Address = the Confluent id.
-  const scopes = new Map<string, KeyScope>();
-  const owners = new Map<string, ApiKey["owner"]>();
-  const apiKeys: ApiKey[] = keys.map((k) => inventoryEntity(k, scopes, owners));
-  const entities: ServiceAccount[] = serviceAccounts.map((a) => ({
-    address: a.account.id,
-    id: a.account.id,
-    ...(a.account.displayName ? { displayName: a.account.displayName } : {}),
-    location: {
-      file: a.account.sources[0],
-      address: a.account.id,
-      ...(a.managedBy?.constructPath ? { constructPath: a.managedBy.constructPath } : {}),
-    },
-    acknowledgements: [],
-  }));
-  const grants: Grant[] = [...granted].map((principal) => ({
-    address: `grant:${principal}`,
-    kind: "role-binding",
-    principalKey: principal,
-    location: { address: principal },
-    acknowledgements: [],
-  }));
-
-  return {
-    ...emptyModel("inventory", options.source, options.tier ?? "production"),
-    apiKeys,
-    serviceAccounts: entities,
-    grants,
-    audit: {
-      inventory,
-      desired,
-      keys,
-      serviceAccounts,
-      missing,
-      maxAgeDays: options.maxAgeDays,
-      now: options.now.toISOString(),
-    },
-  } as AuditModel;
+  const slotOf = (key: InventoryApiKey, created: number, managed: boolean): RetiredSlot | undefined => {
+    const known = byId.size > 0 ? byId.get(key.id) : undefined;
+    if (known || managed || byOwner.size === 0) return known;
+    return (byOwner.get(key.ownerId) ?? []).find(
+      ({ slot, description }) =>
+        (description === undefined || key.description === undefined || key.description === description) &&
+        (Number.isNaN(created) || slot.retiredAt === undefined || created <= Date.parse(slot.retiredAt)),
+    )?.slot;
+  };
+  return { slotOf };
 }
 
 /** `scopes` and `owners` share one object per scope / owner across keys (50,000 keys, far fewer of those). */
