@@ -217,9 +217,11 @@ async function childMain(side: "parse" | "audit", reps: number, files: Files): P
     const command = createAuditCommand();
     const report = join(DIR, "report.json");
     const script = join(DIR, "cleanup.sh");
+    const rotationFile = join(DIR, "keykit.rotation.json");
+    writeFileSync(rotationFile, JSON.stringify({ version: 1, keys: {} }));
     const argv = [
       ...["--inventory", ...files.inventory, "--config", ...files.config, "--now", NOW, "--format", "json"],
-      ...["--output", report, "--emit-cleanup", script, "--rotation-state", join(DIR, "none.json")],
+      ...["--output", report, "--emit-cleanup", script, "--rotation-state", rotationFile],
     ];
     const io = { stdout: () => undefined, stderr: () => undefined, cwd: ROOT, env: {}, isTty: false };
     for (let r = 0; r <= reps; r++) {

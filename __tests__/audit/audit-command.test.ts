@@ -4,6 +4,7 @@ import type { Report } from "../../policies/report";
 import {
   type AccountSpec,
   cdktfJson,
+  emptyRotationState,
   type KeySpec,
   runKeykit,
   type Shape,
@@ -75,12 +76,12 @@ function setup(shape: Shape) {
       "--now",
       NOW,
       "--rotation-state",
-      join(dir, "none.json"),
+      emptyRotationState(dir),
     ],
   };
 }
 
-async function report(argv: string[], cwd?: string): Promise<{ code: number; report: Report }> {
+async function report(argv: string[], cwd = tempDir()): Promise<{ code: number; report: Report }> {
   const result = await runKeykit([...argv, "--format", "json"], { cwd });
   expect(result.stderr).toBe("");
   return { code: result.code, report: JSON.parse(result.stdout) as Report };
@@ -223,7 +224,7 @@ describe("keykit audit: desired state from Terraform state JSON", () => {
       "--now",
       NOW,
       "--rotation-state",
-      join(dir, "none.json"),
+      emptyRotationState(dir),
     ]);
     expect(ids(r)).toEqual(["KK104:confluent_api_key.gone"]);
     expect(r.findings[0]).toMatchObject({ severity: "warning", message: expect.stringContaining("GONEKEY") });
@@ -356,6 +357,21 @@ describe("keykit audit: bad usage and bad input exit 2 with one line", () => {
         writeText(join(dir, "c.json"), '{"x": 1}'),
       ],
       /c\.json: not a cdk\.tf\.json, Terraform state JSON or plan JSON/,
+    ],
+    [
+      "missing rotation-state file",
+      (dir: string) => ["--inventory", writeText(join(dir, "api-keys.json"), "[]"), "--rotation-state", "nope.json"],
+      /--rotation-state: nope\.json: no such file/,
+    ],
+    [
+      "malformed rotation-state file",
+      (dir: string) => [
+        "--inventory",
+        writeText(join(dir, "api-keys.json"), "[]"),
+        "--rotation-state",
+        writeText(join(dir, "r.json"), '{"version": 7}'),
+      ],
+      /unsupported version 7/,
     ],
   ])("%s", async (_name, args, pattern) => {
     const dir = tempDir();

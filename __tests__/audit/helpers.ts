@@ -107,6 +107,11 @@ export function writeInventory(
   return [keyFile, accountFile];
 }
 
+/** An empty rotation-state file (no key has rotated). */
+export function emptyRotationState(dir: string): string {
+  return writeJson(join(dir, "keykit.rotation.json"), { version: 1, keys: {} });
+}
+
 export function writeJson(path: string, value: unknown): string {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
   return path;
@@ -145,7 +150,8 @@ export async function runKeykit(
   const io: CliIo = {
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
-    cwd: options.cwd ?? process.cwd(),
+    // Never the repository: a keykit.acknowledgements.json or keykit.rotation.json there would leak in.
+    cwd: options.cwd ?? tempDir(),
     env: options.env ?? {},
     isTty: options.isTty ?? false,
   };

@@ -7,7 +7,10 @@ import type { AddressInfo } from "node:net";
 import { createAuditCommand } from "../../cli/commands/audit";
 import { KeykitCliError } from "../../cli/errors";
 import type { Report } from "../../policies/report";
-import { apiAccountItem, apiKeyItem, apiPage, type KeySpec } from "./helpers";
+import { apiAccountItem, apiKeyItem, apiPage, type KeySpec, tempDir } from "./helpers";
+
+let empty: string | undefined;
+const emptyDir = () => (empty ??= tempDir());
 
 type Reply = { status: number; body: string; headers?: Record<string, string> };
 type Route = (url: URL, request: IncomingMessage) => Reply;
@@ -48,16 +51,13 @@ async function audit(argv: string[], options: { env?: Record<string, string>; is
   });
   let code: number;
   try {
-    code = await command(
-      ["--live", "--now", "2026-06-01", "--rotation-state", "/nonexistent/keykit.rotation.json", ...argv],
-      {
-        stdout: (t) => (stdout += t),
-        stderr: (t) => (stderr += t),
-        cwd: process.cwd(),
-        env: options.env ?? { ...ENV, CONFLUENT_CLOUD_BASE_URL: baseUrl },
-        isTty: options.isTty ?? false,
-      },
-    );
+    code = await command(["--live", "--now", "2026-06-01", ...argv], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      cwd: emptyDir(), // never the repository: its keykit.*.json files would leak in
+      env: options.env ?? { ...ENV, CONFLUENT_CLOUD_BASE_URL: baseUrl },
+      isTty: options.isTty ?? false,
+    });
   } catch (error) {
     if (!(error instanceof KeykitCliError)) throw error;
     stderr += `keykit: ${error.message}\n`;

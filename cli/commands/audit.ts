@@ -46,6 +46,10 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
       args.config.length > 0
         ? loadDesiredState(args.config, io.cwd)
         : { sources: [], keys: [], serviceAccounts: [], grantPrincipals: [] };
+    // Like `keykit check`: the default rotation-state file is optional, an explicit one must exist.
+    if (args.rotationState !== undefined && !existsSync(resolve(io.cwd, args.rotationState))) {
+      throw new KeykitCliError(`--rotation-state: ${args.rotationState}: no such file`);
+    }
     const rotationFile = args.rotationState ?? DEFAULT_ROTATION_STATE_FILE;
     const rotationSlots = loadRotationSlots(rotationFile, io.cwd);
     // Like `keykit check`: the central acknowledgements file is read by default when present.
