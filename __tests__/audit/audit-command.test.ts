@@ -196,6 +196,33 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
   });
 });
 
+describe("keykit audit: partial inventories", () => {
+  it("judges no service account as unused without the key list, and no owner as missing without the account list", async () => {
+    const dir = tempDir();
+    const [keys, accounts] = writeInventory(dir, "cli", KEYS, ACCOUNTS);
+    const config = writeJson(join(dir, "cdk.tf.json"), CONFIG);
+    const script = join(dir, "cleanup.sh");
+    const onlyAccounts = await report([
+      "audit",
+      "--inventory",
+      accounts,
+      "--config",
+      config,
+      "--now",
+      NOW,
+      "--emit-cleanup",
+      script,
+    ]);
+    expect(ids(onlyAccounts.report)).toEqual([]);
+    expect(readFileSync(script, "utf8")).not.toContain("service-account delete");
+    expect(onlyAccounts.report.inputs[0].notes).toContain(
+      "no API-key list given: unused service accounts (KK008) and drift (KK104) were not checked",
+    );
+    const onlyKeys = await report(["audit", "--inventory", keys, "--config", config, "--now", NOW]);
+    expect(ids(onlyKeys.report).filter((id) => id.startsWith("KK102") || id.startsWith("KK008"))).toEqual([]);
+  });
+});
+
 describe("keykit audit: desired state from Terraform state JSON", () => {
   it("matches by id and reports configured keys missing in Confluent (drift)", async () => {
     const dir = tempDir();

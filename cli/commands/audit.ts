@@ -169,10 +169,10 @@ function auditNotes(inventory: Inventory, desired: DesiredState, rotationFile: s
     `inventory: ${inventory.apiKeys.length} API key(s), ${inventory.serviceAccounts.length} service account(s)`,
   );
   if (desired.sources.length === 0)
-    notes.push("no --config given: unmanaged keys (KK101) and drift (KK107) were not checked");
+    notes.push("no --config given: unmanaged keys (KK101) and drift (KK104) were not checked");
   if (!inventory.listedServiceAccounts)
-    notes.push("no service-account list given: orphaned keys (KK105) were not checked");
+    notes.push("no service-account list given: orphaned keys (KK102) were not checked");
   if (!inventory.listedApiKeys)
-    notes.push("no API-key list given: unused service accounts (KK104) and drift (KK107) were not checked");
+    notes.push("no API-key list given: unused service accounts (KK008) and drift (KK104) were not checked");
   return notes;
 }

@@ -171,7 +171,9 @@ export function buildAuditModel(
   const scopes = new Map<string, KeyScope>();
   const owners = new Map<string, ApiKey["owner"]>();
   const apiKeys: ApiKey[] = keys.map((k) => inventoryEntity(k, scopes, owners));
-  const entities: ServiceAccount[] = serviceAccounts.map((a) => ({
+  // Without the key list every service account would look unused (KK008), and end up in the cleanup script.
+  const judged = inventory.listedApiKeys ? serviceAccounts : [];
+  const entities: ServiceAccount[] = judged.map((a) => ({
     address: a.account.id,
     id: a.account.id,
     displayName: a.account.displayName,
