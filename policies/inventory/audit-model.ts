@@ -64,7 +64,11 @@ export interface RotationSlotFacts {
 /** A slot that `keykit rotate finish` retired: its key should no longer exist in Confluent. */
 export type RetiredSlot = RotationSlotFacts & { readonly status: "retired" };
 
-export interface AuditedKey {
+/**
+ * A key that exists in Confluent Cloud, joined with the configuration. It is also the model entity (address = the
+ * Confluent id) the kit's inventory-aware rules judge: one object per key, not two.
+ */
+export interface AuditedKey extends ApiKey {
   readonly key: InventoryApiKey;
   /** The configured key it is (matched by id, else by description/display name). */
   readonly managedBy?: ConfiguredKey;
@@ -137,13 +141,35 @@ export function buildAuditModel(
   const matched = matchKeys(inventory, desired, rotationSlots, ownerIdOf);
   const retired = retiredSlotIndex(desired, rotationSlots, ownerIdOf);
 
+  // The inventory as model entities, so the kit's inventory-aware rules (KK001, KK004, KK008, KK009) judge the
+  // keys that exist exactly as they judge configured ones. Scope and owner objects are shared between keys.
+  const scopes = new Map<string, KeyScope>();
+  const owners = new Map<string, ApiKey["owner"]>();
   const inventoryKeys = inventory.apiKeys;
   const keys: AuditedKey[] = new Array(inventoryKeys.length);
   for (let i = 0; i < inventoryKeys.length; i++) {
     const key = inventoryKeys[i];
     const managedBy = matched.managedAt[i];
     const created = key.createdAt !== undefined ? Date.parse(key.createdAt) : NaN;
+    const resource = key.resources.length === 1 ? `${key.resources[0].kind}:${key.resources[0].id}` : undefined;
+    let scope = resource !== undefined ? scopes.get(resource) : undefined;
+    if (!scope) {
+      scope = scopeOf(key.resources);
+      if (resource !== undefined) scopes.set(resource, scope);
+    }
+    let owner = owners.get(key.ownerId);
+    if (!owner) owners.set(key.ownerId, (owner = { kind: key.ownerKind, id: key.ownerId, key: key.ownerId }));
     keys[i] = {
+      address: key.id,
+      id: key.id,
+      displayName: key.displayName,
+      owner,
+      scope,
+      serves: managedBy?.serves ?? servedResources(key.resources),
+      createdAt: key.createdAt,
+      userOwnerAllowed: managedBy?.userOwnerAllowed,
+      location: { file: key.sources[0], address: key.id, constructPath: managedBy?.constructPath },
+      acknowledgements: managedBy?.acknowledgements ?? NO_ACKNOWLEDGEMENTS,
       key,
       managedBy,
       possiblyManagedBy: !managedBy && configured ? matched.unmatchedByOwner.get(key.ownerId) : undefined,
@@ -166,11 +192,6 @@ export function buildAuditModel(
     if (id !== undefined) granted.add(id);
   }
 
-  // The inventory as model entities, so the kit's inventory-aware rules (KK001, KK004, KK008, KK009) judge the
-  // keys that exist exactly as they judge configured ones. Address = the Confluent id.
-  const scopes = new Map<string, KeyScope>();
-  const owners = new Map<string, ApiKey["owner"]>();
-  const apiKeys: ApiKey[] = keys.map((k) => inventoryEntity(k, scopes, owners));
   // Without the key list every service account would look unused (KK008), and end up in the cleanup script.
   const judged = inventory.listedApiKeys ? serviceAccounts : [];
   const entities: ServiceAccount[] = judged.map((a) => ({
@@ -190,7 +211,7 @@ export function buildAuditModel(
 
   return {
     ...emptyModel("inventory", options.source, options.tier ?? "production"),
-    apiKeys,
+    apiKeys: keys,
     serviceAccounts: entities,
     grants,
     audit: {
@@ -331,32 +352,6 @@ function retiredSlotIndex(
     )?.slot;
   };
   return { slotOf };
-}
-
-/** `scopes` and `owners` share one object per scope / owner across keys (50,000 keys, far fewer of those). */
-function inventoryEntity(k: AuditedKey, scopes: Map<string, KeyScope>, owners: Map<string, ApiKey["owner"]>): ApiKey {
-  const key = k.key;
-  const c = k.managedBy;
-  const resource = key.resources.length === 1 ? `${key.resources[0].kind}:${key.resources[0].id}` : undefined;
-  let scope = resource !== undefined ? scopes.get(resource) : undefined;
-  if (!scope) {
-    scope = scopeOf(key.resources);
-    if (resource !== undefined) scopes.set(resource, scope);
-  }
-  let owner = owners.get(key.ownerId);
-  if (!owner) owners.set(key.ownerId, (owner = { kind: key.ownerKind, id: key.ownerId, key: key.ownerId }));
-  return {
-    address: key.id,
-    id: key.id,
-    displayName: key.displayName,
-    owner,
-    scope,
-    serves: c?.serves ?? servedResources(key.resources),
-    createdAt: key.createdAt,
-    userOwnerAllowed: c?.userOwnerAllowed,
-    location: { file: key.sources[0], address: key.id, constructPath: c?.constructPath },
-    acknowledgements: c?.acknowledgements ?? NO_ACKNOWLEDGEMENTS,
-  };
 }
 
 const NO_ACKNOWLEDGEMENTS: readonly AcknowledgementRecord[] = [];

@@ -1,5 +1,4 @@
 /** Message and location helpers shared by the audit rules (KK101–KK104). Ids only, never a secret. */
-import type { SourceLocation } from "../model";
 import type { RuleFinding, Severity } from "../rule";
 import type { AuditedKey, AuditFacts } from "./audit-model";
 import { isAuditModel } from "./audit-model";
@@ -10,21 +9,13 @@ export function auditOf(model: KeykitModel): AuditFacts | undefined {
   return isAuditModel(model) ? model.audit : undefined;
 }
 
-export function keyLocation(k: AuditedKey): SourceLocation {
-  return {
-    file: k.key.sources[0],
-    address: k.key.id,
-    ...(k.managedBy?.constructPath !== undefined ? { constructPath: k.managedBy.constructPath } : {}),
-  };
-}
-
 /** A finding about a key in Confluent: the subject is the key id, so acknowledgements name it (or a glob). */
 export function keyFinding(k: AuditedKey, message: string, severity?: Severity): RuleFinding {
   return {
     subject: k.key.id,
-    location: keyLocation(k),
+    location: k.location,
     message,
-    ...(k.managedBy ? { codeAcknowledgements: k.managedBy.acknowledgements } : {}),
+    codeAcknowledgements: k.acknowledgements,
     ...(severity ? { severity } : {}),
   };
 }
