@@ -60,6 +60,11 @@ export function referencesIn(text: string): ResolvedReference[] {
   return out;
 }
 
+/** Address → literal id (a Map, or a lazily built index). */
+export interface IdLookup {
+  get(address: string): string | undefined;
+}
+
 /** True when the string is a plain literal (no interpolation). */
 export function isLiteral(value: unknown): value is string {
   return typeof value === "string" && !value.includes("${");
@@ -92,7 +97,7 @@ export function resolveOwner(
   id: unknown,
   kind: unknown,
   references: readonly ResolvedReference[],
-  idsByAddress?: ReadonlyMap<string, string>,
+  idsByAddress?: IdLookup,
 ): KeyOwner {
   const reference = references.find((r) => ownerKindOfType(r.type) !== "unknown") ?? references[0];
   const literalId = isLiteral(id) && id.length > 0 ? id : reference ? idsByAddress?.get(reference.address) : undefined;
@@ -143,7 +148,7 @@ export function resolveScope(
   present: boolean,
   fields: { id?: unknown; apiVersion?: unknown; environment?: unknown },
   references: readonly ResolvedReference[],
-  idsByAddress?: ReadonlyMap<string, string>,
+  idsByAddress?: IdLookup,
 ): KeyScope {
   if (!present) return { kind: "cloud", id: "cloud", key: "cloud:cloud" };
   const reference = references[0];

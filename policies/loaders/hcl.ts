@@ -4,7 +4,6 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parse } from "@cdktf/hcl2json";
 import type { Tier } from "../metadata";
 import type { KeykitModel } from "../model";
 import { loadConfiguration } from "./configuration";
@@ -55,6 +54,8 @@ export function mergeHclFiles(files: readonly { file: string; json: unknown }[])
 
 /** Converts HCL text; the parser's message is reduced to the file name so no source text (a secret) is echoed. */
 export async function parseHcl(file: string, text: string): Promise<unknown> {
+  // Loaded on first use: the converter (a WebAssembly bridge) costs ~0.5 s to load, which plan and state checks skip.
+  const { parse } = await import("@cdktf/hcl2json");
   try {
     return await parse(file, text);
   } catch (error) {

@@ -24,7 +24,7 @@ import {
   SECRET_STORE_TYPES,
   emptyModel,
 } from "../model";
-import { parseReference, resolveOwner, resolveScope } from "../references";
+import { type IdLookup, parseReference, resolveOwner, resolveScope } from "../references";
 import { classifyCredential, credentialAttributes } from "./provider-credentials";
 import {
   InputError,
@@ -196,7 +196,7 @@ function keyFacts(
   sensitive: unknown,
   unknown: unknown,
   config: ConfigResource | undefined,
-  ids: ReadonlyMap<string, string>,
+  ids: IdLookup,
 ): KeyFacts {
   const read = (path: (string | number)[]) => plainAt(values, sensitive, unknown, path);
   // Configuration references are only consulted when the value itself is unknown (or does not say what it is):
@@ -299,21 +299,32 @@ export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
   };
 
   // Ids known before and after apply, by address without instance keys (for resolving references).
-  const ids = new Map<string, string>();
-  const prior = stateResources(asObject(json.prior_state)?.values);
-  for (const r of prior) {
-    const id = literalId(r.values, r.sensitive);
-    if (id) ids.set(configAddress(r.address), id);
-  }
   const rcs = asArray(json.resource_changes).filter(isObject);
-  for (const rc of rcs) {
-    const change = asObject(rc.change) ?? {};
-    const after = asObject(change.after);
-    const address = asString(rc.address);
-    if (!address || !after) continue;
-    const id = plainAt(after, change.after_sensitive, change.after_unknown, ["id"]);
-    if (typeof id === "string" && id && !ids.has(configAddress(address))) ids.set(configAddress(address), id);
-  }
+  // Ids known before and after apply, by address without instance keys, for resolving references. Built on first
+  // use: a plan whose values are all known never needs it.
+  let priorResources: StateResource[] | undefined;
+  const prior = () => (priorResources ??= stateResources(asObject(json.prior_state)?.values));
+  let idIndex: Map<string, string> | undefined;
+  const ids: IdLookup = {
+    get(address) {
+      if (!idIndex) {
+        idIndex = new Map();
+        for (const r of prior()) {
+          const id = literalId(r.values, r.sensitive);
+          if (id) idIndex.set(configAddress(r.address), id);
+        }
+        for (const rc of rcs) {
+          const change = asObject(rc.change) ?? {};
+          const after = asObject(change.after);
+          const at = asString(rc.address);
+          if (!at || !after) continue;
+          const id = plainAt(after, change.after_sensitive, change.after_unknown, ["id"]);
+          if (typeof id === "string" && id && !idIndex.has(configAddress(at))) idIndex.set(configAddress(at), id);
+        }
+      }
+      return idIndex.get(address);
+    },
+  };
 
   const changes: PlannedChange[] = [];
   const apiKeys: ApiKey[] = [];
@@ -441,12 +452,14 @@ export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
   // Secret stores: which known key ids their contents still hold after apply. Values may be sensitive: they are
   // only searched for key ids (public identifiers), never copied.
   const knownKeyIds = new Set<string>();
-  for (const r of prior)
-    if (r.type === "confluent_api_key") {
+  if (storesRaw.length > 0) {
+    for (const r of prior()) {
+      if (r.type !== "confluent_api_key") continue;
       const id = literalId(r.values, r.sensitive);
       if (id) knownKeyIds.add(id);
     }
-  for (const c of changes) if (c.before?.id) knownKeyIds.add(c.before.id);
+    for (const c of changes) if (c.before?.id) knownKeyIds.add(c.before.id);
+  }
   const storeMeta = new Map((metadata?.secretStores ?? []).map((e) => [e.address, e]));
   const stores: SecretStoreEntry[] = storesRaw.map((s) => {
     const idsIn = (value: unknown) => {
