@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Report } from "../../policies/report";
 import {
@@ -196,6 +196,31 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
   });
 });
 
+describe("keykit audit: configuration directories", () => {
+  it("reads every stack of a cdktf.out directory, like keykit check", async () => {
+    const dir = tempDir();
+    const inventory = writeInventory(dir, "cli", KEYS, ACCOUNTS);
+    mkdirSync(join(dir, "cdktf.out", "stacks", "test"), { recursive: true });
+    writeJson(join(dir, "cdktf.out", "stacks", "test", "cdk.tf.json"), CONFIG);
+    const file = writeJson(join(dir, "cdk.tf.json"), CONFIG);
+    const fromDirectory = await report([
+      "audit",
+      "--inventory",
+      ...inventory,
+      "--config",
+      join(dir, "cdktf.out"),
+      "--now",
+      NOW,
+    ]);
+    const fromFile = await report(["audit", "--inventory", ...inventory, "--config", file, "--now", NOW]);
+    expect(ids(fromDirectory.report)).toEqual(ids(fromFile.report));
+    expect(ids(fromDirectory.report)).toContain("KK101:USERKEY");
+    const empty = await runKeykit(["audit", "--inventory", ...inventory, "--config", tempDir()]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^keykit: .*directory holds no cdk\.tf\.json or stacks\/ .*\n$/);
+  });
+});
+
 describe("keykit audit: partial inventories", () => {
   it("judges no service account as unused without the key list, and no owner as missing without the account list", async () => {
     const dir = tempDir();
@@ -383,7 +408,7 @@ describe("keykit audit: bad usage and bad input exit 2 with one line", () => {
         "--config",
         writeText(join(dir, "c.json"), '{"x": 1}'),
       ],
-      /c\.json: not a cdk\.tf\.json, Terraform state JSON or plan JSON/,
+      /c\.json: cannot tell what this JSON is/,
     ],
     [
       "missing rotation-state file",

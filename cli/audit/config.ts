@@ -1,14 +1,12 @@
 /**
- * Loads the desired state of an audit: `--config` files (cdk.tf.json, Terraform state JSON or plan JSON, told
- * apart by shape) through the policy loaders, and the rotation-state file.
+ * Loads the desired state of an audit: `--config` inputs (cdk.tf.json, Terraform state JSON or plan JSON, stack
+ * or cdktf.out directories) through the policy loaders, and the rotation-state file.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { KeykitCliError } from "../errors";
 import { RotationStateError, readRotationStateFile, SLOT_NAMES } from "../../constructs/rotation-state";
-import { loadConfiguration } from "../../policies/loaders/configuration";
-import { loadPlan } from "../../policies/loaders/plan";
-import { loadState } from "../../policies/loaders/state";
+import { detectJsonKind, loadJsonInput } from "../../policies/loaders/input";
 import { InputError, parseJsonText } from "../../policies/loaders/util";
 import type { DesiredState, RotationSlotFacts } from "../../policies/inventory/audit-model";
 import { desiredStateFromModels, nameFactsFromJson, type NameFacts } from "../../policies/inventory/desired-state";
@@ -23,34 +21,52 @@ export function readInputFile(path: string, cwd: string): string {
   }
 }
 
-/** Which loader a configuration file needs, by its top-level shape. */
-export function configKind(json: unknown): "plan" | "state" | "cdktf-json" | undefined {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) return undefined;
-  const o = json as Record<string, unknown>;
-  if ("format_version" in o && ("resource_changes" in o || "planned_values" in o || "prior_state" in o)) return "plan";
-  if ("format_version" in o && ("values" in o || "terraform_version" in o)) return "state";
-  if ("resource" in o || "terraform" in o || "provider" in o || "//" in o) return "cdktf-json";
-  return undefined;
+/**
+ * The configuration files behind `--config` paths: a file as is, a stack directory (`cdk.tf.json` inside), or a
+ * cdktf.out directory (every `stacks/<stack>/cdk.tf.json`), like `keykit check`.
+ */
+export function configFiles(paths: readonly string[], cwd: string): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    let directory: boolean;
+    try {
+      directory = statSync(resolve(cwd, path)).isDirectory();
+    } catch {
+      throw new KeykitCliError(`${path}: no such file or directory`);
+    }
+    if (!directory) {
+      files.push(path);
+      continue;
+    }
+    const stacks = join(path, "stacks");
+    if (existsSync(resolve(cwd, stacks))) {
+      const found = readdirSync(resolve(cwd, stacks))
+        .sort()
+        .map((stack) => join(stacks, stack, "cdk.tf.json"))
+        .filter((file) => existsSync(resolve(cwd, file)));
+      if (found.length === 0) throw new KeykitCliError(`${path}: a cdktf.out directory without stacks/*/cdk.tf.json`);
+      files.push(...found);
+    } else if (existsSync(resolve(cwd, join(path, "cdk.tf.json")))) {
+      files.push(join(path, "cdk.tf.json"));
+    } else {
+      throw new KeykitCliError(
+        `${path}: directory holds no cdk.tf.json or stacks/ (pass cdk.tf.json, state or plan JSON)`,
+      );
+    }
+  }
+  return files;
 }
 
-export function loadDesiredState(files: readonly string[], cwd: string): DesiredState {
+/** Loads `--config` inputs with the policy loaders (the kind is detected as `keykit check` does). */
+export function loadDesiredState(paths: readonly string[], cwd: string): DesiredState {
   const models: KeykitModel[] = [];
   const names = new Map<string, NameFacts>();
-  for (const file of files) {
+  for (const file of configFiles(paths, cwd)) {
     const text = readInputFile(file, cwd);
     try {
       const json = parseJsonText(text, file);
-      const kind = configKind(json);
-      if (kind === undefined) {
-        throw new InputError(`${file}: not a cdk.tf.json, Terraform state JSON or plan JSON`);
-      }
-      models.push(
-        kind === "plan"
-          ? loadPlan(json, { source: file })
-          : kind === "state"
-            ? loadState(json, { source: file })
-            : loadConfiguration(json, { source: file }),
-      );
+      const kind = detectJsonKind(json);
+      models.push(loadJsonInput(json, file));
       // Names match configured keys whose id is unknown (cdk.tf.json, keys a plan creates); a state has every id.
       if (kind !== "state") nameFactsFromJson(json, names);
     } catch (error) {
