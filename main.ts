@@ -4,7 +4,9 @@
  * to deploy, the provider reads CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET from the environment.
  */
 import {
+  Acknowledgements,
   App,
+  BlueGreenApiKey,
   ConfluentProvider,
   DataConfluentSchemaRegistryCluster,
   Environment,
@@ -12,6 +14,8 @@ import {
   KeyScope,
   KeykitStack,
   ServiceAccountWithKey,
+  VaultKvSecretSink,
+  VaultProvider,
 } from "./constructs";
 import type { Construct } from "./constructs";
 
@@ -19,8 +23,10 @@ export class OrdersPlatformStack extends KeykitStack {
   constructor(scope: Construct, id: string) {
     super(scope, id, { tier: "production" });
 
-    // Credentials come from the environment, never from code (policy KK: hard-coded provider credentials).
+    // Credentials come from the environment, never from code (policy KK007).
     new ConfluentProvider(this, "confluent", {});
+    // Clients read their key from Vault (VAULT_ADDR / VAULT_TOKEN from the environment): practice 5.
+    new VaultProvider(this, "vault", {});
 
     const environment = new Environment(this, "Environment", {
       displayName: "orders-prod",
@@ -43,21 +49,46 @@ export class OrdersPlatformStack extends KeykitStack {
 
     const kafka = KeyScope.fromKafkaCluster(cluster);
     const registry = KeyScope.fromSchemaRegistryCluster(schemaRegistry, { networking: "private" });
+    const ordersTopic = `${cluster.rbacCrn}/kafka=${cluster.id}/topic=orders`;
+    const ordersSubjects = `${schemaRegistry.resourceName}/subject=orders-*`;
 
-    // App 1: the order producer writes to one topic on one cluster: one scoped key.
-    new ServiceAccountWithKey(this, "OrdersProducer", {
+    // App 1, the order producer, writes to one topic on one cluster: a scoped key, rotated blue/green
+    // (keykit rotate start|finish orders-producer), the active slot published to Vault.
+    new BlueGreenApiKey(this, "OrdersProducer", {
+      rotationName: "orders-producer",
       scope: kafka,
       serviceAccountName: "orders-producer",
       serviceAccountDescription: "Produces order events to the orders topic",
-      roleBindings: [{ role: "DeveloperWrite", crnPattern: `${cluster.rbacCrn}/kafka=${cluster.id}/topic=orders` }],
+      roleBindings: [{ role: "DeveloperWrite", crnPattern: ordersTopic }],
+      secretSink: new VaultKvSecretSink({ mount: "kv", name: "apps/orders-producer/confluent" }),
     });
 
-    // App 2: the schema publisher registers schemas: one scoped Schema Registry key.
-    new ServiceAccountWithKey(this, "SchemaPublisher", {
+    // App 2, the order enricher, reads the topic and its schemas: two resources, so one global key
+    // (a dedicated cluster and a private Schema Registry are both served by global keys), rotated too.
+    new BlueGreenApiKey(this, "OrderEnricher", {
+      rotationName: "order-enricher",
+      globalResources: [
+        { id: "OrdersCluster", scope: kafka, roleBindings: [{ role: "DeveloperRead", crnPattern: ordersTopic }] },
+        { id: "SchemaRegistry", scope: registry, roleBindings: [{ role: "DeveloperRead", crnPattern: ordersSubjects }] },
+      ],
+      serviceAccountName: "order-enricher",
+      serviceAccountDescription: "Enriches order events with their schemas",
+      secretSink: new VaultKvSecretSink({ mount: "kv", name: "apps/order-enricher/confluent" }),
+    });
+
+    // App 3, the schema publisher, is a CI job: one scoped key, not rotated blue/green. The acknowledgement
+    // is reviewable (reason, expiry) and travels into cdk.tf.json, where keykit check honours it too.
+    const publisher = new ServiceAccountWithKey(this, "SchemaPublisher", {
       scope: registry,
       serviceAccountName: "orders-schema-publisher",
       serviceAccountDescription: "Registers the orders schemas",
-      roleBindings: [{ role: "DeveloperWrite", crnPattern: `${schemaRegistry.resourceName}/subject=orders-*` }],
+      roleBindings: [{ role: "DeveloperWrite", crnPattern: ordersSubjects }],
+      secretSink: new VaultKvSecretSink({ mount: "kv", name: "ci/orders-schema-publisher/confluent" }),
+    });
+    Acknowledgements.of(publisher).add({
+      rule: "KK003",
+      reason: "CI-only key; the schema pipeline re-issues it on every release",
+      expires: "2027-06-30",
     });
   }
 }

@@ -20,3 +20,7 @@ export { DataConfluentFlinkRegion } from "../.gen/providers/confluent/data-confl
 export { DataConfluentServiceAccount } from "../.gen/providers/confluent/data-confluent-service-account";
 export { DataConfluentUser } from "../.gen/providers/confluent/data-confluent-user";
 export { DataConfluentOrganization } from "../.gen/providers/confluent/data-confluent-organization";
+
+// The providers of the secret stores the sinks publish to (small modules: only the provider classes).
+export { VaultProvider } from "@cdktf/provider-vault/lib/provider";
+export { AwsProvider } from "@cdktf/provider-aws/lib/provider";

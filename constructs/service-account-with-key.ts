@@ -5,6 +5,7 @@ import { type KeyOwnerProps, ownerOf } from "./key-owner";
 import type { PrincipalReference, UserOwnerOptIn } from "./principal";
 import { type RoleBindingSpec, addRoleBindings } from "./role-bindings";
 import { KeyScope } from "./scope";
+import type { SecretSink } from "./secret-sinks/secret-sink";
 
 export interface ServiceAccountWithKeyProps extends KeyOwnerProps {
   /** The one resource the key is for. A client that uses two or more resources wants a `GlobalApiKey`. */
@@ -45,6 +46,16 @@ export interface ServiceAccountWithKeyProps extends KeyOwnerProps {
    * @default - user owners are refused
    */
   readonly allowUserOwner?: UserOwnerOptIn;
+  /**
+   * Where to publish the key (practice 5): clients read it there and switch keys without code changes.
+   * @default - not published; use `apiKeyId` / `apiKeySecret` (sensitive) yourself
+   */
+  readonly secretSink?: SecretSink;
+  /**
+   * An endpoint to publish with the credentials (e.g. the cluster's bootstrap endpoint).
+   * @default - none
+   */
+  readonly endpoint?: string;
 }
 
 const NAME = "ServiceAccountWithKey";
@@ -53,7 +64,8 @@ const NAME = "ServiceAccountWithKey";
  * A `confluent_api_key` owned by a service account and scoped to one resource (practice 1): creates the
  * service account, or adds a key to an existing one. Refuses user owners at construction.
  *
- * Construct IDs (public contract, part of the Terraform addresses): `ServiceAccount`, `ApiKey`, `RoleBinding-<role>`.
+ * Construct IDs (public contract, part of the Terraform addresses): `ServiceAccount`, `ApiKey`, `RoleBinding-<role>`,
+ * and the sink's (`PublishedSecret` for the Vault and AWS sinks).
  */
 export class ServiceAccountWithKey extends Construct {
   /** The API key id (the client's username). */
@@ -95,6 +107,7 @@ export class ServiceAccountWithKey extends Construct {
     });
 
     addRoleBindings(this, NAME, owner.id, owner.kind, props.scope, props.roleBindings ?? []);
+    props.secretSink?.publish(this, { keyId: key.id, secret: key.secret, endpoint: props.endpoint });
 
     this.apiKeyId = key.id;
     this.apiKeySecret = key.secret;

@@ -1,5 +1,6 @@
 import { buildApp } from "../../main";
 import { resourcesOfType, synthesizeStack } from "../../testing";
+import { keykitReport } from "../../testing/policies";
 import { type App, Testing } from "../../constructs/cdktf";
 import type { TerraformStack } from "../../constructs";
 
@@ -38,5 +39,27 @@ describe("the example app (main.ts)", () => {
     const [[, cluster]] = resourcesOfType(json, "confluent_kafka_cluster");
     expect(cluster.dedicated).toEqual({ cku: 2 });
     expect(Object.keys(json.data?.confluent_schema_registry_cluster ?? {})).toHaveLength(1);
+  });
+
+  test("every application's key is published to Vault; two are blue/green, one of them global", () => {
+    const keys = resourcesOfType(json, "confluent_api_key").map(([, body]) => body);
+    const meta = keys.map(
+      (k) => (k["//"] as { keykit: { construct: string; serves?: unknown[]; rotation?: unknown } }).keykit,
+    );
+    expect(meta.map((m) => m.construct).sort()).toEqual([
+      "BlueGreenApiKey",
+      "BlueGreenApiKey",
+      "ServiceAccountWithKey",
+    ]);
+    const global = keys.filter((k) => (k.managed_resource as { kind: string }).kind === "Global");
+    expect(global).toHaveLength(1);
+    expect(meta.find((m) => m.serves)?.serves).toHaveLength(2);
+    expect(resourcesOfType(json, "vault_kv_secret_v2")).toHaveLength(3);
+  });
+
+  test("keykit's rules find nothing to fix (the one acknowledged finding is documented in main.ts)", () => {
+    const report = keykitReport(json, { now: "2026-12-01" });
+    expect(report.findings.filter((f) => !f.suppressed)).toEqual([]);
+    expect(report.findings.filter((f) => f.suppressed).map((f) => f.ruleId)).toEqual(["KK003"]);
   });
 });
