@@ -381,7 +381,7 @@ async function main(): Promise<void> {
   }
   const f = (n: number) => n.toFixed(0).padStart(7);
   console.log(
-    `keykit check benchmark (${reps} timed runs per side after a warm-up; medians; ${new Date().toISOString()})`,
+    `keykit check benchmark (${reps} alternating runs per side, each in a fresh child after a warm-up; medians; ${new Date().toISOString()})`,
   );
   console.log(
     "   keys  accounts   file MB   parse ms  check ms  ratio  parse RSS MB  check RSS MB  findings  cli ms    jq ms",
@@ -398,6 +398,12 @@ async function main(): Promise<void> {
   console.log(
     `check / JSON.parse at ${first.keys} keys: ${ratio.toFixed(2)}x (target <= 2.0) ${ratio <= 2 ? "OK" : "MISSED"}`,
   );
+  for (const r of results) {
+    const cpuRatio = median(r.check.cpuMs) / median(r.parse.cpuMs);
+    console.log(
+      `  ${r.keys} keys: wall ${(r.check.medianMs / r.parse.medianMs).toFixed(2)}x, CPU time (user+system) ${cpuRatio.toFixed(2)}x; runs parse ${r.parse.runsMs.map((x) => x.toFixed(0)).join("/")} ms, check ${r.check.runsMs.map((x) => x.toFixed(0)).join("/")} ms`,
+    );
+  }
   if (first.cli !== undefined && first.jq !== undefined) {
     const vs = first.jq / first.cli;
     console.log(
