@@ -38,3 +38,11 @@ export function expressionOf(scope: AnyConstruct, value: string): string {
   });
   return typeof resolved === "string" ? resolved : JSON.stringify(resolved);
 }
+
+/** Resolves every token in a JSON-like value to its Terraform expression, as synth would write it. */
+export function resolveTokens<T>(scope: AnyConstruct, value: T): T {
+  return Tokenization.resolve(value, {
+    scope: Stack.of(scope),
+    resolver: new DefaultTokenResolver(new StringConcat()),
+  }) as T;
+}

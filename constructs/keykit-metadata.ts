@@ -1,16 +1,46 @@
 import type { KeykitResourceMetadata } from "../policies/metadata";
 import { METADATA_VERSION } from "../policies/metadata";
-import type { TerraformResource } from "./cdktf";
+import { type IConstruct, TerraformResource, TerraformStack, resolveTokens } from "./cdktf";
+
+type Recorded = Omit<KeykitResourceMetadata, "version" | "path">;
+
+/**
+ * Stacks that write the kit's metadata themselves when they render (KeykitStack). Everywhere else it goes through
+ * `addOverride`, which costs more: cdktf rebuilds its list of overridden types once per overridden resource.
+ */
+const collectors = new WeakMap<TerraformStack, Map<TerraformResource, Recorded>>();
+
+export function collectKeykitMetadata(stack: TerraformStack): void {
+  collectors.set(stack, new Map());
+}
 
 /**
  * Records what a kit construct knows about a resource in its `"//".keykit` entry of cdk.tf.json, where the
  * policies read it back (Terraform ignores "//" properties). See policies/metadata.ts for the contract.
  */
-export function recordKeykitMetadata(
-  resource: TerraformResource,
-  metadata: Omit<KeykitResourceMetadata, "version" | "path">,
-): void {
+export function recordKeykitMetadata(resource: TerraformResource, metadata: Recorded): void {
+  const collected = collectors.get(TerraformStack.of(resource));
+  if (collected) {
+    collected.set(resource, { ...collected.get(resource), ...metadata });
+    return;
+  }
   for (const [field, value] of Object.entries({ version: METADATA_VERSION, ...metadata })) {
     if (value !== undefined) resource.addOverride(`//.keykit.${field}`, value);
+  }
+}
+
+type StackJson = { resource?: Record<string, Record<string, Record<string, unknown>>> };
+
+/** Writes the collected metadata into the stack's rendered JSON (tokens resolved as Terraform expressions). */
+export function injectKeykitMetadata(stack: TerraformStack, json: StackJson, scope: IConstruct = stack): void {
+  const collected = collectors.get(stack);
+  if (!collected || collected.size === 0) return;
+  for (const [resource, metadata] of collected) {
+    const body = json.resource?.[resource.terraformResourceType]?.[resource.friendlyUniqueId];
+    if (body === undefined) continue; // removed from the tree after recording
+    const comment = (body["//"] ??= {}) as Record<string, unknown>;
+    const fields = Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined));
+    // Fields written by overrides (e.g. acknowledgements from the aspect) are kept.
+    comment.keykit = { version: METADATA_VERSION, ...resolveTokens(scope, fields), ...(comment.keykit as object) };
   }
 }

@@ -1,6 +1,7 @@
 import type { KeykitStackMetadata, Tier } from "../policies/metadata";
 import { METADATA_VERSION, TIERS } from "../policies/metadata";
 import { type Construct, type IConstruct, TerraformStack } from "./cdktf";
+import { collectKeykitMetadata, injectKeykitMetadata } from "./keykit-metadata";
 import { type PolicyValidationOptions, enablePolicyValidation } from "./policy-validation";
 
 export type { Tier } from "../policies/metadata";
@@ -55,13 +56,14 @@ export class KeykitStack extends TerraformStack {
     super(scope, id);
     this.tier = props.tier ?? "production";
     StackTier.set(this, this.tier);
+    collectKeykitMetadata(this);
     if (props.policyValidation ?? true) {
       enablePolicyValidation(this, {
         ...props.policyValidationOptions,
         render: () => {
           // Synth renders the JSON right after validation: hand it the one rendered here instead of paying
           // for toTerraform() twice (it dominates synth time on large stacks).
-          this.renderedForSynth = super.toTerraform();
+          this.renderedForSynth = this.render();
           return this.renderedForSynth;
         },
       });
@@ -76,6 +78,12 @@ export class KeykitStack extends TerraformStack {
       this.renderedForSynth = undefined;
       return rendered;
     }
-    return super.toTerraform();
+    return this.render();
+  }
+
+  private render(): ReturnType<TerraformStack["toTerraform"]> {
+    const json = super.toTerraform();
+    injectKeykitMetadata(this, json);
+    return json;
   }
 }
