@@ -238,3 +238,23 @@ describe("keykit rules and RULES.md", () => {
     expect(existsSync(join(__dirname, "..", "..", "RULES.md"))).toBe(true);
   });
 });
+
+describe("keykit check next to cdk.tf.json", () => {
+  it("reads the stack's keykit metadata for a plan in the same directory (active slot, tier)", async () => {
+    const stack = compliantStack();
+    write("stack/cdk.tf.json", stack);
+    const plan = tf.plan({
+      changes: [tf.keyDelete("confluent_api_key.app_blue", { id: "K1", owner: sa, managed: lkc })],
+    });
+    write("stack/plan.json", plan);
+    const r = await cli(["check", "stack/plan.json", "--format", "json"], dir);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    const f = report.findings.find((x: { ruleId: string }) => x.ruleId === "KK012");
+    expect(f.location.constructPath).toBe("app/App/Key/Blue");
+    // Without the stack file the plan alone cannot know the slot was active.
+    write("alone/plan.json", plan);
+    const alone = JSON.parse((await cli(["check", "alone/plan.json", "--format", "json"], dir)).stdout);
+    expect(alone.findings.map((x: { ruleId: string }) => x.ruleId)).not.toContain("KK012");
+  });
+});

@@ -259,3 +259,38 @@ describe("plan input validation", () => {
     expect(JSON.stringify(model)).not.toContain("cfltSECRET");
   });
 });
+
+describe("modules", () => {
+  it("resolves references inside a module call relative to the module", () => {
+    const p = tf.plan({
+      changes: [
+        {
+          ...tf.keyCreate("module.app.confluent_api_key.k[0]", { owner: { id: "u-9" }, managed: lkc }, "x"),
+          address: "module.app.confluent_api_key.k[0]",
+        },
+      ],
+    }) as { configuration: { root_module: tf.Json } };
+    p.configuration.root_module.module_calls = {
+      app: {
+        source: "./app",
+        module: {
+          resources: [
+            {
+              address: "confluent_api_key.k",
+              mode: "managed",
+              type: "confluent_api_key",
+              name: "k",
+              expressions: tf.keyExpressions("data.confluent_user.me", "lkc-1"),
+            },
+          ],
+        },
+      },
+    };
+    const model = loadPlan(p, { source: "p" });
+    expect(model.apiKeys[0].owner).toMatchObject({
+      kind: "user",
+      reference: { address: "module.app.data.confluent_user.me" },
+    });
+    expect(ids(p)).toContain("KK001");
+  });
+});

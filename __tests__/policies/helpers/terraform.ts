@@ -123,9 +123,12 @@ export interface ChangeSpec {
 }
 
 export function resourceChange(spec: ChangeSpec): Json {
-  const { type, name, index } = splitAddress(spec.address);
+  const module = /^((?:module\.[^.]+\.)+)/.exec(spec.address)?.[1];
+  const { name, index } = splitAddress(module ? spec.address.slice(module.length) : spec.address);
+  const type = spec.type;
   return {
     address: spec.address,
+    ...(module ? { module_address: module.replace(/\.$/, "") } : {}),
     ...(spec.previousAddress ? { previous_address: spec.previousAddress } : {}),
     mode: spec.mode ?? "managed",
     type,
