@@ -5,7 +5,8 @@
 import type { InputKind } from "./model";
 import type { Finding, Severity } from "./rule";
 
-export const REPORT_SCHEMA = "https://keykit.dev/schemas/report-v1.json";
+/** Identifies the report format; bumped (with REPORT_SCHEMA_VERSION) only for an incompatible change. */
+export const REPORT_SCHEMA = "urn:keykit:report-v1";
 export const REPORT_SCHEMA_VERSION = 1;
 
 /** An acknowledgement as the engine saw it (central file or code). */

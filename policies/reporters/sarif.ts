@@ -30,7 +30,6 @@ export function formatSarif(report: Report, rules: readonly RuleMetadata[]): str
           driver: {
             name: "keykit",
             version: report.tool.version,
-            informationUri: "https://github.com/keykit/keykit",
             rules: used.map((r) => {
               const meta = r as Partial<RuleMetadata> & {
                 id: string;
