@@ -4,39 +4,12 @@
  * the diff of consecutive cdk.tf.json must be what the README says each apply's plan shows.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { checkAgainstProviderSchema } from "../../testing";
+import { readmeBlockAfter, repoRoot as root, typecheck, writeExample } from "../helpers/readme";
 
-const root = join(__dirname, "..", "..");
-const readme = readFileSync(join(root, "README.md"), "utf8");
 const work = join(root, ".tmp", "readme-blue-green");
-
-function blockAfter(marker: string, fence: string): string {
-  const start = readme.indexOf(marker);
-  if (start < 0) throw new Error(`README has no '${marker}'`);
-  const open = readme.indexOf("```" + fence + "\n", start);
-  const close = readme.indexOf("\n```", open + 4);
-  return readme.slice(open + fence.length + 4, close + 1);
-}
-
-/** `from "keykit"` → this checkout's constructs (through a shim while the package index does not export them yet). */
-function keykitModule(): string {
-  const index = readFileSync(join(root, "constructs", "index.ts"), "utf8");
-  const constructs = relative(work, join(root, "constructs")).split("\\").join("/");
-  if (/\bBlueGreenApiKey\b/.test(index) && /\bVaultKvSecretSink\b/.test(index)) return constructs;
-  writeFileSync(
-    join(work, "keykit-shim.ts"),
-    [
-      `export * from "${constructs}";`,
-      `export { GlobalApiKey } from "${constructs}/global-api-key";`,
-      `export { BlueGreenApiKey } from "${constructs}/blue-green-api-key";`,
-      `export { VaultKvSecretSink } from "${constructs}/secret-sinks";`,
-      "",
-    ].join("\n"),
-  );
-  return "./keykit-shim";
-}
 
 type Json = { resource: Record<string, Record<string, Record<string, unknown>>>; output?: unknown };
 
@@ -83,30 +56,12 @@ describe("README: global key for three resources and a blue/green key published 
   beforeAll(() => {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
-    const example = blockAfter("<!-- readme-example: global-and-blue-green -->", "ts");
-    writeFileSync(join(work, "app.ts"), example.replace(/from "keykit"/g, `from "${keykitModule()}"`));
+    writeExample(work, "app.ts", readmeBlockAfter("<!-- readme-example: global-and-blue-green -->", "ts"));
   });
 
   test("the example type-checks under strict settings", () => {
-    const tsc = spawnSync(
-      process.execPath,
-      [
-        join(root, "node_modules", "typescript", "bin", "tsc"),
-        "--noEmit",
-        "--strict",
-        "--skipLibCheck",
-        "--esModuleInterop",
-        "--target",
-        "ES2022",
-        "--module",
-        "commonjs",
-        "--types",
-        "node",
-        join(work, "app.ts"),
-      ],
-      { cwd: root, encoding: "utf8" },
-    );
-    expect(tsc.stdout + tsc.stderr).toBe("");
+    const tsc = typecheck(join(work, "app.ts"));
+    expect(tsc.output).toBe("");
     expect(tsc.status).toBe(0);
   });
 
@@ -121,12 +76,12 @@ describe("README: global key for three resources and a blue/green key published 
 
     const status = keykit("rotate", "status");
     expect(status.status).toBe(0);
-    expect(status.stdout).toContain(blockAfter("**1. Look.**", "text").split("\n")[1]);
+    expect(status.stdout).toContain(readmeBlockAfter("**1. Look.**", "text").split("\n")[1]);
 
     const start = keykit("rotate", "start", "payments-writer");
     expect(start.stderr).toBe("");
     expect(start.status).toBe(0);
-    expect(start.stdout).toBe(blockAfter("**2. Start.**", "text"));
+    expect(start.stdout).toBe(readmeBlockAfter("**2. Start.**", "text"));
     const started = synth();
     expect(planOf(initial, started)).toEqual([
       "create confluent_api_key.PaymentsWriter_Green_1D975759",
@@ -135,12 +90,12 @@ describe("README: global key for three resources and a blue/green key published 
 
     const finish = keykit("rotate", "finish", "payments-writer");
     expect(finish.status).toBe(0);
-    expect(finish.stdout).toBe(blockAfter("**4. Finish.**", "text"));
+    expect(finish.stdout).toBe(readmeBlockAfter("**4. Finish.**", "text"));
     const finished = synth();
     expect(planOf(started, finished)).toEqual(["delete confluent_api_key.PaymentsWriter_Blue_DF9C9644"]);
 
     // The documented refusals, word for word.
-    const refusals = blockAfter("Out-of-order steps are refused", "text")
+    const refusals = readmeBlockAfter("Out-of-order steps are refused", "text")
       .split("\n")
       .filter((l) => l.startsWith("keykit:"));
     expect(refusals).toHaveLength(3);

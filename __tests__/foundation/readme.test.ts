@@ -3,28 +3,13 @@
  * at this checkout, then type-checked, run, and its output checked. A README edit that breaks the example fails here.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { checkAgainstProviderSchema } from "../../testing";
+import { readmeBlockAfter, repoRoot as root, typecheck, writeExample as writeIn } from "../helpers/readme";
 
-const root = join(__dirname, "..", "..");
-const readme = readFileSync(join(root, "README.md"), "utf8");
 const work = join(root, ".tmp", "readme-example");
-
-function blockAfter(marker: string, fence: string): string {
-  const start = readme.indexOf(marker);
-  if (start < 0) throw new Error(`README has no '${marker}'`);
-  const open = readme.indexOf("```" + fence + "\n", start);
-  const close = readme.indexOf("\n```", open + 4);
-  return readme.slice(open + fence.length + 4, close + 1);
-}
-
-function writeExample(name: string, code: string): string {
-  const constructsPath = relative(work, join(root, "constructs")).split("\\").join("/");
-  const file = join(work, `${name}.ts`);
-  writeFileSync(file, code.replace(/from "keykit"/g, `from "${constructsPath}"`));
-  return file;
-}
+const writeExample = (name: string, code: string) => writeIn(work, `${name}.ts`, code);
 
 function run(file: string, outdir: string) {
   return spawnSync(process.execPath, ["--import", "tsx", file], {
@@ -35,7 +20,7 @@ function run(file: string, outdir: string) {
 }
 
 describe("README usage example", () => {
-  const example = blockAfter("<!-- readme-example: usage -->", "ts");
+  const example = readmeBlockAfter("<!-- readme-example: usage -->", "ts");
 
   beforeAll(() => {
     rmSync(work, { recursive: true, force: true });
@@ -44,25 +29,8 @@ describe("README usage example", () => {
 
   test("type-checks under the project's strict settings", () => {
     const file = writeExample("usage", example);
-    const tsc = spawnSync(
-      process.execPath,
-      [
-        join(root, "node_modules", "typescript", "bin", "tsc"),
-        "--noEmit",
-        "--strict",
-        "--skipLibCheck",
-        "--esModuleInterop",
-        "--target",
-        "ES2022",
-        "--module",
-        "commonjs",
-        "--types",
-        "node",
-        file,
-      ],
-      { cwd: root, encoding: "utf8" },
-    );
-    expect(tsc.stdout + tsc.stderr).toBe("");
+    const tsc = typecheck(file);
+    expect(tsc.output).toBe("");
     expect(tsc.status).toBe(0);
   });
 
@@ -80,7 +48,7 @@ describe("README usage example", () => {
   });
 
   test("passing a user as owner throws with the documented message", () => {
-    const documented = blockAfter("**User owners are refused.**", "text").trim();
+    const documented = readmeBlockAfter("**User owners are refused.**", "text").trim();
     const withUser = example.replace('serviceAccountName: "payments-api",', 'owner: { id: "u-abc123" },');
     expect(withUser).not.toBe(example);
     const result = run(writeExample("usage-user", withUser), join(work, "out-user"));
