@@ -104,13 +104,8 @@ export function resolveOwner(
   let resolved: OwnerKind = reference ? ownerKindOfType(reference.type) : "unknown";
   if (resolved === "unknown" && literalId) resolved = ownerKindOfId(literalId);
   if (resolved === "unknown") resolved = ownerKindOfKind(kind);
-  const key = literalId ?? reference?.address;
-  return {
-    kind: resolved,
-    ...(literalId ? { id: literalId } : {}),
-    ...(reference ? { reference } : {}),
-    ...(key ? { key } : {}),
-  };
+  // Every owner gets the same property set (absent = undefined): one object shape keeps rules fast on big plans.
+  return { kind: resolved, id: literalId || undefined, reference, key: literalId || reference?.address || undefined };
 }
 
 const API_VERSION_KINDS: Readonly<Record<string, KeyScopeKind>> = {
@@ -150,7 +145,7 @@ export function resolveScope(
   references: readonly ResolvedReference[],
   idsByAddress?: IdLookup,
 ): KeyScope {
-  if (!present) return { kind: "cloud", id: "cloud", key: "cloud:cloud" };
+  if (!present) return { kind: "cloud", id: "cloud", environment: undefined, reference: undefined, key: "cloud:cloud" };
   const reference = references[0];
   const literalId =
     isLiteral(fields.id) && fields.id.length > 0
@@ -166,9 +161,10 @@ export function resolveScope(
   const environment = typeof fields.environment === "string" ? fields.environment : undefined;
   return {
     kind,
-    ...(id ? { id, key: `${kind}:${id}` } : {}),
-    ...(environment ? { environment } : {}),
-    ...(reference ? { reference } : {}),
+    id: id || undefined,
+    environment: environment || undefined,
+    reference,
+    key: id ? `${kind}:${id}` : undefined,
   };
 }
 

@@ -389,16 +389,21 @@ export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
     if (isKey) {
       const facts = afterFacts ?? keyFacts(after, change.after_sensitive, change.after_unknown, cfg, ids);
       const displayName = read(["display_name"]);
+      // One object shape for every key (absent = undefined), so the rules' property reads stay monomorphic.
       apiKeys.push({
-        ...base,
-        ...(facts.id ? { id: facts.id } : {}),
-        ...(typeof displayName === "string" ? { displayName } : {}),
+        address,
+        location: base.location,
+        acknowledgements: base.acknowledgements,
+        construct: meta?.construct,
+        id: facts.id,
+        displayName: typeof displayName === "string" ? displayName : undefined,
         owner: facts.owner,
         scope: facts.scope,
-        ...(meta?.serves ? { serves: meta.serves } : {}),
-        ...(meta?.rotation ? { rotation: meta.rotation } : {}),
-        ...(meta?.userOwnerAllowed ? { userOwnerAllowed: meta.userOwnerAllowed } : {}),
-        ...(meta?.lifecycle ? { lifecycle: meta.lifecycle } : {}),
+        serves: meta?.serves,
+        rotation: meta?.rotation,
+        createdAt: undefined,
+        userOwnerAllowed: meta?.userOwnerAllowed,
+        lifecycle: meta?.lifecycle,
       });
     } else if (type === "confluent_service_account") {
       const id = read(["id"]);
