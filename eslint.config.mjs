@@ -15,7 +15,10 @@ export default tseslint.config(
     // policies/ works on JSON only: a cdktf import there would tie the engine to a synth runtime.
     files: ["policies/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: ["cdktf", "cdktf/*", "constructs", "*/.gen/*", "../constructs/*"] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["cdktf", "cdktf/*", "constructs", "*/.gen/*", "../constructs/*"] },
+      ],
     },
   },
   {

@@ -69,7 +69,11 @@ export class OrdersPlatformStack extends KeykitStack {
       rotationName: "order-enricher",
       globalResources: [
         { id: "OrdersCluster", scope: kafka, roleBindings: [{ role: "DeveloperRead", crnPattern: ordersTopic }] },
-        { id: "SchemaRegistry", scope: registry, roleBindings: [{ role: "DeveloperRead", crnPattern: ordersSubjects }] },
+        {
+          id: "SchemaRegistry",
+          scope: registry,
+          roleBindings: [{ role: "DeveloperRead", crnPattern: ordersSubjects }],
+        },
       ],
       serviceAccountName: "order-enricher",
       serviceAccountDescription: "Enriches order events with their schemas",

@@ -5,7 +5,15 @@ import { type CliIo, processIo } from "./io";
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return ["usage: keykit <command> [options]", "", "commands:", ...lines, "", "Run `keykit <command> --help` for a command's options.", ""].join("\n");
+  return [
+    "usage: keykit <command> [options]",
+    "",
+    "commands:",
+    ...lines,
+    "",
+    "Run `keykit <command> --help` for a command's options.",
+    "",
+  ].join("\n");
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

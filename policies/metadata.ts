@@ -15,7 +15,13 @@ export type Tier = "production" | "development";
 export const TIERS: readonly Tier[] = ["production", "development"];
 
 export type KafkaClusterType = "basic" | "standard" | "enterprise" | "dedicated" | "freight";
-export const KAFKA_CLUSTER_TYPES: readonly KafkaClusterType[] = ["basic", "standard", "enterprise", "dedicated", "freight"];
+export const KAFKA_CLUSTER_TYPES: readonly KafkaClusterType[] = [
+  "basic",
+  "standard",
+  "enterprise",
+  "dedicated",
+  "freight",
+];
 
 export type SchemaRegistryNetworking = "public" | "private";
 

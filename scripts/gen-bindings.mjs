@@ -34,11 +34,11 @@ const cacheDir = mkdtempSync(join(tmpdir(), "keykit-schema-"));
 try {
   // cdktf 0.21 looks the cache file up by the provider's short name and the url-encoded constraint.
   copyFileSync(join(root, "schema", "schema.json"), join(cacheDir, `confluent@${encodeURIComponent(constraint)}.json`));
-  const result = spawnSync(
-    process.execPath,
-    [cliEntry, "get", "--experimental-provider-schema-cache-path", cacheDir],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" } },
-  );
+  const result = spawnSync(process.execPath, [cliEntry, "get", "--experimental-provider-schema-cache-path", cacheDir], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" },
+  });
   const index = join(root, ".gen", "providers", "confluent", "index.ts");
   if (result.status !== 0 || !existsSync(index)) {
     process.stderr.write(result.stdout ?? "");
