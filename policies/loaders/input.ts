@@ -111,9 +111,13 @@ async function loadPath(path: string, options: ReadInputOptions): Promise<Keykit
     if (hasTf) return [await loadHclDirectory(path, { source: path, tier: options.tier, cwd: options.cwd })];
     throw new InputError(`${path}: directory holds no *.tf files, cdk.tf.json or stacks/`);
   }
-  const text = readText(path, options.cwd);
-  if (path.endsWith(".tf")) return [await loadHclFiles([{ file: path, text }], { source: path, tier: options.tier })];
-  const json = parseJsonText(text, path);
+  if (path.endsWith(".tf")) {
+    return [
+      await loadHclFiles([{ file: path, text: readText(path, options.cwd) }], { source: path, tier: options.tier }),
+    ];
+  }
+  // The text is not kept in a variable: it (hundreds of MB for a big plan) becomes garbage as soon as it is parsed.
+  const json = parseJsonText(readText(path, options.cwd), path);
   const kind = detectJsonKind(json);
   const metadata = kind === "plan" || kind === "state" ? siblingMetadata(path, options) : undefined;
   return [loadJsonInput(json, path, options, metadata)];
