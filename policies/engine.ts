@@ -21,6 +21,8 @@ export interface EvaluateOptions {
 
 interface AckCandidate {
   readonly record: AcknowledgementRecord;
+  /** Code acknowledgements: every copy of it (one per resource below the construct it was declared on). */
+  readonly copies?: ReadonlySet<AcknowledgementRecord>;
   readonly source: "code" | "file";
   readonly target: string;
   readonly declaredIn?: string;
@@ -47,9 +49,26 @@ function use(c: AckCandidate, problem?: string): AcknowledgementUse {
 }
 
 /** Every code acknowledgement in the models, keyed by object identity so each is reported once. */
+/** The longest common prefix of construct paths (by segment): where an acknowledgement copied below it was declared. */
+function commonPath(paths: readonly string[]): string {
+  const split = paths.map((p) => p.split("/"));
+  const out: string[] = [];
+  for (let i = 0; split.every((p) => i < p.length && p[i] === split[0][i]); i++) out.push(split[0][i]);
+  return out.join("/");
+}
+
+/**
+ * Every code acknowledgement in the models. An acknowledgement declared on a construct is copied onto each resource
+ * below it; the copies (same rule, reason and expiry in one input) count as one acknowledgement, used when any copy
+ * suppresses a finding, reported once at the common construct path.
+ */
 function codeCandidates(models: readonly KeykitModel[]): AckCandidate[] {
   const out: AckCandidate[] = [];
   for (const model of models) {
+    const groups = new Map<
+      string,
+      { record: AcknowledgementRecord; copies: Set<AcknowledgementRecord>; targets: string[] }
+    >();
     const entities = [
       ...model.apiKeys,
       ...model.serviceAccounts,
@@ -61,14 +80,23 @@ function codeCandidates(models: readonly KeykitModel[]): AckCandidate[] {
     ];
     for (const entity of entities) {
       for (const record of entity.acknowledgements) {
-        out.push({
-          record,
-          source: "code",
-          target: entity.location.constructPath ?? entity.address,
-          declaredIn: model.source,
-          matches: (subject) => subject === entity.address,
-        });
+        const key = JSON.stringify([record.rule, record.reason, record.expires]);
+        const group = groups.get(key) ?? { record, copies: new Set(), targets: [] };
+        group.copies.add(record);
+        group.targets.push(entity.location.constructPath ?? entity.address);
+        groups.set(key, group);
       }
+    }
+    for (const g of groups.values()) {
+      const target = g.targets.length === 1 ? g.targets[0] : commonPath(g.targets) || g.targets[0];
+      out.push({
+        record: g.record,
+        copies: g.copies,
+        source: "code",
+        target,
+        declaredIn: model.source,
+        matches: () => false,
+      });
     }
   }
   return out;
@@ -111,6 +139,21 @@ export function evaluate(
   const applied = new Set<AckCandidate>();
   const expired = new Set<AckCandidate>();
   const rejected = new Map<AckCandidate, string>();
+  // Indexes, so a finding only looks at acknowledgements that can concern it (code: its own copies; file: its rule).
+  const codeByCopy = new Map<AcknowledgementRecord, AckCandidate>();
+  const fileByRule = new Map<string, AckCandidate[]>();
+  for (const c of candidates) {
+    if (c.copies) for (const r of c.copies) codeByCopy.set(r, c);
+    else fileByRule.set(c.record.rule, [...(fileByRule.get(c.record.rule) ?? []), c]);
+  }
+  const candidatesFor = (ruleId: string, raw: RuleFinding): AckCandidate[] => {
+    const out: AckCandidate[] = [];
+    for (const r of raw.codeAcknowledgements ?? []) {
+      const c = codeByCopy.get(r);
+      if (c && c.record.rule === ruleId && !out.includes(c)) out.push(c);
+    }
+    return [...out, ...(fileByRule.get(ruleId) ?? [])];
+  };
 
   const findings: Finding[] = [];
   for (const model of list) {
@@ -120,7 +163,15 @@ export function evaluate(
         (rule.acknowledgeable === "outside-production" && model.tier !== "production");
       for (const raw of rule.check(model, context)) {
         findings.push(
-          resolveFinding(rule, raw, acknowledgeable, candidates, problems, { applied, expired, rejected }, now),
+          resolveFinding(
+            rule,
+            raw,
+            acknowledgeable,
+            candidatesFor(rule.id, raw),
+            problems,
+            { applied, expired, rejected },
+            now,
+          ),
         );
       }
     }
@@ -167,11 +218,9 @@ function resolveFinding(
 ): Finding {
   const notes: string[] = [];
   let suppressed: Finding["suppressed"];
-  const codeRecords = candidates.length > 0 ? new Set(raw.codeAcknowledgements ?? []) : undefined;
   for (const c of candidates) {
-    if (c.record.rule !== rule.id) continue;
-    const matches =
-      c.source === "code" ? (codeRecords?.has(c.record) ?? false) : c.matches(raw.subject, raw.location.constructPath);
+    // Code candidates were selected by the finding's own copies; file ones match by glob.
+    const matches = c.source === "code" || c.matches(raw.subject, raw.location.constructPath);
     if (!matches || problems.get(c) !== undefined) continue;
     if (isExpired(c.record, now)) {
       state.expired.add(c);

@@ -45,6 +45,16 @@ describe("Acknowledgements.of(construct).add", () => {
     expect(report.findings.find((f) => f.ruleId === "KK003")?.suppressed?.source).toBe("code");
   });
 
+  it("counts the copies of one acknowledgement as one: applied once at the declaring construct, never 'unused'", () => {
+    const report = keykitReport(app(({ group }) => Acknowledgements.of(group).add(ack)));
+    expect(report.acknowledgements.applied).toEqual([
+      expect.objectContaining({ rule: "KK003", target: "app/Payments", source: "code" }),
+    ]);
+    expect(report.acknowledgements.unused).toEqual([]);
+    const unused = keykitReport(app(({ group }) => Acknowledgements.of(group).add({ ...ack, rule: "KK009" })));
+    expect(unused.acknowledgements.unused.map((a) => [a.rule, a.target])).toEqual([["KK009", "app/Payments"]]);
+  });
+
   it("is idempotent across synths and merges acknowledgements of ancestors", () => {
     const stack = app(({ stack, key }) => {
       Acknowledgements.of(stack).add({ ...ack, rule: "KK008" });
