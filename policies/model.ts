@@ -142,6 +142,8 @@ export interface ProviderCredential {
   readonly attribute: string;
   /** "literal" = hard-coded in configuration; "reference" = var/local/resource; "unknown" = cannot tell. */
   readonly source: "literal" | "reference" | "unknown";
+  /** For a literal reached through a variable: which one, e.g. "the default of var.secret". */
+  readonly via?: string;
 }
 
 export interface ProviderBlock extends EntityBase {

@@ -225,6 +225,27 @@ describe("KK007 ProviderCredentialsFromEnvironment", () => {
   });
 });
 
+describe("KK007 through a variable default", () => {
+  it("flags a credential whose variable has a literal default, not one without a default", async () => {
+    const withDefault = {
+      ...stack({ provider: { cloud_api_secret: "${var.secret}" } }),
+      variable: { secret: { default: "committed-secret", sensitive: true } },
+    };
+    const model = loadConfiguration(withDefault, { source: "x" });
+    const f = evaluate(model, [ruleById("KK007")!], [], { now: NOW }).findings;
+    expect(f[0]?.message).toContain("cloud_api_secret (through the default of var.secret)");
+    expect(f[0]?.message).not.toContain("committed-secret");
+    const noDefault = {
+      ...stack({ provider: { cloud_api_secret: "${var.secret}" } }),
+      variable: { secret: { sensitive: true } },
+    };
+    expect(ids(noDefault)).not.toContain("KK007");
+    const hcl = (d: string) => `variable "s" {\n${d}}\nprovider "confluent" {\n  cloud_api_secret = var.s\n}\n`;
+    expect(await hclIds(hcl('  default = "abc-secret"\n'))).toContain("KK007");
+    expect(await hclIds(hcl("  sensitive = true\n"))).not.toContain("KK007");
+  });
+});
+
 describe("KK008 ServiceAccountInUse", () => {
   it("flags a service account with no key and no binding; one with only an ACL is in use", () => {
     const idle = withResources({ confluent_service_account: { idle: { ...meta("Idle"), display_name: "idle" } } });

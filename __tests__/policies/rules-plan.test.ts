@@ -219,6 +219,18 @@ describe("static rules on plans", () => {
     expect(ids(tf.plan({ changes: [], providerConfig: cfg({ constant_value: "s3cr3t-value" }) }))).toContain("KK007");
     expect(ids(tf.plan({ changes: [], providerConfig: cfg({ references: ["var.secret"] }) }))).not.toContain("KK007");
   });
+  it("KK007 flags a provider credential coming from a variable's literal default", () => {
+    const p = tf.plan({
+      changes: [],
+      providerConfig: {
+        confluent: { name: "confluent", expressions: { kafka_api_secret: { references: ["var.kafka_secret"] } } },
+      },
+    }) as { configuration: { root_module: tf.Json } };
+    p.configuration.root_module.variables = { kafka_secret: { default: "committed", sensitive: true } };
+    expect(ids(p)).toContain("KK007");
+    p.configuration.root_module.variables = { kafka_secret: { sensitive: true } };
+    expect(ids(p)).not.toContain("KK007");
+  });
   it("KK008 and KK009 judge what exists after apply", () => {
     const saChange: tf.ChangeSpec = {
       address: "confluent_service_account.idle",

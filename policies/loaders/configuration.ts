@@ -29,7 +29,7 @@ import {
   emptyModel,
 } from "../model";
 import { isLiteral, isScopeKind, referencesIn, resolveOwner, resolveScope } from "../references";
-import { classifyCredential, credentialAttributes } from "./provider-credentials";
+import { classifyCredential, credentialAttributes, soleVariable, throughDefault } from "./provider-credentials";
 import { InputError, type JsonObject, asArray, asObject, asString, entries, firstBlock, isObject } from "./util";
 
 export interface ConfigurationLoadOptions {
@@ -280,6 +280,8 @@ export function loadConfiguration(json: unknown, options: ConfigurationLoadOptio
     });
   }
 
+  const defaults = new Map<string, unknown>();
+  for (const [name, raw] of entries(json.variable)) defaults.set(name, firstBlock(raw)?.default);
   const providers: ProviderBlock[] = [];
   for (const [name, raw] of entries(json.provider)) {
     for (const block of Array.isArray(raw) ? raw : [raw]) {
@@ -290,7 +292,7 @@ export function loadConfiguration(json: unknown, options: ConfigurationLoadOptio
       for (const attr of credentialAttributes(name)) {
         const [head, tail] = attr.split(".");
         const value = tail ? firstBlock(block[head])?.[tail] : block[head];
-        const c = classifyCredential(attr, { value });
+        const c = throughDefault(classifyCredential(attr, { value }), soleVariable(value), defaults);
         if (c) credentials.push(c);
       }
       providers.push({

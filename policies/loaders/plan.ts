@@ -25,7 +25,7 @@ import {
   emptyModel,
 } from "../model";
 import { type IdLookup, parseReference, resolveOwner, resolveScope } from "../references";
-import { classifyCredential, credentialAttributes } from "./provider-credentials";
+import { classifyCredential, credentialAttributes, throughDefault } from "./provider-credentials";
 import {
   InputError,
   type JsonObject,
@@ -123,6 +123,8 @@ interface Configuration {
   readonly resources: Map<string, ConfigResource>;
   readonly outputs: { name: string; sensitive: boolean; references: ResolvedReference[] }[];
   readonly providers: { key: string; name: string; alias?: string; expressions: JsonObject }[];
+  /** Root-module variable defaults (for credentials hard-coded through a variable's default). */
+  readonly variableDefaults: ReadonlyMap<string, unknown>;
 }
 
 function readConfiguration(config: unknown): Configuration {
@@ -153,7 +155,10 @@ function readConfiguration(config: unknown): Configuration {
       expressions: asObject(obj.expressions) ?? {},
     };
   });
-  return { resources, outputs, providers };
+  const variableDefaults = new Map<string, unknown>(
+    entries(root?.variables).map(([name, v]) => [name, asObject(v)?.default]),
+  );
+  return { resources, outputs, providers, variableDefaults };
 }
 
 interface StateResource {
@@ -506,11 +511,17 @@ export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
       const [head, tail] = attr.split(".");
       const expr = asObject(tail ? valueAt(p.expressions, [head, 0, tail]) : p.expressions[head]);
       if (!expr) continue;
-      const c = classifyCredential(attr, {
-        constant: "constant_value" in expr,
-        value: expr.constant_value,
-        hasReference: Array.isArray(expr.references) && expr.references.length > 0,
-      });
+      const refs = Array.isArray(expr.references) ? expr.references : [];
+      const variable = refs.length === 1 && typeof refs[0] === "string" ? /^var\.(.+)$/.exec(refs[0])?.[1] : undefined;
+      const c = throughDefault(
+        classifyCredential(attr, {
+          constant: "constant_value" in expr,
+          value: expr.constant_value,
+          hasReference: refs.length > 0,
+        }),
+        variable,
+        config.variableDefaults,
+      );
       if (c) credentials.push(c);
     }
     const address = `provider.${p.key}`;

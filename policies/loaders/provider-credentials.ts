@@ -42,3 +42,24 @@ export function classifyCredential(
   if (written.value === undefined || written.value === null) return undefined;
   return { attribute, source: "unknown" };
 }
+
+/** `${var.NAME}` (exactly one variable, nothing else) → NAME. */
+export function soleVariable(value: unknown): string | undefined {
+  return typeof value === "string" ? /^\$\{var\.([A-Za-z_][A-Za-z0-9_-]*)\}$/.exec(value)?.[1] : undefined;
+}
+
+/**
+ * A credential written as a variable whose configuration default is a non-empty string is hard-coded all the same:
+ * the default is committed with the code.
+ */
+export function throughDefault(
+  credential: ProviderCredential | undefined,
+  variable: string | undefined,
+  defaults: ReadonlyMap<string, unknown>,
+): ProviderCredential | undefined {
+  if (!credential || credential.source !== "reference" || variable === undefined) return credential;
+  const value = defaults.get(variable);
+  return typeof value === "string" && value.length > 0
+    ? { attribute: credential.attribute, source: "literal", via: `the default of var.${variable}` }
+    : credential;
+}

@@ -16,7 +16,9 @@ export const ProviderCredentialsFromEnvironment: Rule = {
   check(model) {
     const out: RuleFinding[] = [];
     for (const provider of model.providers) {
-      const literal = provider.credentials.filter((c) => c.source === "literal").map((c) => c.attribute);
+      const literal = provider.credentials
+        .filter((c) => c.source === "literal")
+        .map((c) => (c.via ? `${c.attribute} (through ${c.via})` : c.attribute));
       if (literal.length === 0) continue;
       out.push(findingFor(provider, `${provider.address} hard-codes ${literal.join(", ")} (value not shown)`));
     }
