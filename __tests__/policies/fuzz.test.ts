@@ -81,6 +81,14 @@ const planFixture = tf.plan({
   providerConfig: { confluent: { name: "confluent", expressions: { cloud_api_secret: { constant_value: SECRET } } } },
 });
 
+(planFixture.configuration as { root_module: Record<string, unknown> }).root_module.variables = {
+  kafka: { default: SECRET, sensitive: true },
+};
+(
+  (planFixture.configuration as { provider_config: { confluent: { expressions: Record<string, unknown> } } })
+    .provider_config.confluent.expressions as Record<string, unknown>
+).kafka_api_secret = { references: ["var.kafka"] };
+
 const stateFixture = tf.state(
   [
     {
@@ -108,7 +116,8 @@ const stackFixture = (() => {
   };
   s.resource.confluent_api_key.user = key("User", "${data.confluent_user.me.id}", { id: "lkc-1" });
   s.resource.local_file = { f: { content: "${confluent_api_key.user.secret}" } };
-  s.provider = { confluent: [{ cloud_api_secret: SECRET }] };
+  s.provider = { confluent: [{ cloud_api_secret: SECRET, kafka_api_secret: "${var.kafka}" }] };
+  (s as Record<string, unknown>).variable = { kafka: { default: SECRET, sensitive: true } };
   s.output = { o: { value: "${confluent_api_key.user.secret}" } };
   return s;
 })();
