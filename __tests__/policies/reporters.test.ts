@@ -52,7 +52,7 @@ describe("reporters", () => {
     expect(run.tool.driver.rules[0].helpUri).toMatch(/^https:/);
     const result = run.results.find((x: { ruleId: string }) => x.ruleId === "KK010");
     expect(result.level).toBe("error");
-    expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe("plan.json");
+    expect(result.locations[0].physicalLocation.artifactLocation).toEqual({ uri: "plan.json", uriBaseId: "%SRCROOT%" });
     expect(result.locations[0].logicalLocations[0]).toEqual({
       fullyQualifiedName: "confluent_api_key.k",
       kind: "resource",

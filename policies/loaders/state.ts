@@ -18,7 +18,7 @@ import {
 } from "../model";
 import { resolveOwner, resolveScope } from "../references";
 import { checkFormatVersion, configAddress, stateResources } from "./plan";
-import { InputError, asArray, asObject, asString, entries, forEachString, isObject, occurrences } from "./util";
+import { InputError, asArray, asObject, entries, forEachString, isObject, occurrences } from "./util";
 
 export interface StateLoadOptions {
   readonly source: string;
@@ -170,7 +170,6 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
       secretOf: sensitive ? [] : containsSecret(o.value),
     };
   });
-  void asString;
 
   return {
     ...model,

@@ -13,9 +13,11 @@ const LEVEL: Readonly<Record<Severity, "error" | "warning" | "note">> = {
   info: "note",
 };
 
-function uri(file: string | undefined): string {
+/** A relative path becomes a URI relative to the repository root (%SRCROOT%), as GitHub code scanning expects. */
+function artifactLocation(file: string | undefined): { uri: string; uriBaseId?: string } {
   const f = (file ?? "unknown").replace(/\\/g, "/").replace(/^\.\//, "");
-  return f.split("/").map(encodeURIComponent).join("/");
+  if (f.startsWith("/")) return { uri: `file://${f.split("/").map(encodeURIComponent).join("/")}` };
+  return { uri: f.split("/").map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
 }
 
 export function formatSarif(report: Report, rules: readonly RuleMetadata[]): string {
@@ -68,7 +70,7 @@ export function formatSarif(report: Report, rules: readonly RuleMetadata[]): str
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: { uri: uri(f.location.file) },
+                  artifactLocation: artifactLocation(f.location.file),
                   region: { startLine: f.location.line ?? 1 },
                 },
                 ...(logical.length > 0 ? { logicalLocations: logical } : {}),
