@@ -1,4 +1,8 @@
-/** Jest helpers for keykit users: synthesize stacks for assertions and check them against the provider schema. */
+/**
+ * Jest helpers for keykit users: synthesize stacks for assertions, check them against the provider schema,
+ * and assert keykit findings (`toHaveNoKeykitFindings`, `toHaveKeykitFinding`; registered on import when jest is
+ * running).
+ */
 export {
   assertValidAgainstProviderSchema,
   checkAgainstProviderSchema,
@@ -8,3 +12,5 @@ export {
 export type { ProviderSchema, SchemaViolation } from "./provider-schema";
 export { resourcesOfType, synthesizeStack } from "./synth";
 export type { SynthesizedStack } from "./synth";
+export { findingsFor, keykitMatchers, keykitReport, registerKeykitMatchers } from "./policies";
+export type { KeykitCheckOptions } from "./policies";

@@ -1,6 +1,5 @@
 import { buildApp } from "../../main";
-import { resourcesOfType, synthesizeStack } from "../../testing";
-import { keykitReport } from "../../testing/policies";
+import { keykitReport, resourcesOfType, synthesizeStack } from "../../testing";
 import { type App, Testing } from "../../constructs/cdktf";
 import type { TerraformStack } from "../../constructs";
 
@@ -61,5 +60,7 @@ describe("the example app (main.ts)", () => {
     const report = keykitReport(json, { now: "2026-12-01" });
     expect(report.findings.filter((f) => !f.suppressed)).toEqual([]);
     expect(report.findings.filter((f) => f.suppressed).map((f) => f.ruleId)).toEqual(["KK003"]);
+    expect(json).toHaveNoKeykitFindings({ now: "2026-12-01" });
+    expect(json).not.toHaveKeykitFinding("KK001");
   });
 });
