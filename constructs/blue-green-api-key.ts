@@ -23,7 +23,7 @@ import {
   existingSlots,
   readRotationStateFileCached,
   validateKeyName,
-} from "./rotation-state";
+} from "../policies/rotation-state";
 import { KeyScope, type ManagedResourceBlock } from "./scope";
 import { SensitiveOutputSink } from "./secret-sinks/sensitive-output-sink";
 import type { SecretSink } from "./secret-sinks/secret-sink";

@@ -10,7 +10,7 @@ import {
   initialEntry,
   startRotation,
   withEntry,
-} from "../../constructs/rotation-state";
+} from "../../policies/rotation-state";
 import { resourcesOfType, synthesizeStack } from "../../testing";
 import { type Body, bgStack } from "./blue-green-helpers";
 

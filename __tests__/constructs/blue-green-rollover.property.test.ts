@@ -23,7 +23,7 @@ import {
   existingSlots,
   phaseOf,
   readRotationStateFile,
-} from "../../constructs/rotation-state";
+} from "../../policies/rotation-state";
 import { VaultKvSecretSink } from "../../constructs/secret-sinks";
 import { runCli } from "../../cli/main";
 import type { CliIo } from "../../cli/io";

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { KeyScope } from "../../constructs";
 import { BlueGreenApiKey } from "../../constructs/blue-green-api-key";
-import { emptyRotationState, initialEntry, startRotation, withEntry } from "../../constructs/rotation-state";
+import { emptyRotationState, initialEntry, startRotation, withEntry } from "../../policies/rotation-state";
 import { AwsSecretsManagerSink, SensitiveOutputSink, VaultKvSecretSink } from "../../constructs/secret-sinks";
 import { resourcesOfType, synthesizeStack } from "../../testing";
 import { bgStack } from "./blue-green-helpers";

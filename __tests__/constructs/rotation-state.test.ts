@@ -14,7 +14,7 @@ import {
   slotChanges,
   startRotation,
   withEntry,
-} from "../../constructs/rotation-state";
+} from "../../policies/rotation-state";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

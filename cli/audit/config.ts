@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { KeykitCliError } from "../errors";
-import { RotationStateError, readRotationStateFile, SLOT_NAMES } from "../../constructs/rotation-state";
+import { RotationStateError, readRotationStateFile, SLOT_NAMES } from "../../policies/rotation-state";
 import { detectJsonKind, loadJsonInput } from "../../policies/loaders/input";
 import { InputError, parseJsonText } from "../../policies/loaders/util";
 import type { DesiredState, RotationSlotFacts } from "../../policies/inventory/audit-model";

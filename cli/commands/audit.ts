@@ -24,7 +24,7 @@ import type { Inventory } from "../../policies/inventory/types";
 import { findingsAtOrAbove } from "../../policies/report";
 import { formatReport } from "../../policies/reporters";
 import { AUDIT_RULES } from "../../policies/rules/audit";
-import { DEFAULT_ROTATION_STATE_FILE } from "../../constructs/rotation-state";
+import { DEFAULT_ROTATION_STATE_FILE } from "../../policies/rotation-state";
 
 /** Test seam: live-mode settings the CLI does not expose (backoff delays, timeouts). */
 export interface AuditDependencies {

@@ -11,7 +11,7 @@ import {
 } from "../../policies/acknowledgements";
 import { evaluate } from "../../policies/engine";
 import { readInputs } from "../../policies/loaders/input";
-import { parseRotationState } from "../../policies/loaders/rotation";
+import { rotationEntriesFrom } from "../../policies/loaders/rotation";
 import { InputError, parseJsonText } from "../../policies/loaders/util";
 import type { RotationEntry } from "../../policies/model";
 import { findingsAtOrAbove } from "../../policies/report";
@@ -160,7 +160,7 @@ export const run: Command = async (args, io: CliIo) => {
       ? parseAcknowledgementsFile(ackFile.json, ackFile.path)
       : [];
     const rotationFile = readSideFile(parsed.rotationState, DEFAULT_ROTATION_FILE, io.cwd);
-    const rotation: RotationEntry[] = rotationFile ? parseRotationState(rotationFile.json, rotationFile.path) : [];
+    const rotation: RotationEntry[] = rotationFile ? rotationEntriesFrom(rotationFile.json, rotationFile.path) : [];
     const models = await readInputs(parsed.paths, { cwd: io.cwd, tier: parsed.tier, rotation });
     const report = evaluate(models, ALL_RULES, acknowledgements, { now: parsed.now, maxAgeDays: parsed.maxAgeDays });
     const text = formatReport(report, parsed.format, ALL_RULES);

@@ -24,7 +24,7 @@ import {
   slotChanges,
   validateKeyName,
   withEntry,
-} from "../../constructs/rotation-state";
+} from "../../policies/rotation-state";
 import { writeFileAtomic } from "../atomic-write";
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError } from "../errors";
 import type { CliIo, Command } from "../io";

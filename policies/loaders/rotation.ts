@@ -1,28 +1,31 @@
 /**
  * Reads the rotation-state file (`keykit.rotation.json`, written by `keykit rotate`) into the model: which slot of
- * each BlueGreenApiKey is active, and when each slot was created (the age KK004 judges). Only the fields the rules
- * need are read; the file's full format and validation live with the rotate command.
+ * each BlueGreenApiKey is active, and when each slot was created (the age KK004 judges). The file's format and its
+ * validation are policies/rotation-state.ts, shared with the constructs and the rotate command.
  */
 import type { ApiKey, KeykitModel, RotationEntry } from "../model";
-import { InputError, asObject, asString, entries, isObject } from "./util";
+import { RotationStateError, SLOT_NAMES, validateRotationState } from "../rotation-state";
+import { InputError } from "./util";
 
-const SLOTS = ["blue", "green"] as const;
-
-export function parseRotationState(json: unknown, source: string): RotationEntry[] {
-  if (!isObject(json) || json.version !== 1 || !isObject(json.keys)) {
-    throw new InputError(`${source}: not a keykit rotation-state file (expected {"version": 1, "keys": {...}})`);
+/** The model's view of a parsed rotation-state file; a malformed file is an InputError (exit 2). */
+export function rotationEntriesFrom(json: unknown, source: string): RotationEntry[] {
+  let state;
+  try {
+    state = validateRotationState(json, source);
+  } catch (error) {
+    if (error instanceof RotationStateError) throw new InputError(error.message);
+    throw error;
   }
-  return entries(json.keys).map(([name, raw]) => {
-    const entry = asObject(raw) ?? {};
-    const active = entry.active === "blue" || entry.active === "green" ? entry.active : undefined;
-    const slots = SLOTS.flatMap((slot) => {
-      const record = asObject(asObject(entry.slots)?.[slot]);
+  return Object.entries(state.keys).map(([name, entry]) => ({
+    name,
+    activeSlot: entry.active,
+    // Retired slots are history: they no longer exist in Confluent (the audit checks that they really are gone).
+    slots: SLOT_NAMES.flatMap((slot) => {
+      const record = entry.slots[slot];
       if (!record || record.status === "retired") return [];
-      const createdAt = asString(record.createdAt);
-      return [{ slot, ...(createdAt ? { createdAt } : {}) }];
-    });
-    return { name, ...(active ? { activeSlot: active } : {}), slots };
-  });
+      return [{ slot, ...(record.createdAt ? { createdAt: record.createdAt } : {}) }];
+    }),
+  }));
 }
 
 /** Adds rotation state to a model: slot creation times and the active slot override what synth recorded. */

@@ -6,7 +6,8 @@
  * therefore a reviewed diff of this file, never a clock: no `time_rotating`, nothing that can delete every key in one
  * late run.
  *
- * This module is pure (no cdktf, no constructs) so every reader can use it; its only I/O is reading the file.
+ * This module is pure (no cdktf, no constructs) so every reader can use it (the constructs, `keykit rotate`, the
+ * policy loaders and `keykit audit`); its only I/O is reading the file.
  *
  * Per key there are two phases:
  *   - stable:   one slot exists and is active (the other is absent, or retired by an earlier rotation);
@@ -254,6 +255,11 @@ export function parseRotationState(text: string, source = DEFAULT_ROTATION_STATE
       `${source}: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
     );
   }
+  return validateRotationState(raw, source);
+}
+
+/** Validates an already parsed file (e.g. one `keykit check` read and detected by shape). */
+export function validateRotationState(raw: unknown, source = DEFAULT_ROTATION_STATE_FILE): RotationState {
   if (!isRecord(raw)) throw new RotationStateError(`${source}: must be a JSON object`);
   if (raw.version !== ROTATION_STATE_VERSION) {
     throw new RotationStateError(
