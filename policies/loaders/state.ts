@@ -2,7 +2,7 @@
  * Loader for state JSON (`terraform show -json` on a state). State holds secrets in plain text (key secrets,
  * secret-store contents); they are read only transiently to detect where a key's secret ended up, never copied.
  */
-import type { Tier } from "../metadata";
+import type { AcknowledgementRecord, Tier } from "../metadata";
 import { KAFKA_CLUSTER_TYPES } from "../metadata";
 import {
   type ApiKey,
@@ -13,6 +13,8 @@ import {
   type SecretSink,
   type SecretStoreEntry,
   type ServiceAccount,
+  type SourceLocation,
+  type ResolvedReference,
   SECRET_STORE_TYPES,
   emptyModel,
 } from "../model";
@@ -27,6 +29,10 @@ export interface StateLoadOptions {
   readonly metadata?: KeykitModel;
 }
 
+/** Shared empty lists: most entities carry no acknowledgements or references. */
+const NO_ACKNOWLEDGEMENTS: readonly AcknowledgementRecord[] = [];
+const NO_REFERENCES: readonly ResolvedReference[] = [];
+
 /** Secrets shorter than this are not searched for (too many false matches); real key secrets are 64 characters. */
 const MIN_SECRET_LENGTH = 16;
 
@@ -39,16 +45,25 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
   const file = options.file ?? source;
   const metadata = options.metadata;
   const model = emptyModel("state", source, options.tier ?? metadata?.tier ?? "production");
-  const resources = stateResources(values).filter((r) => r.mode === "managed");
-  const metaKeys = new Map((metadata?.apiKeys ?? []).map((k) => [k.address, k]));
+  const resources = stateResources(values);
+  // Indexed once (address → metadata entity), so a state next to a big cdk.tf.json stays linear.
+  const metaKeys = new Map<string, ApiKey>();
   const paths = new Map<string, string>();
-  for (const e of [...(metadata?.apiKeys ?? []), ...(metadata?.serviceAccounts ?? [])]) {
-    if (e.location.constructPath) paths.set(e.address, e.location.constructPath);
+  if (metadata) {
+    for (const k of metadata.apiKeys) {
+      metaKeys.set(k.address, k);
+      if (k.location.constructPath) paths.set(k.address, k.location.constructPath);
+    }
+    for (const a of metadata.serviceAccounts)
+      if (a.location.constructPath) paths.set(a.address, a.location.constructPath);
   }
-  const location = (address: string) => {
-    const path = paths.get(configAddress(address));
-    return { file, address, ...(path ? { constructPath: path } : {}) };
-  };
+  // Locations of one shape (constructPath undefined when unknown): at 50,000 keys, spreading optional fields into
+  // fresh objects costs more than reading the state.
+  const location = (address: string, config: string): SourceLocation => ({
+    file,
+    address,
+    constructPath: paths.size > 0 ? paths.get(config) : undefined,
+  });
 
   const str = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : undefined);
   const secrets = new Map<string, string>(); // secret → key address; transient, never leaves this function
@@ -56,24 +71,26 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
   const serviceAccounts: ServiceAccount[] = [];
   const grants: Grant[] = [];
   const clusters: KafkaCluster[] = [];
-  const storeValues: { address: string; type: string; values: unknown }[] = [];
-  const others: { address: string; type: string; values: Record<string, unknown> }[] = [];
+  const storeValues: { address: string; type: string; values: unknown; config: string }[] = [];
+  const others: { address: string; type: string; values: Record<string, unknown>; config: string }[] = [];
   for (const r of resources) {
+    if (r.mode !== "managed") continue;
     const v = r.values;
-    const meta = metaKeys.get(configAddress(r.address));
-    const base = { address: r.address, location: location(r.address), acknowledgements: meta?.acknowledgements ?? [] };
+    const address = r.address;
+    const config = metadata ? configAddress(address) : address;
     if (r.type === "confluent_api_key") {
+      const meta = metaKeys.size > 0 ? metaKeys.get(config) : undefined;
       const owner = asObject(asArray(v.owner)[0]);
       const managed = asObject(asArray(v.managed_resource)[0]);
       const secret = v.secret;
-      if (typeof secret === "string" && secret.length >= MIN_SECRET_LENGTH) secrets.set(secret, r.address);
-      const id = str(v.id);
-      const displayName = str(v.display_name);
+      if (typeof secret === "string" && secret.length >= MIN_SECRET_LENGTH) secrets.set(secret, address);
       apiKeys.push({
-        ...base,
-        ...(id ? { id } : {}),
-        ...(displayName ? { displayName } : {}),
-        owner: resolveOwner(owner?.id, owner?.kind, []),
+        address,
+        location: location(address, config),
+        acknowledgements: meta?.acknowledgements ?? NO_ACKNOWLEDGEMENTS,
+        id: str(v.id),
+        displayName: str(v.display_name),
+        owner: resolveOwner(owner?.id, owner?.kind, NO_REFERENCES),
         scope: resolveScope(
           managed !== undefined,
           {
@@ -81,31 +98,42 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
             apiVersion: managed?.api_version,
             environment: asObject(asArray(managed?.environment)[0])?.id,
           },
-          [],
+          NO_REFERENCES,
         ),
-        ...(meta?.serves ? { serves: meta.serves } : {}),
-        ...(meta?.rotation ? { rotation: meta.rotation } : {}),
-        ...(meta?.construct ? { construct: meta.construct } : {}),
-        ...(meta?.userOwnerAllowed ? { userOwnerAllowed: meta.userOwnerAllowed } : {}),
+        serves: meta?.serves,
+        rotation: meta?.rotation,
+        construct: meta?.construct,
+        userOwnerAllowed: meta?.userOwnerAllowed,
       });
     } else if (r.type === "confluent_service_account") {
-      const id = str(v.id);
-      serviceAccounts.push({ ...base, ...(id ? { id } : {}) });
+      serviceAccounts.push({
+        address,
+        location: location(address, config),
+        acknowledgements: NO_ACKNOWLEDGEMENTS,
+        id: str(v.id),
+      });
     } else if (r.type === "confluent_role_binding" || r.type === "confluent_kafka_acl") {
       const principal = str(v.principal)?.replace(/^User:/, "");
       grants.push({
-        ...base,
+        address,
+        location: location(address, config),
+        acknowledgements: NO_ACKNOWLEDGEMENTS,
         kind: r.type === "confluent_role_binding" ? "role-binding" : "kafka-acl",
-        ...(principal ? { principalKey: principal } : {}),
+        principalKey: principal || undefined,
       });
     } else if (r.type === "confluent_kafka_cluster") {
       const clusterType = KAFKA_CLUSTER_TYPES.find((t) => asArray(v[t]).length > 0);
-      const id = str(v.id);
-      clusters.push({ ...base, ...(id ? { id } : {}), ...(clusterType ? { clusterType } : {}) });
+      clusters.push({
+        address,
+        location: location(address, config),
+        acknowledgements: NO_ACKNOWLEDGEMENTS,
+        id: str(v.id),
+        clusterType,
+      });
     } else if (SECRET_STORE_TYPES.includes(r.type)) {
-      storeValues.push({ address: r.address, type: r.type, values: v });
+      storeValues.push({ address, type: r.type, values: v, config });
     } else {
-      others.push({ address: r.address, type: r.type, values: v });
+      others.push({ address, type: r.type, values: v, config });
     }
   }
 
@@ -116,7 +144,7 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
     return {
       address: s.address,
       type: s.type,
-      location: location(s.address),
+      location: location(s.address, s.config),
       acknowledgements: [],
       keyAddresses: [],
       keyIds: [...found],
@@ -150,7 +178,7 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
       sinks.push({
         address: o.address,
         type: o.type,
-        location: location(o.address),
+        location: location(o.address, o.config),
         acknowledgements: [],
         secretOf: [...secretOf],
         attributes,
