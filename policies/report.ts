@@ -60,7 +60,8 @@ export interface RuleSummary {
 export interface Report {
   readonly $schema: string;
   readonly version: number;
-  readonly tool: { readonly name: "keykit"; readonly version: string };
+  /** `command` (check, audit) is set by the JSON reporter: the engine does not know which command runs it. */
+  readonly tool: { readonly name: "keykit"; readonly version: string; readonly command?: string };
   /** The evaluation time (ISO), so reports are reproducible with `--now`. */
   readonly evaluatedAt: string;
   readonly inputs: readonly ReportInput[];

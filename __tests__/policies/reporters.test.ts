@@ -74,4 +74,32 @@ describe("reporters", () => {
     expect(md).toContain("\\|\\`x\\`");
     expect(md).toContain("[KK010](https://");
   });
+  it("every format names the command that produced it (check by default, audit when told)", () => {
+    const names = (command?: string) => {
+      const options = command === undefined ? undefined : { command };
+      const out = (format: (typeof REPORT_FORMATS)[number]) => formatReport(r, format, ALL_RULES, options);
+      return {
+        text: out("text").split("\n")[0],
+        markdown: out("markdown").split("\n")[0],
+        junit: /<testsuites name="([^"]*)"/.exec(out("junit"))?.[1],
+        json: JSON.parse(out("json")).tool,
+        sarif: JSON.parse(out("sarif")).runs[0],
+      };
+    };
+    for (const [command, title, category] of [
+      [undefined, "keykit check", "keykit/"],
+      ["check", "keykit check", "keykit/"],
+      ["audit", "keykit audit", "keykit-audit/"],
+    ] as const) {
+      const n = names(command);
+      expect(n.text).toMatch(new RegExp(`^${title}: 4 errors`));
+      expect(n.markdown).toMatch(new RegExp(`^### ❌ ${title}: 4 errors`));
+      expect(n.junit).toBe(title);
+      expect(n.json).toEqual({ name: "keykit", version: r.tool.version, command: command ?? "check" });
+      expect(n.sarif.tool.driver.name).toBe("keykit");
+      expect(n.sarif.automationDetails.id).toBe(`${category}${r.evaluatedAt}`);
+    }
+    // The report object itself is not changed by rendering it.
+    expect(r.tool).toEqual({ name: "keykit", version: r.tool.version });
+  });
 });

@@ -1,6 +1,25 @@
 import type { Finding } from "../rule";
 import type { Report } from "../report";
 
+/** How a report presents itself. */
+export interface ReportOptions {
+  /**
+   * The keykit command that produced the report (`check`, `audit`, …): reports say `keykit <command>` in their
+   * header (text, Markdown), suite name (JUnit), `tool.command` (JSON) and automation category (SARIF).
+   * Default `check`.
+   */
+  readonly command?: string;
+}
+
+/** "keykit check", "keykit audit". */
+export function reportTitle(options: ReportOptions = {}): string {
+  return `keykit ${commandOf(options)}`;
+}
+
+export function commandOf(options: ReportOptions = {}): string {
+  return options.command ?? "check";
+}
+
 /** "2 errors, 1 warning, 1 suppressed" */
 export function summaryLine(report: Report): string {
   const s = report.summary;

@@ -1,6 +1,7 @@
 /** The five report formats. None prints a value from the inputs: the model never carries secret values. */
 import type { Report } from "../report";
 import type { RuleMetadata } from "../rule";
+import type { ReportOptions } from "./common";
 import { formatJson } from "./json";
 import { formatJunit } from "./junit";
 import { formatMarkdown } from "./markdown";
@@ -10,19 +11,26 @@ import { formatText } from "./text";
 export type ReportFormat = "text" | "json" | "sarif" | "junit" | "markdown";
 export const REPORT_FORMATS: readonly ReportFormat[] = ["text", "json", "sarif", "junit", "markdown"];
 
-export function formatReport(report: Report, format: ReportFormat, rules: readonly RuleMetadata[]): string {
+/** Renders `report`; `options.command` names the command in the output (default `check`). */
+export function formatReport(
+  report: Report,
+  format: ReportFormat,
+  rules: readonly RuleMetadata[],
+  options: ReportOptions = {},
+): string {
   switch (format) {
     case "text":
-      return formatText(report, rules);
+      return formatText(report, rules, options);
     case "json":
-      return formatJson(report);
+      return formatJson(report, options);
     case "sarif":
-      return formatSarif(report, rules);
+      return formatSarif(report, rules, options);
     case "junit":
-      return formatJunit(report, rules);
+      return formatJunit(report, rules, options);
     case "markdown":
-      return formatMarkdown(report, rules);
+      return formatMarkdown(report, rules, options);
   }
 }
 
+export type { ReportOptions };
 export { formatJson, formatJunit, formatMarkdown, formatSarif, formatText };

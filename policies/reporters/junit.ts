@@ -1,7 +1,7 @@
 /** JUnit XML reporter: one test suite per rule, one test case per finding (a rule without findings passes once). */
 import type { Report } from "../report";
 import type { RuleMetadata } from "../rule";
-import { describeLocation } from "./common";
+import { type ReportOptions, describeLocation, reportTitle } from "./common";
 
 export function escapeXml(text: string): string {
   // Characters XML 1.0 cannot carry at all are dropped; the rest are escaped.
@@ -14,7 +14,7 @@ export function escapeXml(text: string): string {
     .replace(/'/g, "&apos;");
 }
 
-export function formatJunit(report: Report, rules: readonly RuleMetadata[]): string {
+export function formatJunit(report: Report, rules: readonly RuleMetadata[], options: ReportOptions = {}): string {
   const used = rules.length > 0 ? rules : report.rules;
   const suites: string[] = [];
   let tests = 0;
@@ -50,5 +50,5 @@ export function formatJunit(report: Report, rules: readonly RuleMetadata[]): str
       `  <testsuite name="${escapeXml(`${rule.id} ${rule.name}`)}" tests="${count}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}">\n${cases.join("\n")}\n  </testsuite>`,
     );
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="keykit" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" timestamp="${escapeXml(report.evaluatedAt)}">\n${suites.join("\n")}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escapeXml(reportTitle(options))}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" timestamp="${escapeXml(report.evaluatedAt)}">\n${suites.join("\n")}\n</testsuites>\n`;
 }

@@ -1,7 +1,7 @@
 /** Markdown reporter: a pull-request comment (GitHub-flavoured table, details for acknowledgements). */
 import type { Report } from "../report";
 import type { RuleMetadata } from "../rule";
-import { summaryLine } from "./common";
+import { type ReportOptions, reportTitle, summaryLine } from "./common";
 
 /** Escapes text for a table cell: pipes, backticks, HTML and line breaks cannot break the table or inject markup. */
 export function escapeCell(text: string): string {
@@ -14,10 +14,10 @@ export function escapeCell(text: string): string {
     .replace(/\r?\n/g, " ");
 }
 
-export function formatMarkdown(report: Report, rules: readonly RuleMetadata[]): string {
+export function formatMarkdown(report: Report, rules: readonly RuleMetadata[], options: ReportOptions = {}): string {
   const s = report.summary;
   const icon = s.errors > 0 ? "❌" : s.warnings > 0 ? "⚠️" : "✅";
-  const lines: string[] = [`### ${icon} keykit check: ${summaryLine(report)}`, ""];
+  const lines: string[] = [`### ${icon} ${reportTitle(options)}: ${summaryLine(report)}`, ""];
   lines.push(`Inputs: ${report.inputs.map((i) => `\`${escapeCell(i.source)}\` (${i.kind})`).join(", ") || "none"}`, "");
   for (const input of report.inputs)
     for (const note of input.notes) lines.push(`> **Note** ${escapeCell(input.source)}: ${escapeCell(note)}`, "");

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Report } from "../report";
 import type { RuleMetadata, Severity } from "../rule";
+import { type ReportOptions, commandOf } from "./common";
 
 const LEVEL: Readonly<Record<Severity, "error" | "warning" | "note">> = {
   error: "error",
@@ -20,7 +21,15 @@ function artifactLocation(file: string | undefined): { uri: string; uriBaseId?: 
   return { uri: f.split("/").map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
 }
 
-export function formatSarif(report: Report, rules: readonly RuleMetadata[]): string {
+/**
+ * The run's category: code scanning replaces an analysis by category, so `keykit audit` uploads must not replace
+ * `keykit check` ones (`keykit/…` as before for check, `keykit-audit/…` for the audit).
+ */
+function category(command: string): string {
+  return command === "check" ? "keykit" : `keykit-${command}`;
+}
+
+export function formatSarif(report: Report, rules: readonly RuleMetadata[], options: ReportOptions = {}): string {
   const used = rules.length > 0 ? rules : report.rules;
   const index = new Map(used.map((r, i) => [r.id, i]));
   const sarif = {
@@ -56,7 +65,7 @@ export function formatSarif(report: Report, rules: readonly RuleMetadata[]): str
             }),
           },
         },
-        automationDetails: { id: `keykit/${report.evaluatedAt}` },
+        automationDetails: { id: `${category(commandOf(options))}/${report.evaluatedAt}` },
         results: report.findings.map((f) => {
           const logical = [
             ...(f.location.address ? [{ fullyQualifiedName: f.location.address, kind: "resource" }] : []),

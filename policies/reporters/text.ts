@@ -1,12 +1,12 @@
 /** Text reporter: findings grouped by rule, readable in a terminal (no colour codes, so logs stay clean). */
 import type { Report } from "../report";
 import type { RuleMetadata } from "../rule";
-import { describeLocation, groupByRule, summaryLine } from "./common";
+import { type ReportOptions, describeLocation, groupByRule, reportTitle, summaryLine } from "./common";
 
-export function formatText(report: Report, rules: readonly RuleMetadata[]): string {
+export function formatText(report: Report, rules: readonly RuleMetadata[], options: ReportOptions = {}): string {
   const lines: string[] = [];
   const inputs = report.inputs.map((i) => `${i.source} (${i.kind})`).join(", ");
-  lines.push(`keykit check: ${summaryLine(report)} — ${inputs || "no inputs"}`);
+  lines.push(`${reportTitle(options)}: ${summaryLine(report)} — ${inputs || "no inputs"}`);
   for (const input of report.inputs) for (const note of input.notes) lines.push(`  note: ${input.source}: ${note}`);
   for (const [ruleId, findings] of groupByRule(report.findings)) {
     const rule = rules.find((r) => r.id === ruleId);
