@@ -17,6 +17,12 @@ export interface EvaluateOptions {
   readonly now?: Date | string;
   /** Maximum key / rotation-slot age in days (default 90). */
   readonly maxAgeDays?: number;
+  /**
+   * Rule IDs an acknowledgement may name besides the evaluated rules: the kit's rules that other commands run (one
+   * acknowledgements file serves `keykit check` and `keykit audit`). Such acknowledgements are neither rejected as
+   * unknown nor reported as unused, since this evaluation cannot use them. Default: none.
+   */
+  readonly knownRuleIds?: Iterable<string>;
 }
 
 interface AckCandidate {
@@ -128,13 +134,18 @@ export function evaluate(
   const list: readonly KeykitModel[] = Array.isArray(models) ? models : [models as KeykitModel];
   const now = toDate(options.now);
   const context: RuleContext = { now, maxAgeDays: options.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS };
-  const knownRules = new Set(rules.map((r) => r.id));
+  const evaluated = new Set(rules.map((r) => r.id));
+  const otherRules = new Set(options.knownRuleIds ?? []);
 
-  const candidates = [...codeCandidates(list), ...fileCandidates(acknowledgements)];
+  const all = [...codeCandidates(list), ...fileCandidates(acknowledgements)];
   const problems = new Map<AckCandidate, string | undefined>();
-  for (const c of candidates) {
+  const candidates: AckCandidate[] = [];
+  for (const c of all) {
     const problem = acknowledgementProblem(c.record);
-    problems.set(c, problem ?? (knownRules.has(c.record.rule) ? undefined : `unknown rule '${c.record.rule}'`));
+    // A well-formed acknowledgement of a rule another command runs is not this evaluation's business.
+    if (problem === undefined && !evaluated.has(c.record.rule) && otherRules.has(c.record.rule)) continue;
+    candidates.push(c);
+    problems.set(c, problem ?? (evaluated.has(c.record.rule) ? undefined : `unknown rule '${c.record.rule}'`));
   }
   const applied = new Set<AckCandidate>();
   const expired = new Set<AckCandidate>();

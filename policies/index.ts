@@ -7,6 +7,7 @@ export * from "./engine";
 export * from "./acknowledgements";
 export * from "./references";
 export * from "./rules";
+export * from "./rules/catalogue";
 export * from "./reporters";
 export * from "./synth";
 export { loadConfiguration, secretReferencesIn } from "./loaders/configuration";

@@ -12,6 +12,7 @@ import type { KeykitModel } from "./model";
 import type { Report } from "./report";
 import type { Finding, Rule } from "./rule";
 import { ALL_RULES } from "./rules";
+import { KIT_RULE_IDS } from "./rules/catalogue";
 
 export interface SynthCheckOptions extends EvaluateOptions {
   /** Label for the stack in reports (its name). */
@@ -32,7 +33,7 @@ export function checkSynthesizedStack(stackJson: unknown, options: SynthCheckOpt
     modelOfSynthesizedStack(stackJson, options),
     options.rules ?? ALL_RULES,
     options.acknowledgements ?? [],
-    options,
+    { knownRuleIds: KIT_RULE_IDS, ...options },
   );
 }
 

@@ -1,7 +1,7 @@
-/** Writes RULES.md from the rule metadata (`npm run rules:doc`). __tests__/policies/rules-doc.test.ts fails when stale. */
+/** Writes RULES.md from the rule catalogue (`npm run rules:doc`). __tests__/policies/cli-check.test.ts fails when stale. */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderRulesMarkdown } from "../policies/rules-doc";
-import { ALL_RULES } from "../policies/rules";
+import { RULE_CATALOGUE } from "../policies/rules/catalogue";
 
-writeFileSync(join(__dirname, "..", "RULES.md"), renderRulesMarkdown(ALL_RULES));
+writeFileSync(join(__dirname, "..", "RULES.md"), renderRulesMarkdown(RULE_CATALOGUE));

@@ -23,6 +23,7 @@ import type { KeykitModel } from "../policies/model";
 import type { Report } from "../policies/report";
 import { type Finding, type Rule, type Severity, severityRank } from "../policies/rule";
 import { ALL_RULES } from "../policies/rules";
+import { KIT_RULE_IDS } from "../policies/rules/catalogue";
 import { TerraformStack, Testing } from "../constructs/cdktf";
 
 export interface KeykitCheckOptions extends EvaluateOptions {
@@ -61,7 +62,10 @@ function modelsOf(input: unknown, options: KeykitCheckOptions): KeykitModel[] {
 
 /** The full report for an input. */
 export function keykitReport(input: unknown, options: KeykitCheckOptions = {}): Report {
-  return evaluate(modelsOf(input, options), options.rules ?? ALL_RULES, options.acknowledgements ?? [], options);
+  return evaluate(modelsOf(input, options), options.rules ?? ALL_RULES, options.acknowledgements ?? [], {
+    knownRuleIds: KIT_RULE_IDS,
+    ...options,
+  });
 }
 
 /** The active findings (not acknowledged, at or above `minSeverity`, default warning) for an input. */

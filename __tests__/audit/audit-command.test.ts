@@ -196,6 +196,52 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
   });
 });
 
+describe("keykit audit: report header and shared acknowledgements", () => {
+  it("names itself `keykit audit` in every format that names a command", async () => {
+    const { base } = setup("cli");
+    const out = async (format: string) => (await runKeykit([...base, "--format", format])).stdout;
+    expect(await out("text")).toMatch(/^keykit audit: \d+ errors?, \d+ warnings?/);
+    expect(await out("text")).not.toContain("keykit check");
+    expect(await out("markdown")).toMatch(/^### ❌ keykit audit: /);
+    expect(await out("junit")).toContain('<testsuites name="keykit audit" ');
+    expect(JSON.parse(await out("json")).tool.command).toBe("audit");
+    const sarif = JSON.parse(await out("sarif"));
+    expect(sarif.runs[0].tool.driver.name).toBe("keykit");
+    expect(sarif.runs[0].automationDetails.id).toMatch(/^keykit-audit\//);
+  });
+
+  it("accepts an acknowledgements file shared with keykit check: audit rules apply, check-only rules are skipped", async () => {
+    const { base, dir } = setup("cli");
+    const acks = writeJson(join(dir, "acks.json"), {
+      version: 1,
+      acknowledgements: [
+        {
+          rule: "KK101",
+          resource: "FRESHUNMANAGED",
+          reason: "created by the data team's tooling",
+          expires: "2026-12-31",
+        },
+        { rule: "KK005", resource: "output.*", reason: "check-only rule, not the audit's", expires: "2026-12-31" },
+        { rule: "KK999", resource: "*", reason: "no such rule in the kit", expires: "2026-12-31" },
+      ],
+    });
+    const { report: r } = await report([...base, "--acknowledgements", acks]);
+    expect(r.findings.find((f) => f.ruleId === "KK101" && f.subject === "FRESHUNMANAGED")?.suppressed?.reason).toBe(
+      "created by the data team's tooling",
+    );
+    expect(r.acknowledgements.applied.map((a) => a.rule)).toEqual(["KK101"]);
+    expect(r.acknowledgements.rejected.map((a) => [a.rule, a.problem])).toEqual([["KK999", "unknown rule 'KK999'"]]);
+    expect(r.acknowledgements.unused).toEqual([]);
+
+    // The same file with keykit check: KK101 is a rule of the kit (not unknown), just not one check runs.
+    const check = await runKeykit(["check", join(dir, "cdk.tf.json"), "--acknowledgements", acks, "--format", "json"]);
+    const c = JSON.parse(check.stdout) as Report;
+    expect(c.acknowledgements.rejected.map((a) => a.rule)).toEqual(["KK999"]);
+    expect([...c.acknowledgements.unused, ...c.acknowledgements.applied].map((a) => a.rule)).not.toContain("KK101");
+    expect(c.tool.command).toBe("check");
+  });
+});
+
 describe("keykit audit: configuration directories", () => {
   it("reads every stack of a cdktf.out directory, like keykit check", async () => {
     const dir = tempDir();

@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { runCli } from "../../cli/main";
 import { renderRulesMarkdown } from "../../policies/rules-doc";
 import { ALL_RULES } from "../../policies/rules";
+import { AUDIT_RULES, INVENTORY_COMPARISON_RULES } from "../../policies/rules/audit";
+import { KIT_RULES, RULE_CATALOGUE } from "../../policies/rules/catalogue";
 import { REPORT_FORMATS } from "../../policies/reporters";
 import { compliantStack, key } from "./helpers/synth";
 import * as tf from "./helpers/terraform";
@@ -217,20 +219,41 @@ describe("keykit check", () => {
 });
 
 describe("keykit rules and RULES.md", () => {
-  it("lists every rule", async () => {
+  it("the catalogue holds every rule of the kit once: check/synth rules and the audit's own", () => {
+    const ids = KIT_RULES.map((r) => r.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids)).toEqual(new Set([...ALL_RULES, ...AUDIT_RULES].map((r) => r.id)));
+    for (const rule of INVENTORY_COMPARISON_RULES) expect(ids).toContain(rule.id);
+    for (const { rule, commands } of RULE_CATALOGUE) {
+      expect(commands.includes("check")).toBe(ALL_RULES.includes(rule));
+      expect(commands.includes("synth")).toBe(ALL_RULES.includes(rule));
+      expect(commands.includes("audit")).toBe(AUDIT_RULES.includes(rule));
+    }
+  });
+  it("lists every rule of the kit with the commands that run it", async () => {
     const r = await cli(["rules"], dir);
     expect(r.code).toBe(0);
-    for (const rule of ALL_RULES) expect(r.stdout).toContain(`${rule.id}  ${rule.severity}`);
+    for (const { rule, commands } of RULE_CATALOGUE)
+      expect(r.stdout).toContain(`${rule.id}  ${rule.severity.padEnd(7)}  ${rule.name}  [${commands.join(", ")}]`);
+    expect(r.stdout).toMatch(/KK101 {2}warning {2}ApiKeyManagedByConfiguration {2}\[audit\]/);
+    expect(r.stdout).toMatch(/KK001 .*\[check, synth, audit\]/);
+    expect(r.stdout).toMatch(/KK005 .*\[check, synth\]/);
     const json = JSON.parse((await cli(["rules", "--format", "json"], dir)).stdout);
-    expect(json.map((x: { id: string }) => x.id)).toEqual(ALL_RULES.map((x) => x.id));
+    expect(json.map((x: { id: string }) => x.id)).toEqual(KIT_RULES.map((x) => x.id));
+    expect(json.find((x: { id: string }) => x.id === "KK103").commands).toEqual(["audit"]);
+    expect(json.find((x: { id: string }) => x.id === "KK002").commands).toEqual(["check", "synth"]);
+    const md = (await cli(["rules", "--format", "markdown"], dir)).stdout;
+    expect(md).toBe(renderRulesMarkdown());
   });
   it("RULES.md is up to date with the rule metadata (run `npm run rules:doc`)", () => {
     const committed = readFileSync(join(__dirname, "..", "..", "RULES.md"), "utf8");
-    expect(committed).toBe(renderRulesMarkdown(ALL_RULES));
+    expect(committed).toBe(renderRulesMarkdown(RULE_CATALOGUE));
+    for (const rule of KIT_RULES) expect(committed).toContain(`## ${rule.id}\n`);
+    expect(committed).toContain("| [KK104](#kk104) | ConfiguredApiKeyExists | warning | yes | inventory | audit |");
   });
   it("rule IDs are unique and every rule has rationale, fix and an https link", () => {
-    expect(new Set(ALL_RULES.map((r) => r.id)).size).toBe(ALL_RULES.length);
-    for (const r of ALL_RULES) {
+    expect(new Set(KIT_RULES.map((r) => r.id)).size).toBe(KIT_RULES.length);
+    for (const r of KIT_RULES) {
       expect(r.rationale.length).toBeGreaterThan(20);
       expect(r.fix.length).toBeGreaterThan(10);
       expect(r.helpUri).toMatch(/^https:\/\//);

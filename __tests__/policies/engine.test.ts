@@ -148,6 +148,30 @@ describe("central acknowledgements file", () => {
   });
 });
 
+describe("acknowledgements of rules another command runs (knownRuleIds)", () => {
+  const json = stackWith({ confluent_api_key: { legacy: plainKey() } });
+  const acks = parseAcknowledgementsFile({
+    version: 1,
+    acknowledgements: [
+      { rule: "KK101", resource: "*", reason: "an audit rule, shared file", expires: "2027-01-01" },
+      { rule: "KK102", resource: "*", reason: "short", expires: "not a date" },
+      { rule: "KK999", resource: "*", reason: "no such rule at all", expires: "2027-01-01" },
+    ],
+  });
+  const run = (knownRuleIds?: string[]) =>
+    evaluate(loadConfiguration(json, { source: "s" }), ALL_RULES, acks, { now: NOW, knownRuleIds }).acknowledgements;
+  it("without them, every rule the evaluation does not run is unknown", () => {
+    expect(run().rejected.map((a) => a.rule)).toEqual(["KK101", "KK102", "KK999"]);
+  });
+  it("with them, a well-formed one is neither rejected nor unused; a malformed one is still rejected", () => {
+    const a = run(["KK101", "KK102"]);
+    expect(a.rejected.map((x) => x.rule)).toEqual(["KK102", "KK999"]);
+    expect(a.rejected.find((x) => x.rule === "KK999")?.problem).toBe("unknown rule 'KK999'");
+    expect(a.rejected.find((x) => x.rule === "KK102")?.problem).not.toMatch(/unknown rule/);
+    expect([...a.unused, ...a.applied, ...a.expired].map((x) => x.rule)).not.toContain("KK101");
+  });
+});
+
 describe("report", () => {
   it("is deterministic for a given --now and sorted by severity then rule", () => {
     const json = stackWith({ confluent_api_key: { legacy: plainKey(), u: key("U", "u-1", { id: "lkc-1" }) } });

@@ -24,6 +24,7 @@ import type { Inventory } from "../../policies/inventory/types";
 import { findingsAtOrAbove } from "../../policies/report";
 import { formatReport } from "../../policies/reporters";
 import { AUDIT_RULES } from "../../policies/rules/audit";
+import { KIT_RULE_IDS } from "../../policies/rules/catalogue";
 import { DEFAULT_ROTATION_STATE_FILE } from "../../policies/rotation-state";
 
 /** Test seam: live-mode settings the CLI does not expose (backoff delays, timeouts). */
@@ -74,9 +75,13 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
       ...base,
       notes: auditNotes(inventory, desired, rotationSlots.length > 0 ? rotationFile : undefined),
     };
-    const report = evaluate(model, AUDIT_RULES, acknowledgements, { now, maxAgeDays: args.maxAgeDays });
+    const report = evaluate(model, AUDIT_RULES, acknowledgements, {
+      now,
+      maxAgeDays: args.maxAgeDays,
+      knownRuleIds: KIT_RULE_IDS,
+    });
 
-    const text = formatReport(report, args.format, AUDIT_RULES);
+    const text = formatReport(report, args.format, AUDIT_RULES, { command: "audit" });
     if (args.output !== undefined) writeOutput(args.output, io.cwd, text);
     else io.stdout(text);
 

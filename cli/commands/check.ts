@@ -18,6 +18,7 @@ import { findingsAtOrAbove } from "../../policies/report";
 import { type ReportFormat, REPORT_FORMATS, formatReport } from "../../policies/reporters";
 import type { Severity } from "../../policies/rule";
 import { ALL_RULES } from "../../policies/rules";
+import { KIT_RULE_IDS } from "../../policies/rules/catalogue";
 import type { Tier } from "../../policies/metadata";
 import { writeFileAtomic } from "../atomic-write";
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError } from "../errors";
@@ -162,8 +163,12 @@ export const run: Command = async (args, io: CliIo) => {
     const rotationFile = readSideFile(parsed.rotationState, DEFAULT_ROTATION_FILE, io.cwd);
     const rotation: RotationEntry[] = rotationFile ? rotationEntriesFrom(rotationFile.json, rotationFile.path) : [];
     const models = await readInputs(parsed.paths, { cwd: io.cwd, tier: parsed.tier, rotation });
-    const report = evaluate(models, ALL_RULES, acknowledgements, { now: parsed.now, maxAgeDays: parsed.maxAgeDays });
-    const text = formatReport(report, parsed.format, ALL_RULES);
+    const report = evaluate(models, ALL_RULES, acknowledgements, {
+      now: parsed.now,
+      maxAgeDays: parsed.maxAgeDays,
+      knownRuleIds: KIT_RULE_IDS,
+    });
+    const text = formatReport(report, parsed.format, ALL_RULES, { command: "check" });
     if (parsed.output !== undefined) {
       try {
         writeFileAtomic(resolve(io.cwd, parsed.output), text);

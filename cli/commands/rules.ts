@@ -1,6 +1,9 @@
-/** `keykit rules`: lists the rules (ID, severity, name, summary); `--format json|markdown` for tooling and RULES.md. */
+/**
+ * `keykit rules`: lists every rule of the kit (ID, severity, name, summary, and the commands that run it: check,
+ * synth, audit); `--format json|markdown` for tooling and RULES.md.
+ */
 import { renderRulesMarkdown } from "../../policies/rules-doc";
-import { ALL_RULES } from "../../policies/rules";
+import { RULE_CATALOGUE } from "../../policies/rules/catalogue";
 import { EXIT_OK, KeykitCliError } from "../errors";
 import type { Command } from "../io";
 
@@ -21,12 +24,15 @@ export const run: Command = async (args, io) => {
     }
   }
   if (format === "json") {
-    const rules = ALL_RULES.map(({ check: _check, ...meta }) => meta);
+    const rules = RULE_CATALOGUE.map(({ rule: { check: _check, ...meta }, commands }) => ({ ...meta, commands }));
     io.stdout(`${JSON.stringify(rules, null, 2)}\n`);
   } else if (format === "markdown") {
-    io.stdout(renderRulesMarkdown(ALL_RULES));
+    io.stdout(renderRulesMarkdown(RULE_CATALOGUE));
   } else {
-    const lines = ALL_RULES.map((r) => `${r.id}  ${r.severity.padEnd(7)}  ${r.name}\n       ${r.summary}`);
+    const lines = RULE_CATALOGUE.map(
+      ({ rule: r, commands }) =>
+        `${r.id}  ${r.severity.padEnd(7)}  ${r.name}  [${commands.join(", ")}]\n       ${r.summary}`,
+    );
     io.stdout(`${lines.join("\n")}\n`);
   }
   return EXIT_OK;

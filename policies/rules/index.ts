@@ -1,4 +1,7 @@
-/** Every rule of the kit, in ID order. IDs are stable: a retired rule's ID is never reused. */
+/**
+ * The configuration rules (run by `keykit check` and at synth time), in ID order. IDs are stable: a retired rule's ID
+ * is never reused. The audit's own rules are in ./audit; every rule of the kit, with its commands, in ./catalogue.
+ */
 import type { Rule } from "../rule";
 import { ApiKeyOwnedByServiceAccount } from "./kk001-api-key-owned-by-service-account";
 import { GlobalApiKeyServesSupportedResources } from "./kk002-global-api-key-serves-supported-resources";
