@@ -143,7 +143,8 @@ export function buildAuditModel(
 
   // The inventory as model entities, so the kit's inventory-aware rules (KK001, KK004, KK008, KK009) judge the
   // keys that exist exactly as they judge configured ones. Scope and owner objects are shared between keys.
-  const scopes = new Map<string, KeyScope>();
+  // Single-resource keys share the builder's resource objects, so scopes are indexed by that object.
+  const scopes = new Map<InventoryResource, KeyScope>();
   const owners = new Map<string, ApiKey["owner"]>();
   const inventoryKeys = inventory.apiKeys;
   const keys: AuditedKey[] = new Array(inventoryKeys.length);
@@ -151,7 +152,7 @@ export function buildAuditModel(
     const key = inventoryKeys[i];
     const managedBy = matched.managedAt[i];
     const created = key.createdAt !== undefined ? Date.parse(key.createdAt) : NaN;
-    const resource = key.resources.length === 1 ? `${key.resources[0].kind}:${key.resources[0].id}` : undefined;
+    const resource = key.resources.length === 1 ? key.resources[0] : undefined;
     let scope = resource !== undefined ? scopes.get(resource) : undefined;
     if (!scope) {
       scope = scopeOf(key.resources);

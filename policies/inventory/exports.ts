@@ -53,6 +53,8 @@ export class InventoryBuilder {
   private readonly keyPages: PageTally = { pages: 0, pagesWithNext: 0, files: new Set() };
   private readonly accountPages: PageTally = { pages: 0, pagesWithNext: 0, files: new Set() };
   private readonly sharedSources = new Map<string, string[]>();
+  /** One resource object per kind and id (thousands of keys share a cluster): fewer objects, and an identity. */
+  private readonly resourcePool = new Map<InventoryResourceKind, Map<string, InventoryResource>>();
 
   addFile(input: InventoryFile): this {
     for (const document of parseJsonDocuments(input.text, input.file)) this.addDocument(document, input.file);
@@ -170,7 +172,7 @@ export class InventoryBuilder {
           id,
           ownerId,
           ownerKind: ownerKindOf(ownerEmail === "<service account>" ? "ServiceAccount" : "", ownerId),
-          resources: [{ kind: cliResourceKind(resourceType, resourceId), id: resourceId }],
+          resources: [this.resource(cliResourceKind(resourceType, resourceId), resourceId)],
           createdAt: optionalDate(item.created, file, at, "created"),
           description: stringField(item.description),
           sources: this.sourcesOf(file),
@@ -192,16 +194,16 @@ export class InventoryBuilder {
       const ownerId = owner ? stringField(owner.id) : undefined;
       if (!owner || !ownerId) throw new InventoryInputError(file, `${at} (key ${id}) has no 'spec.owner.id'`);
       const resources: InventoryResource[] = [];
-      if (isObject(spec.resource)) resources.push(apiResource(spec.resource));
+      if (isObject(spec.resource)) resources.push(this.apiResource(spec.resource));
       if (Array.isArray(spec.resources))
-        for (const r of spec.resources) if (isObject(r)) resources.push(apiResource(r));
+        for (const r of spec.resources) if (isObject(r)) resources.push(this.apiResource(r));
       const metadata = isObject(item.metadata) ? item.metadata : {};
       this.mergeKey(
         {
           id,
           ownerId,
           ownerKind: ownerKindOf(stringField(owner.kind) ?? "", ownerId),
-          resources: resources.length > 0 ? resources : [{ kind: "cloud", id: "" }],
+          resources: resources.length > 0 ? resources : [this.resource("cloud", "")],
           createdAt: optionalDate(metadata.created_at, file, at, "metadata.created_at"),
           displayName: stringField(spec.display_name) || undefined,
           description: stringField(spec.description),
@@ -242,6 +244,19 @@ export class InventoryBuilder {
         sources: this.sourcesOf(file),
       });
     });
+  }
+
+  private resource(kind: InventoryResourceKind, id: string): InventoryResource {
+    let byId = this.resourcePool.get(kind);
+    if (!byId) this.resourcePool.set(kind, (byId = new Map()));
+    let resource = byId.get(id);
+    if (!resource) byId.set(id, (resource = { kind, id }));
+    return resource;
+  }
+
+  private apiResource(resource: JsonObject): InventoryResource {
+    const { kind, id } = apiResource(resource);
+    return this.resource(kind, id);
   }
 
   private sourcesOf(file: string): string[] {

@@ -172,22 +172,30 @@ interface StateResource {
 /** Resources of a `values` tree (prior_state.values or a state's values), child modules included. */
 export function stateResources(values: unknown): StateResource[] {
   const out: StateResource[] = [];
+  forEachStateResource(values, (resource) => out.push({ ...resource }));
+  return out;
+}
+
+/**
+ * Visits the resources of a `values` tree without collecting them. The visitor gets one reused object: read its
+ * fields, do not keep it (a 50,000-key state would otherwise allocate a wrapper per resource).
+ */
+export function forEachStateResource(values: unknown, visit: (resource: StateResource) => void): void {
+  const current = { address: "", type: "", mode: "", values: {} as JsonObject, sensitive: undefined as unknown };
   const walk = (module: unknown, depth: number) => {
     if (depth > 16 || !isObject(module)) return;
     for (const r of asArray(module.resources)) {
       if (!isObject(r) || typeof r.address !== "string" || typeof r.type !== "string") continue;
-      out.push({
-        address: r.address,
-        type: r.type,
-        mode: asString(r.mode) ?? "managed",
-        values: asObject(r.values) ?? {},
-        sensitive: r.sensitive_values,
-      });
+      current.address = r.address;
+      current.type = r.type;
+      current.mode = asString(r.mode) ?? "managed";
+      current.values = asObject(r.values) ?? {};
+      current.sensitive = r.sensitive_values;
+      visit(current);
     }
     for (const child of asArray(module.child_modules)) walk(child, depth + 1);
   };
   walk(asObject(values)?.root_module, 0);
-  return out;
 }
 
 function literalId(values: JsonObject, sensitive: unknown): string | undefined {

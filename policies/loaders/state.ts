@@ -8,6 +8,8 @@ import {
   type ApiKey,
   type Grant,
   type KafkaCluster,
+  type KeyOwner,
+  type KeyScope,
   type KeykitModel,
   type Output,
   type SecretSink,
@@ -19,7 +21,7 @@ import {
   emptyModel,
 } from "../model";
 import { resolveOwner, resolveScope } from "../references";
-import { checkFormatVersion, configAddress, stateResources } from "./plan";
+import { checkFormatVersion, configAddress, forEachStateResource } from "./plan";
 import { InputError, asArray, asObject, entries, forEachString, isObject, occurrences } from "./util";
 
 export interface StateLoadOptions {
@@ -33,6 +35,20 @@ export interface StateLoadOptions {
 const NO_ACKNOWLEDGEMENTS: readonly AcknowledgementRecord[] = [];
 const NO_REFERENCES: readonly ResolvedReference[] = [];
 
+/**
+ * A cache key for facts whose fields are all strings or absent (the usual case), else undefined (not cached: an
+ * odd value is resolved on its own rather than risk two different values sharing a key).
+ */
+function valueKey(facts: Readonly<Record<string, unknown>>): string | undefined {
+  let key = "";
+  for (const value of Object.values(facts)) {
+    if (value === undefined) key += "\u0001";
+    else if (typeof value === "string" && !/[\u0000\u0001]/.test(value)) key += `${value}\u0000`;
+    else return undefined;
+  }
+  return key;
+}
+
 /** Secrets shorter than this are not searched for (too many false matches); real key secrets are 64 characters. */
 const MIN_SECRET_LENGTH = 16;
 
@@ -45,7 +61,6 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
   const file = options.file ?? source;
   const metadata = options.metadata;
   const model = emptyModel("state", source, options.tier ?? metadata?.tier ?? "production");
-  const resources = stateResources(values);
   // Indexed once (address → metadata entity), so a state next to a big cdk.tf.json stays linear.
   const metaKeys = new Map<string, ApiKey>();
   const paths = new Map<string, string>();
@@ -73,8 +88,11 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
   const clusters: KafkaCluster[] = [];
   const storeValues: { address: string; type: string; values: unknown; config: string }[] = [];
   const others: { address: string; type: string; values: Record<string, unknown>; config: string }[] = [];
-  for (const r of resources) {
-    if (r.mode !== "managed") continue;
+  // Owners and scopes are values (never mutated): one object per distinct owner / resource, shared between keys.
+  const owners = new Map<string, KeyOwner>();
+  const scopes = new Map<string, KeyScope>();
+  forEachStateResource(values, (r) => {
+    if (r.mode !== "managed") return;
     const v = r.values;
     const address = r.address;
     const config = metadata ? configAddress(address) : address;
@@ -84,22 +102,32 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
       const managed = asObject(asArray(v.managed_resource)[0]);
       const secret = v.secret;
       if (typeof secret === "string" && secret.length >= MIN_SECRET_LENGTH) secrets.set(secret, address);
+      const ownerFacts = { id: owner?.id, kind: owner?.kind };
+      const ownerKey = valueKey(ownerFacts);
+      let keyOwner = ownerKey !== undefined ? owners.get(ownerKey) : undefined;
+      if (!keyOwner) {
+        keyOwner = resolveOwner(ownerFacts.id, ownerFacts.kind, NO_REFERENCES);
+        if (ownerKey !== undefined) owners.set(ownerKey, keyOwner);
+      }
+      const scopeFacts = {
+        id: managed?.id,
+        apiVersion: managed?.api_version,
+        environment: asObject(asArray(managed?.environment)[0])?.id,
+      };
+      const scopeKey = managed !== undefined ? valueKey(scopeFacts) : "cloud";
+      let scope = scopeKey !== undefined ? scopes.get(scopeKey) : undefined;
+      if (!scope) {
+        scope = resolveScope(managed !== undefined, scopeFacts, NO_REFERENCES);
+        if (scopeKey !== undefined) scopes.set(scopeKey, scope);
+      }
       apiKeys.push({
         address,
         location: location(address, config),
         acknowledgements: meta?.acknowledgements ?? NO_ACKNOWLEDGEMENTS,
         id: str(v.id),
         displayName: str(v.display_name),
-        owner: resolveOwner(owner?.id, owner?.kind, NO_REFERENCES),
-        scope: resolveScope(
-          managed !== undefined,
-          {
-            id: managed?.id,
-            apiVersion: managed?.api_version,
-            environment: asObject(asArray(managed?.environment)[0])?.id,
-          },
-          NO_REFERENCES,
-        ),
+        owner: keyOwner,
+        scope,
         serves: meta?.serves,
         rotation: meta?.rotation,
         construct: meta?.construct,
@@ -135,7 +163,7 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
     } else {
       others.push({ address, type: r.type, values: v, config });
     }
-  }
+  });
 
   const keyIds = new Set(apiKeys.map((k) => k.id).filter((id): id is string => id !== undefined));
   const stores: SecretStoreEntry[] = storeValues.map((s) => {

@@ -16,24 +16,31 @@ export const AtMostTwoKeysPerOwnerAndScope: Rule = {
   acknowledgeable: "always",
   appliesTo: ["synth", "cdktf-json", "plan", "state", "hcl", "inventory"],
   check(model) {
-    const groups = new Map<string, ApiKey[]>();
+    // Owner → scope → key (or keys, once there are several): no string or list per key on 50,000-key inventories.
+    const groups = new Map<string, Map<string, ApiKey | ApiKey[]>>();
     for (const key of model.apiKeys) {
-      if (!key.owner.key || !key.scope.key) continue;
-      const group = `${key.owner.key}|${key.scope.key}`;
-      const list = groups.get(group) ?? [];
-      list.push(key);
-      groups.set(group, list);
+      const owner = key.owner.key;
+      const scope = key.scope.key;
+      if (!owner || !scope) continue;
+      let byScope = groups.get(owner);
+      if (!byScope) groups.set(owner, (byScope = new Map()));
+      const known = byScope.get(scope);
+      if (known === undefined) byScope.set(scope, key);
+      else if (Array.isArray(known)) known.push(key);
+      else byScope.set(scope, [known, key]);
     }
     const out: RuleFinding[] = [];
-    for (const keys of groups.values()) {
-      if (keys.length <= MAX_LIVE_KEYS) continue;
-      const sorted = [...keys].sort((a, b) => a.address.localeCompare(b.address));
-      out.push(
-        findingFor(
-          sorted[0],
-          `${keys.length} live API keys for owner ${sorted[0].owner.key} on ${sorted[0].scope.key}: ${sorted.map((k) => k.address).join(", ")}`,
-        ),
-      );
+    for (const byScope of groups.values()) {
+      for (const keys of byScope.values()) {
+        if (!Array.isArray(keys) || keys.length <= MAX_LIVE_KEYS) continue;
+        const sorted = [...keys].sort((a, b) => a.address.localeCompare(b.address));
+        out.push(
+          findingFor(
+            sorted[0],
+            `${keys.length} live API keys for owner ${sorted[0].owner.key} on ${sorted[0].scope.key}: ${sorted.map((k) => k.address).join(", ")}`,
+          ),
+        );
+      }
     }
     return out;
   },
