@@ -75,22 +75,25 @@ function codeCandidates(models: readonly KeykitModel[]): AckCandidate[] {
       string,
       { record: AcknowledgementRecord; copies: Set<AcknowledgementRecord>; targets: string[] }
     >();
-    const entities = [
-      ...model.apiKeys,
-      ...model.serviceAccounts,
-      ...model.grants,
-      ...model.outputs,
-      ...model.providers,
-      ...model.secretStores,
-      ...model.secretSinks,
+    // Each list in turn: concatenating them would copy every entity of a 50,000-key model.
+    const lists = [
+      model.apiKeys,
+      model.serviceAccounts,
+      model.grants,
+      model.outputs,
+      model.providers,
+      model.secretStores,
+      model.secretSinks,
     ];
-    for (const entity of entities) {
-      for (const record of entity.acknowledgements) {
-        const key = JSON.stringify([record.rule, record.reason, record.expires]);
-        const group = groups.get(key) ?? { record, copies: new Set(), targets: [] };
-        group.copies.add(record);
-        group.targets.push(entity.location.constructPath ?? entity.address);
-        groups.set(key, group);
+    for (const list of lists) {
+      for (const entity of list) {
+        for (const record of entity.acknowledgements) {
+          const key = JSON.stringify([record.rule, record.reason, record.expires]);
+          const group = groups.get(key) ?? { record, copies: new Set(), targets: [] };
+          group.copies.add(record);
+          group.targets.push(entity.location.constructPath ?? entity.address);
+          groups.set(key, group);
+        }
       }
     }
     for (const g of groups.values()) {

@@ -165,7 +165,9 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
     }
   });
 
-  const keyIds = new Set(apiKeys.map((k) => k.id).filter((id): id is string => id !== undefined));
+  // Only secret stores are searched for key ids: without any, the 50,000-entry set is not built.
+  const keyIds = new Set<string>();
+  if (storeValues.length > 0) for (const k of apiKeys) if (k.id !== undefined) keyIds.add(k.id);
   const stores: SecretStoreEntry[] = storeValues.map((s) => {
     const found = new Set<string>();
     forEachString(s.values, (text) => occurrences(text, keyIds, found));
