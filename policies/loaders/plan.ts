@@ -172,7 +172,9 @@ interface StateResource {
 /** Resources of a `values` tree (prior_state.values or a state's values), child modules included. */
 export function stateResources(values: unknown): StateResource[] {
   const out: StateResource[] = [];
-  forEachStateResource(values, (resource) => out.push({ ...resource }));
+  forEachStateResource(values, (r) =>
+    out.push({ address: r.address, type: r.type, mode: r.mode, values: r.values, sensitive: r.sensitive }),
+  );
   return out;
 }
 
