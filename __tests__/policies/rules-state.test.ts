@@ -73,3 +73,66 @@ describe("rules on state", () => {
     expect(() => loadState({ format_version: "9.0" }, { source: "s" })).toThrow(/not supported/);
   });
 });
+
+describe("state loader: shared owner/scope values and metadata by configuration address", () => {
+  it("shares one owner and scope object per distinct value, never between different values", () => {
+    const other = { id: "lkc-2", environment: "env-1" };
+    const json = tf.state([
+      keyRes("a"),
+      keyRes("b"),
+      keyRes("u", { id: "u-1" }),
+      {
+        address: "confluent_api_key.c",
+        type: "confluent_api_key",
+        values: tf.apiKeyValues({ id: "K-c", owner: sa, managed: other }),
+      },
+      { address: "confluent_api_key.d", type: "confluent_api_key", values: { id: "K-d", owner: [{ id: 42 }] } },
+    ]);
+    const [a, b, u, c, d] = loadState(json, { source: "s" }).apiKeys;
+    expect(a.owner).toBe(b.owner);
+    expect(a.scope).toBe(b.scope);
+    expect(u.owner).not.toBe(a.owner);
+    expect(u.owner).toMatchObject({ kind: "user", id: "u-1", key: "u-1" });
+    expect(c.owner).toBe(a.owner);
+    expect(c.scope).not.toBe(a.scope);
+    expect(c.scope).toMatchObject({ kind: "kafka", id: "lkc-2", key: "kafka:lkc-2" });
+    expect(a.scope).toMatchObject({ kind: "kafka", id: "lkc-1", environment: "env-1", key: "kafka:lkc-1" });
+    expect(d.owner).toMatchObject({ kind: "unknown", id: undefined }); // a non-string id is resolved on its own
+    expect(d.scope).toMatchObject({ kind: "cloud", key: "cloud:cloud" });
+  });
+
+  it("applies the stack's metadata to indexed instances in modules (configuration address) and leaves others alone", () => {
+    const json = tf.state([]) as { values: { root_module: tf.Json } };
+    json.values.root_module.child_modules = [
+      {
+        address: "module.m",
+        // Written out: the helper derives type and name from a root-module address.
+        resources: [0, 1].map((i) => ({
+          ...tf.stateResource(keyRes("k")),
+          address: `module.m.confluent_api_key.k[${i}]`,
+          index: i,
+        })),
+      },
+    ];
+    const metadata = {
+      ...loadState(tf.state([keyRes("x")]), { source: "cdk.tf.json" }),
+      apiKeys: [
+        {
+          ...loadState(tf.state([keyRes("x")]), { source: "cdk.tf.json" }).apiKeys[0],
+          address: "module.m.confluent_api_key.k",
+          location: { file: "cdk.tf.json", constructPath: "app/M/K" },
+          rotation: { name: "k", slot: "blue" as const, active: true },
+        },
+      ],
+    };
+    const keys = loadState(json, { source: "s", metadata }).apiKeys;
+    expect(keys.map((k) => [k.address, k.location.constructPath, k.rotation?.name])).toEqual([
+      ["module.m.confluent_api_key.k[0]", "app/M/K", "k"],
+      ["module.m.confluent_api_key.k[1]", "app/M/K", "k"],
+    ]);
+    expect(loadState(json, { source: "s" }).apiKeys.map((k) => [k.location.constructPath, k.rotation])).toEqual([
+      [undefined, undefined],
+      [undefined, undefined],
+    ]);
+  });
+});
