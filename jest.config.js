@@ -4,7 +4,7 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   // Type errors are caught by `npm run typecheck`; transpiling only keeps the suite fast.
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   setupFiles: ["<rootDir>/__tests__/setup/env.js"],
   globalSetup: "<rootDir>/__tests__/setup/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/setup/global-teardown.js",
