@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { delimiter, join, relative } from "node:path";
 import {
   ApiKey,
   ConfluentProvider,
@@ -11,6 +11,20 @@ import {
 } from "../../constructs";
 import { Acknowledgements } from "../../constructs/acknowledgements";
 import { Testing } from "../../constructs/cdktf";
+
+/**
+ * PATH minus every directory that holds a `terraform` binary (users' CI may have none), with this node first
+ * (through a directory of its own, in case node shares a directory with terraform).
+ */
+function pathWithoutTerraform(): string {
+  const nodeDir = join(__dirname, "..", "..", ".tmp", "node-only-bin");
+  mkdirSync(nodeDir, { recursive: true });
+  if (!existsSync(join(nodeDir, "node"))) symlinkSync(process.execPath, join(nodeDir, "node"));
+  const rest = (process.env.PATH ?? "")
+    .split(delimiter)
+    .filter((dir) => dir !== "" && !existsSync(join(dir, "terraform")));
+  return [nodeDir, ...rest].join(delimiter);
+}
 
 function stackWith(build: (stack: KeykitStack) => void, props: ConstructorParameters<typeof KeykitStack>[2] = {}) {
   const app = Testing.app({ stackTraces: false });
@@ -114,9 +128,31 @@ app.synth();
         "--output",
         join(work, "out"),
       ],
-      { cwd: root, env: { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" }, encoding: "utf8" },
+      {
+        cwd: root,
+        env: { ...process.env, PATH: pathWithoutTerraform(), CHECKPOINT_DISABLE: "1", CI: "1" },
+        encoding: "utf8",
+      },
     );
     expect(result.status).not.toBe(0);
     expect(result.stdout + result.stderr).toContain("KK001");
+  });
+
+  test("`cdktf synth` of the example app succeeds without terraform on PATH", () => {
+    const root = join(__dirname, "..", "..");
+    const out = join(root, ".tmp", "cli-synth-example");
+    rmSync(out, { recursive: true, force: true });
+    const result = spawnSync(
+      process.execPath,
+      [join(root, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf"), "synth", "--output", out],
+      {
+        cwd: root,
+        env: { ...process.env, PATH: pathWithoutTerraform(), CHECKPOINT_DISABLE: "1", CI: "1" },
+        encoding: "utf8",
+      },
+    );
+    expect(result.status).toBe(0);
+    const json = JSON.parse(readFileSync(join(out, "stacks", "orders-prod", "cdk.tf.json"), "utf8"));
+    expect(Object.keys(json.resource.confluent_api_key)).toHaveLength(3);
   });
 });
