@@ -67,15 +67,11 @@ export interface FlinkRegionScopeProps {
   readonly crnPattern?: string;
 }
 
-interface ScopeFields {
-  readonly kind: ScopeKind;
-  readonly id: string;
-  readonly environmentId?: string;
-  readonly clusterType?: KafkaClusterType;
-  readonly networking?: SchemaRegistryNetworking;
-  readonly crnPattern?: string;
-  readonly managedResource?: ManagedResourceBlock;
-}
+/** What a KeyScope is made of: its own public fields. */
+type ScopeFields = Pick<
+  KeyScope,
+  "kind" | "id" | "environmentId" | "clusterType" | "networking" | "crnPattern" | "managedResource"
+>;
 
 const FLINK_REGION = /^(aws|gcp|azure)\.[a-z0-9-]+$/;
 

@@ -1,8 +1,9 @@
-import { DataConfluentSchemaRegistryCluster, KafkaCluster, KeyScope, ServiceAccount } from "../../constructs";
+import { DataConfluentSchemaRegistryCluster, KeyScope, ServiceAccount } from "../../constructs";
 import { GlobalApiKey, globalKeyIneligibility } from "../../constructs/global-api-key";
 import { VaultKvSecretSink } from "../../constructs/secret-sinks";
 import { resourcesOfType, synthesizeStack } from "../../testing";
 import { type Body, bgStack } from "./blue-green-helpers";
+import { newKafkaCluster } from "../foundation/helpers";
 
 const dedicated = () =>
   KeyScope.kafkaCluster({ clusterId: "lkc-ded001", environment: "env-abc123", type: "dedicated" });
@@ -96,14 +97,7 @@ describe("GlobalApiKey", () => {
 
   test("two references to the same cluster construct count once", () => {
     const stack = bgStack();
-    const cluster = new KafkaCluster(stack, "Cluster", {
-      displayName: "c",
-      availability: "SINGLE_ZONE",
-      cloud: "AWS",
-      region: "eu-central-1",
-      enterprise: [{}],
-      environment: { id: "env-abc123" },
-    });
+    const cluster = newKafkaCluster(stack, "Cluster", "enterprise", "env-abc123");
     expect(
       () =>
         new GlobalApiKey(stack, "K", {

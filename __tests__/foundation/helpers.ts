@@ -1,5 +1,6 @@
 import { type App, Testing } from "../../constructs/cdktf";
-import { ConfluentProvider, KeykitStack, type Tier } from "../../constructs";
+import { ConfluentProvider, KafkaCluster, KeykitStack, type Tier } from "../../constructs";
+import type { Construct } from "../../constructs/cdktf";
 
 /** A fresh stack with the Confluent provider, as every keykit app has. */
 export function newStack(tier?: Tier, id = "test"): KeykitStack {
@@ -7,4 +8,22 @@ export function newStack(tier?: Tier, id = "test"): KeykitStack {
   const stack = new KeykitStack(app, id, tier ? { tier } : {});
   new ConfluentProvider(stack, "confluent", {});
   return stack;
+}
+
+/** A KafkaCluster resource of the given type (the type block is what KeyScope.fromKafkaCluster reads). */
+export function newKafkaCluster(
+  scope: Construct,
+  id: string,
+  type: "standard" | "enterprise",
+  environmentId = "env-1",
+): KafkaCluster {
+  const typeBlock: { standard?: object[]; enterprise?: object[] } = { [type]: [{}] };
+  return new KafkaCluster(scope, id, {
+    displayName: id.toLowerCase(),
+    availability: "SINGLE_ZONE",
+    cloud: "AWS",
+    region: "eu-central-1",
+    environment: { id: environmentId },
+    ...typeBlock,
+  });
 }

@@ -1,10 +1,5 @@
-import {
-  DataConfluentKafkaCluster,
-  DataConfluentSchemaRegistryCluster,
-  KafkaCluster,
-  KeyScope,
-} from "../../constructs";
-import { newStack } from "./helpers";
+import { DataConfluentKafkaCluster, DataConfluentSchemaRegistryCluster, KeyScope } from "../../constructs";
+import { newKafkaCluster, newStack } from "./helpers";
 
 describe("KeyScope", () => {
   test("kafka cluster from literal ids builds the cmk/v2 managed_resource with its environment", () => {
@@ -98,14 +93,7 @@ describe("KeyScope", () => {
 
   test("from a KafkaCluster resource: type read from the resource, ids are references", () => {
     const stack = newStack();
-    const cluster = new KafkaCluster(stack, "C", {
-      displayName: "c",
-      availability: "SINGLE_ZONE",
-      cloud: "AWS",
-      region: "us-east-1",
-      environment: { id: "env-1" },
-      enterprise: [{}],
-    });
+    const cluster = newKafkaCluster(stack, "C", "enterprise");
     const scope = KeyScope.fromKafkaCluster(cluster);
     expect(scope.clusterType).toBe("enterprise");
     expect(scope.environmentId).toBe("env-1");

@@ -1,14 +1,13 @@
 import {
   DataConfluentServiceAccount,
   DataConfluentUser,
-  KafkaCluster,
   KeyScope,
   ServiceAccount,
   ServiceAccountWithKey,
 } from "../../constructs";
 import { expressionOf } from "../../constructs/cdktf";
 import { resourcesOfType, synthesizeStack } from "../../testing";
-import { newStack } from "./helpers";
+import { newKafkaCluster, newStack } from "./helpers";
 
 const kafka = () => KeyScope.kafkaCluster({ clusterId: "lkc-abc123", environment: "env-abc123", type: "standard" });
 
@@ -101,14 +100,7 @@ describe("ServiceAccountWithKey", () => {
 
   test("role bindings go to the service account on the scoped resource's CRN", () => {
     const stack = newStack();
-    const cluster = new KafkaCluster(stack, "C", {
-      displayName: "c",
-      availability: "SINGLE_ZONE",
-      cloud: "AWS",
-      region: "us-east-1",
-      environment: { id: "env-1" },
-      standard: [{}],
-    });
+    const cluster = newKafkaCluster(stack, "C", "standard");
     new ServiceAccountWithKey(stack, "App", {
       scope: KeyScope.fromKafkaCluster(cluster),
       roleBindings: [{ role: "CloudClusterAdmin" }],
