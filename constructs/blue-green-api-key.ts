@@ -150,7 +150,8 @@ export class BlueGreenApiKey extends Construct {
       throw new Error(`${NAME} ${path}: pass exactly one of scope (a scoped key) and globalResources (a global key)`);
     }
     let managedResource: ManagedResourceBlock | undefined;
-    let scopeRecord: { scope?: ScopeDescriptor; serves?: ScopeDescriptor[] };
+    // A scoped slot's managed_resource already says what it serves; a global slot records its resources.
+    let serves: ScopeDescriptor[] | undefined;
     let globalResources: GlobalKeyResource[] = [];
     if (props.scope !== undefined) {
       if (!(props.scope instanceof KeyScope)) {
@@ -159,7 +160,6 @@ export class BlueGreenApiKey extends Construct {
         );
       }
       managedResource = props.scope.managedResource;
-      scopeRecord = { scope: props.scope.toDescriptor() };
     } else {
       if (props.roleBindings !== undefined) {
         throw new Error(
@@ -168,7 +168,7 @@ export class BlueGreenApiKey extends Construct {
       }
       globalResources = distinctGlobalResources(this, NAME, props.globalResources ?? []);
       managedResource = GLOBAL_MANAGED_RESOURCE;
-      scopeRecord = { serves: globalResources.map((r) => r.scope.toDescriptor()) };
+      serves = globalResources.map((r) => r.scope.toDescriptor());
     }
 
     const rotation = entryFor(loadState(this, props), name);
@@ -194,7 +194,7 @@ export class BlueGreenApiKey extends Construct {
       });
       recordKeykitMetadata(key, {
         construct: NAME,
-        ...scopeRecord,
+        serves,
         rotation: { name, slot, active },
         userOwner: owner.kind === "User" ? { reason: props.allowUserOwner?.reason.trim() ?? "" } : undefined,
       });

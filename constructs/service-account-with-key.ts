@@ -102,7 +102,6 @@ export class ServiceAccountWithKey extends Construct {
     });
     recordKeykitMetadata(key, {
       construct: NAME,
-      scope: props.scope.toDescriptor(),
       userOwner: owner.kind === "User" ? { reason: props.allowUserOwner?.reason.trim() ?? "" } : undefined,
     });
 

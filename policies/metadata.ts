@@ -69,8 +69,6 @@ export interface KeykitResourceMetadata {
   readonly construct: string;
   /** The construct path (stack-relative), stable across synths. */
   readonly path?: string;
-  /** For a scoped key: the one resource it serves. */
-  readonly scope?: ScopeDescriptor;
   /** For a global key: every resource it serves (two or more distinct). */
   readonly serves?: readonly ScopeDescriptor[];
   /** For a blue/green slot. */

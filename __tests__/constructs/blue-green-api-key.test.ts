@@ -46,10 +46,10 @@ describe("BlueGreenApiKey synthesized per rotation state", () => {
     expect(address).toMatch(/_Blue_/);
     expect(blue.lifecycle).toEqual({ prevent_destroy: true });
     expect(blue.display_name).toBe("orders (blue)");
-    expect(blue["//"]?.keykit).toMatchObject({
+    expect(blue["//"]?.keykit).toEqual({
+      version: 1,
       construct: "BlueGreenApiKey",
       rotation: { name: "orders", slot: "blue", active: true },
-      scope: { kind: "kafka", id: "lkc-abc123", clusterType: "dedicated" },
     });
     expect(blue.managed_resource).toMatchObject({ id: "lkc-abc123", api_version: "cmk/v2", kind: "Cluster" });
     expect(key.activeSlot).toBe("blue");

@@ -107,6 +107,16 @@ describe("GlobalApiKey", () => {
     new GlobalApiKey(stack, "K2", { resources: [KeyScope.fromKafkaCluster(cluster), KeyScope.tableflow()] });
   });
 
+  test("records a served resource given as a construct as its Terraform reference, not a token", () => {
+    const stack = bgStack();
+    const cluster = newKafkaCluster(stack, "Cluster", "enterprise", "env-abc123");
+    new GlobalApiKey(stack, "K", { resources: [KeyScope.fromKafkaCluster(cluster), KeyScope.tableflow()] });
+    const [, body] = resourcesOfType(synthesizeStack(stack), "confluent_api_key")[0] as [string, Body];
+    const serves = body["//"]?.keykit?.serves as { id: string }[];
+    expect(serves[0].id).toBe("${confluent_kafka_cluster.Cluster.id}");
+    expect(JSON.stringify(serves)).not.toContain("TfToken");
+  });
+
   test("refuses a user owner in production; accepts an existing service account", () => {
     const stack = bgStack();
     expect(

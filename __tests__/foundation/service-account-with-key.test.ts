@@ -43,10 +43,8 @@ describe("ServiceAccountWithKey", () => {
       kind: "Cluster",
       environment: [{ id: "env-abc123" }],
     });
-    expect(key["//"].keykit).toMatchObject({
-      construct: "ServiceAccountWithKey",
-      scope: { kind: "kafka", id: "lkc-abc123" },
-    });
+    // A scoped key's managed_resource says what it serves: the metadata adds only what the JSON cannot.
+    expect(key["//"].keykit).toEqual({ version: 1, construct: "ServiceAccountWithKey" });
     expect(app.ownerKind).toBe("ServiceAccount");
     expect(json["//"]).toMatchObject({ keykit: { tier: "production" } });
   });
