@@ -148,11 +148,11 @@ export function loadConfiguration(json: unknown, options: ConfigurationLoadOptio
   const tier: Tier = options.tier ?? (declaredTier as Tier | undefined) ?? "production";
   const model = emptyModel(kind, options.source, tier);
 
-  const location = (address: string, body?: JsonObject): SourceLocation => {
+  const location = (address: string, body?: JsonObject, keykit = body && readKeykit(body)): SourceLocation => {
     const meta = asObject(asObject(body?.["//"])?.metadata);
-    const constructPath = asString(meta?.path) ?? asString(readKeykit(body ?? {})?.path);
+    const constructPath = asString(meta?.path) ?? asString(keykit?.path);
     const file = options.fileOf?.get(address) ?? options.file ?? options.source;
-    return { file, address, ...(constructPath ? { constructPath } : {}) };
+    return constructPath ? { file, address, constructPath } : { file, address };
   };
 
   // Collect resource bodies (managed + data) first: keys need cluster facts and owner types.
@@ -191,56 +191,57 @@ export function loadConfiguration(json: unknown, options: ConfigurationLoadOptio
   const stores: SecretStoreEntry[] = [];
   const sinks: SecretSink[] = [];
   for (const b of bodies) {
-    const keykit = readKeykit(b.body);
-    const acknowledgements = readAcknowledgements(keykit?.acknowledgements);
-    const base = {
-      address: b.address,
-      location: location(b.address, b.body),
-      acknowledgements,
-      ...(typeof keykit?.construct === "string" ? { construct: keykit.construct } : {}),
-    };
     if (b.mode !== "managed") continue;
+    const keykit = readKeykit(b.body);
+    // Entities of one kind are built with one property set (absent = undefined), without conditional spreads:
+    // this runs once per resource inside every synth, mostly before the JIT has warmed up.
+    const address = b.address;
+    const loc = location(address, b.body, keykit);
+    const acknowledgements = readAcknowledgements(keykit?.acknowledgements);
+    const construct = typeof keykit?.construct === "string" ? keykit.construct : undefined;
+    const displayName = isLiteral(b.body.display_name) ? b.body.display_name : undefined;
     if (b.type === "confluent_api_key") {
       const owner = firstBlock(b.body.owner);
       const managed = firstBlock(b.body.managed_resource);
       const env = firstBlock(managed?.environment);
-      const serves = servedResources(keykit?.serves, clusters);
-      const lifecycle = readLifecycle(b.body);
+      const userOwner = keykit?.userOwner;
       apiKeys.push({
-        ...base,
-        ...(isLiteral(b.body.display_name) ? { displayName: b.body.display_name } : {}),
+        address,
+        location: loc,
+        acknowledgements,
+        construct,
+        displayName,
         owner: resolveOwner(owner?.id, owner?.kind, referencesIn(stringify(owner?.id ?? ""))),
         scope: resolveScope(
           managed !== undefined,
           { id: managed?.id, apiVersion: managed?.api_version, environment: env?.id },
           referencesIn(stringify(managed?.id ?? "")),
         ),
-        ...(serves ? { serves } : {}),
-        ...(isObject(keykit?.rotation) ? { rotation: keykit.rotation } : {}),
-        ...(isObject(keykit?.userOwner) && typeof keykit.userOwner.reason === "string"
-          ? { userOwnerAllowed: { reason: keykit.userOwner.reason } }
-          : {}),
-        ...(lifecycle ? { lifecycle } : {}),
+        serves: servedResources(keykit?.serves, clusters),
+        rotation: isObject(keykit?.rotation) ? keykit.rotation : undefined,
+        userOwnerAllowed:
+          isObject(userOwner) && typeof userOwner.reason === "string" ? { reason: userOwner.reason } : undefined,
+        lifecycle: readLifecycle(b.body),
       });
       continue;
     }
     if (b.type === "confluent_service_account") {
-      serviceAccounts.push({
-        ...base,
-        ...(isLiteral(b.body.display_name) ? { displayName: b.body.display_name } : {}),
-      });
+      serviceAccounts.push({ address, location: loc, acknowledgements, construct, displayName });
       continue;
     }
     if (b.type === "confluent_role_binding" || b.type === "confluent_kafka_acl") {
-      const key = principalKey(b.body.principal);
       grants.push({
-        ...base,
+        address,
+        location: loc,
+        acknowledgements,
+        construct,
         kind: b.type === "confluent_role_binding" ? "role-binding" : "kafka-acl",
-        ...(key ? { principalKey: key } : {}),
-        ...(isLiteral(b.body.role_name) ? { role: b.body.role_name } : {}),
+        principalKey: principalKey(b.body.principal),
+        role: isLiteral(b.body.role_name) ? b.body.role_name : undefined,
       });
       continue;
     }
+    const base = { address, location: loc, acknowledgements, construct };
     // Any other resource: a secret store holding keys, or a place a secret must not be written to.
     if (SECRET_STORE_TYPES.includes(b.type)) {
       const keyAddresses = new Set<string>();
