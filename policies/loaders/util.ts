@@ -35,11 +35,8 @@ export function asArray(value: unknown): readonly unknown[] {
 /** Own enumerable entries of an object, or none (prototype-polluting keys are skipped). */
 export function entries(value: unknown): [string, unknown][] {
   if (!isObject(value)) return [];
-  const out: [string, unknown][] = [];
-  for (const k of Object.keys(value)) {
-    if (k !== "__proto__" && k !== "constructor" && k !== "prototype") out.push([k, value[k]]);
-  }
-  return out;
+  // Object.entries + filter: faster than a keys loop on the small objects this mostly sees (resource attributes).
+  return Object.entries(value).filter(([k]) => k !== "__proto__" && k !== "constructor" && k !== "prototype");
 }
 
 /**
