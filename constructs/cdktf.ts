@@ -23,15 +23,17 @@ export type { AppConfig, IAspect, IResolvable, ITerraformDependable } from "cdkt
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
 
-import { DefaultTokenResolver, StringConcat, TerraformStack as Stack, Tokenization } from "cdktf";
+import { DefaultTokenResolver, StringConcat, TerraformStack as Stack, Token, Tokenization } from "cdktf";
 import type { IConstruct as AnyConstruct } from "constructs";
 
 /**
  * Resolves a token (e.g. `sa.id`) to its Terraform expression (`${confluent_service_account.sa.id}`) at
  * construction time, so constructs can tell what a reference points to and refuse early. Used only for
- * inspection: the value written to the JSON is still the token.
+ * inspection: the value written to the JSON is still the token. A literal comes back as it is.
  */
 export function expressionOf(scope: AnyConstruct, value: string): string {
+  // Resolving builds a resolve context: not worth it for the literal most values are.
+  if (!Token.isUnresolved(value)) return value;
   const resolved: unknown = Tokenization.resolve(value, {
     scope: Stack.of(scope),
     resolver: new DefaultTokenResolver(new StringConcat()),
@@ -39,10 +41,23 @@ export function expressionOf(scope: AnyConstruct, value: string): string {
   return typeof resolved === "string" ? resolved : JSON.stringify(resolved);
 }
 
-/** Resolves every token in a JSON-like value to its Terraform expression, as synth would write it. */
+/**
+ * Resolves every token in a JSON-like value to its Terraform expression, as synth would write it. A value without
+ * tokens comes back as it is (most of the kit's metadata, resolved once per resource in every synth).
+ */
 export function resolveTokens<T>(scope: AnyConstruct, value: T): T {
+  if (!containsToken(value)) return value;
   return Tokenization.resolve(value, {
     scope: Stack.of(scope),
     resolver: new DefaultTokenResolver(new StringConcat()),
   }) as T;
+}
+
+function containsToken(value: unknown): boolean {
+  if (typeof value === "string" || typeof value === "number") return Token.isUnresolved(value);
+  if (Array.isArray(value)) return value.some(containsToken);
+  if (value !== null && typeof value === "object") {
+    return Token.isUnresolved(value) || Object.values(value).some(containsToken);
+  }
+  return false;
 }

@@ -1,6 +1,6 @@
 import type { ScopeDescriptor } from "../policies/metadata";
 import { ApiKey } from "./bindings";
-import { Construct, Token, expressionOf } from "./cdktf";
+import { Construct, expressionOf } from "./cdktf";
 import { type KeyOwnerProps, ownerOf } from "./key-owner";
 import { recordKeykitMetadata } from "./keykit-metadata";
 import type { PrincipalReference, UserOwnerOptIn } from "./principal";
@@ -143,7 +143,7 @@ export function distinctGlobalResources(
 /** A construct ID for a resource's role-binding group that stays the same as long as the resource does. */
 function groupIdOf(parent: Construct, resource: GlobalKeyResource): string {
   if (resource.id !== undefined) return resource.id;
-  const raw = Token.isUnresolved(resource.scope.id) ? expressionOf(parent, resource.scope.id) : resource.scope.id;
+  const raw = expressionOf(parent, resource.scope.id);
   const slug = raw
     .replace(/^\$\{|\}$/g, "")
     .replace(/\.id$/, "")

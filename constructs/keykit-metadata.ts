@@ -1,6 +1,6 @@
 import type { KeykitResourceMetadata } from "../policies/metadata";
 import { METADATA_VERSION } from "../policies/metadata";
-import { type IConstruct, TerraformResource, TerraformStack, Token, resolveTokens } from "./cdktf";
+import { type IConstruct, TerraformResource, TerraformStack, resolveTokens } from "./cdktf";
 
 type Recorded = Omit<KeykitResourceMetadata, "version" | "path">;
 
@@ -41,18 +41,6 @@ export function injectKeykitMetadata(stack: TerraformStack, json: StackJson, sco
     const comment = (body["//"] ??= {}) as Record<string, unknown>;
     const fields = Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined));
     // Fields written by overrides (e.g. acknowledgements from the aspect) are kept.
-    // Most metadata is literal; resolving costs a resolve context per resource, so only pay it for tokens.
-    const resolved = containsToken(fields) ? resolveTokens(scope, fields) : fields;
-    comment.keykit = { version: METADATA_VERSION, ...resolved, ...(comment.keykit as object) };
+    comment.keykit = { version: METADATA_VERSION, ...resolveTokens(scope, fields), ...(comment.keykit as object) };
   }
-}
-
-function containsToken(value: unknown): boolean {
-  if (typeof value === "string" || typeof value === "number") return Token.isUnresolved(value);
-  if (Array.isArray(value)) return value.some(containsToken);
-  if (value !== null && typeof value === "object") {
-    if (Token.isUnresolved(value)) return true;
-    return Object.values(value).some(containsToken);
-  }
-  return false;
 }

@@ -262,14 +262,13 @@ export class KeyScope {
    * different token of the same resource (tokens are resolved to their Terraform expressions).
    */
   identityIn(scope: IConstruct): string {
-    const resolve = (value: string | undefined) =>
-      value === undefined ? "" : Token.isUnresolved(value) ? expressionOf(scope, value) : value;
+    const resolve = (value: string | undefined) => (value === undefined ? "" : expressionOf(scope, value));
     return `${this.kind}|${resolve(this.environmentId)}|${resolve(this.id)}`;
   }
 
   /** A short human description for messages, e.g. `kafka cluster lkc-abc123 (basic)`. */
   describeIn(scope: IConstruct): string {
-    const id = Token.isUnresolved(this.id) ? expressionOf(scope, this.id) : this.id;
+    const id = expressionOf(scope, this.id);
     const detail = this.clusterType ?? this.networking;
     return `${SCOPE_NOUNS[this.kind]} ${id}${detail ? ` (${detail})` : ""}`;
   }
