@@ -18,3 +18,69 @@ export class KeykitCliError extends Error {
     this.name = "KeykitCliError";
   }
 }
+
+/** OS error codes as the short reason a person reads (Node's own messages carry paths of temp files). */
+const OS_REASONS: Readonly<Record<string, string>> = {
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOENT: "no such file or directory",
+  ENOTDIR: "a parent is not a directory",
+  EISDIR: "is a directory",
+  ELOOP: "too many levels of symbolic links",
+  EIO: "input/output error",
+  EMFILE: "too many open files",
+  ENAMETOOLONG: "file name too long",
+  EFBIG: "file too large",
+  EXDEV: "cross-device link",
+  EBUSY: "resource busy",
+};
+
+/** The OS reason of a failed file operation, without the paths and syscall names Node adds. */
+export function osReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === "string") return OS_REASONS[code] ?? code;
+  return "unexpected error";
+}
+
+const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>()]+/gi;
+/** A bare `user:password@host` (no scheme), as someone might pass to --base-url. */
+const BARE_USERINFO = /(^|[\s'"(=])[^\s'"(@/:]+:[^\s'"(@/]*@(?=[^\s'"@]+)/g;
+
+/** A URL as the kit shows it: no userinfo (credentials), no query and no fragment (tokens). */
+export function displayUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    const shown = `${url.protocol}//${url.host}${url.pathname === "/" && !text.endsWith("/") ? "" : url.pathname}`;
+    return url.search || url.hash ? `${shown}?…` : shown;
+  } catch {
+    // Not parseable: keep only what cannot hold a credential.
+    return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i, "$1").replace(/[?#].*$/, "?…");
+  }
+}
+
+/** Every URL in a message shown without userinfo and query; a bare `user:pw@` prefix is dropped too. */
+export function redactUrls(message: string): string {
+  return message.replace(URL_PATTERN, (url) => displayUrl(url)).replace(BARE_USERINFO, "$1");
+}
+
+/**
+ * Escapes what could steer a terminal or forge output: C0/C1 control characters (a newline would start a second,
+ * forged `keykit:` line; ESC starts terminal sequences), DEL, line/paragraph separators and bidirectional overrides.
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    if (c === "\n") return "\\n";
+    if (c === "\r") return "\\r";
+    if (c === "\t") return "\\t";
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
+/** The one place an error becomes output: exactly one line, `keykit: <message>`, safe to show and to log. */
+export function formatErrorLine(message: string): string {
+  return `keykit: ${escapeControlCharacters(redactUrls(message))}\n`;
+}

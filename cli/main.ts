@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { EXIT_OK, EXIT_USAGE, KeykitCliError } from "./errors";
+import { EXIT_OK, EXIT_USAGE, KeykitCliError, escapeControlCharacters, formatErrorLine } from "./errors";
 import { COMMANDS } from "./commands";
 import { type CliIo, processIo } from "./io";
 
@@ -24,23 +24,34 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.stderr(`keykit: unknown command '${name}'; run 'keykit --help' for the list\n`);
+    io.stderr(formatErrorLine(`unknown command '${name}'; run 'keykit --help' for the list`));
     return EXIT_USAGE;
   }
   try {
     const run = await command.load();
     return await run(rest, io);
   } catch (error) {
-    if (error instanceof KeykitCliError) {
-      io.stderr(`keykit: ${error.message}\n`);
-      return error.exitCode;
-    }
-    // An unexpected failure is a bug in keykit: still one line, with a pointer to get the detail.
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`keykit: internal error: ${message.split("\n")[0]} (set KEYKIT_DEBUG=1 for the stack trace)\n`);
-    if (io.env.KEYKIT_DEBUG) io.stderr(`${error instanceof Error ? error.stack : ""}\n`);
-    return EXIT_USAGE;
+    return reportError(error, io);
   }
+}
+
+/**
+ * Every error of every command ends here, as exactly one line on stderr. A KeykitCliError's message is written by
+ * the kit (it names files and positions, never input text). Anything else is a bug in keykit: its message may
+ * quote input (a JSON.parse SyntaxError does), so only its class is shown unless KEYKIT_DEBUG=1 asks for the detail.
+ */
+export function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof KeykitCliError) {
+    io.stderr(formatErrorLine(error.message));
+    return error.exitCode;
+  }
+  const kind = error instanceof Error ? error.name : typeof error;
+  io.stderr(formatErrorLine(`internal error (${kind}); set KEYKIT_DEBUG=1 for the detail and the stack trace`));
+  if (io.env.KEYKIT_DEBUG === "1") {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr(`${escapeControlCharacters(detail).replace(/\\n/g, "\n")}\n`);
+  }
+  return EXIT_USAGE;
 }
 
 if (require.main === module) {

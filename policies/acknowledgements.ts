@@ -11,6 +11,7 @@
  * `resource` is a glob (`*` any run of characters, `?` one character) matched against the finding's Terraform
  * address and its construct path.
  */
+import { isCalendarDate } from "./dates";
 import type { AcknowledgementRecord } from "./metadata";
 
 export const ACKNOWLEDGEMENTS_FILE_VERSION = 1;
@@ -37,14 +38,9 @@ export class AcknowledgementsFileError extends Error {
   }
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Whether `text` is a real calendar date written YYYY-MM-DD. */
+/** Whether `text` is a real calendar date written YYYY-MM-DD (the kit's one date parser, policies/dates.ts). */
 export function isIsoDate(text: string): boolean {
-  const m = DATE.exec(text);
-  if (!m) return false;
-  const d = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(text);
+  return isCalendarDate(text);
 }
 
 /** Why an acknowledgement is invalid, or undefined when it is well-formed. */

@@ -17,6 +17,8 @@
  * slot). Any other step is refused. A key absent from the file is in the initial state: blue active, green absent.
  */
 import { readFileSync, statSync } from "node:fs";
+import { isTimestamp } from "./dates";
+import { jsonErrorPosition } from "./loaders/util";
 
 export const ROTATION_STATE_VERSION = 1;
 /** Relative to the project root (where `cdktf synth` and `keykit` run). */
@@ -186,7 +188,6 @@ export function slotChanges(before: KeyRotationEntry, after: KeyRotationEntry): 
 // ---------------------------------------------------------------------------------------------------------------
 // Format: parse, validate, serialize
 
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const STATUSES: readonly SlotStatus[] = ["active", "retained", "retired"];
 const TIMESTAMP_FIELDS = ["createdAt", "activatedAt", "deactivatedAt", "retiredAt"] as const;
 
@@ -198,16 +199,17 @@ function parseSlot(value: unknown, where: string): SlotRecord {
   if (!isRecord(value)) throw new RotationStateError(`${where}: must be an object`);
   const status = value.status;
   if (typeof status !== "string" || !(STATUSES as readonly string[]).includes(status)) {
-    throw new RotationStateError(
-      `${where}.status: must be one of ${STATUSES.join(", ")} (got ${JSON.stringify(status)})`,
-    );
+    throw new RotationStateError(`${where}.status: must be one of ${STATUSES.join(", ")}`);
   }
   const record: Record<string, string> = { status };
   for (const field of TIMESTAMP_FIELDS) {
     const v = value[field];
     if (v === undefined) continue;
-    if (typeof v !== "string" || !ISO_TIMESTAMP.test(v) || Number.isNaN(Date.parse(v))) {
-      throw new RotationStateError(`${where}.${field}: must be an ISO 8601 timestamp (got ${JSON.stringify(v)})`);
+    // The value is not quoted back: the file is input, and an error line never carries input.
+    if (typeof v !== "string" || !isTimestamp(v)) {
+      throw new RotationStateError(
+        `${where}.${field}: must be a real ISO 8601 timestamp with a zone (e.g. 2026-01-31T09:30:00Z)`,
+      );
     }
     record[field] = v;
   }
@@ -218,19 +220,17 @@ function parseEntry(value: unknown, where: string): KeyRotationEntry {
   if (!isRecord(value)) throw new RotationStateError(`${where}: must be an object`);
   const active = value.active;
   if (active !== "blue" && active !== "green") {
-    throw new RotationStateError(`${where}.active: must be "blue" or "green" (got ${JSON.stringify(active)})`);
+    throw new RotationStateError(`${where}.active: must be "blue" or "green"`);
   }
   const rotations = value.rotations ?? 0;
   if (typeof rotations !== "number" || !Number.isInteger(rotations) || rotations < 0) {
-    throw new RotationStateError(
-      `${where}.rotations: must be a non-negative integer (got ${JSON.stringify(rotations)})`,
-    );
+    throw new RotationStateError(`${where}.rotations: must be a non-negative integer`);
   }
   if (!isRecord(value.slots)) throw new RotationStateError(`${where}.slots: must be an object`);
   const slots: Partial<Record<SlotName, SlotRecord>> = {};
   for (const [slot, record] of Object.entries(value.slots)) {
     if (slot !== "blue" && slot !== "green") {
-      throw new RotationStateError(`${where}.slots: unknown slot ${JSON.stringify(slot)} (allowed: blue, green)`);
+      throw new RotationStateError(`${where}.slots: unknown slot (allowed: blue, green)`);
     }
     slots[slot] = parseSlot(record, `${where}.slots.${slot}`);
   }
@@ -251,9 +251,8 @@ export function parseRotationState(text: string, source = DEFAULT_ROTATION_STATE
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new RotationStateError(
-      `${source}: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
-    );
+    // Never JSON.parse's message: it quotes the text around the bad spot, which may be a secret pasted nearby.
+    throw new RotationStateError(`${source}: not valid JSON (${jsonErrorPosition(text, error)})`);
   }
   return validateRotationState(raw, source);
 }
@@ -263,35 +262,154 @@ export function validateRotationState(raw: unknown, source = DEFAULT_ROTATION_ST
   if (!isRecord(raw)) throw new RotationStateError(`${source}: must be a JSON object`);
   if (raw.version !== ROTATION_STATE_VERSION) {
     throw new RotationStateError(
-      `${source}: unsupported version ${JSON.stringify(raw.version)} (this keykit reads version ${ROTATION_STATE_VERSION})`,
+      `${source}: unsupported version (this keykit reads version ${ROTATION_STATE_VERSION})`,
     );
   }
   if (!isRecord(raw.keys)) throw new RotationStateError(`${source}: "keys" must be an object`);
   const keys: Record<string, KeyRotationEntry> = {};
   for (const [name, entry] of Object.entries(raw.keys)) {
     const problem = validateKeyName(name);
-    if (problem) throw new RotationStateError(`${source}: key name ${JSON.stringify(name)} ${problem}`);
+    if (problem) throw new RotationStateError(`${source}: a key name in "keys" ${problem}`);
     keys[name] = parseEntry(entry, `${source}: keys.${name}`);
   }
   return { version: ROTATION_STATE_VERSION, keys };
 }
 
+/** The file's content in canonical form: sorted keys, fixed field order (what a new file is written as). */
+function canonicalTree(state: RotationState): Record<string, unknown> {
+  const keys: Record<string, unknown> = {};
+  for (const name of Object.keys(state.keys).sort()) keys[name] = canonicalEntry(state.keys[name]);
+  return { version: state.version, keys };
+}
+
+function canonicalEntry(entry: KeyRotationEntry): Record<string, unknown> {
+  const slots: Record<string, unknown> = {};
+  for (const slot of SLOT_NAMES) {
+    const record = entry.slots[slot];
+    if (!record) continue;
+    const ordered: Record<string, string> = { status: record.status };
+    for (const field of TIMESTAMP_FIELDS) if (record[field] !== undefined) ordered[field] = record[field] as string;
+    slots[slot] = ordered;
+  }
+  return { active: entry.active, rotations: entry.rotations, slots };
+}
+
 /** Deterministic text (sorted keys, fixed field order, trailing newline) so every step is a minimal diff. */
 export function serializeRotationState(state: RotationState): string {
-  const keys: Record<string, unknown> = {};
-  for (const name of Object.keys(state.keys).sort()) {
-    const entry = state.keys[name];
-    const slots: Record<string, unknown> = {};
-    for (const slot of SLOT_NAMES) {
-      const record = entry.slots[slot];
-      if (!record) continue;
-      const ordered: Record<string, string> = { status: record.status };
-      for (const field of TIMESTAMP_FIELDS) if (record[field] !== undefined) ordered[field] = record[field] as string;
-      slots[slot] = ordered;
-    }
-    keys[name] = { active: entry.active, rotations: entry.rotations, slots };
+  return `${JSON.stringify(canonicalTree(state), null, 2)}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Round trip: a step rewrites only what it changes
+
+/**
+ * The file as read, with what a rewrite must keep: the parsed JSON (fields the kit does not know, such as a
+ * top-level "//" comment, a key's owner or a slot's note, stay where they are), and the file's indentation and
+ * line endings. Key order is the file's own; a new key goes in sorted position when the file's keys are sorted.
+ */
+export interface RotationStateDocument {
+  readonly state: RotationState;
+  readonly raw: Readonly<Record<string, unknown>>;
+  readonly indent: string;
+  readonly eol: "\n" | "\r\n";
+  readonly finalNewline: boolean;
+}
+
+/** Parses the file's text keeping what a rewrite needs (see RotationStateDocument). */
+export function parseRotationStateDocument(text: string, source = DEFAULT_ROTATION_STATE_FILE): RotationStateDocument {
+  const state = parseRotationState(text, source);
+  const raw = JSON.parse(text) as Record<string, unknown>;
+  // The first indented line tells the unit; a file without one was written on one line and stays so.
+  const indent = /\n([ \t]+)\S/.exec(text)?.[1] ?? "";
+  return {
+    state,
+    raw,
+    indent,
+    eol: text.includes("\r\n") ? "\r\n" : "\n",
+    finalNewline: /\n$/.test(text),
+  };
+}
+
+/** The text of `state` written over `document` (or as a new canonical file when there is none). */
+export function serializeRotationStateDocument(
+  document: RotationStateDocument | undefined,
+  state: RotationState,
+): string {
+  if (document === undefined) return serializeRotationState(state);
+  const known = canonicalTree(state);
+  const merged = mergeKeepingOrder(document.raw, known, ["version", "keys"], (field, old, next) =>
+    field === "keys" ? mergeKeys(asRecord(old), next as Record<string, unknown>) : next,
+  );
+  const text = JSON.stringify(merged, null, document.indent === "" ? undefined : document.indent);
+  const lines = document.eol === "\r\n" ? text.replace(/\n/g, "\r\n") : text;
+  return document.finalNewline ? `${lines}${document.eol}` : lines;
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return isRecord(value) ? value : {};
+}
+
+/** The "keys" object: existing names keep their order (a new one goes in sorted place if the file is sorted). */
+function mergeKeys(old: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> {
+  const oldNames = Object.keys(old);
+  const sorted = oldNames.every((name, i) => i === 0 || oldNames[i - 1] <= name);
+  const names = [...oldNames];
+  for (const name of Object.keys(next)) {
+    if (names.includes(name)) continue;
+    const at = sorted ? names.findIndex((n) => n > name) : -1;
+    if (at === -1) names.push(name);
+    else names.splice(at, 0, name);
   }
-  return `${JSON.stringify({ version: state.version, keys }, null, 2)}\n`;
+  return Object.fromEntries(
+    names.map((name) => {
+      if (!Object.prototype.hasOwnProperty.call(next, name)) return [name, old[name]];
+      const entry = next[name] as Record<string, unknown>;
+      return [name, mergeEntry(old[name], entry)];
+    }),
+  );
+}
+
+function mergeEntry(old: unknown, next: Record<string, unknown>): Record<string, unknown> {
+  return mergeKeepingOrder(asRecord(old), next, ["active", "rotations", "slots"], (field, oldSlots, nextSlots) =>
+    field === "slots"
+      ? mergeKeepingOrder(asRecord(oldSlots), nextSlots as Record<string, unknown>, SLOT_NAMES, (_slot, o, n) =>
+          mergeKeepingOrder(asRecord(o), n as Record<string, unknown>, ["status", ...TIMESTAMP_FIELDS]),
+        )
+      : nextSlots,
+  );
+}
+
+/**
+ * `old` with its known fields (those in `order`) set to their values in `next`: unknown fields keep their place,
+ * a known field absent from `next` is removed, and a known field new to `old` goes after the known fields that
+ * precede it in `order` (so a step adds `deactivatedAt` after `activatedAt`, not at the end).
+ */
+function mergeKeepingOrder(
+  old: Readonly<Record<string, unknown>>,
+  next: Readonly<Record<string, unknown>>,
+  order: readonly string[],
+  mergeValue: (field: string, old: unknown, next: unknown) => unknown = (_field, _old, value) => value,
+): Record<string, unknown> {
+  const rank = (field: string) => order.indexOf(field);
+  const out: [string, unknown][] = [];
+  for (const [field, value] of Object.entries(old)) {
+    if (rank(field) === -1) out.push([field, value]);
+    else if (next[field] !== undefined) out.push([field, mergeValue(field, value, next[field])]);
+  }
+  for (const field of order) {
+    if (next[field] === undefined || Object.prototype.hasOwnProperty.call(old, field)) continue;
+    const value = mergeValue(field, undefined, next[field]);
+    const after = findLastIndex(out, ([f]) => rank(f) !== -1 && rank(f) < rank(field));
+    const before = out.findIndex(([f]) => rank(f) > rank(field));
+    const at = after !== -1 ? after + 1 : before !== -1 ? before : out.length;
+    out.splice(at, 0, [field, value]);
+  }
+  return Object.fromEntries(out);
+}
+
+function findLastIndex<T>(items: readonly T[], test: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i])) return i;
+  return -1;
 }
 
 /** Reads the file; a missing file is an empty state (every key in its initial state). `source` names it in errors. */
@@ -300,8 +418,11 @@ export function readRotationStateFile(path: string, source: string = path): Rota
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return emptyRotationState();
-    throw new RotationStateError(`${source}: cannot read (${(error as Error).message})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return emptyRotationState();
+    throw new RotationStateError(
+      `${source}: cannot read (${code === "EISDIR" ? "is a directory" : (code ?? "error")})`,
+    );
   }
   return parseRotationState(text, source);
 }

@@ -2,8 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rotateCommand } from "../../cli/commands/rotate";
-import { writeFileAtomic } from "../../cli/atomic-write";
-import { KeykitCliError } from "../../cli/errors";
+import { writeFileDurable } from "../../cli/durable-write";
 import type { CliIo } from "../../cli/io";
 import { runCli } from "../../cli/main";
 
@@ -202,23 +201,29 @@ describe("keykit rotate", () => {
     expect(help.out).toContain("exit codes: 0 done, 1 step refused");
   });
 
-  test("refuses to overwrite a state file changed while the step ran", async () => {
+  test("a step decides from the state another writer left before it took the lock", async () => {
     const dir = project();
-    const meddle = () => {
-      writeFileSync(stateFile(dir), '{"version": 1, "keys": {}}\n');
+    const other = () => {
+      // Another step of another key lands while this one is starting: it must not be lost.
+      writeFileSync(
+        stateFile(dir),
+        '{"version": 1, "keys": {"billing": {"active": "blue", "rotations": 0, "slots": {"blue": {"status": "active"}}}}}\n',
+      );
       return new Date("2026-11-28T02:00:00.000Z");
     };
-    await expect(rotateCommand(meddle)(["start", "orders"], io(dir))).rejects.toThrow(KeykitCliError);
-    expect(readFileSync(stateFile(dir), "utf8")).toBe('{"version": 1, "keys": {}}\n');
+    expect(await rotateCommand(other)(["start", "orders"], io(dir))).toBe(0);
+    const state = JSON.parse(readFileSync(stateFile(dir), "utf8"));
+    expect(Object.keys(state.keys)).toEqual(["billing", "orders"]);
+    expect(state.keys.orders.active).toBe("green");
   });
 });
 
-describe("writeFileAtomic", () => {
+describe("writeFileDurable", () => {
   test("replaces the file and leaves no temp file", () => {
     const dir = mkdtempSync(join(tmpdir(), "atomic-"));
     const file = join(dir, "state.json");
     writeFileSync(file, "old");
-    writeFileAtomic(file, "new");
+    writeFileDurable(file, "new");
     expect(readFileSync(file, "utf8")).toBe("new");
     expect(readdirSync(dir)).toEqual(["state.json"]);
   });
@@ -227,7 +232,7 @@ describe("writeFileAtomic", () => {
     const dir = mkdtempSync(join(tmpdir(), "atomic-"));
     const target = join(dir, "state.json");
     mkdirSync(target); // rename onto a directory fails
-    expect(() => writeFileAtomic(target, "new")).toThrow();
+    expect(() => writeFileDurable(target, "new")).toThrow(/is a directory/);
     expect(readdirSync(dir)).toEqual(["state.json"]);
   });
 });

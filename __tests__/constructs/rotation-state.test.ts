@@ -91,12 +91,12 @@ describe("rotation state file format", () => {
 
   test.each([
     ["not JSON", "{", /not valid JSON/],
-    ["wrong version", '{"version":2,"keys":{}}', /unsupported version 2/],
+    ["wrong version", '{"version":2,"keys":{}}', /unsupported version \(this keykit reads version 1\)$/],
     ["keys missing", '{"version":1}', /"keys" must be an object/],
     [
       "bad key name",
       '{"version":1,"keys":{"Orders App":{"active":"blue","slots":{"blue":{"status":"active"}}}}}',
-      /key name "Orders App"/,
+      /a key name in "keys" must be 1-128 characters/,
     ],
     ["bad active", '{"version":1,"keys":{"o":{"active":"red","slots":{}}}}', /active: must be "blue" or "green"/],
     [
@@ -112,12 +112,12 @@ describe("rotation state file format", () => {
     [
       "unknown slot",
       '{"version":1,"keys":{"o":{"active":"blue","slots":{"blue":{"status":"active"},"red":{"status":"retired"}}}}}',
-      /unknown slot "red"/,
+      /unknown slot \(allowed: blue, green\)/,
     ],
     [
       "bad timestamp",
       '{"version":1,"keys":{"o":{"active":"blue","slots":{"blue":{"status":"active","createdAt":"yesterday"}}}}}',
-      /createdAt: must be an ISO 8601 timestamp/,
+      /createdAt: must be a real ISO 8601 timestamp/,
     ],
     [
       "bad rotations",

@@ -1,5 +1,6 @@
 /** Argument parsing of `keykit audit` (no dependency: the flag set is small and fixed). */
 import { KeykitCliError } from "../errors";
+import { parseDateOrTimestamp } from "../../policies/dates";
 import type { Tier } from "../../policies/metadata";
 import { REPORT_FORMATS, type ReportFormat } from "../../policies/reporters";
 import type { Severity } from "../../policies/rule";
@@ -97,9 +98,9 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
   }
   let now: Date | undefined;
   if (single["--now"] !== undefined) {
-    now = new Date(single["--now"]);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(single["--now"]) || Number.isNaN(now.getTime()))
-      throw new KeykitCliError(`--now must be an ISO date or timestamp (got '${single["--now"]}')`);
+    now = parseDateOrTimestamp(single["--now"]);
+    if (now === undefined)
+      throw new KeykitCliError(`--now must be a real ISO 8601 date or timestamp (got '${single["--now"]}')`);
   }
   const args: AuditArgs = {
     help,

@@ -3,13 +3,13 @@
  * configuration (cdk.tf.json / state / plan) and the rotation-state file, reports findings with the same rules
  * model, acknowledgements and reporters as `keykit check`, and optionally writes a reviewable cleanup script.
  */
-import { chmodSync, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { writeFileAtomic } from "../atomic-write";
+import { DurableWriteError, refuseOverwritingInputs, writeFileDurable } from "../durable-write";
 import { AUDIT_USAGE, parseAuditArgs } from "../audit/args";
 import { loadDesiredState, loadRotationSlots, readInputFile } from "../audit/config";
 import { DEFAULT_BASE_URL, fetchLiveInventory, type LiveOptions } from "../audit/live";
-import { EXIT_FINDINGS, EXIT_OK, KeykitCliError } from "../errors";
+import { EXIT_FINDINGS, EXIT_OK, KeykitCliError, displayUrl } from "../errors";
 import type { CliIo, Command } from "../io";
 import {
   AcknowledgementsFileError,
@@ -63,7 +63,7 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
     const acknowledgements = ackFiles.flatMap((file) => readAcknowledgements(file, io.cwd));
 
     const source = args.live
-      ? `live ${args.baseUrl ?? io.env.CONFLUENT_CLOUD_BASE_URL ?? DEFAULT_BASE_URL}`
+      ? `live ${displayUrl(args.baseUrl ?? io.env.CONFLUENT_CLOUD_BASE_URL ?? DEFAULT_BASE_URL)}`
       : args.inventory.join(", ");
     const base = buildAuditModel(inventory, desired, rotationSlots, {
       now,
@@ -82,14 +82,13 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
     });
 
     const text = formatReport(report, args.format, AUDIT_RULES, { command: "audit" });
-    if (args.output !== undefined) writeOutput(args.output, io.cwd, text);
+    const inputFiles = [...args.inventory, ...args.config, ...ackFiles, rotationFile];
+    if (args.output !== undefined) writeOutput(args.output, io.cwd, text, inputFiles);
     else io.stdout(text);
 
     if (args.emitCleanup !== undefined) {
-      const path = resolve(io.cwd, args.emitCleanup);
       const inputs = [`inventory: ${source}`, ...desired.sources.map((s) => `configuration: ${s}`)];
-      writeOutput(args.emitCleanup, io.cwd, renderCleanupScript(model, report, inputs));
-      chmodSync(path, 0o755);
+      writeOutput(args.emitCleanup, io.cwd, renderCleanupScript(model, report, inputs), inputFiles, 0o755);
     }
     const failing = args.failOn === "none" ? [] : findingsAtOrAbove(report, args.failOn);
     if (failing.length > 0 && args.output !== undefined) {
@@ -104,11 +103,19 @@ export const run: Command = createAuditCommand();
 
 export const DEFAULT_ACKNOWLEDGEMENTS_FILE = "keykit.acknowledgements.json";
 
-function writeOutput(file: string, cwd: string, text: string): void {
+/** A report or the cleanup script: durable, never over one of the run's inputs; a script is made executable. */
+function writeOutput(file: string, cwd: string, text: string, inputs: readonly string[], mode?: number): void {
   try {
-    writeFileAtomic(resolve(cwd, file), text);
+    const target = resolve(cwd, file);
+    refuseOverwritingInputs(
+      target,
+      inputs.map((input) => resolve(cwd, input)),
+      file,
+    );
+    writeFileDurable(target, text, { shownAs: file, ...(mode !== undefined ? { mode, forceMode: true } : {}) });
   } catch (error) {
-    throw new KeykitCliError(`audit: cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    if (error instanceof DurableWriteError) throw new KeykitCliError(`audit: ${error.message}`);
+    throw error;
   }
 }
 

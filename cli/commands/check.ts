@@ -20,7 +20,8 @@ import type { Severity } from "../../policies/rule";
 import { ALL_RULES } from "../../policies/rules";
 import { KIT_RULE_IDS } from "../../policies/rules/catalogue";
 import type { Tier } from "../../policies/metadata";
-import { writeFileAtomic } from "../atomic-write";
+import { DurableWriteError, refuseOverwritingInputs, writeFileDurable } from "../durable-write";
+import { parseDateOrTimestamp } from "../../policies/dates";
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError } from "../errors";
 import type { CliIo, Command } from "../io";
 
@@ -112,8 +113,12 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions | "help" {
   let now: Date | undefined;
   const nowText = values.get("--now");
   if (nowText !== undefined) {
-    now = /^\d{4}-\d{2}-\d{2}/.test(nowText) ? new Date(nowText) : new Date(Number.NaN);
-    if (Number.isNaN(now.getTime())) throw new KeykitCliError(`check: --now '${nowText}' is not an ISO date`);
+    now = parseDateOrTimestamp(nowText);
+    if (now === undefined) {
+      throw new KeykitCliError(
+        `check: --now '${nowText}' is not a real ISO 8601 date or timestamp (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)`,
+      );
+    }
   }
   return {
     paths,
@@ -170,12 +175,22 @@ export const run: Command = async (args, io: CliIo) => {
     });
     const text = formatReport(report, parsed.format, ALL_RULES, { command: "check" });
     if (parsed.output !== undefined) {
+      const inputs = [
+        ...parsed.paths,
+        ...(ackFile ? [ackFile.path] : []),
+        ...(rotationFile ? [rotationFile.path] : []),
+      ];
       try {
-        writeFileAtomic(resolve(io.cwd, parsed.output), text);
-      } catch (error) {
-        throw new KeykitCliError(
-          `check: cannot write ${parsed.output} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+        const target = resolve(io.cwd, parsed.output);
+        refuseOverwritingInputs(
+          target,
+          inputs.map((input) => resolve(io.cwd, input)),
+          parsed.output,
         );
+        writeFileDurable(target, text, { shownAs: parsed.output });
+      } catch (error) {
+        if (error instanceof DurableWriteError) throw new KeykitCliError(`check: ${error.message}`);
+        throw error;
       }
     } else {
       io.stdout(text);

@@ -16,18 +16,17 @@ import {
   applyStep,
   entryFor,
   existingSlots,
-  parseRotationState,
   phaseOf,
   readRotationStateFile,
   retainedSlot,
-  serializeRotationState,
   slotChanges,
   validateKeyName,
   withEntry,
 } from "../../policies/rotation-state";
-import { writeFileAtomic } from "../atomic-write";
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError } from "../errors";
+import { jsonErrorPosition, isObject } from "../../policies/loaders/util";
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError, formatErrorLine, osReason } from "../errors";
 import type { CliIo, Command } from "../io";
+import { withLockedStateFile } from "../locked-state-file";
 
 const USAGE = `usage: keykit rotate <start|finish|status> [<key>] [--file <path>] [--synth-dir <dir>]
 
@@ -39,7 +38,10 @@ options:
   --file <path>       the rotation-state file (default: ${DEFAULT_ROTATION_STATE_FILE})
   --synth-dir <dir>   synthesized output to find keys declared in code (default: cdktf.out)
 
-exit codes: 0 done, 1 step refused (out of order or unknown key), 2 bad usage or malformed file
+Steps hold the lock <file>.lock while they read, decide and write, so concurrent steps run one after the other.
+
+exit codes: 0 done, 1 step refused (out of order, unknown key, or the file stayed locked by another step),
+            2 bad usage, malformed or unreadable file, or a failed write (the file is then unchanged)
 `;
 
 interface Options {
@@ -118,14 +120,11 @@ export function discoverDeclaredKeys(synthDir: string): Map<string, DeclaredKey>
   for (const stack of readdirSync(stacksDir).sort()) {
     const file = join(stacksDir, stack, "cdk.tf.json");
     if (!existsSync(file)) continue;
-    let json: { resource?: Record<string, Record<string, { "//"?: { keykit?: { rotation?: RotationMetadata } } }>> };
-    try {
-      json = JSON.parse(readFileSync(file, "utf8"));
-    } catch (error) {
-      throw new KeykitCliError(`${file}: not valid JSON (${(error as Error).message})`, EXIT_USAGE);
-    }
-    for (const [name, body] of Object.entries(json.resource?.confluent_api_key ?? {})) {
-      const rotation = body?.["//"]?.keykit?.rotation;
+    const json = readSynthesizedJson(file);
+    const keys =
+      isObject(json.resource) && isObject(json.resource.confluent_api_key) ? json.resource.confluent_api_key : {};
+    for (const [name, body] of Object.entries(keys)) {
+      const rotation = rotationMetadataOf(body);
       if (typeof rotation?.name !== "string" || (rotation.slot !== "blue" && rotation.slot !== "green")) continue;
       const key = found.get(rotation.name) ?? { stack, slots: {} };
       found.set(rotation.name, {
@@ -137,10 +136,35 @@ export function discoverDeclaredKeys(synthDir: string): Map<string, DeclaredKey>
   return found;
 }
 
-function readState(path: string): { state: RotationState; text: string | undefined } {
+/** A stack's cdk.tf.json as an object; malformed JSON is reported by position only (never a fragment). */
+function readSynthesizedJson(file: string): Record<string, unknown> {
+  let text: string;
   try {
-    const text = existsSync(path) ? readFileSync(path, "utf8") : undefined;
-    return { state: text === undefined ? readRotationStateFile(path) : parseRotationState(text, path), text };
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new KeykitCliError(`cannot read ${file}: ${osReason(error)}`, EXIT_USAGE);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new KeykitCliError(`${file}: not valid JSON (${jsonErrorPosition(text, error)})`, EXIT_USAGE);
+  }
+  if (!isObject(json))
+    throw new KeykitCliError(`${file}: not a synthesized stack (expected a JSON object)`, EXIT_USAGE);
+  return json;
+}
+
+function rotationMetadataOf(body: unknown): RotationMetadata | undefined {
+  const comment = isObject(body) ? body["//"] : undefined;
+  const keykit = isObject(comment) ? comment.keykit : undefined;
+  const rotation = isObject(keykit) ? keykit.rotation : undefined;
+  return isObject(rotation) ? rotation : undefined;
+}
+
+function readState(path: string, shown: string): RotationState {
+  try {
+    return readRotationStateFile(path, shown);
   } catch (error) {
     if (error instanceof RotationStateError) throw new KeykitCliError(error.message, EXIT_USAGE);
     throw error;
@@ -191,61 +215,93 @@ function nextStepHint(name: string, entry: KeyRotationEntry): string {
     : `move clients to ${entry.active}, verify, then: keykit rotate finish ${name}`;
 }
 
-function runStep(options: Options, io: CliIo, now: () => Date): number {
+/** Test seams of the command: the clock and how long a step waits for another step's lock. */
+export interface RotateDependencies {
+  readonly now?: () => Date;
+  readonly lockWaitMs?: number;
+}
+
+interface StepOutcome {
+  readonly before: KeyRotationEntry;
+  readonly after: KeyRotationEntry;
+}
+
+async function runStep(options: Options, io: CliIo, deps: RotateDependencies): Promise<number> {
   const name = options.key as string;
   const step = options.subcommand as RotationStep;
-  const { state, text } = readState(options.file);
-  const known = Object.prototype.hasOwnProperty.call(state.keys, name);
-  const declaredKeys = discoverDeclaredKeys(options.synthDir);
-  const declared = declaredKeys.get(name);
-  if (!known && declared === undefined) {
-    throw new KeykitCliError(
-      `unknown key '${name}': no entry in ${fileShown(options.file, io.cwd)} and no BlueGreenApiKey with rotationName '${name}' ` +
-        `in ${fileShown(options.synthDir, io.cwd)} (synthesize first, or check the name with 'keykit rotate status')`,
-      EXIT_FINDINGS,
-    );
-  }
-  const before = entryFor(state, name);
-  let after: KeyRotationEntry;
+  const shown = fileShown(options.file, io.cwd);
+  // Read before taking the lock: the synthesized output is not what concurrent steps change.
+  const declared = discoverDeclaredKeys(options.synthDir).get(name);
+  const at = (deps.now ?? (() => new Date()))().toISOString();
+  const { before, after } = await withLockedStateFile<StepOutcome>(
+    options.file,
+    (state) => {
+      if (!Object.prototype.hasOwnProperty.call(state.keys, name) && declared === undefined) {
+        throw new KeykitCliError(
+          `unknown key '${name}': no entry in ${shown} and no BlueGreenApiKey with rotationName '${name}' ` +
+            `in ${fileShown(options.synthDir, io.cwd)} (synthesize first, or check the name with 'keykit rotate status')`,
+          EXIT_FINDINGS,
+        );
+      }
+      const current = entryFor(state, name);
+      const next = decideStep(current, step, at, name);
+      return { state: withEntry(state, name, next), result: { before: current, after: next } };
+    },
+    { shownAs: shown, lockWaitMs: deps.lockWaitMs, onNote: (note) => io.stderr(formatErrorLine(note)) },
+  );
+  io.stdout(
+    [
+      stepHeadline(name, step, before, after, shown),
+      ...describeStep(name, before, after, declared),
+      ...nextSteps(name, step, before, after, shown),
+      "",
+    ].join("\n"),
+  );
+  return EXIT_OK;
+}
+
+function decideStep(entry: KeyRotationEntry, step: RotationStep, at: string, name: string): KeyRotationEntry {
   try {
-    after = applyStep(before, step, now().toISOString(), name);
+    return applyStep(entry, step, at, name);
   } catch (error) {
     if (error instanceof RotationStepError) throw new KeykitCliError(error.message, EXIT_FINDINGS);
     throw error;
   }
+}
 
-  // Refuse to overwrite a concurrent edit (another `keykit rotate`, a merge): the step was computed from `text`.
-  const current = existsSync(options.file) ? readFileSync(options.file, "utf8") : undefined;
-  if (current !== text) {
-    throw new KeykitCliError(
-      `${fileShown(options.file, io.cwd)} changed while this step ran; run it again`,
-      EXIT_FINDINGS,
-    );
-  }
-  writeFileAtomic(options.file, serializeRotationState(withEntry(state, name, after)));
+function stepHeadline(
+  name: string,
+  step: RotationStep,
+  before: KeyRotationEntry,
+  after: KeyRotationEntry,
+  shown: string,
+): string {
+  return step === "start"
+    ? `Rotation of '${name}' started: ${after.active} is now the published slot, ${before.active} is retained (${shown} updated).`
+    : `Rotation of '${name}' finished: ${retainedSlot(before)} will be deleted (${shown} updated).`;
+}
 
-  const shown = fileShown(options.file, io.cwd);
-  const headline =
-    step === "start"
-      ? `Rotation of '${name}' started: ${after.active} is now the published slot, ${before.active} is retained (${shown} updated).`
-      : `Rotation of '${name}' finished: ${retainedSlot(before)} will be deleted (${shown} updated).`;
-  const next =
-    step === "start"
-      ? [
-          `Next: review and commit the diff of ${shown}, synthesize, and check the plan only creates (and updates the`,
-          `published secret); apply; move clients to ${after.active} and verify; then run 'keykit rotate finish ${name}'.`,
-          `Do not run finish before this apply: the plan would then delete ${before.active} while clients still use it.`,
-        ]
-      : [
-          `Next: review and commit the diff of ${shown}, synthesize, and check the plan only deletes the retained slot;`,
-          `apply; then verify the old key is gone (confluent api-key list --service-account <owner>).`,
-        ];
-  io.stdout([headline, ...describeStep(name, before, after, declared), ...next, ""].join("\n"));
-  return EXIT_OK;
+function nextSteps(
+  name: string,
+  step: RotationStep,
+  before: KeyRotationEntry,
+  after: KeyRotationEntry,
+  shown: string,
+): string[] {
+  return step === "start"
+    ? [
+        `Next: review and commit the diff of ${shown}, synthesize, and check the plan only creates (and updates the`,
+        `published secret); apply; move clients to ${after.active} and verify; then run 'keykit rotate finish ${name}'.`,
+        `Do not run finish before this apply: the plan would then delete ${before.active} while clients still use it.`,
+      ]
+    : [
+        `Next: review and commit the diff of ${shown}, synthesize, and check the plan only deletes the retained slot;`,
+        `apply; then verify the old key is gone (confluent api-key list --service-account <owner>).`,
+      ];
 }
 
 function runStatus(options: Options, io: CliIo): number {
-  const { state } = readState(options.file);
+  const state = readState(options.file, fileShown(options.file, io.cwd));
   const declaredKeys = discoverDeclaredKeys(options.synthDir);
   const names = [...new Set([...Object.keys(state.keys), ...declaredKeys.keys()])].sort();
   if (options.key !== undefined && !names.includes(options.key)) {
@@ -287,15 +343,15 @@ function runStatus(options: Options, io: CliIo): number {
   return EXIT_OK;
 }
 
-/** The command with an injectable clock (tests pass a fixed one). */
-export function rotateCommand(now: () => Date = () => new Date()): Command {
+/** The command with an injectable clock (tests pass a fixed one) and lock wait. */
+export function rotateCommand(now: () => Date = () => new Date(), deps: Omit<RotateDependencies, "now"> = {}): Command {
   return async (args, io) => {
     const options = parseArgs(args, io.cwd);
     if (options === "help") {
       io.stdout(USAGE);
       return EXIT_OK;
     }
-    return options.subcommand === "status" ? runStatus(options, io) : runStep(options, io, now);
+    return options.subcommand === "status" ? runStatus(options, io) : runStep(options, io, { ...deps, now });
   };
 }
 

@@ -7,6 +7,7 @@
  *     or just the `data` arrays.
  * Only named fields are copied, so a `secret` present in an export never reaches the inventory.
  */
+import { parseDateOrTimestamp } from "../dates";
 import { InventoryInputError, parseJsonDocuments } from "./json-documents";
 import type {
   Inventory,
@@ -407,8 +408,8 @@ function requiredString(item: JsonObject, field: string, file: string, at: strin
 /** A creation date, validated so that a bad one is an input error rather than a silently "fresh" key. */
 function optionalDate(value: unknown, file: string, at: string, field: string): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value !== "string" || Number.isNaN(Date.parse(value))) {
-    throw new InventoryInputError(file, `${at}: '${field}' is not an ISO date`);
+  if (typeof value !== "string" || parseDateOrTimestamp(value) === undefined) {
+    throw new InventoryInputError(file, `${at}: '${field}' is not a real ISO 8601 date or timestamp`);
   }
   return value;
 }

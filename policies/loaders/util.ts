@@ -41,15 +41,67 @@ export function entries(value: unknown): [string, unknown][] {
 
 /**
  * Parses JSON text without ever echoing it: JSON.parse's own message quotes the input (which may hold a secret),
- * so only the position is kept.
+ * so only the position is kept, as line and column.
  */
 export function parseJsonText(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const position = /position (\d+)/.exec(error instanceof Error ? error.message : "");
-    throw new InputError(`${what} is not valid JSON${position ? ` (at position ${position[1]})` : ""}`);
+    throw new InputError(`${what} is not valid JSON (${jsonErrorPosition(text, error)})`);
   }
+}
+
+/** Where JSON.parse failed on `text`, as "line L, column C" (1-based), never quoting the text. */
+export function jsonErrorPosition(text: string, error: unknown): string {
+  const { line, column } = lineAndColumn(text, jsonErrorOffset(text, error));
+  return `line ${line}, column ${column}`;
+}
+
+const END_OF_INPUT = /Unexpected end of JSON input/;
+
+/**
+ * The offset of a JSON syntax error. V8 names it for most errors ("at position N"), but not for an unexpected
+ * token at the start of a value nor for a truncated text; there a binary search over prefixes finds the first
+ * prefix that is wrong rather than merely unfinished (a property that only grows with the prefix).
+ */
+function jsonErrorOffset(text: string, error: unknown): number {
+  const message = error instanceof Error ? error.message : "";
+  const position = /position (\d+)/.exec(message);
+  if (position) return Number(position[1]);
+  if (END_OF_INPUT.test(message)) return text.length;
+  let good = 0;
+  let bad = text.length;
+  while (bad - good > 1) {
+    const middle = Math.floor((good + bad) / 2);
+    if (prefixIsWrong(text.slice(0, middle))) bad = middle;
+    else good = middle;
+  }
+  return bad - 1;
+}
+
+function prefixIsWrong(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return false;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : "";
+    if (END_OF_INPUT.test(message)) return false;
+    const position = /position (\d+)/.exec(message);
+    // An error at the very end of a prefix (an unterminated string or number) only means "unfinished".
+    return position === null || Number(position[1]) < prefix.length - 1;
+  }
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: Math.min(offset, text.length) - lineStart + 1 };
 }
 
 /** Visits every string leaf of a JSON value (depth-limited so hostile nesting cannot blow the stack). */

@@ -1,3 +1,4 @@
+import { FUTURE_TOLERANCE_MS, parseDateOrTimestamp } from "../dates";
 import type { Rule, RuleFinding } from "../rule";
 import { BEST_PRACTICES_URL, findingFor } from "./common";
 
@@ -9,7 +10,10 @@ export const ApiKeyYoungerThanMaxAge: Rule = {
   name: "ApiKeyYoungerThanMaxAge",
   severity: "warning",
   summary: "API keys and rotation slots are younger than the maximum age (default 90 days)",
-  rationale: "Confluent recommends rotating API keys every 90 days; an old key has had more time to leak.",
+  rationale:
+    "Confluent recommends rotating API keys every 90 days; an old key has had more time to leak. A creation time " +
+    "after the evaluation time (a wrong clock or an edited export) proves nothing about the key's age, so it is a " +
+    "finding too rather than counting as fresh.",
   fix: "Rotate the key (`keykit rotate start <name>`, update clients, `keykit rotate finish <name>`).",
   helpUri: BEST_PRACTICES_URL,
   acknowledgeable: "always",
@@ -18,11 +22,20 @@ export const ApiKeyYoungerThanMaxAge: Rule = {
     const out: RuleFinding[] = [];
     for (const key of model.apiKeys) {
       if (!key.createdAt) continue;
-      const created = Date.parse(key.createdAt);
-      if (Number.isNaN(created)) continue;
+      const created = parseDateOrTimestamp(key.createdAt)?.getTime();
+      if (created === undefined) continue;
+      const what = key.rotation ? `rotation slot ${key.rotation.name}/${key.rotation.slot}` : "API key";
+      if (created > context.now.getTime() + FUTURE_TOLERANCE_MS) {
+        out.push(
+          findingFor(
+            key,
+            `${what} ${key.address} was created ${key.createdAt.slice(0, 10)}, after the evaluation time ${context.now.toISOString().slice(0, 10)}: a creation time in the future cannot show the key is younger than ${context.maxAgeDays} days (check the clock or the record)`,
+          ),
+        );
+        continue;
+      }
       const ageDays = Math.floor((context.now.getTime() - created) / DAY_MS);
       if (ageDays > context.maxAgeDays) {
-        const what = key.rotation ? `rotation slot ${key.rotation.name}/${key.rotation.slot}` : "API key";
         out.push(
           findingFor(
             key,

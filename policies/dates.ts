@@ -1,0 +1,86 @@
+/**
+ * The kit's one date parser. Every date it reads (`--now`, an acknowledgement's `expires`, the rotation-state file's
+ * timestamps, an export's `created`) goes through here, so "2024-02-30" is refused everywhere rather than rolled
+ * over to March 1st by `Date.parse` in one place and accepted as-is in another.
+ *
+ * Accepted (ISO 8601 / RFC 3339 profile):
+ *   - a calendar date `YYYY-MM-DD` (midnight UTC);
+ *   - a timestamp `YYYY-MM-DDTHH:MM[:SS[.fraction]]` followed by `Z` or an offset `±HH:MM` (or `±HHMM`).
+ * A timestamp without a zone is refused: it would mean a different instant on every machine.
+ */
+
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** How far ahead of the evaluation time a recorded instant may be before it counts as "in the future" (clock skew). */
+export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+function isRealDay(year: number, month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/** Like Date.UTC, without its mapping of years 0-99 to 1900-1999. */
+function utcMillis(year: number, month: number, day: number, h: number, min: number, s: number, ms: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(h, min, s, ms);
+  return date.getTime();
+}
+
+/** Minutes east of UTC for `Z`, `+05:30` or `-0800`; undefined when out of range. */
+function offsetMinutes(zone: string): number | undefined {
+  if (zone === "Z") return 0;
+  const digits = zone.slice(1).replace(":", "");
+  const hours = Number(digits.slice(0, 2));
+  const minutes = Number(digits.slice(2));
+  if (hours > 23 || minutes > 59) return undefined;
+  return (zone[0] === "-" ? -1 : 1) * (hours * 60 + minutes);
+}
+
+/** A calendar date written `YYYY-MM-DD` as midnight UTC, or undefined when it is not a real day. */
+export function parseCalendarDate(text: string): Date | undefined {
+  const m = DATE_ONLY.exec(text);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!isRealDay(year, month, day)) return undefined;
+  return new Date(utcMillis(year, month, day, 0, 0, 0, 0));
+}
+
+/** A timestamp with a zone (see the module comment), or undefined when it is malformed or not a real instant. */
+export function parseTimestamp(text: string): Date | undefined {
+  const m = TIMESTAMP.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(m[i]));
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  if (!isRealDay(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
+  const offset = offsetMinutes(m[8]);
+  if (offset === undefined) return undefined;
+  const millis = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000);
+  return new Date(utcMillis(year, month, day, hour, minute, second, millis) - offset * 60_000);
+}
+
+/** A calendar date or a timestamp: what `--now` and export `created` values may be. */
+export function parseDateOrTimestamp(text: string): Date | undefined {
+  return DATE_ONLY.test(text) ? parseCalendarDate(text) : parseTimestamp(text);
+}
+
+/** Whether `text` is a real calendar date written `YYYY-MM-DD`. */
+export function isCalendarDate(text: string): boolean {
+  return parseCalendarDate(text) !== undefined;
+}
+
+/** Whether `text` is a real timestamp with a zone. */
+export function isTimestamp(text: string): boolean {
+  return parseTimestamp(text) !== undefined;
+}
+
+/** Whether an instant recorded as `text` lies after `now` (beyond the clock-skew tolerance). */
+export function isAfter(text: string, now: Date, toleranceMs = FUTURE_TOLERANCE_MS): boolean {
+  const date = parseDateOrTimestamp(text);
+  return date !== undefined && date.getTime() > now.getTime() + toleranceMs;
+}
