@@ -262,7 +262,8 @@ export function validateRotationState(raw: unknown, source = DEFAULT_ROTATION_ST
   if (!isRecord(raw)) throw new RotationStateError(`${source}: must be a JSON object`);
   if (raw.version !== ROTATION_STATE_VERSION) {
     throw new RotationStateError(
-      `${source}: unsupported version (this keykit reads version ${ROTATION_STATE_VERSION})`,
+      // Only a whole number is echoed: any other value is input text, which an error never quotes.
+      `${source}: unsupported version${Number.isSafeInteger(raw.version) ? ` ${String(raw.version)}` : ""} (this keykit reads version ${ROTATION_STATE_VERSION})`,
     );
   }
   if (!isRecord(raw.keys)) throw new RotationStateError(`${source}: "keys" must be an object`);

@@ -91,7 +91,7 @@ describe("rotation state file format", () => {
 
   test.each([
     ["not JSON", "{", /not valid JSON/],
-    ["wrong version", '{"version":2,"keys":{}}', /unsupported version \(this keykit reads version 1\)$/],
+    ["wrong version", '{"version":2,"keys":{}}', /unsupported version 2 \(this keykit reads version 1\)$/],
     ["keys missing", '{"version":1}', /"keys" must be an object/],
     [
       "bad key name",

@@ -100,7 +100,9 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
   if (single["--now"] !== undefined) {
     now = parseDateOrTimestamp(single["--now"]);
     if (now === undefined)
-      throw new KeykitCliError(`--now must be a real ISO 8601 date or timestamp (got '${single["--now"]}')`);
+      throw new KeykitCliError(
+        `--now must be an ISO date or timestamp, a real calendar day (got '${single["--now"]}')`,
+      );
   }
   const args: AuditArgs = {
     help,

@@ -409,7 +409,7 @@ function requiredString(item: JsonObject, field: string, file: string, at: strin
 function optionalDate(value: unknown, file: string, at: string, field: string): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value !== "string" || parseDateOrTimestamp(value) === undefined) {
-    throw new InventoryInputError(file, `${at}: '${field}' is not a real ISO 8601 date or timestamp`);
+    throw new InventoryInputError(file, `${at}: '${field}' is not an ISO date`);
   }
   return value;
 }
