@@ -165,14 +165,15 @@ function syncDirectory(dir: string): void {
 const INPUT_FILE_IN_DIRECTORY = /(^cdk\.tf\.json$)|(\.tf$)|(\.tf\.json$)/;
 
 /**
- * Refuses (throws DurableWriteError) when writing to `output` would replace one of the run's own inputs: the
- * same file by path, through a symlink or a hard link, or a file an input directory is read for.
+ * Refuses (throws DurableWriteError) when writing to `output` would replace one of the run's own `inputs`: the
+ * same file by path, through a symlink or a hard link, or a file an input directory is read for. Paths are as the
+ * user gave them, relative to `cwd`; messages show them that way.
  */
-export function refuseOverwritingInputs(output: string, inputs: readonly string[], shownAs = output): void {
-  const target = realish(output);
+export function refuseOverwritingInputs(cwd: string, output: string, inputs: readonly string[]): void {
+  const target = realish(resolve(cwd, output));
   const targetStat = statQuietly(target);
   for (const input of inputs) {
-    const source = realish(input);
+    const source = realish(resolve(cwd, input));
     const sourceStat = statQuietly(source);
     const sameFile =
       source === target ||
@@ -183,7 +184,7 @@ export function refuseOverwritingInputs(output: string, inputs: readonly string[
     const insideInputDirectory =
       sourceStat?.isDirectory() === true && isInside(target, source) && INPUT_FILE_IN_DIRECTORY.test(basename(target));
     if (sameFile || insideInputDirectory) {
-      throw new DurableWriteError(shownAs, `it is one of this run's input files (${input}); choose another path`);
+      throw new DurableWriteError(output, `it is one of this run's input files (${input}); choose another path`);
     }
   }
 }

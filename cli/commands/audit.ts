@@ -107,11 +107,7 @@ export const DEFAULT_ACKNOWLEDGEMENTS_FILE = "keykit.acknowledgements.json";
 function writeOutput(file: string, cwd: string, text: string, inputs: readonly string[], mode?: number): void {
   try {
     const target = resolve(cwd, file);
-    refuseOverwritingInputs(
-      target,
-      inputs.map((input) => resolve(cwd, input)),
-      file,
-    );
+    refuseOverwritingInputs(cwd, file, inputs);
     writeFileDurable(target, text, { shownAs: file, ...(mode !== undefined ? { mode, forceMode: true } : {}) });
   } catch (error) {
     if (error instanceof DurableWriteError) throw new KeykitCliError(`audit: ${error.message}`);

@@ -182,11 +182,7 @@ export const run: Command = async (args, io: CliIo) => {
       ];
       try {
         const target = resolve(io.cwd, parsed.output);
-        refuseOverwritingInputs(
-          target,
-          inputs.map((input) => resolve(io.cwd, input)),
-          parsed.output,
-        );
+        refuseOverwritingInputs(io.cwd, parsed.output, inputs);
         writeFileDurable(target, text, { shownAs: parsed.output });
       } catch (error) {
         if (error instanceof DurableWriteError) throw new KeykitCliError(`check: ${error.message}`);
