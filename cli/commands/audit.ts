@@ -20,6 +20,7 @@ import { evaluate } from "../../policies/engine";
 import { buildAuditModel, type DesiredState } from "../../policies/inventory/audit-model";
 import { renderCleanupScript } from "../../policies/inventory/cleanup";
 import { InventoryInputError, loadInventory } from "../../policies/inventory/exports";
+import { InputError, parseJsonText } from "../../policies/loaders/util";
 import type { Inventory } from "../../policies/inventory/types";
 import { findingsAtOrAbove } from "../../policies/report";
 import { formatReport } from "../../policies/reporters";
@@ -154,15 +155,10 @@ async function liveInventory(baseUrl: string | undefined, io: CliIo, deps: Audit
 
 function readAcknowledgements(file: string, cwd: string): FileAcknowledgement[] {
   const text = readInputFile(file, cwd);
-  let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch {
-    throw new KeykitCliError(`${file}: not valid JSON`);
-  }
-  try {
-    return parseAcknowledgementsFile(json, file);
+    return parseAcknowledgementsFile(parseJsonText(text, file), file);
   } catch (error) {
+    if (error instanceof InputError) throw new KeykitCliError(error.message);
     if (error instanceof AcknowledgementsFileError) throw new KeykitCliError(`${file}: ${error.message}`);
     throw error;
   }
