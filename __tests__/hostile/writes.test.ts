@@ -136,6 +136,17 @@ describe("writes go through completely or not at all", () => {
     expect(readFileSync(join(dir, "reports", "latest.txt"), "utf8")).toMatch(/\S/);
   });
 
+  test("a dangling symlink as the state file: the step creates its target, the link stays", async () => {
+    const dir = project(["orders"]);
+    mkdirSync(join(dir, "shared"));
+    symlinkSync(join("shared", "rotation.json"), join(dir, STATE));
+    expect((await keykit(dir, ["rotate", "start", "orders"])).code).toBe(0);
+    expect(lstatSync(join(dir, STATE)).isSymbolicLink()).toBe(true);
+    expect(parseRotationState(readFileSync(join(dir, "shared", "rotation.json"), "utf8")).keys.orders.active).toBe(
+      "green",
+    );
+  });
+
   test.each([
     ["the same path", () => "cdk.json"],
     ["a symlink to it", (dir: string) => (symlinkSync("cdk.json", join(dir, "out.json")), "out.json")],
@@ -174,10 +185,13 @@ describe("writes go through completely or not at all", () => {
     ["a missing parent directory", "nowhere/keykit.rotation.json", /no such file or directory/],
     ["a directory in place of the file", "statedir", /is a directory/],
     ["a parent that is a file", "plain/keykit.rotation.json", /a parent is not a directory/],
+    ["a symlink loop", "loop-a.json", /too many levels of symbolic links/],
   ])("rotate with %s: exit 2, one line, nothing changed", async (_name, file, reason) => {
     const dir = project(["orders"]);
     mkdirSync(join(dir, "statedir"));
     writeFileSync(join(dir, "plain"), SECRET);
+    symlinkSync("loop-b.json", join(dir, "loop-a.json"));
+    symlinkSync("loop-a.json", join(dir, "loop-b.json"));
     const before = snapshot(dir);
     const r = await keykit(dir, ["rotate", "start", "orders", "--file", file]);
     expect(r.code).toBe(2);
