@@ -4,7 +4,7 @@
  * spot (which may be a secret); URLs lose userinfo and query; control characters are escaped so no input can
  * forge a second `keykit:` line; no stack trace unless KEYKIT_DEBUG=1.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { displayUrl, escapeControlCharacters, formatErrorLine, redactUrls } from "../../cli/errors";
 import type { CliIo } from "../../cli/io";
@@ -62,7 +62,9 @@ describe("parse errors give a position, never a fragment", () => {
       const r = await keykit(dir, args);
       expect(r.code).toBe(2);
       expectOneLineError(r.err, SECRET, SECRET.slice(-8));
-      expect(r.err).toMatch(/cdk\.tf\.json: (not valid JSON \(line 1, column \d+\)|not a synthesized stack)/);
+      expect(r.err).toMatch(
+        /^keykit: cdktf\.out\/stacks\/prod\/cdk\.tf\.json: (not valid JSON \(line 1, column \d+\)|not a synthesized stack)/,
+      );
     }
     expect(snapshot(dir)).toEqual(before);
   });
@@ -75,6 +77,18 @@ describe("parse errors give a position, never a fragment", () => {
     expect(r.code).toBe(1);
     expectOneLineError(r.err);
     expect(r.err).toMatch(/unknown key 'orders'/);
+  });
+
+  test("a declared rotation name that is not a valid key name never reaches the terminal", async () => {
+    const dir = project(["orders"]);
+    const file = join(dir, "cdktf.out", "stacks", "prod", "cdk.tf.json");
+    const stack = JSON.parse(readFileSync(file, "utf8"));
+    stack.resource.confluent_api_key.orders_blue["//"].keykit.rotation.name =
+      "orders\nkeykit: all keys deleted\u001b[2J";
+    writeFileSync(file, JSON.stringify(stack));
+    const r = await keykit(dir, ["rotate", "status"]);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f]|all keys deleted/);
   });
 
   test("a real process prints exactly one stderr line and no stack for a malformed state file", () => {

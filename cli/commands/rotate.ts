@@ -113,19 +113,21 @@ interface RotationMetadata {
  * The keys declared in code, from `<synthDir>/stacks/<stack>/cdk.tf.json` (`"//".keykit.rotation` on each slot).
  * This is how the CLI knows a key that has no entry in the state file yet. A missing directory is no keys.
  */
-export function discoverDeclaredKeys(synthDir: string): Map<string, DeclaredKey> {
+export function discoverDeclaredKeys(synthDir: string, cwd?: string): Map<string, DeclaredKey> {
   const found = new Map<string, DeclaredKey>();
   const stacksDir = join(synthDir, "stacks");
   if (!existsSync(stacksDir)) return found;
   for (const stack of readdirSync(stacksDir).sort()) {
     const file = join(stacksDir, stack, "cdk.tf.json");
     if (!existsSync(file)) continue;
-    const json = readSynthesizedJson(file);
+    const json = readSynthesizedJson(file, cwd === undefined ? file : fileShown(file, cwd));
     const keys =
       isObject(json.resource) && isObject(json.resource.confluent_api_key) ? json.resource.confluent_api_key : {};
     for (const [name, body] of Object.entries(keys)) {
       const rotation = rotationMetadataOf(body);
       if (typeof rotation?.name !== "string" || (rotation.slot !== "blue" && rotation.slot !== "green")) continue;
+      // The constructs only write valid names; anything else is not a key of ours (and never reaches the terminal).
+      if (validateKeyName(rotation.name) !== undefined) continue;
       const key = found.get(rotation.name) ?? { stack, slots: {} };
       found.set(rotation.name, {
         stack: key.stack,
@@ -137,21 +139,21 @@ export function discoverDeclaredKeys(synthDir: string): Map<string, DeclaredKey>
 }
 
 /** A stack's cdk.tf.json as an object; malformed JSON is reported by position only (never a fragment). */
-function readSynthesizedJson(file: string): Record<string, unknown> {
+function readSynthesizedJson(file: string, shown: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new KeykitCliError(`cannot read ${file}: ${osReason(error)}`, EXIT_USAGE);
+    throw new KeykitCliError(`cannot read ${shown}: ${osReason(error)}`, EXIT_USAGE);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new KeykitCliError(`${file}: not valid JSON (${jsonErrorPosition(text, error)})`, EXIT_USAGE);
+    throw new KeykitCliError(`${shown}: not valid JSON (${jsonErrorPosition(text, error)})`, EXIT_USAGE);
   }
   if (!isObject(json))
-    throw new KeykitCliError(`${file}: not a synthesized stack (expected a JSON object)`, EXIT_USAGE);
+    throw new KeykitCliError(`${shown}: not a synthesized stack (expected a JSON object)`, EXIT_USAGE);
   return json;
 }
 
@@ -231,7 +233,7 @@ async function runStep(options: Options, io: CliIo, deps: RotateDependencies): P
   const step = options.subcommand as RotationStep;
   const shown = fileShown(options.file, io.cwd);
   // Read before taking the lock: the synthesized output is not what concurrent steps change.
-  const declared = discoverDeclaredKeys(options.synthDir).get(name);
+  const declared = discoverDeclaredKeys(options.synthDir, io.cwd).get(name);
   const at = (deps.now ?? (() => new Date()))().toISOString();
   const { before, after } = await withLockedStateFile<StepOutcome>(
     options.file,
@@ -302,7 +304,7 @@ function nextSteps(
 
 function runStatus(options: Options, io: CliIo): number {
   const state = readState(options.file, fileShown(options.file, io.cwd));
-  const declaredKeys = discoverDeclaredKeys(options.synthDir);
+  const declaredKeys = discoverDeclaredKeys(options.synthDir, io.cwd);
   const names = [...new Set([...Object.keys(state.keys), ...declaredKeys.keys()])].sort();
   if (options.key !== undefined && !names.includes(options.key)) {
     throw new KeykitCliError(
