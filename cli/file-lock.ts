@@ -92,7 +92,10 @@ async function acquire(lockFile: string, options: LockOptions): Promise<LockHold
   }
 }
 
-/** Creates the lock file with O_EXCL; false when it exists. Contents are written before anyone can judge them. */
+/**
+ * Creates the lock file with O_EXCL; false when it exists. A reader that sees it still empty (between create and
+ * write) treats it as held unless it stays empty for EMPTY_LOCK_STALE_MS (see isStale).
+ */
 function tryCreate(lockFile: string, holder: LockHolder): boolean {
   let fd: number;
   try {

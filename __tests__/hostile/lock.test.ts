@@ -4,7 +4,7 @@
  * taken over with a note; a live holder makes a step wait, then give up with exit 1, changing nothing.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { rotateCommand } from "../../cli/commands/rotate";
@@ -128,6 +128,22 @@ describe("one writer at a time", () => {
     );
     expect(existsSync(join(dir, `${STATE}.lock`))).toBe(false);
     expect(parseRotationState(readFileSync(join(dir, STATE), "utf8")).keys.orders.active).toBe("green");
+  });
+
+  test("a lock file left empty by a process killed between create and write is taken over once it is old", async () => {
+    const dir = project(["orders"]);
+    const lock = join(dir, `${STATE}.lock`);
+    writeFileSync(lock, "");
+    const young = await runInProcess(dir, ["start", "orders"], 200);
+    expect(young.code).toBe(1);
+    expectOneLineError(young.err);
+    expect(young.err).toMatch(/lock file being written/);
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(lock, minuteAgo, minuteAgo);
+    const old = await runInProcess(dir, ["start", "orders"], 200);
+    expect(old.code).toBe(0);
+    expect(old.err).toMatch(/^keykit: note: took over the stale lock keykit\.rotation\.json\.lock \(left empty/);
+    expect(existsSync(lock)).toBe(false);
   });
 
   test("a lock from another host is never taken over (its pid cannot be checked from here)", async () => {
