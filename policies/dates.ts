@@ -12,24 +12,28 @@
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
+const DAY_MS = 86_400_000;
+
 /** How far ahead of the evaluation time a recorded instant may be before it counts as "in the future" (clock skew). */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function isRealDay(year: number, month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-/** Like Date.UTC, without its mapping of years 0-99 to 1900-1999. */
-function utcMillis(year: number, month: number, day: number, h: number, min: number, s: number, ms: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(h, min, s, ms);
-  return date.getTime();
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil): arithmetic only, any year. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 /** Minutes east of UTC for `Z`, `+05:30` or `-0800`; undefined when out of range. */
@@ -46,22 +50,30 @@ function offsetMinutes(zone: string): number | undefined {
 export function parseCalendarDate(text: string): Date | undefined {
   const m = DATE_ONLY.exec(text);
   if (!m) return undefined;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const year = +m[1];
+  const month = +m[2];
+  const day = +m[3];
   if (!isRealDay(year, month, day)) return undefined;
-  return new Date(utcMillis(year, month, day, 0, 0, 0, 0));
+  return new Date(daysFromCivil(year, month, day) * DAY_MS);
 }
 
 /** A timestamp with a zone (see the module comment), or undefined when it is malformed or not a real instant. */
 export function parseTimestamp(text: string): Date | undefined {
   const m = TIMESTAMP.exec(text);
   if (!m) return undefined;
-  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(m[i]));
-  const second = m[6] === undefined ? 0 : Number(m[6]);
+  // Unary + and plain arithmetic: exports carry one timestamp per key, so this runs 100,000s of times in an audit.
+  const year = +m[1];
+  const month = +m[2];
+  const day = +m[3];
+  const hour = +m[4];
+  const minute = +m[5];
+  const second = m[6] === undefined ? 0 : +m[6];
   if (!isRealDay(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
   const offset = offsetMinutes(m[8]);
   if (offset === undefined) return undefined;
-  const millis = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000);
-  return new Date(utcMillis(year, month, day, hour, minute, second, millis) - offset * 60_000);
+  const millis = m[7] === undefined ? 0 : +m[7].slice(1, 4).padEnd(3, "0");
+  const millisOfDay = ((hour * 60 + minute - offset) * 60 + second) * 1000 + millis;
+  return new Date(daysFromCivil(year, month, day) * DAY_MS + millisOfDay);
 }
 
 /** A calendar date or a timestamp: what `--now` and export `created` values may be. */
