@@ -427,7 +427,7 @@ describe("keykit audit: bad usage and bad input exit 2 with one line", () => {
     [
       "missing file",
       (dir: string) => ["--inventory", join(dir, "nope.json")],
-      /nope\.json: cannot read \(no such file\)/,
+      /nope\.json: no such file or directory/,
     ],
     ["no inventory", () => [], /audit needs --inventory/],
     ["unknown flag", () => ["--frobnicate"], /unknown option '--frobnicate'/],

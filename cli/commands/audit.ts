@@ -3,11 +3,11 @@
  * configuration (cdk.tf.json / state / plan) and the rotation-state file, reports findings with the same rules
  * model, acknowledgements and reporters as `keykit check`, and optionally writes a reviewable cleanup script.
  */
-import { chmodSync, existsSync } from "node:fs";
+import { chmodSync } from "node:fs";
 import { resolve } from "node:path";
 import { writeFileAtomic } from "../atomic-write";
 import { AUDIT_USAGE, parseAuditArgs } from "../audit/args";
-import { loadDesiredState, loadRotationSlots, readInputFile } from "../audit/config";
+import { loadDesiredState, loadRotationSlots, pathExists, readInputFile } from "../audit/config";
 import { DEFAULT_BASE_URL, fetchLiveInventory, type LiveOptions } from "../audit/live";
 import { EXIT_FINDINGS, EXIT_OK, KeykitCliError } from "../errors";
 import type { CliIo, Command } from "../io";
@@ -48,7 +48,7 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
         ? loadDesiredState(args.config, io.cwd)
         : { sources: [], keys: [], serviceAccounts: [], grantPrincipals: [] };
     // Like `keykit check`: the default rotation-state file is optional, an explicit one must exist.
-    if (args.rotationState !== undefined && !existsSync(resolve(io.cwd, args.rotationState))) {
+    if (args.rotationState !== undefined && !pathExists(args.rotationState, io.cwd)) {
       throw new KeykitCliError(`--rotation-state: ${args.rotationState}: no such file`);
     }
     const rotationFile = args.rotationState ?? DEFAULT_ROTATION_STATE_FILE;
@@ -57,7 +57,7 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
     const ackFiles =
       args.acknowledgements.length > 0
         ? args.acknowledgements
-        : existsSync(resolve(io.cwd, DEFAULT_ACKNOWLEDGEMENTS_FILE))
+        : pathExists(DEFAULT_ACKNOWLEDGEMENTS_FILE, io.cwd)
           ? [DEFAULT_ACKNOWLEDGEMENTS_FILE]
           : [];
     const acknowledgements = ackFiles.flatMap((file) => readAcknowledgements(file, io.cwd));
