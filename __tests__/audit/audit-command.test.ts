@@ -424,11 +424,7 @@ describe("keykit audit: bad usage and bad input exit 2 with one line", () => {
       (dir: string) => ["--inventory", writeText(join(dir, "keys.json"), '[{"key": "A" "owner": "sa-1"}]')],
       /keys\.json: invalid JSON at line 1, column 14/,
     ],
-    [
-      "missing file",
-      (dir: string) => ["--inventory", join(dir, "nope.json")],
-      /nope\.json: no such file or directory/,
-    ],
+    ["missing file", (dir: string) => ["--inventory", join(dir, "nope.json")], /nope\.json: no such file or directory/],
     ["no inventory", () => [], /audit needs --inventory/],
     ["unknown flag", () => ["--frobnicate"], /unknown option '--frobnicate'/],
     [

@@ -5,12 +5,7 @@
 import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { KeykitCliError } from "../errors";
-import {
-  emptyRotationState,
-  parseRotationState,
-  RotationStateError,
-  SLOT_NAMES,
-} from "../../policies/rotation-state";
+import { emptyRotationState, parseRotationState, RotationStateError, SLOT_NAMES } from "../../policies/rotation-state";
 import { InputFileError, inputPathKind, readInputText } from "../../policies/loaders/read-input-file";
 import { detectJsonKind, loadJsonInput } from "../../policies/loaders/input";
 import { InputError, parseJsonText } from "../../policies/loaders/util";

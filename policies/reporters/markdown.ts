@@ -5,7 +5,7 @@ import { type ReportOptions, reportTitle, summaryLine } from "./common";
 
 /** Control characters and line separators: a line break would end the table row (or the list item). */
 // eslint-disable-next-line no-control-regex
-const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /**
  * Escapes input for Markdown text (a table cell, a list item, a note): it can neither break the table nor open
@@ -21,9 +21,9 @@ export function escapeCell(text: string): string {
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/[\\`*_[\]()!|~]/g, "\\$&")
+    .replace(/[@#]/g, "`$&`")
     .replace(/:\/\//g, "&#58;//")
-    .replace(/(w{3})\./gi, "$1&#46;")
-    .replace(/[@#]/g, "`$&`");
+    .replace(/(w{3})\./gi, "$1&#46;");
 }
 
 /**
@@ -36,8 +36,10 @@ export function codeSpan(text: string, inTable = false): string {
   let longest = 0;
   for (const run of content.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = "`".repeat(longest + 1);
-  // A space on both sides is stripped by the renderer; it keeps a leading or trailing backtick off the fence.
-  const padded = /^[` ]|[` ]$/.test(content) || content === "" ? ` ${content} ` : content;
+  if (content === "") return "` `";
+  // A space on both sides is stripped by the renderer (unless the text is all spaces); it keeps a leading or
+  // trailing backtick off the fence.
+  const padded = /^[` ]|[` ]$/.test(content) && content.trim() !== "" ? ` ${content} ` : content;
   return `${fence}${padded}${fence}`;
 }
 
