@@ -294,11 +294,14 @@ export class InventoryBuilder {
     }
     // The API knows more than the CLI (kind of owner, display name, sub-second dates): prefer what is set.
     if (known.ownerKind === "unknown") known.ownerKind = next.ownerKind;
-    known.createdAt ??= next.createdAt;
+    // The earlier of two dates (the CLI truncates to the second): the same whatever the order of the files.
+    if (known.createdAt === undefined || (next.createdAt !== undefined && earlier(next.createdAt, known.createdAt)))
+      known.createdAt = next.createdAt;
     known.displayName ??= next.displayName;
     known.description ||= next.description;
     // Source lists are shared per file (one array for 50,000 keys, not 50,000 arrays): copy before adding.
-    if (!known.sources.includes(file)) known.sources = [...known.sources, file];
+    // Sorted, so the key's location (its first source) does not depend on the order of the files.
+    if (!known.sources.includes(file)) known.sources = [...known.sources, file].sort(compareText);
     // The CLI's "global" or "cloud" row with an empty resource says nothing once a real resource is known.
     if (known.resources.length > 1) {
       const specific = known.resources.filter((r) => r.id !== "" || r.kind === "global");
@@ -383,6 +386,10 @@ function conflictValues(values: readonly (readonly [string, ReadonlySet<string>]
   return values
     .map(([value, files]) => ({ value, sources: [...files].sort(compareText) }))
     .sort((a, b) => compareText(a.value, b.value));
+}
+
+function earlier(a: string, b: string): boolean {
+  return Date.parse(a) < Date.parse(b);
 }
 
 function compareText(a: string, b: string): number {
