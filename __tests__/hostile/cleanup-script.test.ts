@@ -100,7 +100,6 @@ describe("cleanup script against a hostile export", () => {
         /^(|#.*|set -euo pipefail|confluent (api-key|iam service-account) delete --force -- [A-Za-z0-9][A-Za-z0-9_-]*)$/,
       );
     // No character that ends or bends a line on a terminal: NUL, CR, U+2028, bidi controls.
-    // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u2028\u2029\u202a-\u202e]/);
     expect(text).toContain("# not listed: API key \\u0000APPKEY1 (KK105: its id is outside Confluent's id alphabet)");
     expect(text).toContain("# not listed: API key ORPHAN1 (KK105: its owner id is outside Confluent's id alphabet)");
@@ -160,7 +159,6 @@ describe("cleanup script against a hostile export", () => {
     for (const f of kk105) {
       expect(f.severity).toBe("error");
       expect(f.acknowledgeable).toBe(false);
-      // eslint-disable-next-line no-control-regex
       expect(f.message).not.toMatch(/[\u0000-\u001f\u202e]/);
     }
   });

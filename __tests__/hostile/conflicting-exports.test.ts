@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { apiKeyPage, cliKeyList, type KeySpec, stateJson } from "../audit/helpers";
-import type { Finding, Report } from "../../policies/report";
+import type { Report } from "../../policies/report";
+import type { Finding } from "../../policies/rule";
 import { expectOneLine, runKeykit, snapshot, tempDir, writeJson } from "./helpers";
 
 const LKC1 = [{ type: "kafka", id: "lkc-111111", apiKind: "Cluster" }];

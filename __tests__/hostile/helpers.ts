@@ -38,7 +38,6 @@ export function expectOneLine(stderr: string, forbidden: readonly string[] = [])
   expect(stderr).not.toContain("internal error");
   for (const fragment of forbidden) expect(stderr).not.toContain(fragment);
   // Control characters (other than the final newline) could forge a second line on a terminal.
-  // eslint-disable-next-line no-control-regex
   expect(stderr.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f]/);
   return stderr;
 }

@@ -30,7 +30,18 @@ import { DEFAULT_ROTATION_STATE_FILE } from "../../policies/rotation-state";
 /** Test seam: live-mode settings the CLI does not expose (backoff delays, timeouts). */
 export interface AuditDependencies {
   readonly live?: Partial<
-    Pick<LiveOptions, "sleep" | "baseDelayMs" | "maxDelayMs" | "timeoutMs" | "maxRetries" | "pageSize">
+    Pick<
+      LiveOptions,
+      | "sleep"
+      | "baseDelayMs"
+      | "maxDelayMs"
+      | "timeoutMs"
+      | "maxRetries"
+      | "pageSize"
+      | "maxPages"
+      | "maxBodyBytes"
+      | "retryBudgetMs"
+    >
   >;
 }
 
@@ -42,7 +53,13 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
       return EXIT_OK;
     }
     const now = args.now ?? new Date();
-    const inventory = args.live ? await liveInventory(args.baseUrl, io, deps) : fileInventory(args.inventory, io.cwd);
+    const inventory = args.live
+      ? await liveInventory(
+          args.baseUrl,
+          io,
+          args.maxPages !== undefined ? { ...deps, live: { ...deps.live, maxPages: args.maxPages } } : deps,
+        )
+      : fileInventory(args.inventory, io.cwd);
     const desired: DesiredState =
       args.config.length > 0
         ? loadDesiredState(args.config, io.cwd)

@@ -9,7 +9,6 @@
 export const CONFLUENT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /** Characters that reorder or hide text on a terminal or in a review (bidi controls, zero-width characters). */
 const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
@@ -41,7 +40,6 @@ export function nameProblem(name: string): string | undefined {
  */
 export function visible(text: string, max = 80): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  // eslint-disable-next-line no-control-regex
   return cut.replace(/[\\\u0000-\u001f\u007f-\u00a0\u2000-\u200f\u2028-\u202f\u205f-\u206f\ufeff]/g, (c) =>
     c === "\\" ? "\\\\" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );

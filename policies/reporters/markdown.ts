@@ -4,7 +4,6 @@ import type { RuleMetadata } from "../rule";
 import { type ReportOptions, reportTitle, summaryLine } from "./common";
 
 /** Control characters and line separators: a line break would end the table row (or the list item). */
-// eslint-disable-next-line no-control-regex
 const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /**
