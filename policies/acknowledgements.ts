@@ -65,13 +65,50 @@ export function isExpired(ack: AcknowledgementRecord, now: Date): boolean {
   return now.toISOString().slice(0, 10) > ack.expires;
 }
 
-/** Compiles a glob (`*`, `?`) into an anchored regular expression. */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${body}$`);
+/** Counts the steps of glob matches (tests assert the match is bounded by text × pattern length). */
+export interface GlobSteps {
+  steps: number;
+}
+
+/**
+ * Whether `text` matches `glob` as a whole (`*` any run of characters, `?` one character, anything else itself).
+ * A two-pointer wildcard match: on a mismatch it only moves the last `*` one character on, so it takes at most
+ * (text length + 1) × (glob length + 1) steps. A regular expression of `.*` runs backtracks exponentially: ten `*`
+ * against a 58-character address took 37 s.
+ */
+export function globMatches(glob: string, text: string, counter?: GlobSteps): boolean {
+  let g = 0;
+  let t = 0;
+  let star = -1; // position in the glob just after the last `*` seen
+  let resume = 0; // position in the text that `*` has consumed up to
+  let steps = 0;
+  while (t < text.length) {
+    steps++;
+    const c = glob.charCodeAt(g);
+    if (g < glob.length && c !== 0x2a /* * */ && (c === 0x3f /* ? */ || c === text.charCodeAt(t))) {
+      g++;
+      t++;
+    } else if (g < glob.length && c === 0x2a) {
+      star = ++g;
+      resume = t;
+    } else if (star !== -1) {
+      g = star;
+      t = ++resume;
+    } else {
+      if (counter) counter.steps += steps;
+      return false;
+    }
+  }
+  while (g < glob.length && glob.charCodeAt(g) === 0x2a) g++;
+  if (counter) counter.steps += steps;
+  return g === glob.length;
+}
+
+/** A matcher for one glob, for matching it against many addresses. */
+export function compileGlob(glob: string): (text: string) => boolean {
+  // Runs of `*` match what one `*` does: collapsing them keeps the bound in the glob's real length.
+  const collapsed = glob.replace(/\*{2,}/g, "*");
+  return (text) => globMatches(collapsed, text);
 }
 
 /**
