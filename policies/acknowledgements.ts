@@ -11,10 +11,13 @@
  * `resource` is a glob (`*` any run of characters, `?` one character) matched against the finding's Terraform
  * address and its construct path.
  */
+import { nestsDeeperThan } from "./inventory/json-documents";
 import type { AcknowledgementRecord } from "./metadata";
 
 export const ACKNOWLEDGEMENTS_FILE_VERSION = 1;
 export const MIN_REASON_LENGTH = 10;
+/** Deepest nesting an acknowledgements file may have (the format itself needs 3 levels). */
+export const MAX_ACKNOWLEDGEMENTS_DEPTH = 64;
 
 /** An acknowledgement from the central file. */
 export interface FileAcknowledgement extends AcknowledgementRecord {
@@ -50,12 +53,12 @@ export function isIsoDate(text: string): boolean {
 /** Why an acknowledgement is invalid, or undefined when it is well-formed. */
 export function acknowledgementProblem(ack: AcknowledgementRecord): string | undefined {
   if (typeof ack.rule !== "string" || !/^KK\d{3}$/.test(ack.rule))
-    return `rule '${String(ack.rule)}' is not a rule ID (KK000)`;
+    return `rule '${typeof ack.rule === "string" ? ack.rule : scalarText(ack.rule)}' is not a rule ID (KK000)`;
   if (typeof ack.reason !== "string" || ack.reason.trim().length < MIN_REASON_LENGTH) {
     return `reason must be at least ${MIN_REASON_LENGTH} characters`;
   }
   if (typeof ack.expires !== "string" || !isIsoDate(ack.expires)) {
-    return `expires '${String(ack.expires)}' is not a date (YYYY-MM-DD)`;
+    return `expires '${typeof ack.expires === "string" ? ack.expires : scalarText(ack.expires)}' is not a date (YYYY-MM-DD)`;
   }
   return undefined;
 }
@@ -121,10 +124,15 @@ export function parseAcknowledgementsFile(json: unknown, declaredIn?: string): F
       "acknowledgements file must be a JSON object with 'version' and 'acknowledgements'",
     );
   }
+  if (nestsDeeperThan(json, MAX_ACKNOWLEDGEMENTS_DEPTH)) {
+    throw new AcknowledgementsFileError(
+      `acknowledgements file nests deeper than ${MAX_ACKNOWLEDGEMENTS_DEPTH} levels (the format needs 3)`,
+    );
+  }
   const file = json as Record<string, unknown>;
   if (file.version !== ACKNOWLEDGEMENTS_FILE_VERSION) {
     throw new AcknowledgementsFileError(
-      `acknowledgements file version ${JSON.stringify(file.version) ?? "undefined"} is not supported (expected ${ACKNOWLEDGEMENTS_FILE_VERSION})`,
+      `acknowledgements file version ${scalarText(file.version)} is not supported (expected ${ACKNOWLEDGEMENTS_FILE_VERSION})`,
     );
   }
   if (!Array.isArray(file.acknowledgements)) {
@@ -139,11 +147,19 @@ export function parseAcknowledgementsFile(json: unknown, declaredIn?: string): F
       throw new AcknowledgementsFileError(`acknowledgements file: entry ${index} needs a 'resource' glob`);
     }
     return {
-      rule: String(e.rule ?? ""),
+      rule: typeof e.rule === "string" ? e.rule : scalarText(e.rule),
       reason: typeof e.reason === "string" ? e.reason : "",
       expires: typeof e.expires === "string" ? e.expires : "",
       resource: e.resource,
       declaredIn,
     };
   });
+}
+
+/** A value for a message: a number or a short string as written, anything else by its type (never walked). */
+function scalarText(value: unknown): string {
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "string") return JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value);
+  if (value === undefined) return "undefined";
+  return value === null ? "null" : Array.isArray(value) ? "(an array)" : "(an object)";
 }

@@ -94,7 +94,7 @@ describe("audit with a pathological acknowledgement glob", () => {
     const result = await runKeykit([...argv, "--format", "json", "--output", "r.json"], { cwd: dir });
     expect(result.code).toBe(1); // KK001 (user-owned) stays active
     expectOneLine(result.stderr, [id]);
-    const report = JSON.parse((await import("node:fs")).readFileSync(join(dir, "r.json"), "utf8")) as Report;
+    const report = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as Report;
     expect(report.acknowledgements.unused.map((u) => u.target)).toEqual([glob]);
     expect(report.findings.find((f) => f.ruleId === "KK004")?.suppressed?.reason).toBe(
       "pathological glob that matches",
