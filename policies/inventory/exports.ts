@@ -285,9 +285,12 @@ export class InventoryBuilder {
       this.keys.set(next.id, next);
       return;
     }
+    // Facts are tracked only once rows could disagree (another file, owner or creation second): the CLI's row per
+    // resource of one key in one file, the common case, costs nothing. Until then every row agreed, from one file.
     let facts = this.keyFacts.get(next.id);
-    if (!facts) this.keyFacts.set(next.id, (facts = factsOf(known, known.sources[0])));
-    addFacts(facts, next, file);
+    if (!facts && (file !== known.sources[0] || next.ownerId !== known.ownerId || !sameSecond(known, next)))
+      this.keyFacts.set(next.id, (facts = factsOf(known, known.sources[0])));
+    if (facts) addFacts(facts, next, file);
     for (const resource of next.resources) {
       const duplicate = known.resources.some((r) => r.id === resource.id && r.kind === resource.kind);
       if (!duplicate) known.resources.push(resource);
@@ -323,6 +326,11 @@ export class InventoryBuilder {
       sources: [...new Set([...known.sources, ...next.sources])],
     });
   }
+}
+
+function sameSecond(a: KeyBuilder, b: KeyBuilder): boolean {
+  if (a.createdAt === undefined || b.createdAt === undefined) return true;
+  return Math.floor(Date.parse(a.createdAt) / 1000) === Math.floor(Date.parse(b.createdAt) / 1000);
 }
 
 function factsOf(key: KeyBuilder, file: string): KeyFacts {

@@ -1,5 +1,5 @@
 import { auditOf } from "../inventory/describe";
-import { idProblem, nameProblem, visible } from "../inventory/ids";
+import { CONFLUENT_ID, idProblem, nameProblem, visible } from "../inventory/ids";
 import type { Rule, RuleFinding } from "../rule";
 import { API_KEYS_URL } from "./common";
 
@@ -20,6 +20,7 @@ export const InventoryIdsWellFormed: Rule = {
     if (!audit) return [];
     const out: RuleFinding[] = [];
     for (const k of audit.keys) {
+      if (wellFormed(k.key.id, k.key.ownerId, k.key.displayName, k.key.description)) continue; // the common case
       const problems = [
         fieldProblem("id", idProblem(k.key.id)),
         fieldProblem("owner id", idProblem(k.key.ownerId)),
@@ -32,6 +33,7 @@ export const InventoryIdsWellFormed: Rule = {
     }
     for (const a of audit.serviceAccounts) {
       const s = a.account;
+      if (wellFormed(s.id, undefined, s.displayName, s.description)) continue;
       const problems = [
         fieldProblem("id", idProblem(s.id)),
         fieldProblem("display name", s.displayName !== undefined ? nameProblem(s.displayName) : undefined),
@@ -43,6 +45,12 @@ export const InventoryIdsWellFormed: Rule = {
     return out;
   },
 };
+
+/** One cheap test per field for the common case; the detailed problems are worked out only when one fails. */
+function wellFormed(id: string, ownerId: string | undefined, ...names: (string | undefined)[]): boolean {
+  if (!CONFLUENT_ID.test(id) || (ownerId !== undefined && !CONFLUENT_ID.test(ownerId))) return false;
+  return names.every((name) => name === undefined || nameProblem(name) === undefined);
+}
 
 function fieldProblem(field: string, problem: string | undefined): string | undefined {
   return problem === undefined ? undefined : `its ${field} ${problem}`;
