@@ -88,6 +88,15 @@ describe("special files are refused before they are opened", () => {
     await expectRefused(["check", "cdk.tf.json", "--acknowledgements", path], hostileDir(), problem);
   });
 
+  // A missing state file is an empty state; what a link to nowhere means is the state file's own business (rotate).
+  it.each(cases.filter(([p]) => !p.startsWith("dangling") && !p.startsWith("loop")))(
+    "rotate status --file %s (%s)",
+    async (path, _what, problem) => {
+      const dir = hostileDir();
+      await expectRefused(["rotate", "status", "--file", path], dir, problem);
+    },
+  );
+
   it("refuses a socket", async () => {
     // Unix socket paths are limited to ~107 bytes: use a short directory name under the project's .tmp.
     const dir = tempDir();
@@ -139,6 +148,15 @@ describe("encodings", () => {
     await expectRefused(["check", "utf16.json"], dir, hint);
     await expectRefused(["audit", "--inventory", "utf16.json"], dir, hint);
     await expectRefused(["audit", "--inventory", "cli-api-keys.json", "--acknowledgements", "utf16.json"], dir, hint);
+  });
+
+  it("refuses a UTF-16 rotation-state file (rotate and audit --rotation-state)", async () => {
+    const dir = hostileDir();
+    const state = Buffer.from(JSON.stringify({ version: 1, keys: {} }), "utf16le");
+    writeFileSync(join(dir, "keykit.rotation.json"), Buffer.concat([Buffer.from([0xff, 0xfe]), state]));
+    const hint = new RegExp(`keykit\\.rotation\\.json: ${UTF16_HINT}$`, "m");
+    await expectRefused(["rotate", "status", "--file", "keykit.rotation.json"], dir, hint);
+    await expectRefused(["audit", "--inventory", "cli-api-keys.json"], dir, hint);
   });
 
   it("does not mistake UTF-8 text for UTF-16", () => {

@@ -25,6 +25,7 @@ import {
   validateKeyName,
   withEntry,
 } from "../../policies/rotation-state";
+import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
 import { writeFileAtomic } from "../atomic-write";
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError } from "../errors";
 import type { CliIo, Command } from "../io";
@@ -139,10 +140,12 @@ export function discoverDeclaredKeys(synthDir: string): Map<string, DeclaredKey>
 
 function readState(path: string): { state: RotationState; text: string | undefined } {
   try {
-    const text = existsSync(path) ? readFileSync(path, "utf8") : undefined;
+    // readInputText: a FIFO or a UTF-16 file is refused (one line) instead of blocking or failing to parse.
+    const text = existsSync(path) ? readInputText(path) : undefined;
     return { state: text === undefined ? readRotationStateFile(path) : parseRotationState(text, path), text };
   } catch (error) {
     if (error instanceof RotationStateError) throw new KeykitCliError(error.message, EXIT_USAGE);
+    if (error instanceof InputFileError) throw new KeykitCliError(error.message, EXIT_USAGE);
     throw error;
   }
 }
