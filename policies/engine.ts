@@ -2,7 +2,7 @@
  * The engine: a pure function from models, rules and acknowledgements to a report. No I/O, no clock
  * (the evaluation time comes in as an option), so the same inputs always give the same report.
  */
-import { type FileAcknowledgement, acknowledgementProblem, globToRegExp, isExpired } from "./acknowledgements";
+import { type FileAcknowledgement, acknowledgementProblem, compileGlob, isExpired } from "./acknowledgements";
 import type { AcknowledgementRecord } from "./metadata";
 import type { KeykitModel } from "./model";
 import { type AcknowledgementUse, type Report, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, summarize } from "./report";
@@ -113,13 +113,13 @@ function codeCandidates(models: readonly KeykitModel[]): AckCandidate[] {
 
 function fileCandidates(acks: readonly FileAcknowledgement[]): AckCandidate[] {
   return acks.map((a) => {
-    const re = globToRegExp(a.resource);
+    const matches = compileGlob(a.resource);
     return {
       record: a,
       source: "file" as const,
       target: a.resource,
       declaredIn: a.declaredIn,
-      matches: (subject: string, path: string | undefined) => re.test(subject) || (path !== undefined && re.test(path)),
+      matches: (subject: string, path: string | undefined) => matches(subject) || (path !== undefined && matches(path)),
     };
   });
 }

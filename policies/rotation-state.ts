@@ -16,8 +16,9 @@
  * `start` goes stable → rotating (creates a slot, publishes it); `finish` goes rotating → stable (deletes the retained
  * slot). Any other step is refused. A key absent from the file is in the initial state: blue active, green absent.
  */
-import { readFileSync, statSync } from "node:fs";
+import { lstatSync, statSync } from "node:fs";
 import { isTimestamp } from "./dates";
+import { InputFileError, readInputText } from "./loaders/read-input-file";
 import { jsonErrorPosition } from "./loaders/util";
 
 export const ROTATION_STATE_VERSION = 1;
@@ -414,16 +415,25 @@ function findLastIndex<T>(items: readonly T[], test: (item: T) => boolean): numb
 }
 
 /** Reads the file; a missing file is an empty state (every key in its initial state). `source` names it in errors. */
+/** Whether anything (a file, a directory, even a dangling link) is at `path`: only nothing at all is a new state. */
+function lexists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function readRotationStateFile(path: string, source: string = path): RotationState {
+  if (!lexists(path)) return emptyRotationState();
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    // The one input reader: a FIFO or device is refused before open, a BOM is dropped, UTF-16 is refused.
+    text = readInputText(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return emptyRotationState();
-    throw new RotationStateError(
-      `${source}: cannot read (${code === "EISDIR" ? "is a directory" : (code ?? "error")})`,
-    );
+    if (error instanceof InputFileError) throw new RotationStateError(`${source}: ${error.problem}`);
+    throw error;
   }
   return parseRotationState(text, source);
 }

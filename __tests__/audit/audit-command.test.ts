@@ -139,22 +139,22 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
     expect(text).toContain("\nset -euo pipefail\n");
     const commands = text.split("\n").filter((l) => l !== "" && !l.startsWith("#") && !l.startsWith("set "));
     expect(commands).toEqual([
-      "confluent api-key delete USERKEY --force",
-      "confluent api-key delete STALEKEY --force",
-      "confluent api-key delete ORPHANKEY --force",
-      "confluent iam service-account delete sa-idle --force",
+      "confluent api-key delete --force -- USERKEY",
+      "confluent api-key delete --force -- STALEKEY",
+      "confluent api-key delete --force -- ORPHANKEY",
+      "confluent iam service-account delete --force -- sa-idle",
     ]);
     // Managed (or possibly managed) keys are never deleted behind the configuration's back.
     for (const kept of ["APPKEY1", "MANAGEDSTALE", "POSSIBLY", "FRESHUNMANAGED", "sa-idlem", "sa-app"])
-      expect(text).not.toContain(`delete ${kept} `);
+      expect(text).not.toContain(`delete --force -- ${kept}\n`);
     // Each delete is preceded by its reasons: owner, age and finding IDs.
-    const block = text.split("\n\n").find((b) => b.includes("delete STALEKEY"));
+    const block = text.split("\n\n").find((b) => b.includes("delete --force -- STALEKEY"));
     expect(block).toMatch(
       /# API key STALEKEY: owner sa-other \(service-account\), age 516 days \(created 2025-01-01T00:00:00Z\)/,
     );
     expect(block).toMatch(/# KK004 ApiKeyYoungerThanMaxAge \(warning\): .*516 days ago/);
     expect(block).toMatch(/# KK101 /);
-    expect(text.split("\n\n").find((b) => b.includes("delete ORPHANKEY"))).toMatch(
+    expect(text.split("\n\n").find((b) => b.includes("delete --force -- ORPHANKEY"))).toMatch(
       /# KK102 ApiKeyOwnerExists \(error\)/,
     );
     expect(text).not.toContain(SECRET);
@@ -174,8 +174,8 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
       "legacy batch job, replaced in Q3",
     );
     const text = readFileSync(script, "utf8");
-    expect(text).not.toContain("delete STALEKEY");
-    expect(text).toContain("delete USERKEY");
+    expect(text).not.toContain("delete --force -- STALEKEY");
+    expect(text).toContain("delete --force -- USERKEY");
   });
 
   it("lets a user-owned key be acknowledged only outside production (--tier development)", async () => {
@@ -402,7 +402,7 @@ describe("keykit audit: retired rotation slots", () => {
       const commands = readFileSync(script, "utf8")
         .split("\n")
         .filter((l) => l.startsWith("confluent "));
-      expect(commands).toEqual(["confluent api-key delete BLUEKEY --force"]);
+      expect(commands).toEqual(["confluent api-key delete --force -- BLUEKEY"]);
     },
   );
 });
@@ -424,11 +424,7 @@ describe("keykit audit: bad usage and bad input exit 2 with one line", () => {
       (dir: string) => ["--inventory", writeText(join(dir, "keys.json"), '[{"key": "A" "owner": "sa-1"}]')],
       /keys\.json: invalid JSON at line 1, column 14/,
     ],
-    [
-      "missing file",
-      (dir: string) => ["--inventory", join(dir, "nope.json")],
-      /nope\.json: cannot read \(no such file\)/,
-    ],
+    ["missing file", (dir: string) => ["--inventory", join(dir, "nope.json")], /nope\.json: no such file or directory/],
     ["no inventory", () => [], /audit needs --inventory/],
     ["unknown flag", () => ["--frobnicate"], /unknown option '--frobnicate'/],
     [

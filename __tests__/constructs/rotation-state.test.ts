@@ -134,6 +134,6 @@ describe("rotation state file format", () => {
     expect(readRotationStateFile(join(dir, "absent.json"))).toEqual(emptyRotationState());
     writeFileSync(join(dir, "bad.json"), "[]");
     expect(() => readRotationStateFile(join(dir, "bad.json"))).toThrow(/must be a JSON object/);
-    expect(() => readRotationStateFile(dir)).toThrow(/cannot read/);
+    expect(() => readRotationStateFile(dir)).toThrow(/is a directory/);
   });
 });

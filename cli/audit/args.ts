@@ -12,6 +12,8 @@ export interface AuditArgs {
   readonly help: boolean;
   readonly live: boolean;
   readonly baseUrl?: string;
+  /** Pages read per list in live mode before the audit stops. */
+  readonly maxPages?: number;
   readonly inventory: readonly string[];
   readonly config: readonly string[];
   readonly rotationState?: string;
@@ -25,7 +27,7 @@ export interface AuditArgs {
   readonly now?: Date;
 }
 
-export const AUDIT_USAGE = `usage: keykit audit [--live [--base-url URL]] [--inventory <file>...] [--config <cdk.tf.json|state|plan>...]
+export const AUDIT_USAGE = `usage: keykit audit [--live [--base-url URL] [--max-pages N]] [--inventory <file>...] [--config <cdk.tf.json|state|plan>...]
                     [--rotation-state <file>] [--format text|json|sarif|junit|markdown] [--output <file>]
                     [--fail-on error|warning|info|none] [--acknowledgements <file>...] [--emit-cleanup <file>]
                     [--max-age-days N] [--now DATE] [--tier production|development]
@@ -34,7 +36,8 @@ Compares the keys and service accounts that exist in Confluent Cloud (CLI export
 'confluent api-key list -o json' / 'confluent iam service-account list -o json', Cloud API list pages,
 or --live) with the configuration, and reports unmanaged, user-owned, stale and orphaned items.
 --emit-cleanup writes a reviewable bash script of delete commands; keykit never runs it.
---live reads CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET (base URL: --base-url or CONFLUENT_CLOUD_BASE_URL).
+--live reads CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET (base URL: --base-url or CONFLUENT_CLOUD_BASE_URL);
+--max-pages: pages read per list before --live stops (default 10000); redirects are refused.
 --acknowledgements defaults to keykit.acknowledgements.json when present, --rotation-state to keykit.rotation.json.
 --tier: the tier the organisation's keys are judged at (production: user-owned keys cannot be acknowledged).
 Exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 bad usage or input.
@@ -43,6 +46,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 bad usa
 const MULTI = new Set(["--inventory", "--config", "--acknowledgements"]);
 const SINGLE = new Set([
   "--base-url",
+  "--max-pages",
   "--rotation-state",
   "--format",
   "--output",
@@ -96,6 +100,12 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
     if (!/^\d+$/.test(single["--max-age-days"]) || maxAgeDays < 1)
       throw new KeykitCliError(`--max-age-days must be a whole number of days ≥ 1 (got '${single["--max-age-days"]}')`);
   }
+  let maxPages: number | undefined;
+  if (single["--max-pages"] !== undefined) {
+    maxPages = Number(single["--max-pages"]);
+    if (!/^\d+$/.test(single["--max-pages"]) || maxPages < 1 || maxPages > 1_000_000)
+      throw new KeykitCliError("--max-pages must be a whole number of pages from 1 to 1000000");
+  }
   let now: Date | undefined;
   if (single["--now"] !== undefined) {
     now = parseDateOrTimestamp(single["--now"]);
@@ -108,6 +118,7 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
     help,
     live,
     baseUrl: single["--base-url"],
+    maxPages,
     inventory: multi["--inventory"],
     config: multi["--config"],
     rotationState: single["--rotation-state"],
@@ -126,6 +137,7 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
   if (live && args.inventory.length > 0)
     throw new KeykitCliError("--live and --inventory are exclusive: the live inventory is complete on its own");
   if (!live && args.baseUrl !== undefined) throw new KeykitCliError("--base-url only applies with --live");
+  if (!live && args.maxPages !== undefined) throw new KeykitCliError("--max-pages only applies with --live");
   if (args.emitCleanup !== undefined && args.config.length === 0) {
     throw new KeykitCliError(
       "--emit-cleanup needs --config: keys the configuration manages must never be deleted behind its back",

@@ -2,10 +2,11 @@
  * Loads the desired state of an audit: `--config` inputs (cdk.tf.json, Terraform state JSON or plan JSON, stack
  * or cdktf.out directories) through the policy loaders, and the rotation-state file.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { KeykitCliError } from "../errors";
-import { RotationStateError, readRotationStateFile, SLOT_NAMES } from "../../policies/rotation-state";
+import { emptyRotationState, parseRotationState, RotationStateError, SLOT_NAMES } from "../../policies/rotation-state";
+import { InputFileError, inputPathKind, readInputText } from "../../policies/loaders/read-input-file";
 import { detectJsonKind, loadJsonInput } from "../../policies/loaders/input";
 import { InputError, parseJsonText } from "../../policies/loaders/util";
 import type { DesiredState, RotationSlotFacts } from "../../policies/inventory/audit-model";
@@ -14,10 +15,10 @@ import type { KeykitModel } from "../../policies/model";
 
 export function readInputFile(path: string, cwd: string): string {
   try {
-    return readFileSync(resolve(cwd, path), "utf8");
+    return readInputText(path, cwd);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new KeykitCliError(`${path}: cannot read (${code === "ENOENT" ? "no such file" : (code ?? "error")})`);
+    if (error instanceof InputFileError) throw new KeykitCliError(error.message);
+    throw error;
   }
 }
 
@@ -30,9 +31,10 @@ export function configFiles(paths: readonly string[], cwd: string): string[] {
   for (const path of paths) {
     let directory: boolean;
     try {
-      directory = statSync(resolve(cwd, path)).isDirectory();
-    } catch {
-      throw new KeykitCliError(`${path}: no such file or directory`);
+      directory = inputPathKind(path, cwd) === "directory";
+    } catch (error) {
+      if (error instanceof InputFileError) throw new KeykitCliError(error.message);
+      throw error;
     }
     if (!directory) {
       files.push(path);
@@ -80,7 +82,8 @@ export function loadDesiredState(paths: readonly string[], cwd: string): Desired
 /** Every slot of every key in the rotation-state file (a missing file is an empty state). */
 export function loadRotationSlots(path: string, cwd: string): RotationSlotFacts[] {
   try {
-    const state = readRotationStateFile(resolve(cwd, path));
+    // Read like every other input (a FIFO or a UTF-16 file is refused); a missing file is an empty state.
+    const state = pathExists(path, cwd) ? parseRotationState(readInputFile(path, cwd), path) : emptyRotationState();
     const slots: RotationSlotFacts[] = [];
     for (const [name, entry] of Object.entries(state.keys)) {
       for (const slot of SLOT_NAMES) {
@@ -99,5 +102,15 @@ export function loadRotationSlots(path: string, cwd: string): RotationSlotFacts[
   } catch (error) {
     if (error instanceof RotationStateError) throw new KeykitCliError(error.message.split("\n")[0]);
     throw error;
+  }
+}
+
+/** True when something (even a dangling link) is at `path`: only a truly missing file is "not given". */
+export function pathExists(path: string, cwd: string): boolean {
+  try {
+    lstatSync(resolve(cwd, path));
+    return true;
+  } catch {
+    return false;
   }
 }

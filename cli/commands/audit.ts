@@ -3,11 +3,10 @@
  * configuration (cdk.tf.json / state / plan) and the rotation-state file, reports findings with the same rules
  * model, acknowledgements and reporters as `keykit check`, and optionally writes a reviewable cleanup script.
  */
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { DurableWriteError, refuseOverwritingInputs, writeFileDurable } from "../durable-write";
 import { AUDIT_USAGE, parseAuditArgs } from "../audit/args";
-import { loadDesiredState, loadRotationSlots, readInputFile } from "../audit/config";
+import { loadDesiredState, loadRotationSlots, pathExists, readInputFile } from "../audit/config";
 import { DEFAULT_BASE_URL, fetchLiveInventory, type LiveOptions } from "../audit/live";
 import { EXIT_FINDINGS, EXIT_OK, KeykitCliError, displayUrl } from "../errors";
 import type { CliIo, Command } from "../io";
@@ -31,7 +30,18 @@ import { DEFAULT_ROTATION_STATE_FILE } from "../../policies/rotation-state";
 /** Test seam: live-mode settings the CLI does not expose (backoff delays, timeouts). */
 export interface AuditDependencies {
   readonly live?: Partial<
-    Pick<LiveOptions, "sleep" | "baseDelayMs" | "maxDelayMs" | "timeoutMs" | "maxRetries" | "pageSize">
+    Pick<
+      LiveOptions,
+      | "sleep"
+      | "baseDelayMs"
+      | "maxDelayMs"
+      | "timeoutMs"
+      | "maxRetries"
+      | "pageSize"
+      | "maxPages"
+      | "maxBodyBytes"
+      | "retryBudgetMs"
+    >
   >;
 }
 
@@ -43,13 +53,19 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
       return EXIT_OK;
     }
     const now = args.now ?? new Date();
-    const inventory = args.live ? await liveInventory(args.baseUrl, io, deps) : fileInventory(args.inventory, io.cwd);
+    const inventory = args.live
+      ? await liveInventory(
+          args.baseUrl,
+          io,
+          args.maxPages !== undefined ? { ...deps, live: { ...deps.live, maxPages: args.maxPages } } : deps,
+        )
+      : fileInventory(args.inventory, io.cwd);
     const desired: DesiredState =
       args.config.length > 0
         ? loadDesiredState(args.config, io.cwd)
         : { sources: [], keys: [], serviceAccounts: [], grantPrincipals: [] };
     // Like `keykit check`: the default rotation-state file is optional, an explicit one must exist.
-    if (args.rotationState !== undefined && !existsSync(resolve(io.cwd, args.rotationState))) {
+    if (args.rotationState !== undefined && !pathExists(args.rotationState, io.cwd)) {
       throw new KeykitCliError(`--rotation-state: ${args.rotationState}: no such file`);
     }
     const rotationFile = args.rotationState ?? DEFAULT_ROTATION_STATE_FILE;
@@ -58,7 +74,7 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
     const ackFiles =
       args.acknowledgements.length > 0
         ? args.acknowledgements
-        : existsSync(resolve(io.cwd, DEFAULT_ACKNOWLEDGEMENTS_FILE))
+        : pathExists(DEFAULT_ACKNOWLEDGEMENTS_FILE, io.cwd)
           ? [DEFAULT_ACKNOWLEDGEMENTS_FILE]
           : [];
     const acknowledgements = ackFiles.flatMap((file) => readAcknowledgements(file, io.cwd));

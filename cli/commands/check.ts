@@ -2,7 +2,7 @@
  * `keykit check <path…>`: runs the policy rules on synthesized stacks, plans, states or HCL directories and
  * prints a report. Exit 0 when no active finding is at or above --fail-on, 1 when one is, 2 for bad usage/input.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   AcknowledgementsFileError,
@@ -11,6 +11,7 @@ import {
 } from "../../policies/acknowledgements";
 import { evaluate } from "../../policies/engine";
 import { readInputs } from "../../policies/loaders/input";
+import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
 import { rotationEntriesFrom } from "../../policies/loaders/rotation";
 import { InputError, parseJsonText } from "../../policies/loaders/util";
 import type { RotationEntry } from "../../policies/model";
@@ -140,18 +141,28 @@ function readSideFile(
   cwd: string,
 ): { path: string; json: unknown } | undefined {
   const path = explicit ?? fallback;
-  const abs = resolve(cwd, path);
-  if (!existsSync(abs)) {
+  // lstat, not existsSync: a dangling link or a symlink loop is named, not taken for a missing file.
+  if (!lstatExists(resolve(cwd, path))) {
     if (explicit !== undefined) throw new KeykitCliError(`check: ${explicit}: no such file`);
     return undefined;
   }
   let text: string;
   try {
-    text = readFileSync(abs, "utf8");
-  } catch {
-    throw new KeykitCliError(`check: ${path}: cannot read`);
+    text = readInputText(path, cwd);
+  } catch (error) {
+    if (error instanceof InputFileError) throw new KeykitCliError(`check: ${error.message}`);
+    throw error;
   }
   return { path, json: parseJsonText(text, path) };
+}
+
+function lstatExists(abs: string): boolean {
+  try {
+    lstatSync(abs);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const run: Command = async (args, io: CliIo) => {

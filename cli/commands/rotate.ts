@@ -3,7 +3,7 @@
  * the rotation-state file (keykit.rotation.json). The command never talks to Confluent Cloud or Terraform: it
  * changes data that the next synth reads, and says what the next apply will create and delete.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import {
   DEFAULT_ROTATION_STATE_FILE,
@@ -24,6 +24,7 @@ import {
   withEntry,
 } from "../../policies/rotation-state";
 import { jsonErrorPosition, isObject } from "../../policies/loaders/util";
+import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError, formatErrorLine, osReason } from "../errors";
 import type { CliIo, Command } from "../io";
 import { withLockedStateFile } from "../locked-state-file";
@@ -142,8 +143,10 @@ export function discoverDeclaredKeys(synthDir: string, cwd?: string): Map<string
 function readSynthesizedJson(file: string, shown: string): Record<string, unknown> {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    // readInputText: a FIFO or a UTF-16 file is refused (one line) instead of blocking or failing to parse.
+    text = readInputText(file);
   } catch (error) {
+    if (error instanceof InputFileError) throw new KeykitCliError(`cannot read ${shown}: ${error.problem}`, EXIT_USAGE);
     throw new KeykitCliError(`cannot read ${shown}: ${osReason(error)}`, EXIT_USAGE);
   }
   let json: unknown;
@@ -169,6 +172,7 @@ function readState(path: string, shown: string): RotationState {
     return readRotationStateFile(path, shown);
   } catch (error) {
     if (error instanceof RotationStateError) throw new KeykitCliError(error.message, EXIT_USAGE);
+    if (error instanceof InputFileError) throw new KeykitCliError(error.message, EXIT_USAGE);
     throw error;
   }
 }

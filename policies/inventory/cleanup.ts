@@ -5,10 +5,15 @@
  *
  * Keys and service accounts the configuration declares are never listed (they are removed through the code),
  * nor are keys that may be an unmatched configured key, nor items whose findings are all acknowledged.
+ *
+ * Nothing from an export reaches a command unchecked: an id outside Confluent's alphabet (KK105) and a key the
+ * exports disagree about (KK106) are never deleted, each command ends its options with `--` before the id (the
+ * Confluent CLI is a cobra CLI: `--` ends flags), and comment text is escaped so no input can end a comment line.
  */
 import type { Report } from "../report";
 import type { Finding } from "../rule";
 import type { AuditedKey, AuditedServiceAccount, AuditModel } from "./audit-model";
+import { CONFLUENT_ID, idProblem, visible } from "./ids";
 
 /**
  * Rules whose active finding on an unmanaged key puts it in the script: user-owned (KK001), older than the
@@ -39,18 +44,42 @@ export function cleanupItems(model: AuditModel, report: Report): CleanupItem[] {
   }
   const items: CleanupItem[] = [];
   for (const k of model.audit.keys) {
-    if (k.managedBy || k.possiblyManagedBy) continue;
+    if (k.managedBy || k.possiblyManagedBy || refusedKey(k) !== undefined) continue;
     const findings = active.get(k.key.id) ?? [];
     if (findings.some((f) => CLEANUP_KEY_RULES.has(f.ruleId)))
       items.push({ kind: "api-key", id: k.key.id, key: k, findings });
   }
   for (const a of model.audit.serviceAccounts) {
-    if (a.managedBy) continue;
+    if (a.managedBy || idProblem(a.account.id) !== undefined) continue;
     const findings = active.get(a.account.id) ?? [];
     if (findings.some((f) => CLEANUP_ACCOUNT_RULES.has(f.ruleId)))
       items.push({ kind: "service-account", id: a.account.id, account: a, findings });
   }
   return items;
+}
+
+/** Why a key may never be in the script (its id or owner id is malformed, or the exports disagree about it). */
+export function refusedKey(k: AuditedKey): string | undefined {
+  if (idProblem(k.key.id) !== undefined) return "KK105: its id is outside Confluent's id alphabet";
+  if (idProblem(k.key.ownerId) !== undefined) return "KK105: its owner id is outside Confluent's id alphabet";
+  if (k.key.conflicts !== undefined && k.key.conflicts.length > 0) return "KK106: the exports disagree about it";
+  return undefined;
+}
+
+/** The items the script refuses to name in a command, as comment lines (escaped ids: they are not commands). */
+function refusedLines(model: AuditModel): string[] {
+  const lines: string[] = [];
+  for (const k of model.audit.keys) {
+    const why = k.managedBy || k.possiblyManagedBy ? undefined : refusedKey(k);
+    if (why !== undefined) lines.push(`# not listed: API key ${visible(k.key.id, 40)} (${why})`);
+  }
+  for (const a of model.audit.serviceAccounts) {
+    if (!a.managedBy && idProblem(a.account.id) !== undefined)
+      lines.push(
+        `# not listed: service account ${visible(a.account.id, 40)} (KK105: its id is outside Confluent's id alphabet)`,
+      );
+  }
+  return lines.length > 0 ? [...lines, ""] : [];
 }
 
 /** The script text (bash). `inputs` names what the audit read, for the header. */
@@ -64,6 +93,7 @@ export function renderCleanupScript(model: AuditModel, report: Report, inputs: r
     ...inputs.map((input) => `# input: ${comment(input)}`),
     "set -euo pipefail",
     "",
+    ...refusedLines(model),
   ];
   if (items.length === 0) lines.push("# Nothing to delete.");
   for (const item of items) {
@@ -71,12 +101,14 @@ export function renderCleanupScript(model: AuditModel, report: Report, inputs: r
       const k = item.key;
       const created = k.key.createdAt ? ` (created ${k.key.createdAt})` : "";
       const age = k.ageDays !== undefined ? `${k.ageDays} days${created}` : "unknown";
-      lines.push(`# API key ${comment(item.id)}: owner ${comment(k.key.ownerId)} (${k.key.ownerKind}), age ${age}`);
+      lines.push(
+        `# API key ${comment(item.id)}: owner ${comment(k.key.ownerId)} (${k.key.ownerKind}), age ${comment(age)}`,
+      );
     } else {
       const a = item.account;
       const name = a.account.displayName ? ` (${comment(a.account.displayName)})` : "";
       lines.push(
-        `# service account ${comment(item.id)}${name}: owner n/a, age ${accountAge(a.account.createdAt, report.evaluatedAt)}`,
+        `# service account ${comment(item.id)}${name}: owner n/a, age ${comment(accountAge(a.account.createdAt, report.evaluatedAt))}`,
       );
       lines.push(
         `# role bindings are known from the configuration only: check 'confluent iam rbac role-binding list --principal User:${comment(item.id)}' first`,
@@ -85,8 +117,8 @@ export function renderCleanupScript(model: AuditModel, report: Report, inputs: r
     for (const f of item.findings) lines.push(`# ${f.ruleId} ${f.ruleName} (${f.severity}): ${comment(f.message)}`);
     lines.push(
       item.kind === "api-key"
-        ? `confluent api-key delete ${shellWord(item.id)} --force`
-        : `confluent iam service-account delete ${shellWord(item.id)} --force`,
+        ? `confluent api-key delete --force -- ${shellWord(item.id)}`
+        : `confluent iam service-account delete --force -- ${shellWord(item.id)}`,
       "",
     );
   }
@@ -102,12 +134,17 @@ function accountAge(createdAt: string | undefined, now: string): string {
   return `${Math.floor((Date.parse(now) - created) / 86_400_000)} days (created ${createdAt})`;
 }
 
-/** Comment text stays on its line: an export could put a newline (and a command) into a description. */
+/**
+ * Comment text stays on its line: an export could put a newline (and a command) into a description. Control,
+ * invisible and separator characters are written as `\uXXXX` (bash ends a comment at a newline only, but a
+ * terminal or a review tool may also break or reorder the line at the others).
+ */
 function comment(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ");
+  return visible(text, 200);
 }
 
-/** Ids are plain words in practice; anything else is single-quoted so it cannot become shell syntax. */
+/** An id in a command: cleanupItems only lets Confluent ids through; anything else is a bug, never a command. */
 function shellWord(text: string): string {
-  return /^[A-Za-z0-9_.:-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  if (!CONFLUENT_ID.test(text)) throw new Error("cleanup script: an id outside Confluent's alphabet reached a command");
+  return text;
 }

@@ -127,22 +127,40 @@ export function nameFactsFromJson(json: unknown, into: Map<string, NameFacts> = 
       if (isObject(byName)) for (const name in byName) record(`${type}.${name}`, byName[name]);
     }
   }
-  const walk = (module: unknown) => {
-    if (!isObject(module)) return;
-    if (Array.isArray(module.resources)) {
-      for (const r of module.resources) {
-        if (isObject(r) && typeof r.address === "string" && TYPES.includes(String(r.type)) && r.mode !== "data")
-          record(r.address, r.values);
+  // Iterative (an explicit stack): hostile nesting of child_modules cannot overflow the call stack.
+  const walk = (root: unknown) => {
+    const pending: unknown[] = [root];
+    while (pending.length > 0) {
+      const module = pending.pop();
+      if (!isObject(module)) continue;
+      if (Array.isArray(module.resources)) {
+        for (const r of module.resources) {
+          if (
+            isObject(r) &&
+            typeof r.address === "string" &&
+            typeof r.type === "string" &&
+            TYPES.includes(r.type) &&
+            r.mode !== "data"
+          )
+            record(r.address, r.values);
+        }
       }
+      if (Array.isArray(module.child_modules))
+        for (let i = module.child_modules.length - 1; i >= 0; i--) pending.push(module.child_modules[i]);
     }
-    if (Array.isArray(module.child_modules)) for (const child of module.child_modules) walk(child);
   };
   if (isObject(json.values)) walk(json.values.root_module);
   if (isObject(json.planned_values)) walk(json.planned_values.root_module);
   if (isObject(json.prior_state) && isObject(json.prior_state.values)) walk(json.prior_state.values.root_module);
   if (Array.isArray(json.resource_changes)) {
     for (const c of json.resource_changes) {
-      if (!isObject(c) || typeof c.address !== "string" || !TYPES.includes(String(c.type)) || !isObject(c.change))
+      if (
+        !isObject(c) ||
+        typeof c.address !== "string" ||
+        typeof c.type !== "string" ||
+        !TYPES.includes(c.type) ||
+        !isObject(c.change)
+      )
         continue;
       record(c.address, c.change.after ?? c.change.before);
     }

@@ -12,6 +12,7 @@ import { InventoryInputError, parseJsonDocuments } from "./json-documents";
 import type {
   Inventory,
   InventoryApiKey,
+  InventoryConflict,
   InventoryResource,
   InventoryResourceKind,
   InventoryServiceAccount,
@@ -37,6 +38,17 @@ interface KeyBuilder {
   displayName?: string;
   description?: string;
   sources: string[];
+  conflicts?: InventoryConflict[];
+}
+
+/**
+ * What each file said about a key listed more than once: owner (with its kind), creation second, and the specific
+ * resources it is scoped to. Kept only for keys seen twice, so the common case (one row per key) costs nothing.
+ */
+interface KeyFacts {
+  readonly owners: Map<string, { kind: OwnerKind; files: Set<string> }>;
+  readonly created: Map<number, { text: string; files: Set<string> }>;
+  readonly scopes: Map<string, Set<string>>;
 }
 
 interface PageTally {
@@ -48,6 +60,7 @@ interface PageTally {
 /** Accumulates exports in any order and mix; `build()` returns the merged inventory. */
 export class InventoryBuilder {
   private readonly keys = new Map<string, KeyBuilder>();
+  private readonly keyFacts = new Map<string, KeyFacts>();
   private readonly accounts = new Map<string, InventoryServiceAccount>();
   private listedApiKeys = false;
   private listedServiceAccounts = false;
@@ -115,6 +128,7 @@ export class InventoryBuilder {
         );
       }
     }
+    for (const [id, facts] of this.keyFacts) settleConflicts(this.keys.get(id) as KeyBuilder, facts);
     const apiKeys: InventoryApiKey[] = [];
     for (const key of this.keys.values()) apiKeys.push(key);
     return {
@@ -272,17 +286,26 @@ export class InventoryBuilder {
       this.keys.set(next.id, next);
       return;
     }
+    // Facts are tracked only once rows could disagree (another file, owner or creation second): the CLI's row per
+    // resource of one key in one file, the common case, costs nothing. Until then every row agreed, from one file.
+    let facts = this.keyFacts.get(next.id);
+    if (!facts && (file !== known.sources[0] || next.ownerId !== known.ownerId || !sameSecond(known, next)))
+      this.keyFacts.set(next.id, (facts = factsOf(known, known.sources[0])));
+    if (facts) addFacts(facts, next, file);
     for (const resource of next.resources) {
       const duplicate = known.resources.some((r) => r.id === resource.id && r.kind === resource.kind);
       if (!duplicate) known.resources.push(resource);
     }
     // The API knows more than the CLI (kind of owner, display name, sub-second dates): prefer what is set.
     if (known.ownerKind === "unknown") known.ownerKind = next.ownerKind;
-    known.createdAt ??= next.createdAt;
+    // The earlier of two dates (the CLI truncates to the second): the same whatever the order of the files.
+    if (known.createdAt === undefined || (next.createdAt !== undefined && earlier(next.createdAt, known.createdAt)))
+      known.createdAt = next.createdAt;
     known.displayName ??= next.displayName;
     known.description ||= next.description;
     // Source lists are shared per file (one array for 50,000 keys, not 50,000 arrays): copy before adding.
-    if (!known.sources.includes(file)) known.sources = [...known.sources, file];
+    // Sorted, so the key's location (its first source) does not depend on the order of the files.
+    if (!known.sources.includes(file)) known.sources = [...known.sources, file].sort(compareText);
     // The CLI's "global" or "cloud" row with an empty resource says nothing once a real resource is known.
     if (known.resources.length > 1) {
       const specific = known.resources.filter((r) => r.id !== "" || r.kind === "global");
@@ -304,6 +327,82 @@ export class InventoryBuilder {
       sources: [...new Set([...known.sources, ...next.sources])],
     });
   }
+}
+
+function sameSecond(a: KeyBuilder, b: KeyBuilder): boolean {
+  if (a.createdAt === undefined || b.createdAt === undefined) return true;
+  return Math.floor(Date.parse(a.createdAt) / 1000) === Math.floor(Date.parse(b.createdAt) / 1000);
+}
+
+function factsOf(key: KeyBuilder, file: string): KeyFacts {
+  const facts: KeyFacts = { owners: new Map(), created: new Map(), scopes: new Map() };
+  addFacts(facts, key, file);
+  return facts;
+}
+
+function addFacts(facts: KeyFacts, key: KeyBuilder, file: string): void {
+  const owner = facts.owners.get(key.ownerId);
+  if (owner) {
+    owner.files.add(file);
+    if (owner.kind === "unknown") owner.kind = key.ownerKind;
+  } else facts.owners.set(key.ownerId, { kind: key.ownerKind, files: new Set([file]) });
+  if (key.createdAt !== undefined) {
+    // The CLI shows whole seconds, the API fractions: the same key is the same second.
+    const second = Math.floor(Date.parse(key.createdAt) / 1000);
+    const known = facts.created.get(second);
+    if (known) known.files.add(file);
+    else facts.created.set(second, { text: key.createdAt, files: new Set([file]) });
+  }
+  // Cloud, global and empty resources say nothing about the scope (the CLI's rows for a cloud key have none).
+  const specific = key.resources.filter((r) => r.id !== "" && r.kind !== "global" && r.kind !== "cloud");
+  if (specific.length === 0) return;
+  let scope = facts.scopes.get(file);
+  if (!scope) facts.scopes.set(file, (scope = new Set()));
+  for (const r of specific) scope.add(`${r.kind} ${r.id}`);
+}
+
+/**
+ * Records what the files disagree on and settles the key's facts independently of file order: the smallest owner
+ * id, the earliest creation date, sources sorted. (First-wins would make KK001 depend on the order of --inventory.)
+ */
+function settleConflicts(key: KeyBuilder, facts: KeyFacts): void {
+  const conflicts: InventoryConflict[] = [];
+  if (facts.owners.size > 1) {
+    conflicts.push({ fact: "owner", values: conflictValues([...facts.owners].map(([id, o]) => [id, o.files])) });
+    const [ownerId, owner] = [...facts.owners].sort(([a], [b]) => compareText(a, b))[0];
+    key.ownerId = ownerId;
+    key.ownerKind = owner.kind;
+  }
+  if (facts.created.size > 1) {
+    const created = [...facts.created].sort(([a], [b]) => a - b);
+    conflicts.push({ fact: "created", values: conflictValues(created.map(([, c]) => [c.text, c.files])) });
+    key.createdAt = created[0][1].text;
+  }
+  const scopes = new Map<string, Set<string>>();
+  for (const [file, set] of facts.scopes) {
+    const value = [...set].sort(compareText).join(", ");
+    const files = scopes.get(value);
+    if (files) files.add(file);
+    else scopes.set(value, new Set([file]));
+  }
+  if (scopes.size > 1) conflicts.push({ fact: "scope", values: conflictValues([...scopes]) });
+  if (conflicts.length === 0) return;
+  key.conflicts = conflicts;
+  key.sources = [...key.sources].sort(compareText);
+}
+
+function conflictValues(values: readonly (readonly [string, ReadonlySet<string>])[]): InventoryConflict["values"] {
+  return values
+    .map(([value, files]) => ({ value, sources: [...files].sort(compareText) }))
+    .sort((a, b) => compareText(a.value, b.value));
+}
+
+function earlier(a: string, b: string): boolean {
+  return Date.parse(a) < Date.parse(b);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Loads and merges export files of any supported shape. Throws InventoryInputError on bad input. */

@@ -28,6 +28,15 @@ export interface InventoryApiKey {
   readonly description?: string;
   /** The export files (or "live") the key came from, for messages. */
   readonly sources: readonly string[];
+  /** Facts the exports disagree on (KK106); such a key is never in the cleanup script. */
+  readonly conflicts?: readonly InventoryConflict[];
+}
+
+/** One fact of a key that two exports (or two rows of one) give different values for. */
+export interface InventoryConflict {
+  readonly fact: "owner" | "scope" | "created";
+  /** Each value with the files that gave it; sorted by value, files sorted: the same in any file order. */
+  readonly values: readonly { readonly value: string; readonly sources: readonly string[] }[];
 }
 
 export interface InventoryServiceAccount {

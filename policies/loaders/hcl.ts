@@ -2,11 +2,12 @@
  * Loader for plain HCL directories (`*.tf`), for teams that export to HCL: each file is converted to Terraform JSON
  * with @cdktf/hcl2json and the configuration loader reads the merged result.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Tier } from "../metadata";
 import type { KeykitModel } from "../model";
 import { loadConfiguration } from "./configuration";
+import { InputFileError, inputPathProblem, readInputText } from "./read-input-file";
 import { InputError, entries, isObject } from "./util";
 
 export interface HclLoadOptions {
@@ -77,12 +78,30 @@ export async function loadHclFiles(
 /** Loads every `*.tf` file of a directory (not recursive: Terraform reads one directory per module). */
 export async function loadHclDirectory(dir: string, options: HclLoadOptions): Promise<KeykitModel> {
   const abs = resolve(options.cwd ?? ".", dir);
+  const skipped: string[] = [];
   const names = readdirSync(abs)
-    .filter((n) => n.endsWith(".tf"))
+    .filter((n) => n.endsWith(".tf") && !skippedTfEntry(join(dir, n), options.cwd ?? ".", skipped))
     .sort();
   if (names.length === 0) throw new InputError(`${dir}: no *.tf files`);
-  return loadHclFiles(
-    names.map((n) => ({ file: join(dir, n), text: readFileSync(join(abs, n), "utf8") })),
-    options,
-  );
+  const files = names.map((n) => ({ file: join(dir, n), text: readHclText(join(dir, n), options.cwd ?? ".") }));
+  const model = await loadHclFiles(files, options);
+  return skipped.length > 0 ? { ...model, notes: [...model.notes, ...skipped.sort()] } : model;
+}
+
+/** A directory or a dangling link named `*.tf` is not a file Terraform would read: skipped, with a note. */
+function skippedTfEntry(file: string, cwd: string, notes: string[]): boolean {
+  const problem = inputPathProblem(file, cwd);
+  const directory = problem === undefined && statSync(resolve(cwd, file)).isDirectory();
+  if (!directory && !problem?.startsWith("dangling symlink")) return false;
+  notes.push(`${file}: skipped (${directory ? "a directory" : problem})`);
+  return true;
+}
+
+function readHclText(file: string, cwd: string): string {
+  try {
+    return readInputText(file, cwd);
+  } catch (error) {
+    if (error instanceof InputFileError) throw new InputError(error.message);
+    throw error;
+  }
 }

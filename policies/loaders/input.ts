@@ -5,7 +5,7 @@
  *   → state; `resource`/`terraform`/`provider`/`output`/`data` at the top → cdk.tf.json; a *.tf file → HCL.
  * A plan or state next to a `cdk.tf.json` (the stack directory `cdktf synth` wrote) picks up its keykit metadata.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Tier } from "../metadata";
 import type { KeykitModel, RotationEntry } from "../model";
@@ -13,6 +13,7 @@ import { loadConfiguration } from "./configuration";
 import { loadHclDirectory, loadHclFiles } from "./hcl";
 import { loadPlan } from "./plan";
 import { withRotationState } from "./rotation";
+import { InputFileError, inputPathKind, readInputText } from "./read-input-file";
 import { loadState } from "./state";
 import { InputError, isObject, parseJsonText } from "./util";
 
@@ -40,10 +41,10 @@ export interface ReadInputOptions {
 
 function readText(path: string, cwd?: string): string {
   try {
-    return readFileSync(resolve(cwd ?? ".", path), "utf8");
+    return readInputText(path, cwd ?? ".");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot read (${code ?? "error"})`);
+    if (error instanceof InputFileError) throw new InputError(error.message);
+    throw error;
   }
 }
 
@@ -87,13 +88,14 @@ export function loadJsonInput(
 
 async function loadPath(path: string, options: ReadInputOptions): Promise<KeykitModel[]> {
   const abs = (p: string) => resolve(options.cwd ?? ".", p);
-  let stats;
+  let pathKind;
   try {
-    stats = statSync(abs(path));
-  } catch {
-    throw new InputError(`${path}: no such file or directory`);
+    pathKind = inputPathKind(path, options.cwd ?? ".");
+  } catch (error) {
+    if (error instanceof InputFileError) throw new InputError(error.message);
+    throw error;
   }
-  if (stats.isDirectory()) {
+  if (pathKind === "directory") {
     const stacksDir = join(path, "stacks");
     if (existsSync(abs(stacksDir)) && statSync(abs(stacksDir)).isDirectory()) {
       const stacks = readdirSync(abs(stacksDir))

@@ -3,22 +3,50 @@ import type { Report } from "../report";
 import type { RuleMetadata } from "../rule";
 import { type ReportOptions, reportTitle, summaryLine } from "./common";
 
-/** Escapes text for a table cell: pipes, backticks, HTML and line breaks cannot break the table or inject markup. */
+/** Control characters and line separators: a line break would end the table row (or the list item). */
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * Escapes input for Markdown text (a table cell, a list item, a note): it can neither break the table nor open
+ * markup. Every character that starts inline syntax is backslash-escaped (links, images, emphasis, code spans,
+ * pipes), `<`, `>` and `&` become entities (no HTML), and the starts of GitHub's autolinks are broken: `://` and
+ * `www.` by an entity (parse-time autolinks), `@` and `#` by a one-character code span (mentions, e-mail and issue
+ * links are found later, in text nodes, where an entity would already be decoded).
+ */
 export function escapeCell(text: string): string {
   return text
-    .replace(/\\/g, "\\\\")
-    .replace(/\|/g, "\\|")
-    .replace(/`/g, "\\`")
+    .replace(LINE_BREAKING, " ")
+    .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(/\r?\n/g, " ");
+    .replace(/[\\`*_[\]()!|~]/g, "\\$&")
+    .replace(/[@#]/g, "`$&`")
+    .replace(/:\/\//g, "&#58;//")
+    .replace(/(w{3})\./gi, "$1&#46;");
+}
+
+/**
+ * Input as a code span: nothing inside renders as markup. The fence is one backtick longer than the longest run in
+ * the text, so a backtick cannot close it; in a table a pipe is still escaped (GFM splits cells first).
+ */
+export function codeSpan(text: string, inTable = false): string {
+  let content = text.replace(LINE_BREAKING, " ");
+  if (inTable) content = content.replace(/\|/g, "\\|");
+  let longest = 0;
+  for (const run of content.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = "`".repeat(longest + 1);
+  if (content === "") return "` `";
+  // A space on both sides is stripped by the renderer (unless the text is all spaces); it keeps a leading or
+  // trailing backtick off the fence.
+  const padded = /^[` ]|[` ]$/.test(content) && content.trim() !== "" ? ` ${content} ` : content;
+  return `${fence}${padded}${fence}`;
 }
 
 export function formatMarkdown(report: Report, rules: readonly RuleMetadata[], options: ReportOptions = {}): string {
   const s = report.summary;
   const icon = s.errors > 0 ? "❌" : s.warnings > 0 ? "⚠️" : "✅";
   const lines: string[] = [`### ${icon} ${reportTitle(options)}: ${summaryLine(report)}`, ""];
-  lines.push(`Inputs: ${report.inputs.map((i) => `\`${escapeCell(i.source)}\` (${i.kind})`).join(", ") || "none"}`, "");
+  lines.push(`Inputs: ${report.inputs.map((i) => `${codeSpan(i.source)} (${i.kind})`).join(", ") || "none"}`, "");
   for (const input of report.inputs)
     for (const note of input.notes) lines.push(`> **Note** ${escapeCell(input.source)}: ${escapeCell(note)}`, "");
   const active = report.findings.filter((f) => !f.suppressed);
@@ -52,14 +80,18 @@ export function formatMarkdown(report: Report, rules: readonly RuleMetadata[], o
     lines.push("<details><summary>Acknowledgements</summary>", "");
     for (const f of suppressed)
       lines.push(
-        `- acknowledged ${f.ruleId} on \`${escapeCell(f.subject)}\` until ${f.suppressed?.expires}: ${escapeCell(f.suppressed?.reason ?? "")}`,
+        `- acknowledged ${f.ruleId} on ${codeSpan(f.subject)} until ${escapeCell(f.suppressed?.expires ?? "")}: ${escapeCell(f.suppressed?.reason ?? "")}`,
       );
     for (const x of a.expired)
-      lines.push(`- **expired** ${x.rule} on \`${escapeCell(x.target)}\` (${x.expires}): no longer applies`);
+      lines.push(
+        `- **expired** ${escapeCell(x.rule)} on ${codeSpan(x.target)} (${escapeCell(x.expires)}): no longer applies`,
+      );
     for (const x of a.unused)
-      lines.push(`- **unused** ${x.rule} on \`${escapeCell(x.target)}\`: matches no finding, remove it`);
+      lines.push(`- **unused** ${escapeCell(x.rule)} on ${codeSpan(x.target)}: matches no finding, remove it`);
     for (const x of a.rejected)
-      lines.push(`- **rejected** ${x.rule} on \`${escapeCell(x.target)}\`: ${escapeCell(x.problem ?? "invalid")}`);
+      lines.push(
+        `- **rejected** ${escapeCell(x.rule)} on ${codeSpan(x.target)}: ${escapeCell(x.problem ?? "invalid")}`,
+      );
     lines.push("", "</details>", "");
   }
   return `${lines.join("\n")}`;

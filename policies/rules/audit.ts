@@ -1,7 +1,8 @@
 /**
  * The rules of `keykit audit`: the kit's rules that apply to an inventory (KK001 user-owned, KK004 maximum age,
  * KK008 unused service account, KK009 leftover keys) plus the rules that compare the inventory with the
- * configuration (KK101–KK104). KK002 is left out: inventory exports do not say what a global key serves.
+ * configuration (KK101–KK104), and the checks of the inventory itself (KK105 well-formed ids, KK106 exports that
+ * agree). KK002 is left out: inventory exports do not say what a global key serves.
  */
 import type { Rule } from "../rule";
 import { ALL_RULES } from "./index";
@@ -9,8 +10,17 @@ import { ApiKeyManagedByConfiguration } from "./kk101-api-key-managed-by-configu
 import { ApiKeyOwnerExists } from "./kk102-api-key-owner-exists";
 import { RetiredRotationSlotDeleted } from "./kk103-retired-rotation-slot-deleted";
 import { ConfiguredApiKeyExists } from "./kk104-configured-api-key-exists";
+import { InventoryIdsWellFormed } from "./kk105-inventory-ids-well-formed";
+import { InventoryFactsConsistent } from "./kk106-inventory-facts-consistent";
 
-export { ApiKeyManagedByConfiguration, ApiKeyOwnerExists, RetiredRotationSlotDeleted, ConfiguredApiKeyExists };
+export {
+  ApiKeyManagedByConfiguration,
+  ApiKeyOwnerExists,
+  RetiredRotationSlotDeleted,
+  ConfiguredApiKeyExists,
+  InventoryIdsWellFormed,
+  InventoryFactsConsistent,
+};
 
 /** Audit-only rules, in ID order. */
 export const INVENTORY_COMPARISON_RULES: readonly Rule[] = [
@@ -18,6 +28,8 @@ export const INVENTORY_COMPARISON_RULES: readonly Rule[] = [
   ApiKeyOwnerExists,
   RetiredRotationSlotDeleted,
   ConfiguredApiKeyExists,
+  InventoryIdsWellFormed,
+  InventoryFactsConsistent,
 ];
 
 const NOT_FOR_INVENTORY = new Set(["KK002"]);
