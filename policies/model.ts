@@ -110,6 +110,11 @@ export interface ApiKey extends EntityBase {
   /** Set when a development stack explicitly allowed a user-owned key (keykit metadata). */
   readonly userOwnerAllowed?: { readonly reason: string };
   readonly lifecycle?: LifecycleFacts;
+  /**
+   * The tier of the stack this key belongs to, when keys of one model come from stacks of different tiers (the
+   * audit joins every stack's keys into one model); otherwise the model's tier applies.
+   */
+  readonly tier?: Tier;
 }
 
 export interface ServiceAccount extends EntityBase {

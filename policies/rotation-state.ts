@@ -42,6 +42,8 @@ export interface SlotRecord {
   readonly deactivatedAt?: string;
   /** When the `finish` that deletes this slot was recorded. */
   readonly retiredAt?: string;
+  /** When `keykit verify` last proved this slot's state (read by the audit's cleanup script; set by verify). */
+  readonly verifiedAt?: string;
 }
 
 export interface KeyRotationEntry {
@@ -188,7 +190,7 @@ export function slotChanges(before: KeyRotationEntry, after: KeyRotationEntry): 
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const STATUSES: readonly SlotStatus[] = ["active", "retained", "retired"];
-const TIMESTAMP_FIELDS = ["createdAt", "activatedAt", "deactivatedAt", "retiredAt"] as const;
+const TIMESTAMP_FIELDS = ["createdAt", "activatedAt", "deactivatedAt", "retiredAt", "verifiedAt"] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -22,12 +22,17 @@ export interface AuditArgs {
   readonly emitCleanup?: string;
   readonly maxAgeDays: number;
   readonly now?: Date;
+  /** Confluent audit-log exports (JSON lines, array or concatenated objects; gzip accepted). */
+  readonly auditLog: readonly string[];
+  /** Coverage without a successful authentication that makes a key unused (default 30). */
+  readonly unusedDays: number;
 }
 
 export const AUDIT_USAGE = `usage: keykit audit [--live [--base-url URL]] [--inventory <file>...] [--config <cdk.tf.json|state|plan>...]
                     [--rotation-state <file>] [--format text|json|sarif|junit|markdown] [--output <file>]
                     [--fail-on error|warning|info|none] [--acknowledgements <file>...] [--emit-cleanup <file>]
                     [--max-age-days N] [--now DATE] [--tier production|development]
+                    [--audit-log <file>...] [--unused-days N]
 
 Compares the keys and service accounts that exist in Confluent Cloud (CLI exports
 'confluent api-key list -o json' / 'confluent iam service-account list -o json', Cloud API list pages,
@@ -35,11 +40,15 @@ or --live) with the configuration, and reports unmanaged, user-owned, stale and 
 --emit-cleanup writes a reviewable bash script of delete commands; keykit never runs it.
 --live reads CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET (base URL: --base-url or CONFLUENT_CLOUD_BASE_URL).
 --acknowledgements defaults to keykit.acknowledgements.json when present, --rotation-state to keykit.rotation.json.
---tier: the tier the organisation's keys are judged at (production: user-owned keys cannot be acknowledged).
+--tier: the tier of keys that match no configured key (default production); a matched key is judged at its
+stack's tier, with the stack's opt-ins.
+--audit-log: Confluent audit-log exports of the confluent-audit-log-events topic (JSON lines, a JSON array or
+concatenated objects; gzip accepted): last successful / failed authentication per key. A key with no successful
+authentication over --unused-days (default 30) of coverage is unused; the cleanup script deletes only on evidence.
 Exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 bad usage or input.
 `;
 
-const MULTI = new Set(["--inventory", "--config", "--acknowledgements"]);
+const MULTI = new Set(["--inventory", "--config", "--acknowledgements", "--audit-log"]);
 const SINGLE = new Set([
   "--base-url",
   "--rotation-state",
@@ -50,10 +59,16 @@ const SINGLE = new Set([
   "--max-age-days",
   "--now",
   "--tier",
+  "--unused-days",
 ]);
 
 export function parseAuditArgs(argv: readonly string[]): AuditArgs {
-  const multi: Record<string, string[]> = { "--inventory": [], "--config": [], "--acknowledgements": [] };
+  const multi: Record<string, string[]> = {
+    "--inventory": [],
+    "--config": [],
+    "--acknowledgements": [],
+    "--audit-log": [],
+  };
   const single: Record<string, string> = {};
   let live = false;
   let help = false;
@@ -89,12 +104,8 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
   const failOn = (single["--fail-on"] ?? "error") as FailOn;
   if (!FAIL_ON.includes(failOn))
     throw new KeykitCliError(`--fail-on must be one of ${FAIL_ON.join(", ")} (got '${failOn}')`);
-  let maxAgeDays = 90;
-  if (single["--max-age-days"] !== undefined) {
-    maxAgeDays = Number(single["--max-age-days"]);
-    if (!/^\d+$/.test(single["--max-age-days"]) || maxAgeDays < 1)
-      throw new KeykitCliError(`--max-age-days must be a whole number of days ≥ 1 (got '${single["--max-age-days"]}')`);
-  }
+  const maxAgeDays = wholeDays(single, "--max-age-days", 90);
+  const unusedDays = wholeDays(single, "--unused-days", 30);
   let now: Date | undefined;
   if (single["--now"] !== undefined) {
     now = new Date(single["--now"]);
@@ -116,6 +127,8 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
     emitCleanup: single["--emit-cleanup"],
     maxAgeDays,
     now,
+    auditLog: multi["--audit-log"],
+    unusedDays,
   };
   if (help) return args;
   if (!live && args.inventory.length === 0)
@@ -123,10 +136,22 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
   if (live && args.inventory.length > 0)
     throw new KeykitCliError("--live and --inventory are exclusive: the live inventory is complete on its own");
   if (!live && args.baseUrl !== undefined) throw new KeykitCliError("--base-url only applies with --live");
+  if (single["--unused-days"] !== undefined && args.auditLog.length === 0)
+    throw new KeykitCliError("--unused-days only applies with --audit-log");
   if (args.emitCleanup !== undefined && args.config.length === 0) {
     throw new KeykitCliError(
       "--emit-cleanup needs --config: keys the configuration manages must never be deleted behind its back",
     );
   }
   return args;
+}
+
+/** A whole number of days ≥ 1 from a flag, or the default. */
+function wholeDays(single: Record<string, string>, flag: string, fallback: number): number {
+  const text = single[flag];
+  if (text === undefined) return fallback;
+  const days = Number(text);
+  if (!/^\d+$/.test(text) || days < 1)
+    throw new KeykitCliError(`${flag} must be a whole number of days ≥ 1 (got '${text}')`);
+  return days;
 }

@@ -2,12 +2,24 @@
  * Loads the desired state of an audit: `--config` inputs (cdk.tf.json, Terraform state JSON or plan JSON, stack
  * or cdktf.out directories) through the policy loaders, and the rotation-state file.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  statSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
+import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
 import { KeykitCliError } from "../errors";
 import { RotationStateError, readRotationStateFile, SLOT_NAMES } from "../../policies/rotation-state";
 import { detectJsonKind, loadJsonInput } from "../../policies/loaders/input";
 import { InputError, parseJsonText } from "../../policies/loaders/util";
+import { AuditLogAccumulator, AuditLogError, type AuditLogUsage } from "../../policies/inventory/audit-log";
 import type { DesiredState, RotationSlotFacts } from "../../policies/inventory/audit-model";
 import { desiredStateFromModels, nameFactsFromJson, type NameFacts } from "../../policies/inventory/desired-state";
 import type { KeykitModel } from "../../policies/model";
@@ -92,6 +104,8 @@ export function loadRotationSlots(path: string, cwd: string): RotationSlotFacts[
           status: record.status,
           ...(record.createdAt !== undefined ? { createdAt: record.createdAt } : {}),
           ...(record.retiredAt !== undefined ? { retiredAt: record.retiredAt } : {}),
+          ...(record.deactivatedAt !== undefined ? { deactivatedAt: record.deactivatedAt } : {}),
+          ...(record.verifiedAt !== undefined ? { verifiedAt: record.verifiedAt } : {}),
         });
       }
     }
@@ -99,5 +113,47 @@ export function loadRotationSlots(path: string, cwd: string): RotationSlotFacts[
   } catch (error) {
     if (error instanceof RotationStateError) throw new KeykitCliError(error.message.split("\n")[0]);
     throw error;
+  }
+}
+
+/**
+ * Reads `--audit-log` files as streams (gzip detected by its magic bytes, not the name), so memory does not grow
+ * with the size of the export. A malformed record is one line naming the file and line.
+ */
+export async function loadAuditLogs(paths: readonly string[], cwd: string): Promise<AuditLogUsage> {
+  const accumulator = new AuditLogAccumulator();
+  for (const path of paths) {
+    const splitter = accumulator.file(path);
+    try {
+      await streamFile(resolve(cwd, path), (chunk) => splitter.push(chunk));
+      splitter.end();
+    } catch (error) {
+      if (error instanceof AuditLogError) throw new KeykitCliError(error.message);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "Z_DATA_ERROR" || code === "Z_BUF_ERROR")
+        throw new KeykitCliError(`${path}: a gzip file that is corrupt or truncated`);
+      throw new KeykitCliError(`${path}: cannot read (${code === "ENOENT" ? "no such file" : (code ?? "error")})`);
+    }
+  }
+  return accumulator.result();
+}
+
+/** Feeds the file's text (gunzipped when it starts with the gzip magic bytes) to `onText`, chunk by chunk. */
+async function streamFile(file: string, onText: (chunk: string) => void): Promise<void> {
+  const gzip = startsWithGzipMagic(file);
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  const source: Readable = gzip ? raw.pipe(createGunzip()) : raw;
+  if (gzip) raw.on("error", (error) => source.destroy(error));
+  source.setEncoding("utf8");
+  for await (const chunk of source) onText(chunk as string);
+}
+
+function startsWithGzipMagic(file: string): boolean {
+  const fd = openSync(file, "r");
+  try {
+    const head = Buffer.alloc(2);
+    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The rules of `keykit audit`: the kit's rules that apply to an inventory (KK001 user-owned, KK004 maximum age,
  * KK008 unused service account, KK009 leftover keys) plus the rules that compare the inventory with the
- * configuration (KK101–KK104). KK002 is left out: inventory exports do not say what a global key serves.
+ * configuration (KK101–KK104) and the audit-log usage rules (KK107–KK109). KK002 is left out: inventory exports
+ * do not say what a global key serves.
  */
 import type { Rule } from "../rule";
 import { ALL_RULES } from "./index";
@@ -9,8 +10,12 @@ import { ApiKeyManagedByConfiguration } from "./kk101-api-key-managed-by-configu
 import { ApiKeyOwnerExists } from "./kk102-api-key-owner-exists";
 import { RetiredRotationSlotDeleted } from "./kk103-retired-rotation-slot-deleted";
 import { ConfiguredApiKeyExists } from "./kk104-configured-api-key-exists";
+import { ApiKeyInUse } from "./kk107-api-key-in-use";
+import { OldRotationSlotNoLongerUsed } from "./kk108-old-rotation-slot-no-longer-used";
+import { NoAuthenticationWithRemovedKey } from "./kk109-no-authentication-with-removed-key";
 
 export { ApiKeyManagedByConfiguration, ApiKeyOwnerExists, RetiredRotationSlotDeleted, ConfiguredApiKeyExists };
+export { ApiKeyInUse, OldRotationSlotNoLongerUsed, NoAuthenticationWithRemovedKey };
 
 /** Audit-only rules, in ID order. */
 export const INVENTORY_COMPARISON_RULES: readonly Rule[] = [
@@ -18,6 +23,10 @@ export const INVENTORY_COMPARISON_RULES: readonly Rule[] = [
   ApiKeyOwnerExists,
   RetiredRotationSlotDeleted,
   ConfiguredApiKeyExists,
+  // KK105 and KK106 are taken (inventory ids and facts); audit-log usage rules follow.
+  ApiKeyInUse,
+  OldRotationSlotNoLongerUsed,
+  NoAuthenticationWithRemovedKey,
 ];
 
 const NOT_FOR_INVENTORY = new Set(["KK002"]);
