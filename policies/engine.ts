@@ -246,7 +246,7 @@ function acceptedOptIns(models: readonly KeykitModel[]): OptInUse[] {
         owner: key.owner.id ?? key.owner.reference?.address ?? "unknown",
         reason: key.userOwnerAllowed.reason,
         tier,
-        source: model.source,
+        source: key.userOwnerAllowed.declaredIn ?? model.source,
       });
     }
   }

@@ -206,7 +206,9 @@ export function buildAuditModel(
       scope,
       serves: managedBy?.serves ?? servedResources(key.resources),
       createdAt: key.createdAt,
-      userOwnerAllowed: managedBy?.userOwnerAllowed,
+      userOwnerAllowed: managedBy?.userOwnerAllowed
+        ? { ...managedBy.userOwnerAllowed, declaredIn: managedBy.source }
+        : undefined,
       location: { file: key.sources[0], address: key.id, constructPath: managedBy?.constructPath },
       acknowledgements: managedBy?.acknowledgements ?? NO_ACKNOWLEDGEMENTS,
       key,
