@@ -141,7 +141,7 @@ export async function loadAuditLogs(paths: readonly string[], cwd: string): Prom
 /** Feeds the file's text (gunzipped when it starts with the gzip magic bytes) to `onText`, chunk by chunk. */
 async function streamFile(file: string, onText: (chunk: string) => void): Promise<void> {
   const gzip = startsWithGzipMagic(file);
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  const raw = createReadStream(file, { highWaterMark: 1 << 16 });
   const source: Readable = gzip ? raw.pipe(createGunzip()) : raw;
   if (gzip) raw.on("error", (error) => source.destroy(error));
   source.setEncoding("utf8");
