@@ -41,7 +41,7 @@ export function stateFacts(json: unknown): StateFacts {
       const values = r.values;
       if (typeof values.id !== "string") continue;
       if (r.type === "confluent_api_key" && r.mode !== "data") keys.set(values.id, keyOf(String(r.address), values));
-      if (typeof values.rest_endpoint === "string" && values.rest_endpoint.startsWith("https://"))
+      if (typeof values.rest_endpoint === "string" && /^https?:\/\//.test(values.rest_endpoint))
         restEndpoints.set(values.id, values.rest_endpoint);
     }
     for (const child of Array.isArray(module.child_modules) ? module.child_modules : []) visit(child);
