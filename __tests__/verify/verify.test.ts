@@ -15,10 +15,10 @@ const CLOUD_SECRET = "cloud-api-secret-9f8e7d6c5b4a3928171605";
 const VAULT_TOKEN = "hvs.test-token-4b3a2918";
 const MAX_REQUESTS = 200;
 
-type Reply = { status: number; body?: unknown };
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
 let server: Server;
 let base: string;
-let route: (path: string, request: IncomingMessage) => Reply;
+let route: (path: string, request: IncomingMessage, body: string) => Reply;
 let served = 0;
 const seen: { path: string; authorization?: string; token?: string; namespace?: string }[] = [];
 
@@ -36,9 +36,13 @@ beforeAll(async () => {
       token: request.headers["x-vault-token"] as string | undefined,
       namespace: request.headers["x-vault-namespace"] as string | undefined,
     });
-    const reply = route(path, request);
-    response.writeHead(reply.status, { "content-type": "application/json" });
-    response.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+    request.on("end", () => {
+      const reply = route(path, request, body);
+      response.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+      response.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+    });
   });
   server.requestTimeout = 5000;
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
@@ -327,10 +331,80 @@ describe("keykit verify: after finish, the retired slot is gone", () => {
   });
 });
 
+describe("keykit verify: AWS Secrets Manager through the AWS SDK v3 client", () => {
+  const awsEnv = {
+    AWS_ACCESS_KEY_ID: "AKIAEXAMPLE0000TEST",
+    AWS_SECRET_ACCESS_KEY: CLOUD_SECRET,
+    AWS_REGION: "eu-west-1",
+  };
+  /** Secrets Manager's JSON 1.1 protocol: POST / with X-Amz-Target, as the real client sends it. */
+  function secretsManager(secrets: Record<string, string>) {
+    return (_path: string, request: IncomingMessage, body: string): Reply | undefined => {
+      if (request.method !== "POST" || request.headers["x-amz-target"] !== "secretsmanager.GetSecretValue")
+        return undefined;
+      if (!String(request.headers.authorization).startsWith("AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE0000TEST/"))
+        return { status: 400, body: { __type: "UnrecognizedClientException", message: "bad signature" } };
+      const id = (JSON.parse(body) as { SecretId: string }).SecretId;
+      const value = secrets[id];
+      if (value === undefined)
+        return {
+          status: 400,
+          headers: { "x-amzn-errortype": "ResourceNotFoundException" },
+          body: { __type: "ResourceNotFoundException", message: `Secrets Manager can't find ${id}` },
+        };
+      return {
+        status: 200,
+        body: {
+          ARN: `arn:aws:secretsmanager:eu-west-1:111122223333:secret:${id}-AbCdEf`,
+          Name: id,
+          SecretString: value,
+          VersionId: "v-7",
+          VersionStages: ["AWSCURRENT"],
+          CreatedDate: 1780000000,
+        },
+      };
+    };
+  }
+
+  it("reads the published document with the real client and probes the key", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const aws = secretsManager({
+      "orders/kafka": JSON.stringify({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }),
+    });
+    const org = authenticated("GREENKEY01", SECRET);
+    route = (path, request, body) =>
+      aws(path, request, body) ?? (path === "/org/v2/environments" ? org(request) : { status: 404 });
+    const r = await verify(
+      ["orders", "--aws-secret", "orders/kafka", "--aws-endpoint", base, "--scope", "cloud", "--base-url", base],
+      dir,
+      awsEnv,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("  ok    published document: aws secret orders/kafka (key_id GREENKEY01, slot green)");
+    expect(r.stdout).toContain(`  ok    Cloud API ${base}: key GREENKEY01 works`);
+  });
+
+  it("a missing secret is one line, exit 2", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const aws = secretsManager({});
+    route = (path, request, body) => aws(path, request, body) ?? { status: 404 };
+    const r = await verify(
+      ["orders", "--aws-secret", "orders/nope", "--aws-endpoint", base, "--scope", "cloud"],
+      dir,
+      awsEnv,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("keykit: aws secret orders/nope: no such secret (ResourceNotFoundException)\n");
+  });
+});
+
 describe("keykit verify: bad usage and unreachable servers exit 2 with one line", () => {
   it.each([
     [["orders"], /verify needs one sink/],
-    [["orders", "--aws-secret", "orders/kafka"], /AWS Secrets Manager is not supported/],
+    [["orders", "--output-json", "o.json", "--aws-region", "eu-west-1"], /only apply with --aws-secret/],
     [["--vault-mount", "kv", "--vault-name", "x"], /exactly one rotation name/],
     [["Orders!", "--vault-mount", "kv", "--vault-name", "x"], /must be 1-128 characters/],
     [["orders", "--vault-mount", "kv"], /--vault-mount and --vault-name go together/],

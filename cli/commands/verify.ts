@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { EXIT_FINDINGS, EXIT_OK, KeykitCliError } from "../errors";
 import type { CliIo, Command } from "../io";
 import { parseVerifyArgs, VERIFY_USAGE, type VerifyArgs } from "../verify/args";
+import { type AwsLocation, readAwsDocument } from "../verify/aws";
 import { DocumentError, type PublishedDocument, readOutputDocument, readVaultDocument } from "../verify/document";
 import { type HttpGet, httpGet } from "../verify/http";
 import { checkKeyGone, type ProbeOutcome, type ProbeTarget, probeCredentials, type Timing } from "../verify/probes";
@@ -103,10 +104,13 @@ async function readDocument(
   report: (o: ProbeOutcome) => void,
 ): Promise<PublishedDocument | undefined> {
   try {
+    const sink = args.sink;
     const doc =
-      args.sink.kind === "output"
-        ? readOutputDocument(args.sink.file, args.sink.outputName, io.cwd)
-        : await readVaultDocument(vaultLocation(args.sink, io), get);
+      sink.kind === "output"
+        ? readOutputDocument(sink.file, sink.outputName, io.cwd)
+        : sink.kind === "aws"
+          ? await readAwsDocument(awsLocation(sink, io))
+          : await readVaultDocument(vaultLocation(sink, io), get);
     const slot = doc.slot ? `, slot ${doc.slot}` : "";
     report({ kind: "ok", line: `published document: ${doc.from} (key_id ${doc.keyId}${slot})` });
     return doc;
@@ -123,6 +127,23 @@ function vaultLocation(sink: Extract<VerifyArgs["sink"], { kind: "vault" }>, io:
   if (!address || !token)
     throw new KeykitCliError("the Vault sink needs VAULT_ADDR and VAULT_TOKEN in the environment");
   return { mount: sink.mount, name: sink.secretName, address, token, namespace: io.env.VAULT_NAMESPACE || undefined };
+}
+
+/** Credentials from the command's environment when it has them (tests, CI); otherwise the SDK's default chain. */
+function awsLocation(sink: Extract<VerifyArgs["sink"], { kind: "aws" }>, io: CliIo): AwsLocation {
+  const {
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    AWS_SESSION_TOKEN: sessionToken,
+  } = io.env;
+  return {
+    secretId: sink.secretId,
+    endpoint: sink.endpoint,
+    region: sink.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION,
+    ...(accessKeyId && secretAccessKey
+      ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } }
+      : {}),
+  };
 }
 
 function slotCheck(doc: PublishedDocument, entry: KeyRotationEntry, file: string): ProbeOutcome {

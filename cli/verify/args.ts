@@ -9,7 +9,8 @@ export interface VerifyArgs {
   readonly rotationState: string;
   readonly sink:
     | { readonly kind: "vault"; readonly mount: string; readonly secretName: string }
-    | { readonly kind: "output"; readonly file: string; readonly outputName?: string };
+    | { readonly kind: "output"; readonly file: string; readonly outputName?: string }
+    | { readonly kind: "aws"; readonly secretId: string; readonly endpoint?: string; readonly region?: string };
   readonly state?: string;
   readonly scope?: ProbeScope;
   readonly restEndpoint?: string;
@@ -23,7 +24,8 @@ export interface VerifyArgs {
   readonly waitMs: number;
 }
 
-export const VERIFY_USAGE = `usage: keykit verify <rotation-name> (--vault-mount <mount> --vault-name <name> | --output-json <file> [--output-name <name>])
+export const VERIFY_USAGE = `usage: keykit verify <rotation-name> (--vault-mount <mount> --vault-name <name> | --output-json <file> [--output-name <name>]
+                     | --aws-secret <name|arn> [--aws-region R] [--aws-endpoint URL])
                      [--rotation-state <file>] [--state <terraform state JSON>] [--wait 5m]
                      [--scope kafka|schema-registry|cloud|global|flink|ksqldb|tableflow]
                      [--rest-endpoint URL --cluster lkc-…] [--schema-registry-endpoint URL]
@@ -32,7 +34,8 @@ export const VERIFY_USAGE = `usage: keykit verify <rotation-name> (--vault-mount
 
 Proves the published credentials of a blue/green key work and, after 'keykit rotate finish', that the retired
 slot is gone. Reads the published document (key_id, secret, slot) from Vault KV v2 (VAULT_ADDR, VAULT_TOKEN,
-VAULT_NAMESPACE) or from 'terraform output -json' (the sensitive-output sink); checks the slot is the active one
+VAULT_NAMESPACE), AWS Secrets Manager (the AWS SDK's default credential chain and region) or from
+'terraform output -json' (the sensitive-output sink); checks the slot is the active one
 and, with --state, that key_id is that slot's resource; authenticates with it (Kafka REST, Schema Registry, the
 Cloud API, Flink; 401/403 are retried with backoff up to --wait, since new keys take minutes to propagate); after
 finish, asks the Cloud API (CONFLUENT_CLOUD_API_KEY / _SECRET) whether --retired-key-id is gone (404 or 403).
@@ -47,6 +50,8 @@ const FLAGS = new Set([
   "--output-json",
   "--output-name",
   "--aws-secret",
+  "--aws-endpoint",
+  "--aws-region",
   "--state",
   "--scope",
   "--rest-endpoint",
@@ -86,7 +91,13 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | "help" {
   const scope = values["--scope"] as ProbeScope | undefined;
   if (scope !== undefined && !PROBE_SCOPES.includes(scope))
     throw new KeykitCliError(`--scope must be one of ${PROBE_SCOPES.join(", ")}`);
-  for (const flag of ["--rest-endpoint", "--schema-registry-endpoint", "--flink-endpoint", "--base-url"])
+  for (const flag of [
+    "--rest-endpoint",
+    "--schema-registry-endpoint",
+    "--flink-endpoint",
+    "--base-url",
+    "--aws-endpoint",
+  ])
     if (values[flag] !== undefined && !/^https?:\/\/[^\s/]/.test(values[flag]))
       throw new KeykitCliError(`${flag} must be an http(s) URL`);
   return {
@@ -109,14 +120,22 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | "help" {
 }
 
 function sinkOf(values: Record<string, string>): VerifyArgs["sink"] {
-  if (values["--aws-secret"] !== undefined)
-    throw new KeykitCliError("--aws-secret: AWS Secrets Manager is not supported by this version of keykit verify yet");
   const vault = values["--vault-mount"] !== undefined || values["--vault-name"] !== undefined;
   const output = values["--output-json"] !== undefined;
-  if (vault === output)
+  const aws = values["--aws-secret"] !== undefined;
+  if ([vault, output, aws].filter(Boolean).length !== 1)
     throw new KeykitCliError(
-      "verify needs one sink: --vault-mount and --vault-name, or --output-json <terraform output -json file>",
+      "verify needs one sink: --vault-mount and --vault-name, --aws-secret, or --output-json <terraform output -json file>",
     );
+  if (!aws && (values["--aws-endpoint"] !== undefined || values["--aws-region"] !== undefined))
+    throw new KeykitCliError("--aws-endpoint and --aws-region only apply with --aws-secret");
+  if (aws)
+    return {
+      kind: "aws",
+      secretId: values["--aws-secret"],
+      endpoint: values["--aws-endpoint"],
+      region: values["--aws-region"],
+    };
   if (output) return { kind: "output", file: values["--output-json"], outputName: values["--output-name"] };
   if (values["--vault-mount"] === undefined || values["--vault-name"] === undefined)
     throw new KeykitCliError("--vault-mount and --vault-name go together");
