@@ -163,7 +163,7 @@ describe("keykit audit --audit-log: files", () => {
     const notes = (JSON.parse(result.stdout) as { inputs: { notes: string[] }[] }).inputs[0].notes;
     expect(notes).toContainEqual(
       expect.stringMatching(
-        /audit-export\.json: 8 authentication record\(s\) for 3 key id\(s\), 2026-05-25T06:00:00\.000Z to 2026-05-31T23:00:00\.000Z \(6\.7 days of the 30 needed .*keeps audit logs 7 days unless they are replicated\)/,
+        /audit-export\.json: 8 authentication record\(s\) for 3 key id\(s\), 2026-05-25T06:00:00Z to 2026-05-31T23:00:00Z \(6\.7 days of the 30 needed .*keeps audit logs 7 days unless they are replicated\)/,
       ),
     );
     expect(notes).toContain(

@@ -19,6 +19,7 @@ import {
 import { evaluate } from "../../policies/engine";
 import { AUDIT_LOG_RETENTION_DAYS, type AuditLogUsage, spanDays } from "../../policies/inventory/audit-log";
 import { buildAuditModel, type DesiredState } from "../../policies/inventory/audit-model";
+import { isoTime } from "../../policies/inventory/describe";
 import { renderCleanupScript } from "../../policies/inventory/cleanup";
 import { InventoryInputError, loadInventory } from "../../policies/inventory/exports";
 import type { Inventory } from "../../policies/inventory/types";
@@ -203,7 +204,7 @@ function auditLogNotes(usage: AuditLogUsage, unusedDays: number, now: Date): str
   } else {
     const days = spanDays(usage.earliest, usage.latest);
     notes.push(
-      `${files}: ${keys}, ${new Date(usage.earliest).toISOString()} to ${new Date(usage.latest).toISOString()} ` +
+      `${files}: ${keys}, ${isoTime(usage.earliest)} to ${isoTime(usage.latest)} ` +
         `(${days} days of the ${unusedDays} needed to call a key unused; Confluent keeps audit logs ` +
         `${AUDIT_LOG_RETENTION_DAYS} days unless they are replicated)`,
     );
