@@ -289,6 +289,52 @@ describe("keykit verify: the published credentials work", () => {
   });
 });
 
+describe("keykit verify: Flink", () => {
+  it("probes the statements API of the organisation and environment", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const flink = authenticated("FLINKKEY01", SECRET, 1);
+    serve({ key_id: "FLINKKEY01", secret: SECRET, slot: "green" }, (path, request) =>
+      path === "/sql/v1/organizations/9c1e3a52-0d4b/environments/env-q8d4k1/statements"
+        ? flink(request)
+        : { status: 404 },
+    );
+    const argv = ["orders", ...vaultArgs, "--scope", "flink", "--flink-endpoint", base];
+    const missing = await verify(argv, dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/a Flink key needs --flink-endpoint, --organization and --environment/);
+    const r = await verify([...argv, "--organization", "9c1e3a52-0d4b", "--environment", "env-q8d4k1"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`  ok    Flink ${base}: key FLINKKEY01 works (200 after 2 attempt(s), 2 s)`);
+  });
+
+  it("a 404 from the probe fails at once, saying the endpoint or id is wrong", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    serve({ key_id: "FLINKKEY01", secret: SECRET, slot: "green" }, () => ({ status: 404 }));
+    const r = await verify(
+      [
+        "orders",
+        ...vaultArgs,
+        "--scope",
+        "flink",
+        "--flink-endpoint",
+        base,
+        "--organization",
+        "o",
+        "--environment",
+        "e",
+      ],
+      dir,
+    );
+    expect(r.code).toBe(1);
+    expect(r.sleeps).toEqual([]);
+    expect(r.stdout).toContain(
+      `  FAIL  Flink ${base}: answered 404 to key FLINKKEY01: the endpoint or resource id is wrong`,
+    );
+  });
+});
+
 describe("keykit verify: after finish, the retired slot is gone", () => {
   const cloudEnv = { CONFLUENT_CLOUD_API_KEY: "CLOUDADMIN", CONFLUENT_CLOUD_API_SECRET: CLOUD_SECRET };
 
