@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createVerifyCommand } from "../../cli/commands/verify";
 import { KeykitCliError } from "../../cli/errors";
+import { runCli } from "../../cli/main";
 
 const SECRET = "published-secret-Zq81xLmN0pQrStUvWxYz0123456789abcdefABCDEF";
 const CLOUD_SECRET = "cloud-api-secret-9f8e7d6c5b4a3928171605";
@@ -543,3 +544,24 @@ function terraformState(restEndpoint: string): Record<string, unknown> {
     },
   };
 }
+
+describe("keykit rotate verify", () => {
+  it("is keykit verify", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const outputs = join(dir, "outputs.json");
+    const doc = { key_id: "KSQLKEY001", secret: SECRET, slot: "green" };
+    writeFileSync(outputs, JSON.stringify({ creds: { sensitive: true, type: "object", value: doc } }));
+    let stdout = "";
+    const code = await runCli(["rotate", "verify", "orders", "--output-json", outputs, "--scope", "ksqldb"], {
+      stdout: (t) => (stdout += t),
+      stderr: () => undefined,
+      cwd: dir,
+      env: {},
+      isTty: false,
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain(`  ok    published document: output creds in ${outputs} (key_id KSQLKEY001, slot green)`);
+    expect(stdout).not.toContain(SECRET);
+  });
+});
