@@ -78,6 +78,7 @@ describe("audit-log reader", () => {
     ["a pretty-printed JSON array", JSON.stringify(RECORDS, null, 2)],
     ["a one-line JSON array", JSON.stringify(RECORDS)],
     ["kcat -J envelopes", kcatEnvelopes(RECORDS)],
+    ["JSON lines after a byte-order mark", "\uFEFF" + jsonLines(RECORDS)],
   ])("gives the same usage for %s, however the stream is split", (_layout, text) => {
     const expected = read(jsonLines(RECORDS));
     for (const size of [1, 3, 17, 256, 4096, text.length]) {
@@ -169,6 +170,17 @@ describe("keykit audit --audit-log: files", () => {
     expect(notes).toContain(
       "audit-log coverage is 6.7 days of 30: no key is called unused; replicate the audit log (or export it daily) to cover more",
     );
+  });
+
+  it("reads a UTF-16 export (Windows PowerShell's '>') like a UTF-8 one", async () => {
+    const dir = tempDir();
+    const file = write(dir, "audit.jsonl", Buffer.from("\uFEFF" + jsonLines(RECORDS), "utf16le"));
+    const result = await runKeykit(
+      ["audit", "--inventory", inventory(dir), "--audit-log", file, "--now", "2026-06-01", "--format", "json"],
+      { cwd: dir },
+    );
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain("8 authentication record(s) for 3 key id(s)");
   });
 
   it.each([

@@ -138,21 +138,26 @@ export async function loadAuditLogs(paths: readonly string[], cwd: string): Prom
   return accumulator.result();
 }
 
-/** Feeds the file's text (gunzipped when it starts with the gzip magic bytes) to `onText`, chunk by chunk. */
+/**
+ * Feeds the file's text to `onText`, chunk by chunk: gunzipped when it starts with the gzip magic bytes, decoded as
+ * UTF-16 when it starts with that byte-order mark (Windows PowerShell's `>` writes it), else UTF-8.
+ */
 async function streamFile(file: string, onText: (chunk: string) => void): Promise<void> {
-  const gzip = startsWithGzipMagic(file);
+  const kind = contentKind(file);
   const raw = createReadStream(file, { highWaterMark: 1 << 16 });
-  const source: Readable = gzip ? raw.pipe(createGunzip()) : raw;
-  if (gzip) raw.on("error", (error) => source.destroy(error));
-  source.setEncoding("utf8");
+  const source: Readable = kind === "gzip" ? raw.pipe(createGunzip()) : raw;
+  if (kind === "gzip") raw.on("error", (error) => source.destroy(error));
+  source.setEncoding(kind === "utf16le" ? "utf16le" : "utf8");
   for await (const chunk of source) onText(chunk as string);
 }
 
-function startsWithGzipMagic(file: string): boolean {
+function contentKind(file: string): "gzip" | "utf16le" | "text" {
   const fd = openSync(file, "r");
   try {
     const head = Buffer.alloc(2);
-    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    if (readSync(fd, head, 0, 2, 0) < 2) return "text";
+    if (head[0] === 0x1f && head[1] === 0x8b) return "gzip";
+    return head[0] === 0xff && head[1] === 0xfe ? "utf16le" : "text";
   } finally {
     closeSync(fd);
   }

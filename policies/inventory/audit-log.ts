@@ -199,7 +199,9 @@ export class AuditLogSplitter {
 
   push(chunk: string): void {
     if (this.layout === "objects") return this.scanner.push(chunk);
-    this.pending += chunk;
+    // A byte-order mark (editors, PowerShell) is not part of the first record.
+    this.pending +=
+      this.layout === "undecided" && this.pending === "" && chunk.startsWith("\uFEFF") ? chunk.slice(1) : chunk;
     if (this.layout === "undecided") this.decide(false);
     if (this.layout === "lines") this.splitLines(false);
   }
