@@ -118,7 +118,9 @@ export function readOutputDocument(file: string, name: string | undefined, cwd: 
       `${file}: ${candidates.length} outputs hold credentials documents: pick one with --output-name`,
     );
   const [outputName, output] = candidates[0];
-  return parseDocument(output?.value, `output ${outputName} in ${file}`);
+  // Output names are Terraform identifiers; anything else in a (hostile) file is not echoed.
+  const shown = /^[A-Za-z0-9_-]{1,128}$/.test(outputName) ? outputName : "(unnamed)";
+  return parseDocument(output?.value, `output ${shown} in ${file}`);
 }
 
 function looksLikeDocument(value: unknown): boolean {
