@@ -12,11 +12,28 @@
  * runs, the sides alternating for --rounds rounds; the parent reports medians (wall and CPU time) and the ratio
  * audit / JSON.parse (target ≤ 2.5).
  *
- *   npm run bench:audit                                   # 50,000 keys, 10,000 service accounts, 5 repetitions
+ * The audit-log case (issue 11): `--log-records` (1,000,000) Confluent audit-log authentication records for 50,000
+ * keys, both CloudEvents shapes, out of time order, ~5% failures, as JSON lines (several hundred MB) in .tmp/. The
+ * reader `keykit audit --audit-log` runs (streamed, per-key last success / failure, coverage) against reading the
+ * same file line by line (node:readline) with `JSON.parse` of each line: target ≤ 1.5× and peak RSS ≤ 300 MB.
+ *
+ *   npm run bench:audit                                   # both cases
  *   node .tmp/bench-dist/bench/audit.js --keys 50000 --accounts 10000 --reps 5 --rounds 3
+ *   node .tmp/bench-dist/bench/audit.js --case audit-log --log-records 1000000 --log-reps 2 --log-rounds 2
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { createInterface } from "node:readline";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 
@@ -31,8 +48,10 @@ interface Files {
   readonly config: string[];
 }
 
+type Side = "parse" | "audit" | "log-parse" | "log-read";
+
 interface Sample {
-  readonly side: "parse" | "audit";
+  readonly side: Side;
   readonly medianMs: number;
   readonly runsMs: number[];
   /** CPU time (user + system, all threads) per run: steadier than wall time on a shared machine. */
@@ -40,6 +59,9 @@ interface Sample {
   readonly peakRssMb: number;
   readonly findings?: number;
   readonly cleanupLines?: number;
+  /** Audit-log sides: records read, and keys found (reader only). */
+  readonly records?: number;
+  readonly keys?: number;
 }
 
 function arg(name: string, fallback: number): number {
@@ -193,7 +215,8 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function childMain(side: "parse" | "audit", reps: number, files: Files): Promise<Sample> {
+async function childMain(side: Side, reps: number, files: Files): Promise<Sample> {
+  if (side === "log-parse" || side === "log-read") return logChild(side, reps, files.inventory[0]);
   const all = [...files.inventory, ...files.config];
   const runsMs: number[] = [];
   const cpuRunsMs: number[] = [];
@@ -241,7 +264,7 @@ async function childMain(side: "parse" | "audit", reps: number, files: Files): P
   return { side, medianMs: median(runsMs), runsMs, cpuRunsMs, peakRssMb, findings, cleanupLines };
 }
 
-function runChild(side: "parse" | "audit", reps: number, files: Files): Sample {
+function runChild(side: Side, reps: number, files: Files): Sample {
   const args = [__filename, "--child", side, "--reps", String(reps), "--files", JSON.stringify(files)];
   const result = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 20 });
   if (result.status !== 0) throw new Error(`${side} child failed: ${result.stderr}`);
@@ -262,13 +285,19 @@ function combine(samples: Sample[]): Sample {
 async function main(): Promise<void> {
   const reps = arg("--reps", 5);
   const childSide = process.argv.includes("--child")
-    ? (process.argv[process.argv.indexOf("--child") + 1] as "parse" | "audit")
+    ? (process.argv[process.argv.indexOf("--child") + 1] as Side)
     : undefined;
   if (childSide) {
     const files = JSON.parse(process.argv[process.argv.indexOf("--files") + 1]) as Files;
     process.stdout.write(JSON.stringify(await childMain(childSide, reps, files)));
     return;
   }
+  const which = process.argv.includes("--case") ? process.argv[process.argv.indexOf("--case") + 1] : "all";
+  if (which === "all" || which === "inventory") inventoryCase(reps);
+  if (which === "all" || which === "audit-log") auditLogCase();
+}
+
+function inventoryCase(reps: number): void {
   const keys = arg("--keys", 50_000);
   const accounts = arg("--accounts", 10_000);
   const rounds = arg("--rounds", 3);
@@ -299,6 +328,145 @@ async function main(): Promise<void> {
     `  ratio audit / JSON.parse: ${ratio.toFixed(2)}x wall, ${cpuRatio.toFixed(2)}x CPU (target <= 2.5x) ${verdict}`,
   );
   if (!process.argv.includes("--keep")) rmSync(DIR, { recursive: true, force: true });
+}
+
+// ----- the audit-log case -----
+
+const LOG_ORG = "crn://confluent.cloud/organization=2f6a1c3e-8b4d-4e7f-9a0b-c1d2e3f4a5b6";
+
+/** One authentication record: the Kafka shape (85%) or the cloudResources shape of Schema Registry (15%). */
+function logRecord(n: number, keys: number, start: number): string {
+  const key = `K${String((n * 7919) % keys).padStart(15, "0")}`;
+  // Partitions interleave: times jump back and forth within a 30-day window.
+  const time = new Date(start + ((n * 104729) % 2_592_000) * 1000).toISOString();
+  const ok = n % 20 !== 7;
+  if (n % 20 < 17) {
+    const cluster = `lkc-${(n % 5) + 1}x9q`;
+    const crn = `${LOG_ORG}/environment=env-q8d4k1/cloud-cluster=${cluster}/kafka=${cluster}`;
+    return JSON.stringify({
+      datacontenttype: "application/json",
+      data: {
+        serviceName: "crn://confluent.cloud/",
+        methodName: "kafka.Authentication",
+        resourceName: crn,
+        authenticationInfo: {
+          principal: ok ? `User:sa-${n % 10_000}` : "",
+          metadata: { mechanism: "SASL_SSL/PLAIN", identifier: key },
+        },
+        requestMetadata: { client_address: `/10.${n % 250}.${(n >> 8) % 250}.7` },
+        result: { status: ok ? "SUCCESS" : "UNAUTHENTICATED", message: ok ? "" : "Authentication failed" },
+      },
+      subject: crn,
+      specversion: "1.0",
+      id: `0f7c${n.toString(16).padStart(12, "0")}-auth`,
+      source: crn,
+      time,
+      type: "io.confluent.kafka.server/authentication",
+    });
+  }
+  return JSON.stringify({
+    specversion: "1.0",
+    id: `a41d${n.toString(16).padStart(12, "0")}-sg`,
+    source: "crn://confluent.cloud/",
+    type: "io.confluent.sg.server/authentication",
+    datacontenttype: "application/json",
+    subject: `${LOG_ORG}/environment=env-q8d4k1/schema-registry=lsrc-3m9wq0`,
+    time,
+    data: {
+      serviceName: "crn://confluent.cloud/",
+      methodName: "schema-registry.Authentication",
+      cloudResources: [{ resource: { type: "SCHEMA_REGISTRY", resourceId: "lsrc-3m9wq0" } }],
+      authenticationInfo: {
+        principal: { confluentServiceAccount: { resourceId: `sa-${n % 10_000}` } },
+        credentials: { idSecretCredentials: { credentialId: key }, mechanism: "HTTP_BASIC" },
+        result: ok ? "SUCCESS" : "UNAUTHENTICATED",
+      },
+      requestMetadata: { requestId: [`r${n}`], clientAddress: [{ ip: `198.51.100.${n % 250}` }] },
+    },
+  });
+}
+
+/** Writes the JSON-lines export in batches (the generator must not hold the file in memory either). */
+function generateAuditLog(records: number, keys: number): string {
+  mkdirSync(DIR, { recursive: true });
+  const file = join(DIR, "audit-log.jsonl");
+  const fd = openSync(file, "w");
+  const start = Date.parse("2026-05-01T00:00:00Z");
+  try {
+    for (let n = 0; n < records;) {
+      const batch: string[] = [];
+      for (const end = Math.min(records, n + 10_000); n < end; n++) batch.push(logRecord(n, keys, start));
+      writeSync(fd, `${batch.join("\n")}\n`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return file;
+}
+
+async function logChild(side: "log-parse" | "log-read", reps: number, file: string): Promise<Sample> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadAuditLogs } = require("../cli/audit/config") as typeof import("../cli/audit/config");
+  const runsMs: number[] = [];
+  const cpuRunsMs: number[] = [];
+  let records = 0;
+  let keys = 0;
+  for (let r = 0; r <= reps; r++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    if (side === "log-parse") {
+      records = 0;
+      const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+      for await (const line of lines) {
+        if (line.length === 0) continue;
+        JSON.parse(line);
+        records++;
+      }
+    } else {
+      const usage = await loadAuditLogs([file], ROOT);
+      records = usage.authentications;
+      keys = usage.keys.size;
+    }
+    if (r === 0) continue; // warm-up
+    runsMs.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuRunsMs.push((c.user + c.system) / 1000);
+  }
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  return { side, medianMs: median(runsMs), runsMs, cpuRunsMs, peakRssMb, records, keys };
+}
+
+function auditLogCase(): void {
+  const records = arg("--log-records", 1_000_000);
+  const keys = arg("--log-keys", 50_000);
+  const reps = arg("--log-reps", 2);
+  const rounds = arg("--log-rounds", 2);
+  const file = generateAuditLog(records, keys);
+  const files: Files = { inventory: [file], config: [] };
+  const parses: Sample[] = [];
+  const reads: Sample[] = [];
+  for (let r = 0; r < rounds; r++) {
+    parses.push(runChild("log-parse", reps, files));
+    reads.push(runChild("log-read", reps, files));
+  }
+  const parse = combine(parses);
+  const read = combine(reads);
+  if (read.records !== records || parse.records !== records || read.keys !== keys)
+    throw new Error(`audit-log case: read ${read.records} records / ${read.keys} keys, expected ${records} / ${keys}`);
+  const ratio = read.medianMs / parse.medianMs;
+  const cpuRatio = median(read.cpuRunsMs) / median(parse.cpuRunsMs);
+  const line = (s: Sample) =>
+    `median ${s.medianMs.toFixed(0)} ms wall, ${median(s.cpuRunsMs).toFixed(0)} ms CPU (runs ${s.runsMs.map((v) => v.toFixed(0)).join(", ")}), peak RSS ${s.peakRssMb.toFixed(0)} MB`;
+  console.log(
+    `keykit audit --audit-log benchmark: ${records} authentication records for ${keys} keys, ${(statSync(file).size / 1e6).toFixed(0)} MB of JSON lines, ${rounds} rounds x ${reps} timed runs`,
+  );
+  console.log(`  readline + JSON.parse of each line:   ${line(parse)}`);
+  console.log(`  keykit audit-log reader (streamed):   ${line(read)}`);
+  const verdict = ratio <= 1.5 && read.peakRssMb <= 300 ? "OK" : "OVER TARGET";
+  console.log(
+    `  ratio reader / line-by-line JSON.parse: ${ratio.toFixed(2)}x wall, ${cpuRatio.toFixed(2)}x CPU (target <= 1.5x, peak RSS <= 300 MB) ${verdict}`,
+  );
+  if (!process.argv.includes("--keep")) rmSync(file, { force: true });
 }
 
 main().catch((error: unknown) => {

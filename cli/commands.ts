@@ -26,4 +26,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "find unmanaged, user-owned, stale and orphaned keys in Confluent Cloud; emit a cleanup script",
     load: async () => (await import("./commands/audit")).run,
   },
+  verify: {
+    summary: "prove a rotation's published credentials work and its retired slot is gone",
+    load: async () => (await import("./commands/verify")).run,
+  },
 };

@@ -5,7 +5,14 @@
 import { type FileAcknowledgement, acknowledgementProblem, compileGlob, isExpired } from "./acknowledgements";
 import type { AcknowledgementRecord } from "./metadata";
 import type { KeykitModel } from "./model";
-import { type AcknowledgementUse, type Report, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, summarize } from "./report";
+import {
+  type AcknowledgementUse,
+  type OptInUse,
+  type Report,
+  REPORT_SCHEMA,
+  REPORT_SCHEMA_VERSION,
+  summarize,
+} from "./report";
 import type { Finding, Rule, RuleContext, RuleFinding } from "./rule";
 import { severityRank } from "./rule";
 
@@ -172,10 +179,10 @@ export function evaluate(
   const findings: Finding[] = [];
   for (const model of list) {
     for (const rule of rules) {
-      const acknowledgeable =
-        rule.acknowledgeable === "always" ||
-        (rule.acknowledgeable === "outside-production" && model.tier !== "production");
       for (const raw of rule.check(model, context)) {
+        const acknowledgeable =
+          rule.acknowledgeable === "always" ||
+          (rule.acknowledgeable === "outside-production" && (raw.tier ?? model.tier) !== "production");
         findings.push(
           resolveFinding(
             rule,
@@ -202,6 +209,7 @@ export function evaluate(
 
   for (const [c, problem] of problems) if (problem !== undefined) rejected.set(c, problem);
   const unused = candidates.filter((c) => !applied.has(c) && !expired.has(c) && !rejected.has(c));
+  const optIns = evaluated.has(USER_OWNER_RULE) ? acceptedOptIns(list) : [];
 
   return {
     $schema: REPORT_SCHEMA,
@@ -217,8 +225,32 @@ export function evaluate(
       unused: unused.map((c) => use(c)),
       rejected: [...rejected].map(([c, p]) => use(c, p)),
     },
+    ...(optIns.length > 0 ? { optIns } : {}),
     summary: summarize(findings),
   };
+}
+
+/** The rule a development opt-in (`userOwnerAllowed`) answers: KK001, user-owned keys. */
+const USER_OWNER_RULE = "KK001";
+
+/** User-owned keys whose development opt-in was accepted (judged outside production), for reviewers. */
+function acceptedOptIns(models: readonly KeykitModel[]): OptInUse[] {
+  const out: OptInUse[] = [];
+  for (const model of models) {
+    for (const key of model.apiKeys) {
+      const tier = key.tier ?? model.tier;
+      if (key.owner.kind !== "user" || !key.userOwnerAllowed || tier === "production") continue;
+      out.push({
+        rule: USER_OWNER_RULE,
+        subject: key.address,
+        owner: key.owner.id ?? key.owner.reference?.address ?? "unknown",
+        reason: key.userOwnerAllowed.reason,
+        tier,
+        source: key.userOwnerAllowed.declaredIn ?? model.source,
+      });
+    }
+  }
+  return out;
 }
 
 function resolveFinding(

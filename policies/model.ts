@@ -107,9 +107,17 @@ export interface ApiKey extends EntityBase {
   readonly rotation?: RotationSlotRecord;
   /** ISO timestamp of creation (inventory, rotation-state file), when known. */
   readonly createdAt?: string;
-  /** Set when a development stack explicitly allowed a user-owned key (keykit metadata). */
-  readonly userOwnerAllowed?: { readonly reason: string };
+  /**
+   * Set when a development stack explicitly allowed a user-owned key (keykit metadata); `declaredIn` names the
+   * stack when the key was joined from elsewhere (the audit's inventory).
+   */
+  readonly userOwnerAllowed?: { readonly reason: string; readonly declaredIn?: string };
   readonly lifecycle?: LifecycleFacts;
+  /**
+   * The tier of the stack this key belongs to, when keys of one model come from stacks of different tiers (the
+   * audit joins every stack's keys into one model); otherwise the model's tier applies.
+   */
+  readonly tier?: Tier;
 }
 
 export interface ServiceAccount extends EntityBase {

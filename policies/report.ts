@@ -2,6 +2,7 @@
  * The result of evaluating rules on one or more models: what every reporter prints and `--format json` emits.
  * The JSON schema is versioned by REPORT_SCHEMA_VERSION; fields are only ever added.
  */
+import type { Tier } from "./metadata";
 import type { InputKind } from "./model";
 import type { Finding, Severity } from "./rule";
 
@@ -32,6 +33,23 @@ export interface AcknowledgementSummary {
   readonly unused: readonly AcknowledgementUse[];
   /** Invalid (short reason, bad date, unknown rule) or aimed at a finding that cannot be acknowledged. */
   readonly rejected: readonly AcknowledgementUse[];
+}
+
+/**
+ * An accepted opt-in: a user-owned key a development stack explicitly allowed (keykit metadata), listed so a
+ * reviewer sees who holds such a key and why, although no rule reports it.
+ */
+export interface OptInUse {
+  readonly rule: string;
+  /** The key's address (the key id in the audit). */
+  readonly subject: string;
+  /** Who: the owner the opt-in allows. */
+  readonly owner: string;
+  /** Why: the reason written with the opt-in. */
+  readonly reason: string;
+  readonly tier: Tier;
+  /** The input the key came from. */
+  readonly source: string;
 }
 
 export interface ReportInput {
@@ -69,6 +87,8 @@ export interface Report {
   /** Sorted: severity (most severe first), then rule ID, then subject. */
   readonly findings: readonly Finding[];
   readonly acknowledgements: AcknowledgementSummary;
+  /** Accepted opt-ins (user-owned keys allowed in development); present when there is at least one. */
+  readonly optIns?: readonly OptInUse[];
   readonly summary: ReportSummary;
 }
 

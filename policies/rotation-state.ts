@@ -45,6 +45,8 @@ export interface SlotRecord {
   readonly deactivatedAt?: string;
   /** When the `finish` that deletes this slot was recorded. */
   readonly retiredAt?: string;
+  /** When `keykit verify` last proved this slot's state (read by the audit's cleanup script; set by verify). */
+  readonly verifiedAt?: string;
 }
 
 export interface KeyRotationEntry {
@@ -190,7 +192,7 @@ export function slotChanges(before: KeyRotationEntry, after: KeyRotationEntry): 
 // Format: parse, validate, serialize
 
 const STATUSES: readonly SlotStatus[] = ["active", "retained", "retired"];
-const TIMESTAMP_FIELDS = ["createdAt", "activatedAt", "deactivatedAt", "retiredAt"] as const;
+const TIMESTAMP_FIELDS = ["createdAt", "activatedAt", "deactivatedAt", "retiredAt", "verifiedAt"] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

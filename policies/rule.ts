@@ -2,7 +2,7 @@
  * Rules: cdk-nag style. One rule per file under policies/rules/, named after the compliant state, with a stable
  * short ID (KK001 …), a severity, a rationale, a fix and a link to the practice it encodes.
  */
-import type { AcknowledgementRecord } from "./metadata";
+import type { AcknowledgementRecord, Tier } from "./metadata";
 import type { InputKind, KeykitModel, SourceLocation } from "./model";
 
 export type Severity = "error" | "warning" | "info";
@@ -37,6 +37,8 @@ export interface RuleFinding {
   readonly codeAcknowledgements?: readonly AcknowledgementRecord[];
   /** Overrides the rule's severity for this finding (e.g. a user-owned key in development is a warning). */
   readonly severity?: Severity;
+  /** The tier the subject is judged at, when it is not the model's (a key of a development stack in the audit). */
+  readonly tier?: Tier;
 }
 
 export interface RuleMetadata {

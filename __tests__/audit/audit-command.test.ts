@@ -128,7 +128,7 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
     expect((await runKeykit([...base, "--fail-on", "warning"])).code).toBe(1);
   });
 
-  it("writes a cleanup script of exactly the unmanaged user-owned, stale and orphaned items", async () => {
+  it("writes a cleanup script that deletes only on evidence and comments out the rest", async () => {
     const { base, dir } = setup(shape);
     const script = join(dir, "cleanup.sh");
     const result = await runKeykit([...base, "--emit-cleanup", script, "--fail-on", "none"]);
@@ -138,14 +138,25 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
     expect(text.startsWith("#!/usr/bin/env bash\n")).toBe(true);
     expect(text).toContain("\nset -euo pipefail\n");
     const commands = text.split("\n").filter((l) => l !== "" && !l.startsWith("#") && !l.startsWith("set "));
+    // Positive evidence only: the owner is gone (ORPHANKEY), the account holds nothing (sa-idle).
     expect(commands).toEqual([
-      "confluent api-key delete --force -- USERKEY",
-      "confluent api-key delete --force -- STALEKEY",
       "confluent api-key delete --force -- ORPHANKEY",
       "confluent iam service-account delete --force -- sa-idle",
     ]);
+    // User-owned, old or merely unmanaged is not evidence: commented out, saying what is missing.
+    expect(text.split("\n").filter((l) => l.startsWith("# confluent "))).toEqual([
+      "# confluent api-key delete --force -- USERKEY",
+      "# confluent api-key delete --force -- STALEKEY",
+      "# confluent api-key delete --force -- FRESHUNMANAGED",
+    ]);
+    expect(text).toMatch(
+      /# NOT DELETED: no evidence it is unneeded .*needs no successful authentication over 30 days of audit log \(pass --audit-log\)\n# confluent api-key delete --force -- STALEKEY/,
+    );
+    expect(text).toMatch(
+      /# evidence: its owner sa-deleted no longer exists \(KK102\)\nconfluent api-key delete --force -- ORPHANKEY/,
+    );
     // Managed (or possibly managed) keys are never deleted behind the configuration's back.
-    for (const kept of ["APPKEY1", "MANAGEDSTALE", "POSSIBLY", "FRESHUNMANAGED", "sa-idlem", "sa-app"])
+    for (const kept of ["APPKEY1", "MANAGEDSTALE", "POSSIBLY", "sa-idlem", "sa-app"])
       expect(text).not.toContain(`delete --force -- ${kept}\n`);
     // Each delete is preceded by its reasons: owner, age and finding IDs.
     const block = text.split("\n\n").find((b) => b.includes("delete --force -- STALEKEY"));
@@ -166,6 +177,12 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
       version: 1,
       acknowledgements: [
         { rule: "KK004", resource: "STALE*", reason: "legacy batch job, replaced in Q3", expires: "2026-12-31" },
+        {
+          rule: "KK101",
+          resource: "STALE*",
+          reason: "the batch team's own Terraform manages it",
+          expires: "2026-12-31",
+        },
       ],
     });
     const script = join(dir, "cleanup.sh");
@@ -175,7 +192,7 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
     );
     const text = readFileSync(script, "utf8");
     expect(text).not.toContain("delete --force -- STALEKEY");
-    expect(text).toContain("delete --force -- USERKEY");
+    expect(text).toContain("# confluent api-key delete --force -- USERKEY");
   });
 
   it("lets a user-owned key be acknowledged only outside production (--tier development)", async () => {
@@ -347,7 +364,7 @@ describe("keykit audit: retired rotation slots", () => {
   };
 
   it.each<Shape>(["cli", "api"])(
-    "flags the old key still present after rotate finish (%s export) and puts it in the script",
+    "flags the old key still present after rotate finish (%s export); the script deletes it once verified",
     async (shape) => {
       const dir = tempDir();
       const inventory = writeInventory(
@@ -399,10 +416,30 @@ describe("keykit audit: retired rotation slots", () => {
       );
       expect(code).toBe(1);
       expect(existsSync(rotationFile)).toBe(true);
-      const commands = readFileSync(script, "utf8")
-        .split("\n")
-        .filter((l) => l.startsWith("confluent "));
-      expect(commands).toEqual(["confluent api-key delete --force -- BLUEKEY"]);
+      const commands = () =>
+        readFileSync(script, "utf8")
+          .split("\n")
+          .filter((l) => l.startsWith("confluent "));
+      // Not verified yet: commented out, saying how to get the evidence.
+      expect(commands()).toEqual([]);
+      expect(readFileSync(script, "utf8")).toMatch(/needs .*'keykit verify orders' after the apply/);
+      // `keykit verify` records verifiedAt on the retired slot: now it is evidence.
+      const blue = { ...rotation.keys.orders.slots.blue, verifiedAt: "2026-05-21T00:00:00Z" };
+      const verified = {
+        version: 1,
+        keys: { orders: { ...rotation.keys.orders, slots: { ...rotation.keys.orders.slots, blue } } },
+      };
+      writeJson(rotationFile, verified);
+      await runKeykit(
+        ["audit", "--inventory", ...inventory, "--config", config, "--now", NOW, "--emit-cleanup", script],
+        {
+          cwd: dir,
+        },
+      );
+      expect(commands()).toEqual(["confluent api-key delete --force -- BLUEKEY"]);
+      expect(readFileSync(script, "utf8")).toContain(
+        "# evidence: retired blue slot of 'orders', verified on 2026-05-21T00:00:00Z",
+      );
     },
   );
 });

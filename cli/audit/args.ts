@@ -25,12 +25,17 @@ export interface AuditArgs {
   readonly emitCleanup?: string;
   readonly maxAgeDays: number;
   readonly now?: Date;
+  /** Confluent audit-log exports (JSON lines, array or concatenated objects; gzip accepted). */
+  readonly auditLog: readonly string[];
+  /** Coverage without a successful authentication that makes a key unused (default 30). */
+  readonly unusedDays: number;
 }
 
 export const AUDIT_USAGE = `usage: keykit audit [--live [--base-url URL] [--max-pages N]] [--inventory <file>...] [--config <cdk.tf.json|state|plan>...]
                     [--rotation-state <file>] [--format text|json|sarif|junit|markdown] [--output <file>]
                     [--fail-on error|warning|info|none] [--acknowledgements <file>...] [--emit-cleanup <file>]
                     [--max-age-days N] [--now DATE] [--tier production|development]
+                    [--audit-log <file>...] [--unused-days N]
 
 Compares the keys and service accounts that exist in Confluent Cloud (CLI exports
 'confluent api-key list -o json' / 'confluent iam service-account list -o json', Cloud API list pages,
@@ -39,11 +44,15 @@ or --live) with the configuration, and reports unmanaged, user-owned, stale and 
 --live reads CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET (base URL: --base-url or CONFLUENT_CLOUD_BASE_URL);
 --max-pages: pages read per list before --live stops (default 10000); redirects are refused.
 --acknowledgements defaults to keykit.acknowledgements.json when present, --rotation-state to keykit.rotation.json.
---tier: the tier the organisation's keys are judged at (production: user-owned keys cannot be acknowledged).
+--tier: the tier of keys that match no configured key (default production); a matched key is judged at its
+stack's tier, with the stack's opt-ins.
+--audit-log: Confluent audit-log exports of the confluent-audit-log-events topic (JSON lines, a JSON array or
+concatenated objects; gzip accepted): last successful / failed authentication per key. A key with no successful
+authentication over --unused-days (default 30) of coverage is unused; the cleanup script deletes only on evidence.
 Exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 bad usage or input.
 `;
 
-const MULTI = new Set(["--inventory", "--config", "--acknowledgements"]);
+const MULTI = new Set(["--inventory", "--config", "--acknowledgements", "--audit-log"]);
 const SINGLE = new Set([
   "--base-url",
   "--max-pages",
@@ -55,10 +64,16 @@ const SINGLE = new Set([
   "--max-age-days",
   "--now",
   "--tier",
+  "--unused-days",
 ]);
 
 export function parseAuditArgs(argv: readonly string[]): AuditArgs {
-  const multi: Record<string, string[]> = { "--inventory": [], "--config": [], "--acknowledgements": [] };
+  const multi: Record<string, string[]> = {
+    "--inventory": [],
+    "--config": [],
+    "--acknowledgements": [],
+    "--audit-log": [],
+  };
   const single: Record<string, string> = {};
   let live = false;
   let help = false;
@@ -94,12 +109,8 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
   const failOn = (single["--fail-on"] ?? "error") as FailOn;
   if (!FAIL_ON.includes(failOn))
     throw new KeykitCliError(`--fail-on must be one of ${FAIL_ON.join(", ")} (got '${failOn}')`);
-  let maxAgeDays = 90;
-  if (single["--max-age-days"] !== undefined) {
-    maxAgeDays = Number(single["--max-age-days"]);
-    if (!/^\d+$/.test(single["--max-age-days"]) || maxAgeDays < 1)
-      throw new KeykitCliError(`--max-age-days must be a whole number of days ≥ 1 (got '${single["--max-age-days"]}')`);
-  }
+  const maxAgeDays = wholeDays(single, "--max-age-days", 90);
+  const unusedDays = wholeDays(single, "--unused-days", 30);
   let maxPages: number | undefined;
   if (single["--max-pages"] !== undefined) {
     maxPages = Number(single["--max-pages"]);
@@ -130,6 +141,8 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
     emitCleanup: single["--emit-cleanup"],
     maxAgeDays,
     now,
+    auditLog: multi["--audit-log"],
+    unusedDays,
   };
   if (help) return args;
   if (!live && args.inventory.length === 0)
@@ -138,10 +151,22 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
     throw new KeykitCliError("--live and --inventory are exclusive: the live inventory is complete on its own");
   if (!live && args.baseUrl !== undefined) throw new KeykitCliError("--base-url only applies with --live");
   if (!live && args.maxPages !== undefined) throw new KeykitCliError("--max-pages only applies with --live");
+  if (single["--unused-days"] !== undefined && args.auditLog.length === 0)
+    throw new KeykitCliError("--unused-days only applies with --audit-log");
   if (args.emitCleanup !== undefined && args.config.length === 0) {
     throw new KeykitCliError(
       "--emit-cleanup needs --config: keys the configuration manages must never be deleted behind its back",
     );
   }
   return args;
+}
+
+/** A whole number of days ≥ 1 from a flag, or the default. */
+function wholeDays(single: Record<string, string>, flag: string, fallback: number): number {
+  const text = single[flag];
+  if (text === undefined) return fallback;
+  const days = Number(text);
+  if (!/^\d+$/.test(text) || days < 1)
+    throw new KeykitCliError(`${flag} must be a whole number of days ≥ 1 (got '${text}')`);
+  return days;
 }

@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { DurableWriteError, refuseOverwritingInputs, writeFileDurable } from "../durable-write";
 import { AUDIT_USAGE, parseAuditArgs } from "../audit/args";
-import { loadDesiredState, loadRotationSlots, pathExists, readInputFile } from "../audit/config";
+import { loadAuditLogs, loadDesiredState, loadRotationSlots, pathExists, readInputFile } from "../audit/config";
 import { DEFAULT_BASE_URL, fetchLiveInventory, type LiveOptions } from "../audit/live";
 import { EXIT_FINDINGS, EXIT_OK, KeykitCliError, displayUrl } from "../errors";
 import type { CliIo, Command } from "../io";
@@ -16,7 +16,9 @@ import {
   parseAcknowledgementsFile,
 } from "../../policies/acknowledgements";
 import { evaluate } from "../../policies/engine";
+import { AUDIT_LOG_RETENTION_DAYS, type AuditLogUsage, spanDays } from "../../policies/inventory/audit-log";
 import { buildAuditModel, type DesiredState } from "../../policies/inventory/audit-model";
+import { isoTime } from "../../policies/inventory/describe";
 import { renderCleanupScript } from "../../policies/inventory/cleanup";
 import { InventoryInputError, loadInventory } from "../../policies/inventory/exports";
 import { InputError, parseJsonText } from "../../policies/loaders/util";
@@ -78,6 +80,7 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
           ? [DEFAULT_ACKNOWLEDGEMENTS_FILE]
           : [];
     const acknowledgements = ackFiles.flatMap((file) => readAcknowledgements(file, io.cwd));
+    const auditLog = args.auditLog.length > 0 ? await loadAuditLogs(args.auditLog, io.cwd) : undefined;
 
     const source = args.live
       ? `live ${displayUrl(args.baseUrl ?? io.env.CONFLUENT_CLOUD_BASE_URL ?? DEFAULT_BASE_URL)}`
@@ -87,10 +90,15 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
       maxAgeDays: args.maxAgeDays,
       source,
       tier: args.tier,
+      auditLog,
+      unusedDays: args.unusedDays,
     });
     const model = {
       ...base,
-      notes: auditNotes(inventory, desired, rotationSlots.length > 0 ? rotationFile : undefined),
+      notes: [
+        ...auditNotes(inventory, desired, rotationSlots.length > 0 ? rotationFile : undefined),
+        ...(auditLog ? auditLogNotes(auditLog, args.unusedDays, now) : []),
+      ],
     };
     const report = evaluate(model, AUDIT_RULES, acknowledgements, {
       now,
@@ -104,7 +112,11 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
     else io.stdout(text);
 
     if (args.emitCleanup !== undefined) {
-      const inputs = [`inventory: ${source}`, ...desired.sources.map((s) => `configuration: ${s}`)];
+      const inputs = [
+        `inventory: ${source}`,
+        ...desired.sources.map((s) => `configuration: ${s}`),
+        ...(auditLog?.files ?? []).map((f) => `audit log: ${f}`),
+      ];
       writeOutput(args.emitCleanup, io.cwd, renderCleanupScript(model, report, inputs), inputFiles, 0o755);
     }
     const failing = args.failOn === "none" ? [] : findingsAtOrAbove(report, args.failOn);
@@ -194,5 +206,32 @@ function auditNotes(inventory: Inventory, desired: DesiredState, rotationFile: s
     notes.push("no service-account list given: orphaned keys (KK102) were not checked");
   if (!inventory.listedApiKeys)
     notes.push("no API-key list given: unused service accounts (KK008) and drift (KK104) were not checked");
+  return notes;
+}
+
+/** What the audit logs covered, and what that coverage allows the audit to say. */
+function auditLogNotes(usage: AuditLogUsage, unusedDays: number, now: Date): string[] {
+  const keys = `${usage.authentications} authentication record(s) for ${usage.keys.size} key id(s)`;
+  const files = `audit log: ${usage.files.join(", ")}`;
+  const notes: string[] = [];
+  if (usage.earliest === undefined || usage.latest === undefined) {
+    notes.push(`${files}: no record with a time: no usage could be judged`);
+  } else {
+    const days = spanDays(usage.earliest, usage.latest);
+    notes.push(
+      `${files}: ${keys}, ${isoTime(usage.earliest)} to ${isoTime(usage.latest)} ` +
+        `(${days} days of the ${unusedDays} needed to call a key unused; Confluent keeps audit logs ` +
+        `${AUDIT_LOG_RETENTION_DAYS} days unless they are replicated)`,
+    );
+    if (days < unusedDays)
+      notes.push(
+        `audit-log coverage is ${days} days of ${unusedDays}: no key is called unused; replicate the audit log ` +
+          "(or export it daily) to cover more",
+      );
+    const behind = spanDays(usage.latest, now.getTime());
+    if (behind >= 1) notes.push(`the audit log ends ${behind} days before the evaluation time: later usage is unknown`);
+  }
+  if (usage.ignored > 0)
+    notes.push(`${usage.ignored} audit-log record(s) without a time or a well-formed key id were ignored`);
   return notes;
 }

@@ -34,6 +34,7 @@ const USAGE = `usage: keykit rotate <start|finish|status> [<key>] [--file <path>
   start <key>      create the inactive slot of <key> and publish it (the active slot is retained)
   finish <key>     delete the retained slot of <key> (after clients moved to the published one)
   status [<key>]   show each key's slots, which one is published, and the next step
+  verify <key> …   prove the published credentials work and the retired slot is gone (keykit verify --help)
 
 options:
   --file <path>       the rotation-state file (default: ${DEFAULT_ROTATION_STATE_FILE})
@@ -352,6 +353,8 @@ function runStatus(options: Options, io: CliIo): number {
 /** The command with an injectable clock (tests pass a fixed one) and lock wait. */
 export function rotateCommand(now: () => Date = () => new Date(), deps: Omit<RotateDependencies, "now"> = {}): Command {
   return async (args, io) => {
+    // `keykit rotate verify …` is `keykit verify …`, so the step sits with the others.
+    if (args[0] === "verify") return (await import("./verify")).run(args.slice(1), io);
     const options = parseArgs(args, io.cwd);
     if (options === "help") {
       io.stdout(USAGE);

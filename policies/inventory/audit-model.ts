@@ -6,6 +6,7 @@
 import type { AcknowledgementRecord, Tier } from "../metadata";
 import type { ApiKey, Grant, KeyScope, KeyScopeKind, KeykitModel, ServedResource, ServiceAccount } from "../model";
 import { emptyModel } from "../model";
+import type { AuditLogUsage, KeyUsage } from "./audit-log";
 import type { Inventory, InventoryApiKey, InventoryResource, InventoryServiceAccount } from "./types";
 
 /** An API key as the configuration declares it (from cdk.tf.json, state or plan). */
@@ -30,6 +31,8 @@ export interface ConfiguredKey {
   readonly serves?: readonly ServedResource[];
   /** A plan deletes it (a retired slot, a replaced key): still managed until the apply, never drift. */
   readonly pendingDelete?: boolean;
+  /** The tier of the stack that declares it (`"//".keykit.tier`, else production). */
+  readonly tier?: Tier;
 }
 
 export interface ConfiguredServiceAccount {
@@ -57,6 +60,13 @@ export interface RotationSlotFacts {
   /** When the `rotate start` that created the slot was recorded (absent for the initial blue slot). */
   readonly createdAt?: string;
   readonly retiredAt?: string;
+  /** When a `rotate start` stopped publishing the slot: its rotation started then. */
+  readonly deactivatedAt?: string;
+  /**
+   * When `keykit verify` last proved, after this slot stopped being published, that the published slot works and
+   * this one is no longer needed (recorded in the rotation-state file by verify). Evidence for the cleanup script.
+   */
+  readonly verifiedAt?: string;
   /** The slot's key id, when some input (state/plan) recorded it. */
   readonly keyId?: string;
 }
@@ -80,6 +90,14 @@ export interface AuditedKey extends ApiKey {
   readonly ageDays?: number;
   /** The retired rotation slot this key is (or very likely is). */
   readonly retiredSlot?: RetiredSlot;
+  /** The rotation slot this key is (a configured blue/green slot, or the retired one), from the rotation state. */
+  readonly rotationSlot?: RotationSlotFacts;
+  /** When the rotation that moved clients off this slot started, for a retained or retired slot (ISO). */
+  readonly rotationStartedAt?: string;
+  /** Its authentications in the given audit logs (undefined: none, or no audit log given). */
+  readonly usage?: KeyUsage;
+  /** The tier it is judged at: its stack's when matched to a configured key, else `--tier` (production). */
+  readonly tier: Tier;
 }
 
 export interface AuditedServiceAccount {
@@ -102,6 +120,14 @@ export interface AuditFacts {
   readonly missing: readonly MissingKey[];
   readonly maxAgeDays: number;
   readonly now: string;
+  /** Usage from `--audit-log` files, when given. */
+  readonly auditLog?: AuditLogFacts;
+}
+
+export interface AuditLogFacts {
+  readonly usage: AuditLogUsage;
+  /** A key needs this many days of coverage without a successful authentication to be called unused. */
+  readonly unusedDays: number;
 }
 
 /** The model audit rules read: an inventory model carrying the join. */
@@ -121,7 +147,12 @@ export interface AuditOptions {
   readonly maxAgeDays: number;
   /** Names the model in the report's inputs. */
   readonly source: string;
+  /** Usage from audit logs, and the coverage a key needs to be called unused (default 30 days). */
+  readonly auditLog?: AuditLogUsage;
+  readonly unusedDays?: number;
 }
+
+export const DEFAULT_UNUSED_DAYS = 30;
 
 const DAY_MS = 86_400_000;
 const SKEW_MS = 5 * 60_000;
@@ -140,6 +171,9 @@ export function buildAuditModel(
     c.ownerId ?? (c.ownerAddress !== undefined ? accounts.idOfAddress.get(c.ownerAddress) : undefined);
   const matched = matchKeys(inventory, desired, rotationSlots, ownerIdOf);
   const retired = retiredSlotIndex(desired, rotationSlots, ownerIdOf);
+  const slots = rotationSlotIndex(rotationSlots);
+  const defaultTier: Tier = options.tier ?? "production";
+  const usageOf = options.auditLog?.keys;
 
   // The inventory as model entities, so the kit's inventory-aware rules (KK001, KK004, KK008, KK009) judge the
   // keys that exist exactly as they judge configured ones. Scope and owner objects are shared between keys.
@@ -160,6 +194,10 @@ export function buildAuditModel(
     }
     let owner = owners.get(key.ownerId);
     if (!owner) owners.set(key.ownerId, (owner = { kind: key.ownerKind, id: key.ownerId, key: key.ownerId }));
+    const retiredSlot = retired.slotOf(key, created, managedBy !== undefined);
+    const rotationSlot =
+      (managedBy?.rotation ? slots.get(`${managedBy.rotation.name}/${managedBy.rotation.slot}`) : undefined) ??
+      retiredSlot;
     keys[i] = {
       address: key.id,
       id: key.id,
@@ -168,7 +206,9 @@ export function buildAuditModel(
       scope,
       serves: managedBy?.serves ?? servedResources(key.resources),
       createdAt: key.createdAt,
-      userOwnerAllowed: managedBy?.userOwnerAllowed,
+      userOwnerAllowed: managedBy?.userOwnerAllowed
+        ? { ...managedBy.userOwnerAllowed, declaredIn: managedBy.source }
+        : undefined,
       location: { file: key.sources[0], address: key.id, constructPath: managedBy?.constructPath },
       acknowledgements: managedBy?.acknowledgements ?? NO_ACKNOWLEDGEMENTS,
       key,
@@ -177,7 +217,11 @@ export function buildAuditModel(
       ownerMissing:
         inventory.listedServiceAccounts && key.ownerKind === "service-account" && !accounts.byId.has(key.ownerId),
       ageDays: Number.isNaN(created) ? undefined : Math.floor((nowMs - created) / DAY_MS),
-      retiredSlot: retired.slotOf(key, created, managedBy !== undefined),
+      retiredSlot,
+      rotationSlot,
+      rotationStartedAt: rotationSlot ? rotationStartOf(rotationSlot, slots) : undefined,
+      usage: usageOf?.get(key.id),
+      tier: managedBy?.tier ?? defaultTier,
     };
   }
   const serviceAccounts: AuditedServiceAccount[] = inventory.serviceAccounts.map((account) => ({
@@ -223,6 +267,9 @@ export function buildAuditModel(
       missing: matched.missing,
       maxAgeDays: options.maxAgeDays,
       now: options.now.toISOString(),
+      ...(options.auditLog
+        ? { auditLog: { usage: options.auditLog, unusedDays: options.unusedDays ?? DEFAULT_UNUSED_DAYS } }
+        : {}),
     },
   } as AuditModel;
 }
@@ -356,6 +403,35 @@ function retiredSlotIndex(
 }
 
 const NO_ACKNOWLEDGEMENTS: readonly AcknowledgementRecord[] = [];
+
+/** Rotation slots by `name/slot`. */
+function rotationSlotIndex(rotationSlots: readonly RotationSlotFacts[]): Map<string, RotationSlotFacts> {
+  const index = new Map<string, RotationSlotFacts>();
+  for (const slot of rotationSlots) index.set(`${slot.name}/${slot.slot}`, slot);
+  return index;
+}
+
+/**
+ * When clients were asked to move off a retained or retired slot: the `start` that stopped publishing it (its
+ * deactivation, else the sibling slot's creation), else its retirement. Undefined for the published slot.
+ */
+function rotationStartOf(slot: RotationSlotFacts, slots: ReadonlyMap<string, RotationSlotFacts>): string | undefined {
+  if (slot.status === "active") return undefined;
+  const sibling = slots.get(`${slot.name}/${slot.slot === "blue" ? "green" : "blue"}`);
+  return slot.deactivatedAt ?? sibling?.createdAt ?? slot.retiredAt;
+}
+
+/**
+ * Days of audit-log coverage that speak for a key: from the later of the log's start and the key's creation (a key
+ * created yesterday cannot have been used last month) to the log's end. Undefined without an audit log.
+ */
+export function coverageDaysOf(k: AuditedKey, log: AuditLogFacts | undefined): number | undefined {
+  const { earliest, latest } = log?.usage ?? {};
+  if (earliest === undefined || latest === undefined) return log ? 0 : undefined;
+  const created = k.key.createdAt !== undefined ? Date.parse(k.key.createdAt) : NaN;
+  const from = Number.isNaN(created) ? earliest : Math.max(earliest, created);
+  return Math.max(0, Math.floor(((latest - from) / DAY_MS) * 10) / 10);
+}
 
 function scopeOf(resources: readonly InventoryResource[]): KeyScope {
   const real = resources.length === 1 ? resources : resources.filter((r) => r.kind !== "unknown" || r.id !== "");

@@ -1,7 +1,13 @@
 /**
  * The reviewable cleanup script of `keykit audit --emit-cleanup`: one `confluent … delete` line per unmanaged
- * item that is user-owned, stale, orphaned or a leftover rotation slot (keys), or unused (service accounts),
- * each preceded by comments with the reasons, the owner, the age and the finding IDs. keykit never runs it.
+ * item the audit reports (user-owned, stale, unmanaged, orphaned, a leftover rotation slot, unused), each preceded
+ * by comments with the reasons, the owner, the age and the finding IDs. keykit never runs it.
+ *
+ * Deletes only on evidence: a delete line is live only with positive evidence that the item is unneeded (the owner
+ * no longer exists, a retired slot that `keykit verify` verified, no successful authentication over enough
+ * audit-log coverage). Everything else is a commented-out line that says which evidence is missing and how to
+ * get it; age, a user owner or being unmanaged are not evidence. A key that authenticated within the audit-log
+ * window is never a live line, whatever its other findings.
  *
  * Keys and service accounts the configuration declares are never listed (they are removed through the code),
  * nor are keys that may be an unmatched configured key, nor items whose findings are all acknowledged.
@@ -12,26 +18,40 @@
  */
 import type { Report } from "../report";
 import type { Finding } from "../rule";
-import type { AuditedKey, AuditedServiceAccount, AuditModel } from "./audit-model";
+import { isoTime } from "./describe";
+import type { AuditedKey, AuditedServiceAccount, AuditFacts, AuditModel } from "./audit-model";
+import { coverageDaysOf, DEFAULT_UNUSED_DAYS } from "./audit-model";
 import { CONFLUENT_ID, idProblem, visible } from "./ids";
 
 /**
  * Rules whose active finding on an unmanaged key puts it in the script: user-owned (KK001), older than the
- * maximum age (KK004), orphaned (KK102), a retired rotation slot (KK103). An unmanaged key that is none of these
- * (KK101 alone) may belong to another team's configuration: it is reported, not deleted.
+ * maximum age (KK004), unmanaged (KK101: it may belong to another team's configuration), orphaned (KK102), a
+ * retired rotation slot (KK103), unused or not known to be used (KK107). Whether its line is live is decided
+ * by the evidence (see `keyEvidence`).
  */
-export const CLEANUP_KEY_RULES: ReadonlySet<string> = new Set(["KK001", "KK004", "KK102", "KK103"]);
+export const CLEANUP_KEY_RULES: ReadonlySet<string> = new Set(["KK001", "KK004", "KK101", "KK102", "KK103", "KK107"]);
 /** Rules whose active finding on an unmanaged service account puts it in the script: unused (KK008). */
 export const CLEANUP_ACCOUNT_RULES: ReadonlySet<string> = new Set(["KK008"]);
 
-export type CleanupItem =
+/**
+ * Whether the delete line is live, and why: the positive evidence that the item is unneeded, or (commented out)
+ * the evidence that is missing and how to get it.
+ */
+export interface CleanupDecision {
+  readonly live: boolean;
+  readonly why: string;
+}
+
+export type CleanupItem = (
   | { readonly kind: "api-key"; readonly id: string; readonly key: AuditedKey; readonly findings: readonly Finding[] }
   | {
       readonly kind: "service-account";
       readonly id: string;
       readonly account: AuditedServiceAccount;
       readonly findings: readonly Finding[];
-    };
+    }
+) &
+  CleanupDecision;
 
 /** The items the script deletes, keys first, in inventory order. */
 export function cleanupItems(model: AuditModel, report: Report): CleanupItem[] {
@@ -47,13 +67,21 @@ export function cleanupItems(model: AuditModel, report: Report): CleanupItem[] {
     if (k.managedBy || k.possiblyManagedBy || refusedKey(k) !== undefined) continue;
     const findings = active.get(k.key.id) ?? [];
     if (findings.some((f) => CLEANUP_KEY_RULES.has(f.ruleId)))
-      items.push({ kind: "api-key", id: k.key.id, key: k, findings });
+      items.push({ kind: "api-key", id: k.key.id, key: k, findings, ...keyEvidence(k, findings, model.audit) });
   }
   for (const a of model.audit.serviceAccounts) {
     if (a.managedBy || idProblem(a.account.id) !== undefined) continue;
     const findings = active.get(a.account.id) ?? [];
+    // KK008 is only judged with the key list: the account holds no key and the configuration grants it nothing.
     if (findings.some((f) => CLEANUP_ACCOUNT_RULES.has(f.ruleId)))
-      items.push({ kind: "service-account", id: a.account.id, account: a, findings });
+      items.push({
+        kind: "service-account",
+        id: a.account.id,
+        account: a,
+        findings,
+        live: true,
+        why: "holds no API key in the key list and no role binding or ACL in the configuration (KK008)",
+      });
   }
   return items;
 }
@@ -80,6 +108,40 @@ function refusedLines(model: AuditModel): string[] {
       );
   }
   return lines.length > 0 ? [...lines, ""] : [];
+}
+
+/**
+ * The evidence for deleting an unmanaged key. Use within the audit-log window rules a live line out; then the owner
+ * being gone, a verified retired slot, or no successful authentication over enough coverage rule it in.
+ */
+export function keyEvidence(k: AuditedKey, findings: readonly Finding[], audit: AuditFacts): CleanupDecision {
+  const used = k.usage?.lastSuccess;
+  if (used !== undefined)
+    return { live: false, why: `in use: authenticated successfully at ${isoTime(used)} (audit log)` };
+  const active = (ruleId: string) => findings.some((f) => f.ruleId === ruleId);
+  if (active("KK102")) return { live: true, why: `its owner ${k.key.ownerId} no longer exists (KK102)` };
+  const slot = k.retiredSlot;
+  if (slot?.verifiedAt !== undefined && (slot.retiredAt === undefined || slot.verifiedAt >= slot.retiredAt))
+    return { live: true, why: `retired ${slot.slot} slot of '${slot.name}', verified on ${slot.verifiedAt}` };
+  const days = coverageDaysOf(k, audit.auditLog);
+  if (findings.some((f) => f.ruleId === "KK107" && f.severity === "warning"))
+    return { live: true, why: `no successful authentication over ${days} days of audit log (KK107)` };
+  return { live: false, why: missingEvidence(k, audit, days) };
+}
+
+/** Which evidence would make the line live, and how to get it. */
+function missingEvidence(k: AuditedKey, audit: AuditFacts, days: number | undefined): string {
+  const needed = audit.auditLog?.unusedDays ?? DEFAULT_UNUSED_DAYS;
+  const ways: string[] = [];
+  ways.push(
+    days === undefined
+      ? `no successful authentication over ${needed} days of audit log (pass --audit-log)`
+      : `no successful authentication over ${needed} days of audit log (the log covers ${days} days for this key)`,
+  );
+  if (k.retiredSlot) ways.push(`'keykit verify ${k.retiredSlot.name}' after the apply that retires the slot`);
+  if (k.key.ownerKind === "service-account" && !audit.inventory.listedServiceAccounts)
+    ways.push("the service-account list (--inventory), to show the owner no longer exists");
+  return `no evidence it is unneeded (age, a user owner or being unmanaged are not evidence); needs ${ways.join(", or ")}`;
 }
 
 /** The script text (bash). `inputs` names what the audit read, for the header. */
@@ -115,15 +177,17 @@ export function renderCleanupScript(model: AuditModel, report: Report, inputs: r
       );
     }
     for (const f of item.findings) lines.push(`# ${f.ruleId} ${f.ruleName} (${f.severity}): ${comment(f.message)}`);
-    lines.push(
+    const command =
       item.kind === "api-key"
         ? `confluent api-key delete --force -- ${shellWord(item.id)}`
-        : `confluent iam service-account delete --force -- ${shellWord(item.id)}`,
-      "",
-    );
+        : `confluent iam service-account delete --force -- ${shellWord(item.id)}`;
+    // Without positive evidence the line stays commented out: uncommenting it is a reviewer's decision.
+    lines.push(item.live ? `# evidence: ${comment(item.why)}` : `# NOT DELETED: ${comment(item.why)}`);
+    lines.push(item.live ? command : `# ${command}`, "");
   }
+  const live = items.filter((i) => i.live);
   lines.push(
-    `# ${items.filter((i) => i.kind === "api-key").length} API key(s), ${items.filter((i) => i.kind === "service-account").length} service account(s).`,
+    `# ${live.filter((i) => i.kind === "api-key").length} API key(s), ${live.filter((i) => i.kind === "service-account").length} service account(s) deleted on evidence; ${items.length - live.length} line(s) commented out for lack of evidence.`,
   );
   return `${lines.join("\n")}\n`;
 }
@@ -140,7 +204,7 @@ function accountAge(createdAt: string | undefined, now: string): string {
  * terminal or a review tool may also break or reorder the line at the others).
  */
 function comment(text: string): string {
-  return visible(text, 200);
+  return visible(text, 500);
 }
 
 /** An id in a command: cleanupItems only lets Confluent ids through; anything else is a bug, never a command. */

@@ -1,5 +1,6 @@
 /** Message and location helpers shared by the audit rules (KK101–KK104). Ids only, never a secret. */
 import type { RuleFinding, Severity } from "../rule";
+import type { KeyUsage } from "./audit-log";
 import type { AuditedKey, AuditFacts } from "./audit-model";
 import { isAuditModel } from "./audit-model";
 import type { KeykitModel } from "../model";
@@ -28,4 +29,16 @@ export function describeKey(k: AuditedKey): string {
 
 export function ageText(k: AuditedKey): string {
   return k.ageDays === undefined ? "age unknown" : `${k.ageDays} days old`;
+}
+
+/** An epoch-ms audit-log time as ISO (second precision is enough in messages). */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** "last successful authentication 2026-05-30T10:00:00Z (lkc-1)". */
+export function lastSuccessText(usage: KeyUsage): string {
+  if (usage.lastSuccess === undefined) return "no successful authentication";
+  const where = usage.lastSuccessResource ? ` (${usage.lastSuccessResource})` : "";
+  return `last successful authentication ${isoTime(usage.lastSuccess)}${where}`;
 }

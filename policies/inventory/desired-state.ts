@@ -44,6 +44,7 @@ export function desiredStateFromModels(
         acknowledgements: k.acknowledgements.length > 0 ? k.acknowledgements : undefined,
         userOwnerAllowed: k.userOwnerAllowed,
         serves: k.serves,
+        tier: model.tier,
       };
       if (single) {
         list.push(next); // one input: addresses are unique, nothing to merge
@@ -84,6 +85,7 @@ export function desiredStateFromModels(
         userOwnerAllowed: undefined,
         serves: undefined,
         pendingDelete: true,
+        tier: model.tier,
       };
       if (single) list.push(next);
       else keys.set(next.address, next);

@@ -94,5 +94,14 @@ export function formatMarkdown(report: Report, rules: readonly RuleMetadata[], o
       );
     lines.push("", "</details>", "");
   }
+  const optIns = report.optIns ?? [];
+  if (optIns.length > 0) {
+    lines.push("<details><summary>Accepted opt-ins</summary>", "");
+    for (const o of optIns)
+      lines.push(
+        `- ${o.rule} \`${escapeCell(o.subject)}\`: owner \`${escapeCell(o.owner)}\` (${o.tier}): ${escapeCell(o.reason)}`,
+      );
+    lines.push("", "</details>", "");
+  }
   return `${lines.join("\n")}`;
 }

@@ -37,6 +37,15 @@ export function formatText(report: Report, rules: readonly RuleMetadata[], optio
     );
   for (const x of a.rejected) ackLines.push(`  rejected ${x.rule} ${x.target}: ${x.problem ?? "invalid"}`);
   if (ackLines.length > 0) lines.push("", "acknowledgements:", ...ackLines);
+  const optIns = report.optIns ?? [];
+  if (optIns.length > 0) lines.push("", "accepted opt-ins (reviewers: who holds these and why):");
+  for (const o of optIns)
+    lines.push(`  ${o.rule} ${o.subject}: owner ${o.owner} (${o.tier}, ${o.source}): ${oneLine(o.reason)}`);
   if (report.findings.length === 0) lines.push("", "no findings");
   return `${lines.join("\n")}\n`;
+}
+
+/** Reasons come from configuration text: keep each on its line. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ");
 }

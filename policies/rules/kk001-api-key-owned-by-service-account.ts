@@ -17,7 +17,8 @@ export const ApiKeyOwnedByServiceAccount: Rule = {
     const out: RuleFinding[] = [];
     for (const key of model.apiKeys) {
       if (key.owner.kind !== "user") continue;
-      if (model.tier === "production") {
+      // In the audit, each key is judged at the tier of the stack it matched (model.tier for the others).
+      if ((key.tier ?? model.tier) === "production") {
         out.push(
           findingFor(key, `API key ${key.address} is owned by user ${describeOwner(key.owner)} in a production stack`),
         );

@@ -1,0 +1,567 @@
+/**
+ * `keykit verify` against loopback stand-ins on 127.0.0.1 (ephemeral port, bounded): Vault KV v2, Kafka REST v3,
+ * Schema Registry, the Cloud API's org and IAM endpoints. The backoff clock is injected (sleeping advances it), so
+ * slow propagation (401 then 200) and a key that never works run without waiting.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { createVerifyCommand } from "../../cli/commands/verify";
+import { KeykitCliError } from "../../cli/errors";
+import { runCli } from "../../cli/main";
+
+const SECRET = "published-secret-Zq81xLmN0pQrStUvWxYz0123456789abcdefABCDEF";
+const CLOUD_SECRET = "cloud-api-secret-9f8e7d6c5b4a3928171605";
+const VAULT_TOKEN = "hvs.test-token-4b3a2918";
+const MAX_REQUESTS = 200;
+
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+let server: Server;
+let base: string;
+let route: (path: string, request: IncomingMessage, body: string) => Reply;
+let served = 0;
+const seen: { path: string; authorization?: string; token?: string; namespace?: string }[] = [];
+
+beforeAll(async () => {
+  server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    // Bounded: a runaway client loop fails the test instead of spinning.
+    if (++served > MAX_REQUESTS) {
+      response.writeHead(500).end();
+      return;
+    }
+    const path = new URL(request.url ?? "/", base).pathname;
+    seen.push({
+      path,
+      authorization: request.headers.authorization,
+      token: request.headers["x-vault-token"] as string | undefined,
+      namespace: request.headers["x-vault-namespace"] as string | undefined,
+    });
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+    request.on("end", () => {
+      const reply = route(path, request, body);
+      response.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+      response.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+    });
+  });
+  server.requestTimeout = 5000;
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((done) => server.close(() => done()));
+  rmSync(root, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  seen.length = 0;
+});
+
+const root = join(__dirname, "..", "..", ".tmp", "verify-tests");
+function tempDir(): string {
+  mkdirSync(root, { recursive: true });
+  return mkdtempSync(join(root, "verify-"));
+}
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+
+function rotationFile(dir: string, phase: "rotating" | "finished" | "stable"): string {
+  const slots =
+    phase === "stable"
+      ? { blue: { status: "active" } }
+      : {
+          blue:
+            phase === "rotating"
+              ? { status: "retained", deactivatedAt: "2026-05-10T00:00:00Z" }
+              : { status: "retired", deactivatedAt: "2026-05-10T00:00:00Z", retiredAt: "2026-05-20T00:00:00Z" },
+          green: { status: "active", createdAt: "2026-05-10T00:00:00Z", activatedAt: "2026-05-10T00:00:00Z" },
+        };
+  const active = phase === "stable" ? "blue" : "green";
+  const file = join(dir, "keykit.rotation.json");
+  writeFileSync(file, JSON.stringify({ version: 1, keys: { orders: { active, rotations: 1, slots } } }, null, 2));
+  return file;
+}
+
+interface VaultDoc {
+  key_id?: string;
+  secret?: string;
+  slot?: string;
+}
+
+/** Vault KV v2 `GET /v1/<mount>/data/<name>` answering the document; the other paths by `rest`. */
+function serve(doc: VaultDoc, rest: (path: string, request: IncomingMessage) => Reply) {
+  route = (path, request) => {
+    if (path === "/v1/kv/data/teams/orders/kafka") {
+      if (request.headers["x-vault-token"] !== VAULT_TOKEN)
+        return { status: 403, body: { errors: ["permission denied"] } };
+      return {
+        status: 200,
+        body: { data: { data: doc, metadata: { version: 4, created_time: "2026-05-10T00:05:00Z" } } },
+      };
+    }
+    return rest(path, request);
+  };
+}
+
+/** Answers 200 to the right basic auth after `refusals` 401s (propagation), 401 to anything else. */
+function authenticated(keyId: string, secret: string, refusals = 0) {
+  let refused = 0;
+  return (request: IncomingMessage): Reply => {
+    if (request.headers.authorization !== basic(keyId, secret)) return { status: 401, body: { error_code: 401 } };
+    if (refused++ < refusals) return { status: 401, body: { error_code: 401 } };
+    return { status: 200, body: { kind: "KafkaTopicList", data: [] } };
+  };
+}
+
+async function verify(argv: string[], dir: string, env: Record<string, string> = {}) {
+  let clock = 0;
+  const sleeps: number[] = [];
+  const command = createVerifyCommand({
+    timing: {
+      now: () => clock,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+    },
+  });
+  let stdout = "";
+  let stderr = "";
+  let code: number;
+  try {
+    code = await command(argv, {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      cwd: dir,
+      env: { VAULT_ADDR: base, VAULT_TOKEN, VAULT_NAMESPACE: "admin/orders", ...env },
+      isTty: false,
+    });
+  } catch (error) {
+    if (!(error instanceof KeykitCliError)) throw error;
+    stderr += `keykit: ${error.message}\n`;
+    code = error.exitCode;
+  }
+  // Whatever happened, no secret is ever printed.
+  for (const text of [stdout, stderr]) {
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(CLOUD_SECRET);
+    expect(text).not.toContain(VAULT_TOKEN);
+  }
+  return { code, stdout, stderr, sleeps };
+}
+
+const vaultArgs = ["--vault-mount", "kv", "--vault-name", "teams/orders/kafka"];
+
+describe("keykit verify: the published credentials work", () => {
+  it("reads Vault KV v2, checks the slot, and retries 401 while the new key propagates", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const kafka = authenticated("GREENKEY01", SECRET, 2);
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (path, request) =>
+      path === "/kafka/v3/clusters/lkc-7r2x9q/topics" ? kafka(request) : { status: 404 },
+    );
+    const r = await verify(
+      ["orders", ...vaultArgs, "--rest-endpoint", base, "--cluster", "lkc-7r2x9q", "--scope", "kafka"],
+      dir,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")).toEqual([
+      "keykit verify orders: published slot green in keykit.rotation.json",
+      "  ok    published document: vault kv/teams/orders/kafka (key_id GREENKEY01, slot green)",
+      "  ok    slot: green is the active slot in keykit.rotation.json",
+      `  ok    Kafka REST ${base}: key GREENKEY01 works (200 after 3 attempt(s), 6 s)`,
+      "  note  the blue slot is retained (rotation under way): the gone check runs after finish",
+      "verified: orders (not recorded: keykit does not write verifiedAt to the state file yet)",
+      "",
+    ]);
+    expect(r.sleeps).toEqual([2000, 4000]);
+    const vault = seen.find((s) => s.path.startsWith("/v1/"));
+    expect(vault).toMatchObject({ token: VAULT_TOKEN, namespace: "admin/orders" });
+  });
+
+  it("fails with the status and its meaning when the key never works within --wait", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, () => ({ status: 401 }));
+    const r = await verify(
+      ["orders", ...vaultArgs, "--rest-endpoint", base, "--cluster", "lkc-7r2x9q", "--scope", "kafka", "--wait", "30s"],
+      dir,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `  FAIL  Kafka REST ${base}: key GREENKEY01 still refused (401) after 5 attempt(s) over 30 s: the key id or secret is wrong, or the key was deleted or has not propagated yet`,
+    );
+    expect(r.stdout).toContain("not verified: 1 check(s) failed");
+    expect(r.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(30_000);
+  });
+
+  it("fails when the document publishes the wrong slot", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const kafka = authenticated("BLUEKEY001", SECRET);
+    serve({ key_id: "BLUEKEY001", secret: SECRET, slot: "blue" }, (_p, request) => kafka(request));
+    const r = await verify(
+      ["orders", ...vaultArgs, "--rest-endpoint", base, "--cluster", "lkc-7r2x9q", "--scope", "kafka"],
+      dir,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      "  FAIL  slot: the document publishes the blue slot but keykit.rotation.json says green is active: apply the configuration",
+    );
+  });
+
+  it("fails on a document without a secret, naming no value", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    serve({ key_id: "GREENKEY01", slot: "green" }, () => ({ status: 404 }));
+    const r = await verify(["orders", ...vaultArgs, "--scope", "cloud", "--base-url", base], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("  FAIL  published document: vault kv/teams/orders/kafka: secret is missing");
+  });
+
+  it("reads the key, its cluster's REST endpoint and the slot from Terraform state JSON", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const kafka = authenticated("GREENKEY01", SECRET);
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (path, request) =>
+      path === "/kafka/v3/clusters/lkc-7r2x9q/topics" ? kafka(request) : { status: 404 },
+    );
+    const state = join(dir, "state.json");
+    writeFileSync(state, JSON.stringify(terraformState(base)));
+    const r = await verify(["orders", ...vaultArgs, "--state", state], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `  ok    state: key_id GREENKEY01 is module.orders.confluent_api_key.orders_green, the green slot`,
+    );
+    expect(r.stdout).toContain(`  ok    Kafka REST ${base}: key GREENKEY01 works (200 after 1 attempt(s), 0 s)`);
+    // A key_id that the state does not hold for the active slot fails.
+    serve({ key_id: "BLUEKEY001", secret: SECRET, slot: "green" }, (_path, request) => kafka(request));
+    const wrong = await verify(["orders", ...vaultArgs, "--state", state], dir);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain(
+      "  FAIL  state: key_id BLUEKEY001 is module.orders.confluent_api_key.orders_blue, which is not the green slot",
+    );
+  });
+
+  it("reads the sensitive-output sink from 'terraform output -json' and probes Schema Registry", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const registry = authenticated("SRKEY00001", SECRET);
+    route = (path, request) => (path === "/subjects" ? registry(request) : { status: 404 });
+    const outputs = join(dir, "outputs.json");
+    writeFileSync(
+      outputs,
+      JSON.stringify({
+        orders_bootstrap: { sensitive: false, type: "string", value: "pkc-1.confluent.cloud:9092" },
+        orders_Credentials_5A1B2C3D: {
+          sensitive: true,
+          type: "string",
+          value: JSON.stringify({ key_id: "SRKEY00001", secret: SECRET, slot: "green" }),
+        },
+      }),
+    );
+    const r = await verify(
+      ["orders", "--output-json", outputs, "--scope", "schema-registry", "--schema-registry-endpoint", base],
+      dir,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `  ok    published document: output orders_Credentials_5A1B2C3D in ${outputs} (key_id SRKEY00001, slot green)`,
+    );
+    expect(r.stdout).toContain(`  ok    Schema Registry ${base}: key SRKEY00001 works (200 after 1 attempt(s), 0 s)`);
+  });
+
+  it("probes Cloud keys on the org API and says 'no probe' for ksqlDB", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const org = authenticated("CLOUDKEY01", SECRET);
+    serve({ key_id: "CLOUDKEY01", secret: SECRET, slot: "green" }, (path, request) =>
+      path === "/org/v2/environments" ? org(request) : { status: 404 },
+    );
+    const cloud = await verify(["orders", ...vaultArgs, "--scope", "cloud", "--base-url", base], dir);
+    expect(cloud.code).toBe(0);
+    expect(cloud.stdout).toContain(`  ok    Cloud API ${base}: key CLOUDKEY01 works`);
+    const ksql = await verify(["orders", ...vaultArgs, "--scope", "ksqldb"], dir);
+    expect(ksql.code).toBe(0);
+    expect(ksql.stdout).toContain("  note  no probe: ksqldb keys have no endpoint keykit can authenticate against");
+  });
+});
+
+describe("keykit verify: Flink", () => {
+  it("probes the statements API of the organisation and environment", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const flink = authenticated("FLINKKEY01", SECRET, 1);
+    serve({ key_id: "FLINKKEY01", secret: SECRET, slot: "green" }, (path, request) =>
+      path === "/sql/v1/organizations/9c1e3a52-0d4b/environments/env-q8d4k1/statements"
+        ? flink(request)
+        : { status: 404 },
+    );
+    const argv = ["orders", ...vaultArgs, "--scope", "flink", "--flink-endpoint", base];
+    const missing = await verify(argv, dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/a Flink key needs --flink-endpoint, --organization and --environment/);
+    const r = await verify([...argv, "--organization", "9c1e3a52-0d4b", "--environment", "env-q8d4k1"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`  ok    Flink ${base}: key FLINKKEY01 works (200 after 2 attempt(s), 2 s)`);
+  });
+
+  it("a 404 from the probe fails at once, saying the endpoint or id is wrong", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    serve({ key_id: "FLINKKEY01", secret: SECRET, slot: "green" }, () => ({ status: 404 }));
+    const r = await verify(
+      [
+        "orders",
+        ...vaultArgs,
+        "--scope",
+        "flink",
+        "--flink-endpoint",
+        base,
+        "--organization",
+        "o",
+        "--environment",
+        "e",
+      ],
+      dir,
+    );
+    expect(r.code).toBe(1);
+    expect(r.sleeps).toEqual([]);
+    expect(r.stdout).toContain(
+      `  FAIL  Flink ${base}: answered 404 to key FLINKKEY01: the endpoint or resource id is wrong`,
+    );
+  });
+});
+
+describe("keykit verify: after finish, the retired slot is gone", () => {
+  const cloudEnv = { CONFLUENT_CLOUD_API_KEY: "CLOUDADMIN", CONFLUENT_CLOUD_API_SECRET: CLOUD_SECRET };
+
+  it.each([
+    [404, 0, "  ok    retired key BLUEKEY001 is gone (404 from"],
+    [403, 0, "  ok    retired key BLUEKEY001 is gone (403 from"],
+    [200, 1, "  FAIL  retired key BLUEKEY001 still exists (200 from"],
+  ])("IAM answers %d: exit %d", async (status, code, line) => {
+    const dir = tempDir();
+    rotationFile(dir, "finished");
+    const org = authenticated("GREENKEY01", SECRET);
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (path, request) => {
+      if (path === "/iam/v2/api-keys/BLUEKEY001")
+        return request.headers.authorization === basic("CLOUDADMIN", CLOUD_SECRET) ? { status } : { status: 401 };
+      return path === "/org/v2/environments" ? org(request) : { status: 404 };
+    });
+    const r = await verify(
+      ["orders", ...vaultArgs, "--scope", "cloud", "--base-url", base, "--retired-key-id", "BLUEKEY001"],
+      dir,
+      cloudEnv,
+    );
+    expect(r.code).toBe(code);
+    expect(r.stdout).toContain(line);
+  });
+
+  it("needs the retired key id and a Cloud API key for the gone check", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "finished");
+    const org = authenticated("GREENKEY01", SECRET);
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (_p, request) => org(request));
+    const noId = await verify(["orders", ...vaultArgs, "--scope", "cloud", "--base-url", base], dir, cloudEnv);
+    expect(noId.code).toBe(2);
+    expect(noId.stderr).toMatch(/^keykit: after finish, verify needs --retired-key-id/);
+    const noKey = await verify(
+      ["orders", ...vaultArgs, "--scope", "cloud", "--base-url", base, "--retired-key-id", "BLUEKEY001"],
+      dir,
+    );
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toMatch(/needs CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET/);
+  });
+});
+
+describe("keykit verify: AWS Secrets Manager through the AWS SDK v3 client", () => {
+  const awsEnv = {
+    AWS_ACCESS_KEY_ID: "AKIAEXAMPLE0000TEST",
+    AWS_SECRET_ACCESS_KEY: CLOUD_SECRET,
+    AWS_REGION: "eu-west-1",
+  };
+  /** Secrets Manager's JSON 1.1 protocol: POST / with X-Amz-Target, as the real client sends it. */
+  function secretsManager(secrets: Record<string, string>) {
+    return (_path: string, request: IncomingMessage, body: string): Reply | undefined => {
+      if (request.method !== "POST" || request.headers["x-amz-target"] !== "secretsmanager.GetSecretValue")
+        return undefined;
+      if (!String(request.headers.authorization).startsWith("AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE0000TEST/"))
+        return { status: 400, body: { __type: "UnrecognizedClientException", message: "bad signature" } };
+      const id = (JSON.parse(body) as { SecretId: string }).SecretId;
+      const value = secrets[id];
+      if (value === undefined)
+        return {
+          status: 400,
+          headers: { "x-amzn-errortype": "ResourceNotFoundException" },
+          body: { __type: "ResourceNotFoundException", message: `Secrets Manager can't find ${id}` },
+        };
+      return {
+        status: 200,
+        body: {
+          ARN: `arn:aws:secretsmanager:eu-west-1:111122223333:secret:${id}-AbCdEf`,
+          Name: id,
+          SecretString: value,
+          VersionId: "v-7",
+          VersionStages: ["AWSCURRENT"],
+          CreatedDate: 1780000000,
+        },
+      };
+    };
+  }
+
+  it("reads the published document with the real client and probes the key", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const aws = secretsManager({
+      "orders/kafka": JSON.stringify({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }),
+    });
+    const org = authenticated("GREENKEY01", SECRET);
+    route = (path, request, body) =>
+      aws(path, request, body) ?? (path === "/org/v2/environments" ? org(request) : { status: 404 });
+    const r = await verify(
+      ["orders", "--aws-secret", "orders/kafka", "--aws-endpoint", base, "--scope", "cloud", "--base-url", base],
+      dir,
+      awsEnv,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("  ok    published document: aws secret orders/kafka (key_id GREENKEY01, slot green)");
+    expect(r.stdout).toContain(`  ok    Cloud API ${base}: key GREENKEY01 works`);
+  });
+
+  it("a missing secret is one line, exit 2", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const aws = secretsManager({});
+    route = (path, request, body) => aws(path, request, body) ?? { status: 404 };
+    const r = await verify(
+      ["orders", "--aws-secret", "orders/nope", "--aws-endpoint", base, "--scope", "cloud"],
+      dir,
+      awsEnv,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("keykit: aws secret orders/nope: no such secret (ResourceNotFoundException)\n");
+  });
+});
+
+describe("keykit verify: bad usage and unreachable servers exit 2 with one line", () => {
+  it.each([
+    [["orders"], /verify needs one sink/],
+    [["orders", "--output-json", "o.json", "--aws-region", "eu-west-1"], /only apply with --aws-secret/],
+    [["--vault-mount", "kv", "--vault-name", "x"], /exactly one rotation name/],
+    [["Orders!", "--vault-mount", "kv", "--vault-name", "x"], /must be 1-128 characters/],
+    [["orders", "--vault-mount", "kv"], /--vault-mount and --vault-name go together/],
+    [["orders", ...vaultArgs, "--wait", "soon"], /--wait must be a duration/],
+    [["orders", ...vaultArgs, "--scope", "mainframe"], /--scope must be one of/],
+    [["orders", ...vaultArgs, "--rotation-state", "nope.json"], /--rotation-state: nope\.json: no such file/],
+  ])("%p", async (argv, pattern) => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const r = await verify(argv, dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr).toMatch(/^keykit: [^\n]+\n$/);
+  });
+
+  it("an unreachable Kafka REST endpoint proves nothing: exit 2", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, () => ({ status: 404 }));
+    // A port nothing listens on: a server opened and closed again.
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, "127.0.0.1", done));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((done) => closed.close(() => done()));
+    const r = await verify(
+      [
+        "orders",
+        ...vaultArgs,
+        "--scope",
+        "kafka",
+        "--cluster",
+        "lkc-7r2x9q",
+        "--rest-endpoint",
+        `http://127.0.0.1:${port}`,
+      ],
+      dir,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`keykit: Kafka REST: http://127.0.0.1:${port} unreachable\n`);
+  });
+
+  it("a rotation the state file does not know is refused", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const r = await verify(["payments", ...vaultArgs, "--scope", "cloud"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("keykit: verify: 'payments' has no rotation in keykit.rotation.json\n");
+  });
+});
+
+/** `terraform show -json` of a stack with the blue/green slots in a module and the cluster's REST endpoint. */
+function terraformState(restEndpoint: string): Record<string, unknown> {
+  const key = (slot: string, id: string) => ({
+    address: `module.orders.confluent_api_key.orders_${slot}`,
+    mode: "managed",
+    type: "confluent_api_key",
+    name: `orders_${slot}`,
+    provider_name: "registry.terraform.io/confluentinc/confluent",
+    values: {
+      id,
+      secret: SECRET,
+      display_name: `orders (${slot})`,
+      description: "Managed by keykit (app/Orders), rotation orders",
+      owner: [{ id: "sa-8kq2vd", api_version: "iam/v2", kind: "ServiceAccount" }],
+      managed_resource: [
+        { id: "lkc-7r2x9q", api_version: "cmk/v2", kind: "Cluster", environment: [{ id: "env-q8d4k1" }] },
+      ],
+    },
+    sensitive_values: { secret: true },
+  });
+  return {
+    format_version: "1.0",
+    terraform_version: "1.11.0",
+    values: {
+      root_module: {
+        resources: [
+          {
+            address: "data.confluent_kafka_cluster.orders",
+            mode: "data",
+            type: "confluent_kafka_cluster",
+            name: "orders",
+            values: { id: "lkc-7r2x9q", rest_endpoint: restEndpoint, bootstrap_endpoint: "SASL_SSL://pkc-1:9092" },
+          },
+        ],
+        child_modules: [
+          { address: "module.orders", resources: [key("blue", "BLUEKEY001"), key("green", "GREENKEY01")] },
+        ],
+      },
+    },
+  };
+}
+
+describe("keykit rotate verify", () => {
+  it("is keykit verify", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const outputs = join(dir, "outputs.json");
+    const doc = { key_id: "KSQLKEY001", secret: SECRET, slot: "green" };
+    writeFileSync(outputs, JSON.stringify({ creds: { sensitive: true, type: "object", value: doc } }));
+    let stdout = "";
+    const code = await runCli(["rotate", "verify", "orders", "--output-json", outputs, "--scope", "ksqldb"], {
+      stdout: (t) => (stdout += t),
+      stderr: () => undefined,
+      cwd: dir,
+      env: {},
+      isTty: false,
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain(`  ok    published document: output creds in ${outputs} (key_id KSQLKEY001, slot green)`);
+    expect(stdout).not.toContain(SECRET);
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * The AWS Secrets Manager sink: `GetSecretValue` (AWSCURRENT) through the AWS SDK v3 client, with the default
+ * credential chain (environment, shared config, SSO, instance role …) and region resolution. `--aws-endpoint`
+ * points the client elsewhere (tests, VPC endpoints). The SDK is loaded only when this sink is used.
+ */
+import { KeykitCliError } from "../errors";
+import { DocumentError, type PublishedDocument, parseDocument } from "./document";
+import { originOf } from "./http";
+
+export interface AwsLocation {
+  /** Secret name or ARN. */
+  readonly secretId: string;
+  readonly endpoint?: string;
+  readonly region?: string;
+  /** Credentials from the command's environment, when it has them; otherwise the SDK's default chain. */
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  };
+}
+
+export async function readAwsDocument(aws: AwsLocation): Promise<PublishedDocument> {
+  const { SecretsManagerClient, GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
+  const client = new SecretsManagerClient({
+    ...(aws.region ? { region: aws.region } : {}),
+    ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
+    ...(aws.credentials ? { credentials: aws.credentials } : {}),
+    maxAttempts: 3,
+  });
+  const from = `aws secret ${aws.secretId}`;
+  try {
+    const answer = await client.send(new GetSecretValueCommand({ SecretId: aws.secretId }));
+    if (answer.SecretString === undefined) throw new DocumentError(`${from}: the current version has no SecretString`);
+    return parseDocument(answer.SecretString, from);
+  } catch (error) {
+    if (error instanceof DocumentError) throw error;
+    throw new KeykitCliError(`${from}: ${awsProblem(error, aws.endpoint)}`);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** One line from an SDK error: its name and status, never its message (which may quote the request). */
+function awsProblem(error: unknown, endpoint: string | undefined): string {
+  const name = (error as { name?: string }).name ?? "error";
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (name === "ResourceNotFoundException") return "no such secret (ResourceNotFoundException)";
+  if (name === "AccessDeniedException")
+    return "access denied (AccessDeniedException): check the AWS credentials and policy";
+  if (name === "CredentialsProviderError") return "no AWS credentials found (default credential chain)";
+  if (status === undefined) return `Secrets Manager${endpoint ? ` ${originOf(endpoint)}` : ""} unreachable (${name})`;
+  return `Secrets Manager answered ${status} (${name})`;
+}

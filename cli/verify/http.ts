@@ -1,0 +1,62 @@
+/**
+ * The one HTTP call `keykit verify` makes (Node's fetch): a GET with a timeout, no redirects (credentials must not
+ * follow a `Location` to another host), and the body read only when the caller needs it. An unreachable server is
+ * a KeykitCliError (exit 2): it proves nothing either way.
+ */
+import { KeykitCliError } from "../errors";
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly body: string;
+}
+
+export interface HttpRequest {
+  readonly url: string;
+  /** Basic auth (key id and secret); never printed. */
+  readonly basic?: { readonly user: string; readonly password: string };
+  readonly headers?: Readonly<Record<string, string>>;
+  /** What the request is for, in the error line ("Vault", "Kafka REST"). */
+  readonly what: string;
+  readonly timeoutMs?: number;
+}
+
+export type HttpGet = (request: HttpRequest) => Promise<HttpResponse>;
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** Bodies are only read for small JSON documents (Vault); anything larger is not what verify expects. */
+const MAX_BODY_CHARS = 1 << 20;
+
+export const httpGet: HttpGet = async (request) => {
+  const headers: Record<string, string> = { accept: "application/json", ...request.headers };
+  if (request.basic) {
+    const token = Buffer.from(`${request.basic.user}:${request.basic.password}`).toString("base64");
+    headers.authorization = `Basic ${token}`;
+  }
+  let response: Response;
+  try {
+    response = await fetch(request.url, {
+      headers,
+      redirect: "manual",
+      signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    });
+  } catch (error) {
+    const reason = (error as Error).name === "TimeoutError" ? "timed out" : "unreachable";
+    throw new KeykitCliError(`${request.what}: ${originOf(request.url)} ${reason}`);
+  }
+  const body = await response.text();
+  return { status: response.status, body: body.length > MAX_BODY_CHARS ? "" : body };
+};
+
+/** The scheme, host and port of a URL: enough to say where, never a path or query that could hold a token. */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "an invalid URL";
+  }
+}
+
+/** `base` + `path` with exactly one slash between them. */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+}

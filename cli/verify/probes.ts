@@ -1,0 +1,159 @@
+/**
+ * Proving credentials work: one authenticated GET per scope, where the scope has an endpoint that accepts an API
+ * key. 200 works; 401/403 is retried with backoff up to `--wait` (a new key takes minutes to propagate), then fails
+ * with the status and what it means. Any other status fails at once.
+ */
+import { type HttpGet, joinUrl, originOf } from "./http";
+
+export type ProbeScope = "kafka" | "schema-registry" | "cloud" | "global" | "flink" | "ksqldb" | "tableflow";
+export const PROBE_SCOPES: readonly ProbeScope[] = [
+  "kafka",
+  "schema-registry",
+  "cloud",
+  "global",
+  "flink",
+  "ksqldb",
+  "tableflow",
+];
+
+export interface ProbeTarget {
+  readonly scope: ProbeScope;
+  /** Kafka REST endpoint (https://pkc-….confluent.cloud:443) and cluster id. */
+  readonly restEndpoint?: string;
+  readonly clusterId?: string;
+  readonly schemaRegistryEndpoint?: string;
+  /** The Cloud API (org and IAM): https://api.confluent.cloud unless overridden. */
+  readonly cloudEndpoint: string;
+  readonly flinkEndpoint?: string;
+  readonly organizationId?: string;
+  readonly environmentId?: string;
+}
+
+export interface Timing {
+  readonly waitMs: number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+  /** First retry delay; doubles up to maxDelayMs. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export type ProbeOutcome =
+  | { readonly kind: "ok"; readonly line: string }
+  | { readonly kind: "fail"; readonly line: string }
+  | { readonly kind: "none"; readonly line: string }
+  | { readonly kind: "usage"; readonly line: string };
+
+/** The probe URL of a scope, or why there is none / what is missing. */
+export function probeUrl(target: ProbeTarget): { url: string; what: string } | ProbeOutcome {
+  switch (target.scope) {
+    case "kafka":
+      if (!target.restEndpoint || !target.clusterId)
+        return usage(
+          "a Kafka key needs the cluster's REST endpoint and id (--state, or --rest-endpoint and --cluster)",
+        );
+      return {
+        url: joinUrl(target.restEndpoint, `kafka/v3/clusters/${encodeURIComponent(target.clusterId)}/topics`),
+        what: "Kafka REST",
+      };
+    case "schema-registry":
+      if (!target.schemaRegistryEndpoint)
+        return usage("a Schema Registry key needs --schema-registry-endpoint (or --state with the cluster)");
+      return { url: joinUrl(target.schemaRegistryEndpoint, "subjects"), what: "Schema Registry" };
+    case "cloud":
+    case "global":
+      return { url: joinUrl(target.cloudEndpoint, "org/v2/environments"), what: "Cloud API" };
+    case "flink":
+      if (!target.flinkEndpoint || !target.organizationId || !target.environmentId)
+        return usage("a Flink key needs --flink-endpoint, --organization and --environment");
+      return {
+        url: joinUrl(
+          target.flinkEndpoint,
+          `sql/v1/organizations/${encodeURIComponent(target.organizationId)}/environments/${encodeURIComponent(target.environmentId)}/statements`,
+        ),
+        what: "Flink",
+      };
+    default:
+      // ksqlDB and Tableflow have no endpoint that answers a plain authenticated GET with the key alone.
+      return { kind: "none", line: `no probe: ${target.scope} keys have no endpoint keykit can authenticate against` };
+  }
+}
+
+function usage(line: string): ProbeOutcome {
+  return { kind: "usage", line };
+}
+
+/** Authenticates with the key until it works or `--wait` is over. */
+export async function probeCredentials(
+  target: ProbeTarget,
+  credentials: { readonly keyId: string; readonly secret: string },
+  get: HttpGet,
+  timing: Timing,
+): Promise<ProbeOutcome> {
+  const probe = probeUrl(target);
+  if ("kind" in probe) return probe;
+  const started = timing.now();
+  let delay = timing.baseDelayMs;
+  for (let attempt = 1; ; attempt++) {
+    const response = await get({
+      url: probe.url,
+      basic: { user: credentials.keyId, password: credentials.secret },
+      what: probe.what,
+    });
+    const waited = Math.round((timing.now() - started) / 1000);
+    const where = `${probe.what} ${originOf(probe.url)}`;
+    if (response.status === 200)
+      return {
+        kind: "ok",
+        line: `${where}: key ${credentials.keyId} works (200 after ${attempt} attempt(s), ${waited} s)`,
+      };
+    if (response.status !== 401 && response.status !== 403)
+      return {
+        kind: "fail",
+        line: `${where}: answered ${response.status} to key ${credentials.keyId}: ${meaning(response.status)}`,
+      };
+    if (timing.now() - started + delay > timing.waitMs) {
+      return {
+        kind: "fail",
+        line: `${where}: key ${credentials.keyId} still refused (${response.status}) after ${attempt} attempt(s) over ${waited} s: ${meaning(response.status)}`,
+      };
+    }
+    await timing.sleep(delay);
+    delay = Math.min(delay * 2, timing.maxDelayMs);
+  }
+}
+
+function meaning(status: number): string {
+  if (status === 401) return "the key id or secret is wrong, or the key was deleted or has not propagated yet";
+  if (status === 403) return "the key authenticates but its owner lacks a role binding or ACL for this request";
+  if (status === 404) return "the endpoint or resource id is wrong";
+  if (status === 429) return "rate limited: try again later";
+  return status >= 500 ? "the service failed: try again later" : "unexpected answer";
+}
+
+/**
+ * After `finish`: the retired slot's key must be gone. With a Cloud API key, `GET /iam/v2/api-keys/{id}` answers
+ * 404 (deleted) or 403 (not visible: deleted keys are not visible either); 200 means it still exists.
+ */
+export async function checkKeyGone(
+  keyId: string,
+  cloudEndpoint: string,
+  cloudKey: { readonly keyId: string; readonly secret: string },
+  get: HttpGet,
+): Promise<ProbeOutcome> {
+  const url = joinUrl(cloudEndpoint, `iam/v2/api-keys/${encodeURIComponent(keyId)}`);
+  const response = await get({ url, basic: { user: cloudKey.keyId, password: cloudKey.secret }, what: "Cloud API" });
+  if (response.status === 404 || response.status === 403)
+    return { kind: "ok", line: `retired key ${keyId} is gone (${response.status} from ${originOf(url)})` };
+  if (response.status === 200)
+    return {
+      kind: "fail",
+      line: `retired key ${keyId} still exists (200 from ${originOf(url)}): apply the finish, or delete it`,
+    };
+  if (response.status === 401)
+    return {
+      kind: "usage",
+      line: `the Cloud API refused CONFLUENT_CLOUD_API_KEY (401): cannot tell whether ${keyId} is gone`,
+    };
+  return { kind: "usage", line: `the Cloud API answered ${response.status}: cannot tell whether ${keyId} is gone` };
+}

@@ -1,0 +1,82 @@
+/**
+ * What `keykit verify` reads from Terraform state JSON (`terraform show -json`): the confluent_api_key resource
+ * whose id the published document names (is it the published slot's resource?), its scope, and the REST endpoints
+ * of the cluster it serves. Reads ids, display names and endpoints only, never a secret.
+ */
+import type { ProbeScope } from "./probes";
+
+type JsonObject = Record<string, unknown>;
+
+export interface StateKey {
+  readonly address: string;
+  readonly displayName?: string;
+  readonly scope: ProbeScope;
+  readonly resourceId?: string;
+  readonly environmentId?: string;
+}
+
+export interface StateFacts {
+  readonly keys: ReadonlyMap<string, StateKey>;
+  /** Cluster id → REST endpoint (Kafka clusters and Schema Registry clusters). */
+  readonly restEndpoints: ReadonlyMap<string, string>;
+}
+
+const SCOPE_OF_API_VERSION: Readonly<Record<string, ProbeScope>> = {
+  "cmk/v2": "kafka",
+  "srcm/v2": "schema-registry",
+  "srcm/v3": "schema-registry",
+  "ksqldbcm/v2": "ksqldb",
+  "fcpm/v2": "flink",
+  "tableflow/v1": "tableflow",
+  "global/v1": "global",
+};
+
+export function stateFacts(json: unknown): StateFacts {
+  const keys = new Map<string, StateKey>();
+  const restEndpoints = new Map<string, string>();
+  const visit = (module: unknown) => {
+    if (!isObject(module)) return;
+    for (const r of Array.isArray(module.resources) ? module.resources : []) {
+      if (!isObject(r) || !isObject(r.values)) continue;
+      const values = r.values;
+      if (typeof values.id !== "string") continue;
+      if (r.type === "confluent_api_key" && r.mode !== "data") keys.set(values.id, keyOf(String(r.address), values));
+      if (typeof values.rest_endpoint === "string" && /^https?:\/\//.test(values.rest_endpoint))
+        restEndpoints.set(values.id, values.rest_endpoint);
+    }
+    for (const child of Array.isArray(module.child_modules) ? module.child_modules : []) visit(child);
+  };
+  if (isObject(json) && isObject(json.values)) visit(json.values.root_module);
+  return { keys, restEndpoints };
+}
+
+function keyOf(address: string, values: JsonObject): StateKey {
+  const managed = first(values.managed_resource);
+  const environment = first(managed?.environment);
+  const apiVersion = typeof managed?.api_version === "string" ? managed.api_version : undefined;
+  const resourceId = typeof managed?.id === "string" ? managed.id : undefined;
+  return {
+    address,
+    displayName: typeof values.display_name === "string" ? values.display_name : undefined,
+    scope: managed ? ((apiVersion ? SCOPE_OF_API_VERSION[apiVersion] : undefined) ?? scopeOfId(resourceId)) : "cloud",
+    resourceId,
+    environmentId: typeof environment?.id === "string" ? environment.id : undefined,
+  };
+}
+
+function scopeOfId(id: string | undefined): ProbeScope {
+  if (id?.startsWith("lsrc-")) return "schema-registry";
+  if (id?.startsWith("lksqlc-")) return "ksqldb";
+  if (id?.startsWith("lfcp-")) return "flink";
+  return "kafka";
+}
+
+/** State JSON writes nested blocks as one-element lists; cdk.tf.json-like objects are accepted too. */
+function first(value: unknown): JsonObject | undefined {
+  const item = Array.isArray(value) ? value[0] : value;
+  return isObject(item) ? item : undefined;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

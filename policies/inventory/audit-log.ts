@@ -1,0 +1,388 @@
+/**
+ * Key usage from Confluent Cloud audit logs (the `confluent-audit-log-events` topic, as users export it): each key's
+ * last successful and last failed authentication, and the time window the records cover.
+ *
+ * Streamed: text arrives in chunks (any size, split anywhere) and is split incrementally into records, so memory
+ * grows with the number of distinct keys, never with the number of records. Three layouts are read, detected from
+ * the content: JSON lines (`confluent kafka topic consume … -o json`, kcat), a JSON array, or concatenated
+ * (pretty-printed) objects. A kcat `-J` envelope (`{"topic":…,"payload":"<record>"}`) is unwrapped.
+ *
+ * Records are CloudEvents; two documented authentication shapes are read and unknown fields are ignored:
+ * - Kafka (`io.confluent.kafka.server/authentication`): key id `data.authenticationInfo.metadata.identifier`,
+ *   outcome `data.result.status`;
+ * - the `cloudResources` shape (Schema Registry `io.confluent.sg.server/authentication`, ksqlDB, Flink …): key id
+ *   `data.authenticationInfo.credentials.idSecretCredentials.credentialId`, outcome `data.authenticationInfo.result`.
+ * Anything but `SUCCESS` is a failed attempt. Errors name the file and line, never a fragment of the input.
+ */
+
+/** One key's authentications in the audit log. Times are epoch milliseconds. */
+export interface KeyUsage {
+  successes: number;
+  failures: number;
+  lastSuccess?: number;
+  lastFailure?: number;
+  /** The resource (lkc-…, lsrc-…) of the last successful authentication, when the record names one. */
+  lastSuccessResource?: string;
+}
+
+/** What the audit logs say, over every file read. */
+export interface AuditLogUsage {
+  readonly files: readonly string[];
+  /** Records read (any type) with a valid time. */
+  readonly records: number;
+  /** Authentication records with a usable key id. */
+  readonly authentications: number;
+  /** Records without a valid `time`, or authentication records without a well-formed key id: not used. */
+  readonly ignored: number;
+  /** Earliest and latest record time (epoch ms); undefined when no record had a time. */
+  readonly earliest?: number;
+  readonly latest?: number;
+  readonly keys: ReadonlyMap<string, KeyUsage>;
+}
+
+/** Confluent keeps audit-log records this long unless they are replicated elsewhere. */
+export const AUDIT_LOG_RETENTION_DAYS = 7;
+
+/** A malformed or truncated input: the message names the file and line only. */
+export class AuditLogError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    what: string,
+  ) {
+    super(`${file}: line ${line}: ${what}`);
+    this.name = "AuditLogError";
+  }
+}
+
+const MALFORMED = "malformed or truncated audit-log record (expected JSON lines, a JSON array or concatenated objects)";
+/** A JSON-lines file whose first MiB holds no newline is read as concatenated objects instead. */
+const LINE_PROBE_CHARS = 1 << 20;
+/** A single record larger than this is not an audit-log record (they are a few KiB): refuse instead of buffering. */
+const MAX_RECORD_CHARS = 16 << 20;
+/** Key ids are short words; anything else in the id field is not used (nor ever printed). */
+const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+const AUTHENTICATION_TYPE = /^io\.confluent\.[a-z0-9_.-]+\/authentication$/;
+
+/** Accumulates usage over any number of files; `file()` returns the splitter for the next one. */
+export class AuditLogAccumulator {
+  private readonly files: string[] = [];
+  private readonly keys = new Map<string, KeyUsage>();
+  private records = 0;
+  private authentications = 0;
+  private ignored = 0;
+  private earliest = Infinity;
+  private latest = -Infinity;
+
+  /** A splitter for one file: feed it text chunks in order, then call `end()`. */
+  file(name: string): AuditLogSplitter {
+    this.files.push(name);
+    return new AuditLogSplitter(name, (record, line) => this.add(record, name, line));
+  }
+
+  result(): AuditLogUsage {
+    const timed = this.earliest !== Infinity;
+    return {
+      files: [...this.files],
+      records: this.records,
+      authentications: this.authentications,
+      ignored: this.ignored,
+      ...(timed ? { earliest: this.earliest, latest: this.latest } : {}),
+      keys: this.keys,
+    };
+  }
+
+  private add(value: unknown, file: string, line: number): void {
+    let record = value;
+    if (isObject(record) && typeof record.payload === "string" && "topic" in record) {
+      // kcat -J: the record is the envelope's payload (a string holding the JSON record).
+      try {
+        record = JSON.parse(record.payload);
+      } catch {
+        throw new AuditLogError(file, line, "a kcat envelope whose payload is not a JSON audit-log record");
+      }
+    }
+    if (!isObject(record)) throw new AuditLogError(file, line, "not an audit-log record (not a JSON object)");
+    const time = typeof record.time === "string" ? Date.parse(record.time) : NaN;
+    if (Number.isNaN(time)) {
+      this.ignored++;
+      return;
+    }
+    this.records++;
+    if (time < this.earliest) this.earliest = time;
+    if (time > this.latest) this.latest = time;
+    const type = record.type;
+    if (typeof type !== "string" || !type.endsWith("/authentication") || !AUTHENTICATION_TYPE.test(type)) return;
+    if (this.count(record.data, time)) this.authentications++;
+    else this.ignored++;
+  }
+
+  /**
+   * Counts one authentication in either documented shape; false when it has no usable key id. Hot path (a million
+   * records): no object per record, the key id is validated once per key, the resource read only when it is kept.
+   */
+  private count(data: unknown, time: number): boolean {
+    if (!isObject(data)) return false;
+    const info = data.authenticationInfo;
+    if (!isObject(info)) return false;
+    const credentials = isObject(info.credentials) ? info.credentials.idSecretCredentials : undefined;
+    // The cloudResources shape has the outcome next to the credentials; the Kafka shape in data.result.
+    const cloudShape = isObject(credentials);
+    const keyId = cloudShape
+      ? credentials.credentialId
+      : isObject(info.metadata)
+        ? info.metadata.identifier
+        : undefined;
+    if (typeof keyId !== "string") return false;
+    const outcome = cloudShape ? info.result : isObject(data.result) ? data.result.status : undefined;
+    let usage = this.keys.get(keyId);
+    if (!usage) {
+      if (!KEY_ID.test(keyId)) return false;
+      this.keys.set(keyId, (usage = { successes: 0, failures: 0 }));
+    }
+    // Records arrive in any order (partitions, several files): keep the latest of each outcome.
+    if (outcome === "SUCCESS") {
+      usage.successes++;
+      if (usage.lastSuccess === undefined || time > usage.lastSuccess) {
+        usage.lastSuccess = time;
+        usage.lastSuccessResource = cloudShape ? cloudResource(data.cloudResources) : crnResource(data.resourceName);
+      }
+    } else {
+      usage.failures++;
+      if (usage.lastFailure === undefined || time > usage.lastFailure) usage.lastFailure = time;
+    }
+    return true;
+  }
+}
+
+/** `crn://confluent.cloud/organization=…/kafka=lkc-1` → `lkc-1` (the last segment's id, when it is a plain word). */
+function crnResource(crn: unknown): string | undefined {
+  if (typeof crn !== "string") return undefined;
+  const last = crn.slice(crn.lastIndexOf("/") + 1);
+  const id = last.slice(last.indexOf("=") + 1);
+  return KEY_ID.test(id) ? id : undefined;
+}
+
+function cloudResource(resources: unknown): string | undefined {
+  if (!Array.isArray(resources)) return undefined;
+  for (const entry of resources) {
+    const resource = isObject(entry) ? entry.resource : undefined;
+    if (typeof resource === "string") return crnResource(resource);
+    if (isObject(resource)) {
+      const id = resource.resourceId ?? resource.id;
+      if (typeof id === "string" && KEY_ID.test(id)) return id;
+    }
+  }
+  return undefined;
+}
+
+type Layout = "undecided" | "lines" | "objects";
+
+/**
+ * Splits one file's text into JSON values, incrementally. JSON lines are split at newlines and parsed a line at a
+ * time (the fast path); a JSON array or concatenated objects are split by a small scanner that tracks nesting and
+ * strings, holding only the record being read.
+ */
+export class AuditLogSplitter {
+  private layout: Layout = "undecided";
+  private pending = "";
+  /** Line number (1-based) of the first character of `pending`. */
+  private pendingLine = 1;
+  private readonly scanner: ObjectScanner;
+
+  constructor(
+    private readonly file: string,
+    private readonly emit: (value: unknown, line: number) => void,
+  ) {
+    this.scanner = new ObjectScanner(file, emit);
+  }
+
+  push(chunk: string): void {
+    if (this.layout === "objects") return this.scanner.push(chunk);
+    // A byte-order mark (editors, PowerShell) is not part of the first record.
+    this.pending +=
+      this.layout === "undecided" && this.pending === "" && chunk.startsWith("\uFEFF") ? chunk.slice(1) : chunk;
+    if (this.layout === "undecided") this.decide(false);
+    if (this.layout === "lines") this.splitLines(false);
+  }
+
+  end(): void {
+    if (this.layout === "undecided") this.decide(true);
+    if (this.layout === "lines") this.splitLines(true);
+    else if (this.layout === "objects") this.scanner.end();
+  }
+
+  /** JSON lines when the first non-blank line is a whole JSON object; a JSON array or anything else: the scanner. */
+  private decide(atEnd: boolean): void {
+    const start = this.pending.search(/\S/);
+    if (start < 0) {
+      if (atEnd) this.layout = "lines"; // an empty file: no records
+      return;
+    }
+    const newline = this.pending.indexOf("\n", start);
+    if (this.pending[start] === "{" && (newline >= 0 || atEnd)) {
+      const first = this.pending.slice(start, newline >= 0 ? newline : undefined).trimEnd();
+      this.layout = parses(first) ? "lines" : "objects";
+    } else if (this.pending[start] !== "{" || this.pending.length > LINE_PROBE_CHARS) {
+      this.layout = "objects";
+    } else return; // the first line is not complete yet
+    if (this.layout === "objects") {
+      const text = this.pending;
+      this.pending = "";
+      this.scanner.push(text);
+    }
+  }
+
+  private splitLines(atEnd: boolean): void {
+    const text = this.pending;
+    let from = 0;
+    let line = this.pendingLine;
+    for (let newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n", from)) {
+      this.parseLine(text, from, newline, line++);
+      from = newline + 1;
+    }
+    this.pending = from === 0 ? text : text.slice(from);
+    this.pendingLine = line;
+    if (atEnd) {
+      this.parseLine(this.pending, 0, this.pending.length, line);
+      this.pending = "";
+    } else if (this.pending.length > MAX_RECORD_CHARS) {
+      throw new AuditLogError(this.file, line, "a line longer than 16 MiB is not an audit-log record");
+    }
+  }
+
+  private parseLine(text: string, from: number, to: number, line: number): void {
+    let end = to;
+    if (end > from && text.charCodeAt(end - 1) === 13) end--; // CRLF
+    let start = from;
+    while (start < end && isSpace(text.charCodeAt(start))) start++;
+    if (start === end) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(start === 0 && end === text.length ? text : text.slice(start, end));
+    } catch {
+      throw new AuditLogError(this.file, line, MALFORMED);
+    }
+    this.emit(value, line);
+  }
+}
+
+/** Splits a JSON array of objects, or objects one after another, into objects (nesting and strings tracked). */
+class ObjectScanner {
+  private buffer = "";
+  /** Where scanning resumes in `buffer` (everything before it was scanned). */
+  private scanned = 0;
+  private line = 1;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** Start of the object being read in `buffer`, and its line; -1 between objects. */
+  private objectStart = -1;
+  private objectLine = 1;
+  private array: "none" | "open" | "closed" = "none";
+  private seenValue = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly emit: (value: unknown, line: number) => void,
+  ) {}
+
+  push(chunk: string): void {
+    this.buffer = this.buffer.length === 0 ? chunk : this.buffer + chunk;
+    this.scan();
+    if (this.objectStart < 0) {
+      this.buffer = "";
+      this.scanned = 0;
+    } else {
+      this.buffer = this.buffer.slice(this.objectStart);
+      this.scanned -= this.objectStart;
+      this.objectStart = 0;
+      if (this.buffer.length > MAX_RECORD_CHARS)
+        throw new AuditLogError(this.file, this.objectLine, "a record larger than 16 MiB is not an audit-log record");
+    }
+  }
+
+  end(): void {
+    if (this.objectStart >= 0) throw new AuditLogError(this.file, this.objectLine, MALFORMED);
+    if (this.array === "open")
+      throw new AuditLogError(this.file, this.line, `${MALFORMED}: the JSON array is not closed`);
+  }
+
+  private scan(): void {
+    const text = this.buffer;
+    for (let i = this.scanned; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.line++;
+      if (this.objectStart >= 0) {
+        if (this.inObject(c) && this.depth === 0) {
+          this.emitObject(text.slice(this.objectStart, i + 1));
+          this.objectStart = -1;
+        }
+      } else this.between(c, i);
+    }
+    this.scanned = text.length;
+  }
+
+  /** One character inside an object; returns true when it closed a nesting level. */
+  private inObject(c: number): boolean {
+    if (this.inString) {
+      if (this.escaped) this.escaped = false;
+      else if (c === 92) this.escaped = true;
+      else if (c === 34) this.inString = false;
+      return false;
+    }
+    if (c === 34) this.inString = true;
+    else if (c === 123 || c === 91) this.depth++;
+    else if (c === 125 || c === 93) {
+      this.depth--;
+      return true;
+    }
+    return false;
+  }
+
+  /** One character between objects: whitespace, the array's brackets and commas, or the start of an object. */
+  private between(c: number, i: number): void {
+    if (isSpace(c)) return;
+    if (c === 123 && this.array !== "closed") {
+      this.objectStart = i;
+      this.objectLine = this.line;
+      this.depth = 1;
+      this.seenValue = true;
+    } else if (c === 91 && this.array === "none" && !this.seenValue) this.array = "open";
+    else if (c === 44 && this.array === "open" && this.seenValue) return;
+    else if (c === 93 && this.array === "open") this.array = "closed";
+    else throw new AuditLogError(this.file, this.line, MALFORMED);
+  }
+
+  private emitObject(text: string): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new AuditLogError(this.file, this.objectLine, MALFORMED);
+    }
+    this.emit(value, this.objectLine);
+  }
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Whole days between two epoch-ms times, one decimal (6.9 days). */
+export function spanDays(from: number, to: number): number {
+  return Math.floor(((to - from) / 86_400_000) * 10) / 10;
+}
