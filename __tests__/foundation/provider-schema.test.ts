@@ -37,7 +37,9 @@ describe("provider schema check of synthesized JSON", () => {
   test("an unknown attribute fails", () => {
     const stack = validStack();
     stack.resource.confluent_api_key.key.colour = "blue";
-    expect(messages(stack)).toEqual(["resource.confluent_api_key.key.colour: unknown attribute or block 'colour' of confluent_api_key"]);
+    expect(messages(stack)).toEqual([
+      "resource.confluent_api_key.key.colour: unknown attribute or block 'colour' of confluent_api_key",
+    ]);
     expect(() => assertValidAgainstProviderSchema(stack)).toThrow(
       /does not match the provider schema:\n {2}resource\.confluent_api_key\.key\.colour/,
     );
