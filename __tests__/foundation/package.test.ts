@@ -77,11 +77,13 @@ describe("the package users install", () => {
     expect(JSON.parse(out)).toEqual({ names: 128, before: 1, after: 2, type: "confluent_connector" });
   });
 
-  test("nothing runs at install in a consumer: no install scripts, prepare only for a git install", () => {
+  test("nothing runs at install in a consumer: no install scripts; prepare (set-up here) is left out of the tarball", () => {
     for (const hook of ["preinstall", "install", "postinstall"]) expect(manifest.scripts[hook]).toBeUndefined();
-    // npm runs `prepare` for a git dependency (after installing its devDependencies), never for a tarball.
+    // `npm ci` here and a git install run `prepare`; a tarball has the build, and prepack strips the script from it.
     expect(manifest.scripts.prepare).toBe("node scripts/gen-bindings.mjs && npm run build");
-    expect(manifest.files).toEqual(expect.arrayContaining(["dist", "schema", "scripts/*.mjs"]));
+    expect(manifest.scripts.prepack).toMatch(/pack-manifest\.mjs strip$/);
+    expect(manifest.scripts.postpack).toBe("node scripts/pack-manifest.mjs restore");
+    expect(manifest.files).toEqual(["dist", "schema", "README.md", "RULES.md"]);
   });
 });
 
