@@ -118,7 +118,7 @@ function measureShares(): void {
   }
 }
 
-function timed(what: string, fn: () => void): number {
+function timed(fn: () => void): number {
   const start = performance.now();
   fn();
   const seconds = (performance.now() - start) / 1000;
@@ -129,7 +129,7 @@ function measureFreshClone(): void {
   const work = outsideDir("keykit-bench-clone-");
   try {
     run("git", ["clone", "--quiet", "--no-hardlinks", root, join(work, "keykit")], work);
-    const seconds = timed("npm ci", () => run(npm, ["ci", "--no-audit", "--no-fund"], join(work, "keykit")));
+    const seconds = timed(() => run(npm, ["ci", "--no-audit", "--no-fund"], join(work, "keykit")));
     console.log(`npm ci on a fresh clone: ${seconds} s (target <= 45 s) ${seconds <= 45 ? "ok" : "MISSED"}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -137,7 +137,7 @@ function measureFreshClone(): void {
 }
 
 function measureSynth(): void {
-  const runs = [0, 1, 2].map(() => timed("synth", () => run(npm, ["run", "synth", "--silent"], root)));
+  const runs = [0, 1, 2].map(() => timed(() => run(npm, ["run", "synth", "--silent"], root)));
   const median = [...runs].sort((a, b) => a - b)[1];
   console.log(`npm run synth: median ${median} s of ${runs.join(", ")} s (today 2.8-4.0 s)`);
 }
