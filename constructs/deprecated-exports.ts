@@ -3,11 +3,15 @@
  * kept so existing apps compile, each marked deprecated with the import to use instead. The store providers are
  * optional peers now, so `VaultProvider` and `AwsProvider` are loaded on first use, never by importing "keykit".
  */
-import type { AwsProvider as AwsProviderClass } from "@cdktf/provider-aws/lib/provider";
-import type { VaultProvider as VaultProviderClass } from "@cdktf/provider-vault/lib/provider";
 import * as bindings from "./bindings";
 import * as framework from "./cdktf";
 import { AWS_PROVIDER_PACKAGE, VAULT_PROVIDER_PACKAGE, requireOptionalPeer } from "./optional-peer";
+
+/**
+ * A store provider class, typed by cdktf only: naming the optional peer's own class here would make this package's
+ * declarations fail to compile (without skipLibCheck) in every app that does not install that peer.
+ */
+type StoreProviderClass = new (scope: framework.Construct, id: string, config?: object) => framework.TerraformProvider;
 
 /** @deprecated `import { ConfluentProvider } from "keykit/confluent/lib/provider"` */
 export const ConfluentProvider = bindings.ConfluentProvider;
@@ -88,20 +92,20 @@ export const TerraformStack = framework.TerraformStack;
 /** @deprecated `import { TerraformStack } from "cdktf"` (a peer dependency of keykit) */
 export type TerraformStack = framework.TerraformStack;
 /** @deprecated `import { VaultProvider } from "@cdktf/provider-vault/lib/provider"` (an optional peer of keykit) */
-export declare const VaultProvider: typeof VaultProviderClass;
+export declare const VaultProvider: StoreProviderClass;
 /** @deprecated `import { VaultProvider } from "@cdktf/provider-vault/lib/provider"` (an optional peer of keykit) */
-export type VaultProvider = VaultProviderClass;
+export type VaultProvider = framework.TerraformProvider;
 /** @deprecated `import { AwsProvider } from "@cdktf/provider-aws/lib/provider"` (an optional peer of keykit) */
-export declare const AwsProvider: typeof AwsProviderClass;
+export declare const AwsProvider: StoreProviderClass;
 /** @deprecated `import { AwsProvider } from "@cdktf/provider-aws/lib/provider"` (an optional peer of keykit) */
-export type AwsProvider = AwsProviderClass;
+export type AwsProvider = framework.TerraformProvider;
 
 // The two declarations above have no value in the compiled module: these getters load the provider on first use.
 // Enumerable, so `export *` and `import * as` re-export them (still lazily).
 Object.defineProperty(exports, "VaultProvider", {
   enumerable: true,
   get: () =>
-    requireOptionalPeer<{ VaultProvider: typeof VaultProviderClass }>(
+    requireOptionalPeer<{ VaultProvider: StoreProviderClass }>(
       VAULT_PROVIDER_PACKAGE,
       "lib/provider",
       'keykit\'s VaultProvider re-export (import it from "@cdktf/provider-vault/lib/provider")',
@@ -110,7 +114,7 @@ Object.defineProperty(exports, "VaultProvider", {
 Object.defineProperty(exports, "AwsProvider", {
   enumerable: true,
   get: () =>
-    requireOptionalPeer<{ AwsProvider: typeof AwsProviderClass }>(
+    requireOptionalPeer<{ AwsProvider: StoreProviderClass }>(
       AWS_PROVIDER_PACKAGE,
       "lib/provider",
       'keykit\'s AwsProvider re-export (import it from "@cdktf/provider-aws/lib/provider")',
