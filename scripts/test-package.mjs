@@ -284,6 +284,32 @@ check("a sink without its provider package fails at construction with one line n
   if (stdout !== expected) throw new Error(`got: ${stdout}`);
 });
 
+// `--git`: also install straight from this repository's committed HEAD, as `npm install git+https://…` would (npm
+// clones, installs the devDependencies, runs `prepare`, packs). Slow (a full install in the clone), so opt-in.
+if (process.argv.includes("--git")) {
+  check("npm install from git (HEAD of this repository) builds and installs the kit", () => {
+    const gitApp = join(work, "git-app");
+    mkdirSync(gitApp);
+    const head = must(run("git", ["rev-parse", "HEAD"], root), "git rev-parse").stdout.trim();
+    const pkg = {
+      name: "git-app",
+      private: true,
+      version: "1.0.0",
+      dependencies: {
+        keykit: `git+file://${root}#${head}`,
+        cdktf: manifest.devDependencies.cdktf,
+        constructs: manifest.devDependencies.constructs,
+      },
+    };
+    writeFileSync(join(gitApp, "package.json"), JSON.stringify(pkg, null, 2));
+    must(run(npm, ["install", "--no-audit", "--no-fund"], gitApp), "npm install from git");
+    const probe =
+      'const { KafkaTopic } = require("keykit/confluent/lib/kafka-topic"); process.stdout.write(KafkaTopic.tfResourceType);';
+    const { stdout } = must(run(process.execPath, ["-e", probe], gitApp), "require from the git install");
+    if (stdout !== "confluent_kafka_topic") throw new Error(`got ${stdout}`);
+  });
+}
+
 rmSync(work, { recursive: true, force: true });
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;
