@@ -13,13 +13,29 @@ if (!existsSync(join(bindings, "lazy-index.js"))) {
   console.error("keykit: dist/.gen/providers/confluent/lazy-index.js is missing; did `cdktf get` run?");
   process.exit(1);
 }
-// Enumerable getters and __esModule, so `import * as` (esModuleInterop's __importStar) sees every namespace and
-// keeps it lazy; cdktf's lazy index defines non-enumerable ones.
-const lazy = readFileSync(join(bindings, "lazy-index.js"), "utf8").replace(
-  /\{ get: function/g,
-  "{ enumerable: true, get: function",
-);
+// `__esModule` and enumerable getters, so `import * as` (esModuleInterop's __importStar) sees every namespace and
+// keeps it lazy (cdktf's lazy index defines non-enumerable ones). Each export's getter reads a member of a lazy
+// object, the one getter shape Node's CommonJS lexer recognizes: ESM apps can `import { kafkaTopic } from …` too.
+const lazy = readFileSync(join(bindings, "lazy-index.js"), "utf8");
+const modules = [
+  ...lazy.matchAll(/defineProperty\(exports, '(\w+)', \{ get: function \(\) \{ return require\('(\.\/[\w-]+)'\)/g),
+];
+if (modules.length === 0) {
+  console.error("keykit: no namespaces found in dist/.gen/providers/confluent/lazy-index.js");
+  process.exit(1);
+}
+const lines = modules.flatMap(([, name, path]) => [
+  `Object.defineProperty(lazy, '${name}', { get: function () { return require('${path}'); } });`,
+  `Object.defineProperty(exports, '${name}', { enumerable: true, get: function () { return lazy.${name}; } });`,
+]);
 writeFileSync(
   join(bindings, "index.js"),
-  `"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\n${lazy.replace(/^"use strict";\n/, "")}`,
+  [
+    '"use strict";',
+    "// generated from cdktf get's lazy-index by scripts/postbuild.mjs",
+    'Object.defineProperty(exports, "__esModule", { value: true });',
+    "const lazy = {};",
+    ...lines,
+    "",
+  ].join("\n"),
 );

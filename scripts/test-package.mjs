@@ -273,6 +273,18 @@ check("the app's own generated bindings are accepted by KeyScope.fromKafkaCluste
   must(run(process.execPath, [tsc, "-p", "tsconfig.json", "--noEmit"], app), "tsc of the own bindings");
 });
 
+check("an ES module app imports the kit and the bindings by name", () => {
+  const esm = [
+    'import { kafkaTopic } from "keykit/confluent";',
+    'import { KafkaAcl } from "keykit/confluent/lib/kafka-acl";',
+    'import { KeyScope } from "keykit";',
+    'const scope = KeyScope.kafkaCluster({ clusterId: "lkc-1", environment: "env-1", type: "standard" });',
+    "process.stdout.write([kafkaTopic.KafkaTopic.tfResourceType, KafkaAcl.tfResourceType, scope.kind].join(' '));",
+  ].join("\n");
+  const { stdout } = must(run(process.execPath, ["--input-type=module", "-e", esm], app), "ESM import");
+  if (stdout !== "confluent_kafka_topic confluent_kafka_acl kafka") throw new Error(`got: ${stdout}`);
+});
+
 check("a sink without its provider package fails at construction with one line naming it", () => {
   const probe = [
     'const kit = require("keykit");',
