@@ -164,10 +164,12 @@ app.synth();
 
 const ownSource = `import { Construct } from "constructs";
 import { KeyScope, ServiceAccountWithKey } from "keykit";
+import { DataConfluentSchemaRegistryCluster } from "../.gen/providers/confluent/data-confluent-schema-registry-cluster";
 import { KafkaCluster } from "../.gen/providers/confluent/kafka-cluster";
+import { ServiceAccount } from "../.gen/providers/confluent/service-account";
 
-// The app's own \`cdktf get\` bindings: a class declared apart from the kit's, accepted structurally.
-export function ownCluster(scope: Construct): ServiceAccountWithKey {
+// The app's own \`cdktf get\` bindings: classes declared apart from the kit's, accepted structurally.
+export function ownBindings(scope: Construct): ServiceAccountWithKey[] {
   const cluster = new KafkaCluster(scope, "Own", {
     displayName: "own",
     availability: "SINGLE_ZONE",
@@ -176,7 +178,12 @@ export function ownCluster(scope: Construct): ServiceAccountWithKey {
     environment: { id: "env-abc123" },
     standard: [{}],
   });
-  return new ServiceAccountWithKey(scope, "OwnKey", { scope: KeyScope.fromKafkaCluster(cluster) });
+  const registry = new DataConfluentSchemaRegistryCluster(scope, "Registry", { environment: { id: "env-abc123" } });
+  const owner = new ServiceAccount(scope, "Owner", { displayName: "own-owner" });
+  return [
+    new ServiceAccountWithKey(scope, "OwnKey", { scope: KeyScope.fromKafkaCluster(cluster), owner }),
+    new ServiceAccountWithKey(scope, "RegistryKey", { scope: KeyScope.fromSchemaRegistryCluster(registry), owner }),
+  ];
 }
 `;
 
@@ -249,7 +256,7 @@ check("the app synthesizes and passes checkAgainstProviderSchema", () => {
   }
 });
 
-check("the app's own generated bindings are accepted by KeyScope.fromKafkaCluster", () => {
+check("the app's own generated bindings are accepted by KeyScope.from… and as owner", () => {
   const cache = join(work, "schema-cache");
   mkdirSync(cache, { recursive: true });
   copyFileSync(join(root, "schema", "schema.json"), join(cache, `confluent@${encodeURIComponent("2.83.0")}.json`));
