@@ -3,21 +3,22 @@
  * `npm run synth` writes cdktf.out/stacks/orders-prod/cdk.tf.json. No credentials are needed to synthesize;
  * to deploy, the provider reads CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET from the environment.
  */
+import { VaultProvider } from "@cdktf/provider-vault/lib/provider";
+import { App } from "cdktf";
+import type { Construct } from "constructs";
+// In an app of its own these are `keykit/confluent/lib/<resource>`; inside the repository they are the same modules.
+import { ConfluentProvider } from "./.gen/providers/confluent/provider";
+import { DataConfluentSchemaRegistryCluster } from "./.gen/providers/confluent/data-confluent-schema-registry-cluster";
+import { Environment } from "./.gen/providers/confluent/environment";
+import { KafkaCluster } from "./.gen/providers/confluent/kafka-cluster";
 import {
   Acknowledgements,
-  App,
   BlueGreenApiKey,
-  ConfluentProvider,
-  DataConfluentSchemaRegistryCluster,
-  Environment,
-  KafkaCluster,
   KeyScope,
   KeykitStack,
   ServiceAccountWithKey,
   VaultKvSecretSink,
-  VaultProvider,
 } from "./constructs";
-import type { Construct } from "./constructs";
 
 export class OrdersPlatformStack extends KeykitStack {
   constructor(scope: Construct, id: string) {

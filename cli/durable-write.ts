@@ -43,7 +43,7 @@ export class DurableWriteError extends Error {
  * part of each write, or none (a full disk that does not say ENOSPC). Production code never touches it.
  */
 export const writeSeam: {
-  write: (fd: number, buffer: Buffer, offset: number, length: number) => number;
+  write: (fd: number, buffer: Uint8Array, offset: number, length: number) => number;
 } = { write: (fd, buffer, offset, length) => writeSync(fd, buffer, offset, length) };
 
 export interface DurableWriteOptions {
@@ -115,7 +115,7 @@ function modeFor(target: string, options: DurableWriteOptions): number {
 
 class ShortWriteError extends Error {}
 
-function writeTempFile(temp: string, bytes: Buffer, mode: number): void {
+function writeTempFile(temp: string, bytes: Uint8Array, mode: number): void {
   const fd = openSync(temp, "wx", mode);
   try {
     // openSync's mode is filtered by the umask; an existing file's mode (or a script's 0o755) must survive as is.

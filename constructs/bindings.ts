@@ -1,6 +1,7 @@
 /**
  * The Confluent provider bindings the kit uses, generated offline by `npm ci` (scripts/gen-bindings.mjs)
  * from schema/schema.json into .gen/. Importing them through this module keeps the generated paths in one place.
+ * Users get all of them as `keykit/confluent` (package.json `exports`); the kit itself loads only these.
  */
 export { ConfluentProvider } from "../.gen/providers/confluent/provider";
 export type { ConfluentProviderConfig } from "../.gen/providers/confluent/provider";
@@ -20,7 +21,3 @@ export { DataConfluentFlinkRegion } from "../.gen/providers/confluent/data-confl
 export { DataConfluentServiceAccount } from "../.gen/providers/confluent/data-confluent-service-account";
 export { DataConfluentUser } from "../.gen/providers/confluent/data-confluent-user";
 export { DataConfluentOrganization } from "../.gen/providers/confluent/data-confluent-organization";
-
-// The providers of the secret stores the sinks publish to (small modules: only the provider classes).
-export { VaultProvider } from "@cdktf/provider-vault/lib/provider";
-export { AwsProvider } from "@cdktf/provider-aws/lib/provider";

@@ -216,6 +216,8 @@ export class BlueGreenApiKey extends Construct {
       secret,
       slot: rotation.active,
       endpoint: props.endpoint,
+      // Grows on every `start`, the one step that changes what is published (write-only sinks version by it).
+      revision: rotation.rotations + 1,
     });
 
     this.activeSlot = rotation.active;

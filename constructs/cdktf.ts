@@ -14,12 +14,20 @@ export {
   TerraformDataSource,
   TerraformElement,
   TerraformOutput,
+  TerraformProvider,
   TerraformResource,
   TerraformStack,
   Testing,
   Token,
 } from "cdktf";
-export type { AppConfig, IAspect, IResolvable, ITerraformDependable } from "cdktf";
+export type {
+  AppConfig,
+  IAspect,
+  IResolvable,
+  ITerraformDependable,
+  TerraformProviderGeneratorMetadata,
+  TerraformResourceLifecycle,
+} from "cdktf";
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
 

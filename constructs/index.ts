@@ -1,13 +1,17 @@
 /**
  * keykit: Confluent Cloud API keys safe by construction.
  *
- * The constructs, the scope references and the generated Confluent provider bindings they build on,
- * so an app can be written against this one import.
+ * The constructs and the scope references. The Confluent provider bindings are in `keykit/confluent`
+ * (`keykit/confluent/lib/<resource>`, the layout of a prebuilt provider package); the names this module used to
+ * re-export (bindings, `App`, the store providers) are still here, deprecated.
  */
-export * from "./bindings";
+export * from "./deprecated-exports";
 export { KeyScope, ScopeError } from "./scope";
 export type {
+  ClusterDataSourceLike,
   EnvironmentReference,
+  FlinkRegionLike,
+  KafkaClusterLike,
   FlinkRegionScopeProps,
   KafkaClusterScopeProps,
   KafkaClusterType,
@@ -18,7 +22,7 @@ export type {
   ScopeKind,
 } from "./scope";
 export { classifyPrincipal, resolveOwner } from "./principal";
-export type { PrincipalKind, PrincipalReference, ResolvedOwner, UserOwnerOptIn } from "./principal";
+export type { PrincipalConstruct, PrincipalKind, PrincipalReference, ResolvedOwner, UserOwnerOptIn } from "./principal";
 export { KeykitStack, StackTier } from "./tier";
 export type { KeykitStackProps, Tier } from "./tier";
 export type { RoleBindingSpec } from "./role-bindings";
@@ -32,7 +36,6 @@ export { DEFAULT_ROTATION_STATE_FILE, readRotationStateFile } from "../policies/
 export type { KeyRotationEntry, RotationState, SlotName } from "../policies/rotation-state";
 export { Acknowledgements } from "./acknowledgements";
 export type { ServiceAccountWithKeyProps } from "./service-account-with-key";
-export { App, TerraformOutput, TerraformStack } from "./cdktf";
 export type { Construct } from "./cdktf";
 export { annotateFindings, enablePolicyValidation } from "./policy-validation";
 export type { PolicyValidationOptions } from "./policy-validation";

@@ -1,14 +1,19 @@
-import type { DataConfluentServiceAccount, DataConfluentUser, ServiceAccount } from "./bindings";
 import { Annotations, type IConstruct, TerraformDataSource, Token, expressionOf } from "./cdktf";
 import { StackTier } from "./tier";
 
 /**
  * Who owns a key: a `ServiceAccount` resource, a `DataConfluentServiceAccount`, or a literal `{ id: "sa-…" }`.
  * Users (`DataConfluentUser`, `{ id: "u-…" }`, `kind: "User"`) are accepted by the type so that a development
- * stack can opt in explicitly; everywhere else the kit refuses them.
+ * stack can opt in explicitly; everywhere else the kit refuses them. Typed structurally: the kit's bindings and
+ * those of the app's own `cdktf get` are both accepted (the kit reads `id`, and `terraformResourceType` when there).
  */
-export type PrincipalReference =
-  ServiceAccount | DataConfluentServiceAccount | DataConfluentUser | { readonly id: string; readonly kind?: string };
+export type PrincipalReference = PrincipalConstruct | { readonly id: string; readonly kind?: string };
+
+/** A service account or user resource or data source of any Confluent binding. */
+export interface PrincipalConstruct extends IConstruct {
+  readonly id: string;
+  readonly terraformResourceType: string;
+}
 
 export type PrincipalKind = "ServiceAccount" | "User";
 

@@ -265,4 +265,10 @@ export function emptyModel(kind: InputKind, source: string, tier: Tier = "produc
 }
 
 /** Terraform resource types that count as a secret store (practice 5: a secrets manager holds the active key). */
-export const SECRET_STORE_TYPES: readonly string[] = ["vault_kv_secret_v2", "aws_secretsmanager_secret_version"];
+export const SECRET_STORE_TYPES: readonly string[] = [
+  "vault_kv_secret_v2",
+  "aws_secretsmanager_secret_version",
+  "azurerm_key_vault_secret",
+  "google_secret_manager_secret_version",
+  "kubernetes_secret_v1",
+];

@@ -30,6 +30,9 @@ if (!spec) {
   process.exit(2);
 }
 const constraint = spec.slice(spec.indexOf("@") + 1).trim();
+// `cdktf get` skips a provider whose constraint .gen/constraints.json already records, even when the schema
+// changed: start from an empty output so the bindings always match schema/schema.json.
+rmSync(join(root, config.codeMakerOutput ?? ".gen"), { recursive: true, force: true });
 const cacheDir = mkdtempSync(join(tmpdir(), "keykit-schema-"));
 try {
   // cdktf 0.21 looks the cache file up by the provider's short name and the url-encoded constraint.

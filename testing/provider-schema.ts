@@ -1,6 +1,6 @@
 /**
- * Checks synthesized cdk.tf.json against the committed Confluent provider schema (schema/schema.json,
- * `terraform providers schema -json` format), standing in for `terraform validate`, which needs a terraform
+ * Checks synthesized cdk.tf.json against the committed Confluent provider schema (schema/schema.json: every resource
+ * and data source of provider 2.83.0, `terraform providers schema -json` format), standing in for `terraform validate`, which needs a terraform
  * binary and the provider. It catches what a binding or a construct could get wrong: unknown attributes and
  * blocks, computed-only attributes set, missing required attributes or blocks, block counts outside min/max,
  * and literal values of the wrong type. `${…}` expressions are not evaluated (Terraform checks those at plan).
@@ -171,11 +171,25 @@ function describe(value: unknown): string {
   return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
 }
 
+/**
+ * Where a block sits, for messages: the Terraform type it belongs to (`confluent_kafka_topic`, `provider confluent`)
+ * and the nested block names on the way (`credentials`), so an unknown attribute says whose schema lacks it.
+ */
+interface BlockOwner {
+  readonly type: string;
+  readonly blocks: readonly string[];
+}
+
+function ownerText(owner: BlockOwner): string {
+  return owner.blocks.length === 0 ? owner.type : `block '${owner.blocks.join(".")}' of ${owner.type}`;
+}
+
 function checkBlock(
   block: SchemaBlock,
   value: unknown,
   path: string,
   meta: ReadonlySet<string>,
+  owner: BlockOwner,
   out: SchemaViolation[],
 ): void {
   if (!isRecord(value)) {
@@ -198,10 +212,10 @@ function checkBlock(
     }
     const nested = blockTypes[key];
     if (nested) {
-      checkNestedBlocks(key, nested, item, `${path}.${key}`, out);
+      checkNestedBlocks(key, nested, item, `${path}.${key}`, { ...owner, blocks: [...owner.blocks, key] }, out);
       continue;
     }
-    out.push({ path: `${path}.${key}`, message: `unknown attribute or block '${key}'` });
+    out.push({ path: `${path}.${key}`, message: `unknown attribute or block '${key}' of ${ownerText(owner)}` });
   }
   for (const [key, attribute] of Object.entries(attributes)) {
     if (attribute.required && !(key in value)) {
@@ -220,6 +234,7 @@ function checkNestedBlocks(
   schema: SchemaBlockType,
   value: unknown,
   path: string,
+  owner: BlockOwner,
   out: SchemaViolation[],
 ): void {
   if (isExpression(value)) return; // a dynamic block value resolved at plan time
@@ -236,7 +251,7 @@ function checkNestedBlocks(
     out.push({ path, message: `'${name}' needs at least ${schema.min_items} block(s), got ${items.length}` });
   }
   items.forEach((item, index) =>
-    checkBlock(schema.block, item, Array.isArray(value) ? `${path}[${index}]` : path, new Set(["//"]), out),
+    checkBlock(schema.block, item, Array.isArray(value) ? `${path}[${index}]` : path, new Set(["//"]), owner, out),
   );
 }
 
@@ -268,9 +283,10 @@ export function checkAgainstProviderSchema(
       if (!type.startsWith(prefix)) continue;
       const block = blocks[type];
       if (!block) {
+        const near = nearestName(type, Object.keys(blocks));
         out.push({
           path: `${section}.${type}`,
-          message: `${section} type '${type}' does not exist in ${schema.source}`,
+          message: `${section} type '${type}' does not exist in ${schema.source}${near ? ` (did you mean '${near}'?)` : ""}`,
         });
         continue;
       }
@@ -279,7 +295,8 @@ export function checkAgainstProviderSchema(
         continue;
       }
       for (const [name, body] of Object.entries(instances)) {
-        checkBlock(block, body, `${section}.${type}.${name}`, META_ARGUMENTS, out);
+        const owner = { type: section === "data" ? `data source ${type}` : type, blocks: [] };
+        checkBlock(block, body, `${section}.${type}.${name}`, META_ARGUMENTS, owner, out);
       }
     }
   }
@@ -288,10 +305,40 @@ export function checkAgainstProviderSchema(
   if (providers !== undefined) {
     const list = Array.isArray(providers) ? providers : [providers];
     list.forEach((body, index) =>
-      checkBlock(schema.provider, body, `provider.${providerName}[${index}]`, PROVIDER_META_ARGUMENTS, out),
+      checkBlock(
+        schema.provider,
+        body,
+        `provider.${providerName}[${index}]`,
+        PROVIDER_META_ARGUMENTS,
+        { type: `provider ${providerName}`, blocks: [] },
+        out,
+      ),
     );
   }
   return out;
+}
+
+/** The closest known type name (at most 3 edits away), to suggest for a misspelt one. */
+function nearestName(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const candidate of known) {
+    const distance = editDistance(name, candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 /** Throws an error listing every violation; for tests. */

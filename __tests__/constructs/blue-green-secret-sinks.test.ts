@@ -128,20 +128,57 @@ describe("secret sinks", () => {
     ).toThrow(/this secret sink already publishes the key of test\/A/);
   });
 
-  test("the AWS sink loads only the provider submodules it uses", () => {
+  /** Runs `code` in a fresh node (tsx) and returns what it printed; `preload` runs first. */
+  function probe(code: string, preload = ""): { stdout: string; stderr: string } {
     const root = join(__dirname, "..", "..");
-    const probe = [
-      'require("./constructs/secret-sinks");',
-      "const loaded = Object.keys(require.cache).filter((f) => f.includes('@cdktf/provider-aws'));",
-      "process.stdout.write(JSON.stringify(loaded.map((f) => f.split('@cdktf/provider-aws/')[1])));",
+    const result = spawnSync(process.execPath, ["--import", "tsx", "-e", `${preload}\n${code}`], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    return { stdout: result.stdout, stderr: result.stderr };
+  }
+
+  test("importing the kit loads no store provider; a sink loads only the submodules it uses, at construction", () => {
+    const code = [
+      'const kit = require("./constructs");',
+      "const loaded = () => Object.keys(require.cache).filter((f) => /@cdktf.provider-/.test(f)).map((f) => f.split('@cdktf/')[1]);",
+      "const atImport = loaded();",
+      'new kit.AwsSecretsManagerSink({ secretName: "apps/a" });',
+      "process.stdout.write(JSON.stringify({ atImport, afterSink: loaded() }));",
     ].join("\n");
-    const result = spawnSync(process.execPath, ["--import", "tsx", "-e", probe], { cwd: root, encoding: "utf8" });
-    expect(result.stderr).toBe("");
-    const loaded = JSON.parse(result.stdout) as string[];
-    expect(loaded.length).toBeGreaterThan(0);
-    expect(loaded).not.toContain("lib/index.js");
-    expect(loaded.every((f) => /^(package\.json|lib\/secretsmanager-secret(-version)?\/index\.js)$/.test(f))).toBe(
-      true,
+    const { stdout, stderr } = probe(code);
+    expect(stderr).toBe("");
+    const { atImport, afterSink } = JSON.parse(stdout) as { atImport: string[]; afterSink: string[] };
+    expect(atImport).toEqual([]);
+    expect(afterSink.length).toBeGreaterThan(0);
+    expect(afterSink).not.toContain("provider-aws/lib/index.js");
+    expect(
+      afterSink.every((f) =>
+        /^provider-aws\/(package\.json|lib\/secretsmanager-secret(-version)?\/index\.js)$/.test(f),
+      ),
+    ).toBe(true);
+  });
+
+  test("a sink whose provider package is not installed fails at construction with one line naming it", () => {
+    // Makes @cdktf/provider-vault unresolvable in the child, as in an app that never installed it.
+    const hide = [
+      'const Module = require("node:module");',
+      "const resolve = Module._resolveFilename;",
+      "Module._resolveFilename = function (request, ...rest) {",
+      '  if (request.startsWith("@cdktf/provider-vault")) {',
+      "    throw Object.assign(new Error(`Cannot find module '${request}'`), { code: 'MODULE_NOT_FOUND' });",
+      "  }",
+      "  return resolve.call(this, request, ...rest);",
+      "};",
+    ].join("\n");
+    const code = [
+      'const kit = require("./constructs");',
+      'try { new kit.VaultKvSecretSink({ mount: "kv", name: "apps/a" }); } catch (e) { process.stdout.write(e.message); }',
+    ].join("\n");
+    const { stdout, stderr } = probe(code, hide);
+    expect(stderr).toBe("");
+    expect(stdout).toBe(
+      'VaultKvSecretSink needs the optional peer dependency @cdktf/provider-vault (^15.6.1), which is not installed: npm install @cdktf/provider-vault@"^15.6.1"',
     );
   });
 });

@@ -37,7 +37,9 @@ describe("provider schema check of synthesized JSON", () => {
   test("an unknown attribute fails", () => {
     const stack = validStack();
     stack.resource.confluent_api_key.key.colour = "blue";
-    expect(messages(stack)).toEqual(["resource.confluent_api_key.key.colour: unknown attribute or block 'colour'"]);
+    expect(messages(stack)).toEqual([
+      "resource.confluent_api_key.key.colour: unknown attribute or block 'colour' of confluent_api_key",
+    ]);
     expect(() => assertValidAgainstProviderSchema(stack)).toThrow(
       /does not match the provider schema:\n {2}resource\.confluent_api_key\.key\.colour/,
     );
@@ -88,7 +90,7 @@ describe("provider schema check of synthesized JSON", () => {
     stack.resource.confluent_api_keys = { k: {} };
     stack.resource.vault_kv_secret_v2 = { s: { anything: true } };
     expect(messages(stack)).toEqual([
-      "resource.confluent_api_keys: resource type 'confluent_api_keys' does not exist in registry.terraform.io/confluentinc/confluent",
+      "resource.confluent_api_keys: resource type 'confluent_api_keys' does not exist in registry.terraform.io/confluentinc/confluent (did you mean 'confluent_api_key'?)",
     ]);
   });
 
@@ -99,8 +101,41 @@ describe("provider schema check of synthesized JSON", () => {
       provider: { confluent: [{ cloud_api_kee: "x" }] },
     };
     expect(messages(stack)).toEqual([
-      "data.confluent_user.u.mail: unknown attribute or block 'mail'",
-      "provider.confluent[0].cloud_api_kee: unknown attribute or block 'cloud_api_kee'",
+      "data.confluent_user.u.mail: unknown attribute or block 'mail' of data source confluent_user",
+      "provider.confluent[0].cloud_api_kee: unknown attribute or block 'cloud_api_kee' of provider confluent",
+    ]);
+  });
+
+  test("the schema has every resource and data source of provider 2.83.0", () => {
+    const schema = committedProviderSchema();
+    expect(Object.keys(schema.resources)).toHaveLength(64);
+    expect(Object.keys(schema.dataSources)).toHaveLength(63);
+    expect(Object.keys(schema.resources)).toEqual(
+      expect.arrayContaining(["confluent_kafka_topic", "confluent_connector", "confluent_flink_compute_pool"]),
+    );
+  });
+
+  test("a type beyond the hand-checked ones is validated, and a nested unknown names its block and type", () => {
+    const stack = {
+      resource: {
+        confluent_kafka_topic: {
+          orders: {
+            topic_name: "orders",
+            kafka_cluster: { id: "lkc-1" },
+            credentials: { key: "${confluent_api_key.k.id}", secret: "${confluent_api_key.k.secret}", colour: "x" },
+          },
+        },
+        confluent_flink_compute_pool: { pool: { display_name: "p" } },
+      },
+      data: { confluent_network: { n: { id: "n-1", colour: "x" } } },
+    };
+    expect(messages(stack)).toEqual([
+      "resource.confluent_kafka_topic.orders.credentials.colour: unknown attribute or block 'colour' of block 'credentials' of confluent_kafka_topic",
+      "resource.confluent_flink_compute_pool.pool.cloud: required attribute 'cloud' is missing",
+      "resource.confluent_flink_compute_pool.pool.region: required attribute 'region' is missing",
+      "resource.confluent_flink_compute_pool.pool.environment: required block 'environment' is missing (min 1)",
+      "data.confluent_network.n.colour: unknown attribute or block 'colour' of data source confluent_network",
+      "data.confluent_network.n.environment: required block 'environment' is missing (min 1)",
     ]);
   });
 });

@@ -19,7 +19,14 @@ export function readmeBlockAfter(marker: string, fence: string): string {
 export function writeExample(dir: string, name: string, code: string): string {
   const constructs = relative(dir, join(repoRoot, "constructs")).split("\\").join("/");
   const file = join(dir, name);
-  writeFileSync(file, code.replace(/from "keykit"/g, `from "${constructs}"`));
+  // `keykit/confluent/lib/<resource>` is `.gen/providers/confluent/<resource>` of this checkout (package.json exports).
+  const bindings = relative(dir, join(repoRoot, ".gen", "providers", "confluent"))
+    .split("\\")
+    .join("/");
+  const pointed = code
+    .replace(/from "keykit\/confluent\/lib\/([a-z0-9-]+)"/g, `from "${bindings}/$1"`)
+    .replace(/from "keykit"/g, `from "${constructs}"`);
+  writeFileSync(file, pointed);
   return file;
 }
 

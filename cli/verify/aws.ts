@@ -20,8 +20,23 @@ export interface AwsLocation {
   };
 }
 
+/** The AWS SDK client is an optional peer dependency (package.json): only users of the AWS sink install it. */
+export const AWS_SDK_PEER = { packageName: "@aws-sdk/client-secrets-manager", range: "^3.1164.0" } as const;
+
+async function loadSecretsManagerSdk(): Promise<typeof import("@aws-sdk/client-secrets-manager")> {
+  try {
+    return await import("@aws-sdk/client-secrets-manager");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw error;
+    throw new KeykitCliError(
+      `verify: reading an AWS Secrets Manager sink needs the optional peer dependency ${AWS_SDK_PEER.packageName} ` +
+        `(${AWS_SDK_PEER.range}), which is not installed: npm install ${AWS_SDK_PEER.packageName}@"${AWS_SDK_PEER.range}"`,
+    );
+  }
+}
+
 export async function readAwsDocument(aws: AwsLocation): Promise<PublishedDocument> {
-  const { SecretsManagerClient, GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
+  const { SecretsManagerClient, GetSecretValueCommand } = await loadSecretsManagerSdk();
   const client = new SecretsManagerClient({
     ...(aws.region ? { region: aws.region } : {}),
     ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),

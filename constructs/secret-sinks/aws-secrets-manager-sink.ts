@@ -1,13 +1,17 @@
-// Only the resource modules used: the provider's index loads thousands of classes (seconds of synth time).
-import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import type * as SecretModule from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import type * as SecretVersionModule from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { type Construct, type TerraformProvider, type TerraformResource, Token } from "../cdktf";
+import { AWS_PROVIDER_PACKAGE, requireOptionalPeer } from "../optional-peer";
 import {
-  SecretsmanagerSecretVersion,
-  type SecretsmanagerSecretVersionConfig,
-} from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { type Construct, Token } from "../cdktf";
-import { type PublishedCredentials, type SecretSink, claimSink, credentialsDocument } from "./secret-sink";
+  type PublishedCredentials,
+  type SecretSink,
+  type WriteOnlyOption,
+  claimSink,
+  credentialsDocument,
+  writeOnlyVersion,
+} from "./secret-sink";
 
-export interface AwsSecretsManagerSinkProps {
+export interface AwsSecretsManagerSinkProps extends WriteOnlyOption {
   /**
    * The name of a secret to create (construct ID `Secret`). Exactly one of `secretName` and `secretArn`.
    * @default - none
@@ -32,51 +36,69 @@ export interface AwsSecretsManagerSinkProps {
    * The AWS provider to use (for another region or account).
    * @default - the stack's default `aws` provider, which reads AWS_REGION, AWS_PROFILE etc. from the environment
    */
-  readonly provider?: SecretsmanagerSecretVersionConfig["provider"];
+  readonly provider?: TerraformProvider;
+}
+
+const NAME = "AwsSecretsManagerSink";
+
+interface AwsBindings {
+  readonly secret: typeof SecretModule;
+  readonly version: typeof SecretVersionModule;
 }
 
 /**
  * Publishes the active key to AWS Secrets Manager: a `aws_secretsmanager_secret_version` (construct ID
  * `PublishedVersion`) of a created (`Secret`) or existing secret. A rotation replaces the version (the provider
  * cannot update `secret_string` in place); `create_before_destroy` makes the new version current before the old one
- * is removed, so the secret always has a current value. The stack needs an `AwsProvider`
- * (from `@cdktf/provider-aws/lib/provider`).
+ * is removed, so the secret always has a current value. With `writeOnly`, the document goes to `secret_string_wo`
+ * (AWS provider 6.25, as in @cdktf/provider-aws 21.22) and `secret_string_wo_version` counts the rotations. Needs the optional peer
+ * `@cdktf/provider-aws` (loaded here, at construction) and an `AwsProvider` (from `@cdktf/provider-aws/lib/provider`).
  */
 export class AwsSecretsManagerSink implements SecretSink {
-  /** The created secret (when `secretName` was given). */
-  secret?: SecretsmanagerSecret;
-  /** The published version, once published. */
-  version?: SecretsmanagerSecretVersion;
+  /** The created secret (a `SecretsmanagerSecret`, when `secretName` was given). */
+  secret?: TerraformResource;
+  /** The published version (a `SecretsmanagerSecretVersion`), once published. */
+  version?: TerraformResource;
+  private readonly bindings: AwsBindings;
 
   constructor(private readonly props: AwsSecretsManagerSinkProps) {
     const given = [props?.secretName, props?.secretArn].filter((v) => v !== undefined).length;
     if (given !== 1) {
       throw new Error(
-        `AwsSecretsManagerSink: pass exactly one of secretName (to create a secret) and secretArn (an existing one); got ${given}`,
+        `${NAME}: pass exactly one of secretName (to create a secret) and secretArn (an existing one); got ${given}`,
       );
     }
     const name = props.secretName;
     if (name !== undefined && !Token.isUnresolved(name) && !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name)) {
-      throw new Error(
-        `AwsSecretsManagerSink: secretName '${name}' may contain only letters, digits and /_+=.@- (1-512 characters)`,
-      );
+      throw new Error(`${NAME}: secretName '${name}' may contain only letters, digits and /_+=.@- (1-512 characters)`);
     }
+    // Only the resource modules used: the provider's index loads thousands of classes (seconds of synth time).
+    this.bindings = {
+      secret: requireOptionalPeer(AWS_PROVIDER_PACKAGE, "lib/secretsmanager-secret", NAME),
+      version: requireOptionalPeer(AWS_PROVIDER_PACKAGE, "lib/secretsmanager-secret-version", NAME),
+    };
   }
 
   publish(parent: Construct, credentials: PublishedCredentials): void {
-    claimSink(this, parent, "AwsSecretsManagerSink");
-    const { secretName, secretArn, kmsKeyId, description, provider } = this.props;
+    claimSink(this, parent, NAME);
+    const { secretName, secretArn, kmsKeyId, description, provider, writeOnly } = this.props;
+    let secretId = secretArn as string;
     if (secretName !== undefined) {
-      this.secret = new SecretsmanagerSecret(parent, "Secret", {
+      const secret = new this.bindings.secret.SecretsmanagerSecret(parent, "Secret", {
         name: secretName,
         kmsKeyId,
         description: description ?? `Confluent API key published by keykit (${parent.node.path})`,
         provider,
       });
+      this.secret = secret;
+      secretId = secret.id;
     }
-    this.version = new SecretsmanagerSecretVersion(parent, "PublishedVersion", {
-      secretId: this.secret !== undefined ? this.secret.id : (secretArn as string),
-      secretString: credentialsDocument(credentials),
+    const document = credentialsDocument(credentials);
+    this.version = new this.bindings.version.SecretsmanagerSecretVersion(parent, "PublishedVersion", {
+      secretId,
+      ...(writeOnly
+        ? { secretStringWo: document, secretStringWoVersion: writeOnlyVersion(NAME, parent, credentials) }
+        : { secretString: document }),
       provider,
       lifecycle: { createBeforeDestroy: true },
     });

@@ -1,8 +1,17 @@
 export { credentialsDocument } from "./secret-sink";
-export type { PublishedCredentials, SecretSink } from "./secret-sink";
+export type { PublishedCredentials, SecretSink, WriteOnlyOption } from "./secret-sink";
 export { SensitiveOutputSink } from "./sensitive-output-sink";
 export type { SensitiveOutputSinkProps } from "./sensitive-output-sink";
 export { VaultKvSecretSink } from "./vault-kv-secret-sink";
 export type { VaultKvSecretSinkProps } from "./vault-kv-secret-sink";
 export { AwsSecretsManagerSink } from "./aws-secrets-manager-sink";
 export type { AwsSecretsManagerSinkProps } from "./aws-secrets-manager-sink";
+export { AzureKeyVaultSink } from "./azure-key-vault-sink";
+export type { AzureKeyVaultSinkProps } from "./azure-key-vault-sink";
+export { GcpSecretManagerSink } from "./gcp-secret-manager-sink";
+export type { GcpSecretManagerSinkProps } from "./gcp-secret-manager-sink";
+export { KubernetesSecretSink } from "./kubernetes-secret-sink";
+export type { KubernetesSecretSinkProps } from "./kubernetes-secret-sink";
+export { StoreBlock, StoreResource } from "./store-resource";
+export type { StoreAttribute, StoreResourceProps } from "./store-resource";
+export { MissingPeerError } from "../optional-peer";

@@ -13,6 +13,36 @@ export interface PublishedCredentials {
   readonly slot?: string;
   /** Where clients connect (e.g. a bootstrap server or REST endpoint), when known. */
   readonly endpoint?: string;
+  /**
+   * Which publication this is: 1 + the number of rotations recorded for a `BlueGreenApiKey`, so it grows on every
+   * `keykit rotate start` (the step that changes what is published). Write-only sinks use it as the `*_wo_version`
+   * (or revision) that makes Terraform send the new value. Absent for a key that does not rotate by slots.
+   */
+  readonly revision?: number;
+}
+
+/** The option every sink whose store has a write-only attribute takes. */
+export interface WriteOnlyOption {
+  /**
+   * Publishes through the store resource's write-only attribute (Terraform >= 1.11): the document never enters that
+   * resource's state or plan, and the `*_wo_version` / revision, tied to the rotation count, makes every rotation
+   * republish. Only for a `BlueGreenApiKey`, whose rotations are counted: Terraform cannot see a change of a
+   * write-only value, so a replaced key of another construct would never reach the store.
+   * @default false
+   */
+  readonly writeOnly?: boolean;
+}
+
+/** The write-only version to publish with, or an error when the key's publications are not counted. */
+export function writeOnlyVersion(what: string, parent: Construct, credentials: PublishedCredentials): number {
+  const revision = credentials.revision;
+  if (revision === undefined || !Number.isInteger(revision) || revision < 1) {
+    throw new Error(
+      `${what} ${parent.node.path}: writeOnly needs a key whose rotations are counted (BlueGreenApiKey); ` +
+        `Terraform cannot tell when a write-only value changes, so another key's new secret would never be published`,
+    );
+  }
+  return revision;
 }
 
 /**

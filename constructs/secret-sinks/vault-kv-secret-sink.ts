@@ -1,9 +1,16 @@
-// Only the one resource module: importing the provider's index would load every Vault resource at synth.
-import { KvSecretV2, type KvSecretV2Config } from "@cdktf/provider-vault/lib/kv-secret-v2";
-import { type Construct, Token } from "../cdktf";
-import { type PublishedCredentials, type SecretSink, claimSink, credentialsDocument } from "./secret-sink";
+import type * as KvSecretV2Module from "@cdktf/provider-vault/lib/kv-secret-v2";
+import { type Construct, type TerraformProvider, type TerraformResource, Token } from "../cdktf";
+import { VAULT_PROVIDER_PACKAGE, requireOptionalPeer } from "../optional-peer";
+import {
+  type PublishedCredentials,
+  type SecretSink,
+  type WriteOnlyOption,
+  claimSink,
+  credentialsDocument,
+  writeOnlyVersion,
+} from "./secret-sink";
 
-export interface VaultKvSecretSinkProps {
+export interface VaultKvSecretSinkProps extends WriteOnlyOption {
   /** The path where the KV v2 secrets engine is mounted, e.g. `kv` or `secret`. */
   readonly mount: string;
   /** The secret's path inside the mount, e.g. `apps/orders/confluent`. */
@@ -17,39 +24,49 @@ export interface VaultKvSecretSinkProps {
    * The Vault provider to use (for an aliased provider).
    * @default - the stack's default `vault` provider, which reads VAULT_ADDR, VAULT_TOKEN etc. from the environment
    */
-  readonly provider?: KvSecretV2Config["provider"];
+  readonly provider?: TerraformProvider;
 }
 
 const SEGMENT = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+const NAME = "VaultKvSecretSink";
 
 /**
  * Publishes the active key to HashiCorp Vault KV v2 (`vault_kv_secret_v2`, construct ID `PublishedSecret`).
  * A rotation updates this one secret in place (a new KV version), so clients reading the latest version switch keys.
- * The stack needs a `VaultProvider` (from `@cdktf/provider-vault/lib/provider`).
+ * With `writeOnly`, the document goes to `data_json_wo` (Vault provider 5.x, as in @cdktf/provider-vault 15.6) and `data_json_wo_version` counts
+ * the rotations. Needs the optional peer `@cdktf/provider-vault` (loaded here, at construction) and a `VaultProvider`
+ * (from `@cdktf/provider-vault/lib/provider`) in the stack.
  */
 export class VaultKvSecretSink implements SecretSink {
-  /** The KV secret resource, once published. */
-  secret?: KvSecretV2;
+  /** The KV secret resource (a `KvSecretV2`), once published. */
+  secret?: TerraformResource;
+  private readonly bindings: typeof KvSecretV2Module;
 
   constructor(private readonly props: VaultKvSecretSinkProps) {
     for (const field of ["mount", "name"] as const) {
       const value = props?.[field];
       if (typeof value !== "string" || (!Token.isUnresolved(value) && !SEGMENT.test(value))) {
         throw new Error(
-          `VaultKvSecretSink: ${field} '${String(value)}' must be a path of letters, digits, '.', '_', '-' separated by '/' (no leading or trailing '/')`,
+          `${NAME}: ${field} '${String(value)}' must be a path of letters, digits, '.', '_', '-' separated by '/' (no leading or trailing '/')`,
         );
       }
     }
+    // Only the one resource module: the provider's index would load every Vault resource at synth.
+    this.bindings = requireOptionalPeer(VAULT_PROVIDER_PACKAGE, "lib/kv-secret-v2", NAME);
   }
 
   publish(parent: Construct, credentials: PublishedCredentials): void {
-    claimSink(this, parent, "VaultKvSecretSink");
-    this.secret = new KvSecretV2(parent, "PublishedSecret", {
-      mount: this.props.mount,
-      name: this.props.name,
-      namespace: this.props.namespace,
-      provider: this.props.provider,
-      dataJson: credentialsDocument(credentials),
+    claimSink(this, parent, NAME);
+    const { mount, name, namespace, provider, writeOnly } = this.props;
+    const document = credentialsDocument(credentials);
+    this.secret = new this.bindings.KvSecretV2(parent, "PublishedSecret", {
+      mount,
+      name,
+      namespace,
+      provider,
+      ...(writeOnly
+        ? { dataJsonWo: document, dataJsonWoVersion: writeOnlyVersion(NAME, parent, credentials) }
+        : { dataJson: document }),
     });
   }
 }
