@@ -21,7 +21,6 @@ import {
   type SecretSink,
   type SecretStoreEntry,
   type ServiceAccount,
-  SECRET_STORE_TYPES,
   emptyModel,
 } from "../model";
 import { type IdLookup, parseReference, resolveOwner, resolveScope } from "../references";
@@ -35,8 +34,14 @@ import {
   entries,
   forEachString,
   isObject,
+  MAX_NESTING_DEPTH,
   occurrences,
+  tooDeep,
 } from "./util";
+import { acknowledgementsOf, keyMentionsInExpressions, metadataIndex } from "./enrich";
+import { classifySecretDestination, storeAttributes } from "./secret-flow";
+import { secretStoreFor } from "../secret-destinations";
+import type { SourcePosition } from "./configuration";
 import { KAFKA_CLUSTER_TYPES } from "../metadata";
 
 export const SUPPORTED_FORMAT_MAJOR = 1;
@@ -47,6 +52,8 @@ export interface PlanLoadOptions {
   readonly tier?: Tier;
   /** A model of the same stack's cdk.tf.json: keykit metadata (rotation, serves, acknowledgements, paths) by address. */
   readonly metadata?: KeykitModel;
+  /** Where each resource address appears in the file (json-positions.ts), for report locations. */
+  readonly positions?: ReadonlyMap<string, SourcePosition>;
 }
 
 const ACTIONS: readonly ChangeAction[] = ["no-op", "create", "read", "update", "delete", "forget"];
@@ -96,20 +103,27 @@ function plainAt(values: unknown, sensitive: unknown, unknown: unknown, path: re
   return valueAt(values, path);
 }
 
-/** All references inside a configuration expression tree, made absolute for resources inside a module. */
-function referencesOf(expr: unknown, modulePrefix: string, depth = 0): ResolvedReference[] {
+/** All references inside a configuration expression tree, made absolute for resources inside a module (iterative). */
+function referencesOf(expr: unknown, modulePrefix: string): ResolvedReference[] {
   const out: ResolvedReference[] = [];
-  if (depth > 32) return out;
-  if (Array.isArray(expr)) for (const e of expr) out.push(...referencesOf(e, modulePrefix, depth + 1));
-  else if (isObject(expr)) {
-    if (Array.isArray(expr.references)) {
-      for (const r of expr.references) {
+  const stack: { node: unknown; depth: number }[] = [{ node: expr, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    if (typeof node !== "object" || node === null) continue;
+    if (depth >= MAX_NESTING_DEPTH) throw tooDeep("plan configuration");
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], depth: depth + 1 });
+      continue;
+    }
+    const obj = node as JsonObject;
+    if (Array.isArray(obj.references)) {
+      for (const r of obj.references) {
         const parsed = typeof r === "string" ? parseReference(r) : undefined;
         if (parsed) out.push(modulePrefix ? { ...parsed, address: `${modulePrefix}${parsed.address}` } : parsed);
       }
     }
-    for (const [k, v] of Object.entries(expr))
-      if (k !== "references" && k !== "constant_value") out.push(...referencesOf(v, modulePrefix, depth + 1));
+    for (const [k, v] of Object.entries(obj))
+      if (k !== "references" && k !== "constant_value") stack.push({ node: v, depth: depth + 1 });
   }
   return out;
 }
@@ -121,7 +135,7 @@ interface ConfigResource {
 
 interface Configuration {
   readonly resources: Map<string, ConfigResource>;
-  readonly outputs: { name: string; sensitive: boolean; references: ResolvedReference[] }[];
+  readonly outputs: { name: string; sensitive: boolean; secretOf: string[] }[];
   readonly providers: { key: string; name: string; alias?: string; expressions: JsonObject }[];
   /** Root-module variable defaults (for credentials hard-coded through a variable's default). */
   readonly variableDefaults: ReadonlyMap<string, unknown>;
@@ -129,21 +143,25 @@ interface Configuration {
 
 function readConfiguration(config: unknown): Configuration {
   const resources = new Map<string, ConfigResource>();
-  const walk = (module: unknown, prefix: string, depth: number) => {
-    if (depth > 16 || !isObject(module)) return;
+  const root = asObject(asObject(config)?.root_module);
+  const stack: { module: unknown; prefix: string; depth: number }[] = [{ module: root, prefix: "", depth: 0 }];
+  while (stack.length > 0) {
+    const { module, prefix, depth } = stack.pop() as (typeof stack)[number];
+    if (!isObject(module)) continue;
+    if (depth >= MAX_NESTING_DEPTH) throw tooDeep("plan configuration module_calls");
     for (const r of asArray(module.resources)) {
       if (!isObject(r) || typeof r.address !== "string") continue;
       resources.set(`${prefix}${r.address}`, { expressions: asObject(r.expressions) ?? {}, modulePrefix: prefix });
     }
     for (const [name, call] of entries(module.module_calls))
-      walk(asObject(call)?.module, `${prefix}module.${name}.`, depth + 1);
-  };
-  const root = asObject(asObject(config)?.root_module);
-  walk(root, "", 0);
+      stack.push({ module: asObject(call)?.module, prefix: `${prefix}module.${name}.`, depth: depth + 1 });
+  }
   const outputs = entries(root?.outputs).map(([name, o]) => ({
     name,
     sensitive: asObject(o)?.sensitive === true,
-    references: referencesOf(asObject(o)?.expression, ""),
+    secretOf: keyMentionsInExpressions(asObject(o)?.expression, "", "plan configuration")
+      .filter((m) => m.secret)
+      .map((m) => m.keyAddress),
   }));
   const providers = entries(asObject(config)?.provider_config).map(([key, p]) => {
     const obj = asObject(p) ?? {};
@@ -184,8 +202,11 @@ export function stateResources(values: unknown): StateResource[] {
  */
 export function forEachStateResource(values: unknown, visit: (resource: StateResource) => void): void {
   const current = { address: "", type: "", mode: "", values: {} as JsonObject, sensitive: undefined as unknown };
-  const walk = (module: unknown, depth: number) => {
-    if (depth > 16 || !isObject(module)) return;
+  const stack: { module: unknown; depth: number }[] = [{ module: asObject(values)?.root_module, depth: 0 }];
+  while (stack.length > 0) {
+    const { module, depth } = stack.pop() as (typeof stack)[number];
+    if (!isObject(module)) continue;
+    if (depth >= MAX_NESTING_DEPTH) throw tooDeep("child_modules");
     for (const r of asArray(module.resources)) {
       if (!isObject(r) || typeof r.address !== "string" || typeof r.type !== "string") continue;
       current.address = r.address;
@@ -195,9 +216,9 @@ export function forEachStateResource(values: unknown, visit: (resource: StateRes
       current.sensitive = r.sensitive_values;
       visit(current);
     }
-    for (const child of asArray(module.child_modules)) walk(child, depth + 1);
-  };
-  walk(asObject(values)?.root_module, 0);
+    const children = asArray(module.child_modules);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ module: children[i], depth: depth + 1 });
+  }
 }
 
 function literalId(values: JsonObject, sensitive: unknown): string | undefined {
@@ -265,10 +286,16 @@ function actionsOf(value: unknown): ChangeAction[] {
 
 const NO_PATHS: readonly string[] = [];
 
+function pathText(path: readonly unknown[]): string {
+  if (path.length > MAX_NESTING_DEPTH) throw tooDeep("replace_paths");
+  return path.every((step) => typeof step === "string" || typeof step === "number") ? path.join(".") : "";
+}
+
 function replacePaths(value: unknown): readonly string[] {
   if (!Array.isArray(value) || value.length === 0) return NO_PATHS;
   return asArray(value)
-    .map((p) => (Array.isArray(p) ? p.map((s) => String(s)).join(".") : typeof p === "string" ? p : ""))
+    // Only string and number steps: a nested array (hostile input) is not a path and is not stringified.
+    .map((p) => (Array.isArray(p) ? pathText(p) : typeof p === "string" ? p : ""))
     .filter((p) => p.length > 0);
 }
 
@@ -298,19 +325,17 @@ export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
 
   const config = readConfiguration(json.configuration);
   const metaByAddress = new Map<string, ApiKey>((metadata?.apiKeys ?? []).map((k) => [k.address, k]));
-  const paths = new Map<string, string>();
-  for (const e of [
-    ...(metadata?.apiKeys ?? []),
-    ...(metadata?.serviceAccounts ?? []),
-    ...(metadata?.grants ?? []),
-    ...(metadata?.secretStores ?? []),
-  ]) {
-    if (e.location.constructPath) paths.set(e.address, e.location.constructPath);
-  }
-  const pathOf = (address: string) => paths.get(configAddress(address));
+  const metaIndex = metadataIndex(metadata);
+  const positions = options.positions;
   const location = (address: string) => {
-    const constructPath = pathOf(address);
-    return { file, address, ...(constructPath ? { constructPath } : {}) };
+    const constructPath = metaIndex.size > 0 ? metaIndex.get(configAddress(address))?.constructPath : undefined;
+    const at = positions?.get(address);
+    return {
+      file,
+      address,
+      ...(constructPath ? { constructPath } : {}),
+      ...(at ? { line: at.line, ...(at.column !== undefined ? { column: at.column } : {}) } : {}),
+    };
   };
 
   // Ids known before and after apply, by address without instance keys (for resolving references).
@@ -353,6 +378,7 @@ export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
     after: unknown;
     actions: ChangeAction[];
     refs: string[];
+    held: ReadonlySet<string>;
   }[] = [];
   const sinks: SecretSink[] = [];
 
@@ -394,11 +420,12 @@ export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
     changes.push(planned);
     if (mode !== "managed" || deposed || !existsAfter(actions) || !after) continue;
     const meta = metaByAddress.get(configAddress(address));
+    const construct = meta?.construct ?? metaIndex.get(configAddress(address))?.construct;
     const base = {
       address,
       location: location(address),
-      acknowledgements: meta?.acknowledgements ?? [],
-      ...(meta?.construct ? { construct: meta.construct } : {}),
+      acknowledgements: acknowledgementsOf(metaIndex, configAddress(address)),
+      ...(construct ? { construct } : {}),
     };
     const read = (path: (string | number)[]) => plainAt(after, change.after_sensitive, change.after_unknown, path);
     if (isKey) {
@@ -447,25 +474,15 @@ export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
       const clusterType = KAFKA_CLUSTER_TYPES.find((t) => asArray(after[t]).length > 0);
       const id = read(["id"]);
       clusters.push({ ...base, ...(typeof id === "string" ? { id } : {}), ...(clusterType ? { clusterType } : {}) });
-    } else if (SECRET_STORE_TYPES.includes(type)) {
-      const refs = cfg
-        ? referencesOf(cfg.expressions, cfg.modulePrefix).filter((r) => r.type === "confluent_api_key")
-        : [];
-      storesRaw.push({ rc, address, type, after, actions, refs: [...new Set(refs.map((r) => r.address))] });
-    } else if (cfg) {
-      const attributes: string[] = [];
-      const secretOf = new Set<string>();
-      for (const [attr, expr] of entries(cfg.expressions)) {
-        if (attr === "credentials" && type.startsWith("confluent_")) continue;
-        const secretRefs = referencesOf(expr, cfg.modulePrefix).filter(
-          (r) => r.type === "confluent_api_key" && r.attribute === "secret",
-        );
-        if (secretRefs.length > 0) {
-          attributes.push(attr);
-          for (const r of secretRefs) secretOf.add(r.address);
-        }
+    } else if (cfg || secretStoreFor(type, after)) {
+      // Other resources: a store, a credential consumer or a sink, decided by the shared classifier.
+      const mentions = cfg ? keyMentionsInExpressions(cfg.expressions, cfg.modulePrefix, source) : [];
+      const dest = classifySecretDestination(type, mode, after, mentions);
+      if (dest.store) {
+        const refs = [...dest.store.keyAddresses];
+        storesRaw.push({ rc, address, type, after, actions, refs, held: storeAttributes(dest.store.spec) });
       }
-      if (secretOf.size > 0) sinks.push({ ...base, type, secretOf: [...secretOf], attributes });
+      if (dest.sink) sinks.push({ ...base, type, ...dest.sink });
     }
   }
 
@@ -482,9 +499,11 @@ export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
   }
   const storeMeta = new Map((metadata?.secretStores ?? []).map((e) => [e.address, e]));
   const stores: SecretStoreEntry[] = storesRaw.map((s) => {
+    // Only the attributes that hold the published secret: a key id in a store's name or path publishes nothing.
     const idsIn = (value: unknown) => {
       const found = new Set<string>();
-      forEachString(value, (text) => occurrences(text, knownKeyIds, found));
+      for (const attr of s.held)
+        forEachString(asObject(value)?.[attr], (text) => occurrences(text, knownKeyIds, found), source);
       return found;
     };
     const found = idsIn(s.after);
@@ -494,8 +513,9 @@ export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
       address: s.address,
       type: s.type,
       location: location(s.address),
-      acknowledgements: meta?.acknowledgements ?? [],
-      keyAddresses: s.refs,
+      acknowledgements: acknowledgementsOf(metaIndex, configAddress(s.address)),
+      // A write-only attribute is null in the plan; the configuration (or the stack's cdk.tf.json) still names the key.
+      keyAddresses: s.refs.length > 0 ? s.refs : [...(meta?.keyAddresses ?? [])],
       // Values unknown until apply are absent from `after`: contents that change no longer count as pointing.
       keyIds: [...found],
       previousKeyIds: [...previous],
@@ -505,14 +525,10 @@ export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
   const outputs: Output[] = config.outputs.map((o) => ({
     address: `output.${o.name}`,
     name: o.name,
-    location: { file, address: `output.${o.name}` },
-    acknowledgements: [],
+    location: location(`output.${o.name}`),
+    acknowledgements: acknowledgementsOf(metaIndex, `output.${o.name}`),
     sensitive: o.sensitive,
-    secretOf: [
-      ...new Set(
-        o.references.filter((r) => r.type === "confluent_api_key" && r.attribute === "secret").map((r) => r.address),
-      ),
-    ],
+    secretOf: [...new Set(o.secretOf)],
   }));
 
   const providers: ProviderBlock[] = config.providers.map((p) => {
@@ -539,7 +555,7 @@ export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
       address,
       name: p.name,
       ...(p.alias ? { alias: p.alias } : {}),
-      location: { file, address },
+      location: location(address),
       acknowledgements: [],
       credentials,
     };

@@ -17,18 +17,33 @@ import {
   type ServiceAccount,
   type SourceLocation,
   type ResolvedReference,
-  SECRET_STORE_TYPES,
   emptyModel,
 } from "../model";
 import { resolveOwner, resolveScope } from "../references";
 import { checkFormatVersion, configAddress, forEachStateResource } from "./plan";
-import { InputError, asArray, asObject, entries, forEachString, isObject, occurrences } from "./util";
+import { acknowledgementsOf, metadataIndex } from "./enrich";
+import type { SourcePosition } from "./configuration";
+import { type KeyMention, classifySecretDestination, storeAttributes } from "./secret-flow";
+import { secretStoreFor } from "../secret-destinations";
+import {
+  InputError,
+  type JsonObject,
+  asArray,
+  asObject,
+  entries,
+  forEachString,
+  forEachStringAt,
+  isObject,
+  occurrences,
+} from "./util";
 
 export interface StateLoadOptions {
   readonly source: string;
   readonly file?: string;
   readonly tier?: Tier;
   readonly metadata?: KeykitModel;
+  /** Where each resource address appears in the file (json-positions.ts), for report locations. */
+  readonly positions?: ReadonlyMap<string, SourcePosition>;
 }
 
 /** Shared empty lists: most entities carry no acknowledgements or references. */
@@ -69,16 +84,24 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
       metaKeys.set(k.address, k);
       if (k.location.constructPath) paths.set(k.address, k.location.constructPath);
     }
-    for (const a of metadata.serviceAccounts)
-      if (a.location.constructPath) paths.set(a.address, a.location.constructPath);
+    for (const [address, meta] of metadataIndex(metadata))
+      if (meta.constructPath && !paths.has(address)) paths.set(address, meta.constructPath);
   }
-  // Locations of one shape (constructPath undefined when unknown): at 50,000 keys, spreading optional fields into
-  // fresh objects costs more than reading the state.
-  const location = (address: string, config: string): SourceLocation => ({
-    file,
-    address,
-    constructPath: paths.size > 0 ? paths.get(config) : undefined,
-  });
+  const metaIndex = metadataIndex(metadata);
+  const positions = options.positions;
+  // Locations of one shape (constructPath/line undefined when unknown): at 50,000 keys, spreading optional fields
+  // into fresh objects costs more than reading the state.
+  const location = (address: string, config: string): SourceLocation => {
+    const at = positions?.get(address);
+    return {
+      file,
+      address,
+      constructPath: paths.size > 0 ? paths.get(config) : undefined,
+      line: at?.line,
+      column: at?.column,
+    };
+  };
+  const acks = (config: string) => acknowledgementsOf(metaIndex, config);
 
   const str = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : undefined);
   const secrets = new Map<string, string>(); // secret → key address; transient, never leaves this function
@@ -86,7 +109,8 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
   const serviceAccounts: ServiceAccount[] = [];
   const grants: Grant[] = [];
   const clusters: KafkaCluster[] = [];
-  const storeValues: { address: string; type: string; values: unknown; config: string }[] = [];
+  const storeValues: { address: string; type: string; values: JsonObject; config: string; held: ReadonlySet<string> }[] =
+    [];
   const others: { address: string; type: string; values: Record<string, unknown>; config: string }[] = [];
   // Owners and scopes are values (never mutated): one object per distinct owner / resource, shared between keys.
   const owners = new Map<string, KeyOwner>();
@@ -137,7 +161,7 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
       serviceAccounts.push({
         address,
         location: location(address, config),
-        acknowledgements: NO_ACKNOWLEDGEMENTS,
+        acknowledgements: acks(config),
         id: str(v.id),
       });
     } else if (r.type === "confluent_role_binding" || r.type === "confluent_kafka_acl") {
@@ -145,7 +169,7 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
       grants.push({
         address,
         location: location(address, config),
-        acknowledgements: NO_ACKNOWLEDGEMENTS,
+        acknowledgements: acks(config),
         kind: r.type === "confluent_role_binding" ? "role-binding" : "kafka-acl",
         principalKey: principal || undefined,
       });
@@ -154,12 +178,14 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
       clusters.push({
         address,
         location: location(address, config),
-        acknowledgements: NO_ACKNOWLEDGEMENTS,
+        acknowledgements: acks(config),
         id: str(v.id),
         clusterType,
       });
-    } else if (SECRET_STORE_TYPES.includes(r.type)) {
-      storeValues.push({ address, type: r.type, values: v, config });
+    } else if (secretStoreFor(r.type, v)) {
+      const spec = secretStoreFor(r.type, v);
+      if (spec) storeValues.push({ address, type: r.type, values: v, config, held: storeAttributes(spec) });
+      others.push({ address, type: r.type, values: v, config });
     } else {
       others.push({ address, type: r.type, values: v, config });
     }
@@ -168,50 +194,50 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
   // Only secret stores are searched for key ids: without any, the 50,000-entry set is not built.
   const keyIds = new Set<string>();
   if (storeValues.length > 0) for (const k of apiKeys) if (k.id !== undefined) keyIds.add(k.id);
+  const storeMeta = new Map((metadata?.secretStores ?? []).map((e) => [e.address, e]));
   const stores: SecretStoreEntry[] = storeValues.map((s) => {
     const found = new Set<string>();
-    forEachString(s.values, (text) => occurrences(text, keyIds, found));
+    // Only the attributes holding the published secret; a write-only one is null here, and the stack's
+    // cdk.tf.json (when next to the state) still says which key it holds.
+    for (const attr of s.held) forEachString(s.values[attr], (text) => occurrences(text, keyIds, found), source);
     return {
       address: s.address,
       type: s.type,
       location: location(s.address, s.config),
-      acknowledgements: [],
-      keyAddresses: [],
+      acknowledgements: acks(s.config),
+      keyAddresses: [...(storeMeta.get(s.config)?.keyAddresses ?? [])],
       keyIds: [...found],
     };
   });
 
   const secretSet = new Set(secrets.keys());
-  const containsSecret = (value: unknown): string[] => {
-    const hits = new Set<string>();
+  /** Where (paths) a value holds a known secret: mentions for the shared secret-destination classifier. */
+  const mentionsOf = (value: unknown): KeyMention[] => {
     if (secrets.size === 0) return [];
-    const found = new Set<string>();
-    forEachString(value, (text) => {
-      if (text.length >= MIN_SECRET_LENGTH) occurrences(text, secretSet, found);
-    });
-    for (const secret of found) hits.add(secrets.get(secret) ?? "");
-    return [...hits];
+    const out: KeyMention[] = [];
+    forEachStringAt(
+      value,
+      (text, path) => {
+        if (text.length < MIN_SECRET_LENGTH) return;
+        const found = new Set<string>();
+        occurrences(text, secretSet, found);
+        for (const secret of found) out.push({ path, keyAddress: secrets.get(secret) ?? "", secret: true });
+      },
+      source,
+    );
+    return out;
   };
+  const containsSecret = (value: unknown): string[] => [...new Set(mentionsOf(value).map((m) => m.keyAddress))];
   const sinks: SecretSink[] = [];
   for (const o of others) {
-    const attributes: string[] = [];
-    const secretOf = new Set<string>();
-    for (const [attr, value] of entries(o.values)) {
-      if (attr === "credentials" && o.type.startsWith("confluent_")) continue;
-      const hits = containsSecret(value);
-      if (hits.length > 0) {
-        attributes.push(attr);
-        hits.forEach((h) => secretOf.add(h));
-      }
-    }
-    if (secretOf.size > 0) {
+    const sink = classifySecretDestination(o.type, "managed", o.values, mentionsOf(o.values)).sink;
+    if (sink) {
       sinks.push({
         address: o.address,
         type: o.type,
         location: location(o.address, o.config),
-        acknowledgements: [],
-        secretOf: [...secretOf],
-        attributes,
+        acknowledgements: acks(o.config),
+        ...sink,
       });
     }
   }
@@ -222,8 +248,8 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
     return {
       address: `output.${name}`,
       name,
-      location: { file, address: `output.${name}` },
-      acknowledgements: [],
+      location: location(`output.${name}`, `output.${name}`),
+      acknowledgements: acks(`output.${name}`),
       sensitive,
       secretOf: sensitive ? [] : containsSecret(o.value),
     };
