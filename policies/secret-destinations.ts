@@ -7,7 +7,7 @@
  * credential consumers are generated from the Confluent provider schema by scripts/gen-credential-consumers.mjs,
  * so a provider upgrade that adds a resource with a `credentials` block is one regeneration, not a code change.
  */
-import consumerTable from "./generated/credential-consumers.json";
+import { CREDENTIAL_CONSUMER_TABLE } from "./generated/credential-consumers";
 
 export interface SecretStoreSpec {
   readonly type: string;
@@ -114,8 +114,8 @@ interface CredentialConsumerTable {
   readonly dataSources: Readonly<Record<string, readonly (readonly string[])[]>>;
 }
 
-/** The generated table (policies/generated/credential-consumers.json), as read from the provider schema. */
-export const CREDENTIAL_CONSUMERS: CredentialConsumerTable = consumerTable;
+/** The generated table (policies/generated/credential-consumers.ts), as read from the provider schema. */
+export const CREDENTIAL_CONSUMERS: CredentialConsumerTable = CREDENTIAL_CONSUMER_TABLE;
 
 /** The Confluent provider's credential arguments (`cloud_api_key`, `kafka_api_secret` …), from the schema. */
 export const CONFLUENT_PROVIDER_CREDENTIAL_ATTRIBUTES: readonly string[] = CREDENTIAL_CONSUMERS.providerCredentials
@@ -151,7 +151,20 @@ export function isCredentialConsumer(
   mode: "managed" | "data",
   path: readonly (string | number)[],
 ): boolean {
+  if (mode === "managed" && type === "confluent_connector") return isConnectorCredentialSetting(path);
   return credentialBlockPaths(type, mode).some((block) => pathEndsInBlock(block, path));
+}
+
+/**
+ * The settings a `confluent_connector` takes its Kafka API key in (`"kafka.auth.mode" = "KAFKA_API_KEY"`), inside
+ * its `config_sensitive` map. The schema types that map as a plain sensitive map of strings, so these two names are
+ * the one addition to the generated table. The same settings in `config_nonsensitive` are not a consumer: that map
+ * is not sensitive, so plans, logs and the state show it.
+ */
+export const CONNECTOR_CREDENTIAL_SETTINGS: readonly string[] = ["kafka.api.key", "kafka.api.secret"];
+
+function isConnectorCredentialSetting(path: readonly (string | number)[]): boolean {
+  return path.length === 2 && path[0] === "config_sensitive" && CONNECTOR_CREDENTIAL_SETTINGS.includes(String(path[1]));
 }
 
 /** Whether `path` walks exactly through `block` (each name optionally followed by one list index) to its end. */
