@@ -287,3 +287,20 @@ describe("secret stores", () => {
     for (const spec of SECRET_STORES) expect(rules).toContain(spec.type);
   });
 });
+
+describe("the README's list of stores and consumers", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const start = readme.indexOf("### Secret stores and credential consumers");
+  const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
+  const [resources, dataSources] = section.split("- data sources:");
+
+  it("names every store and every consumer of the generated table", () => {
+    expect(start).toBeGreaterThan(0);
+    for (const spec of SECRET_STORES) {
+      expect(section).toContain(`\`${spec.type}\``);
+      for (const a of [...spec.valueAttributes, ...spec.writeOnlyAttributes]) expect(section).toContain(`\`${a}\``);
+    }
+    for (const type of Object.keys(CREDENTIAL_CONSUMERS.resources)) expect(resources).toContain(`\`${type}\``);
+    for (const type of Object.keys(CREDENTIAL_CONSUMERS.dataSources)) expect(dataSources).toContain(`\`${type}\``);
+  });
+});
