@@ -314,7 +314,8 @@ function addEntity(
   else {
     // Any other resource: a secret store holding keys, a credential consumer, or a place a secret must not go.
     const dest = classifySecretDestination(b.type, b.mode, b.body, keyMentionsIn(b.body, what));
-    if (dest.store) out.stores.push({ ...entityBase(e), type: b.type, keyAddresses: dest.store.keyAddresses, keyIds: [] });
+    if (dest.store)
+      out.stores.push({ ...entityBase(e), type: b.type, keyAddresses: dest.store.keyAddresses, keyIds: [] });
     if (dest.sink) out.sinks.push({ ...entityBase(e), type: b.type, ...dest.sink });
   }
 }

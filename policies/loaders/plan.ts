@@ -293,10 +293,12 @@ function pathText(path: readonly unknown[]): string {
 
 function replacePaths(value: unknown): readonly string[] {
   if (!Array.isArray(value) || value.length === 0) return NO_PATHS;
-  return asArray(value)
-    // Only string and number steps: a nested array (hostile input) is not a path and is not stringified.
-    .map((p) => (Array.isArray(p) ? pathText(p) : typeof p === "string" ? p : ""))
-    .filter((p) => p.length > 0);
+  return (
+    asArray(value)
+      // Only string and number steps: a nested array (hostile input) is not a path and is not stringified.
+      .map((p) => (Array.isArray(p) ? pathText(p) : typeof p === "string" ? p : ""))
+      .filter((p) => p.length > 0)
+  );
 }
 
 /** True when the change leaves the object existing after apply. */

@@ -109,8 +109,13 @@ export function loadState(json: unknown, options: StateLoadOptions): KeykitModel
   const serviceAccounts: ServiceAccount[] = [];
   const grants: Grant[] = [];
   const clusters: KafkaCluster[] = [];
-  const storeValues: { address: string; type: string; values: JsonObject; config: string; held: ReadonlySet<string> }[] =
-    [];
+  const storeValues: {
+    address: string;
+    type: string;
+    values: JsonObject;
+    config: string;
+    held: ReadonlySet<string>;
+  }[] = [];
   const others: { address: string; type: string; values: Record<string, unknown>; config: string }[] = [];
   // Owners and scopes are values (never mutated): one object per distinct owner / resource, shared between keys.
   const owners = new Map<string, KeyOwner>();
