@@ -3,6 +3,7 @@
  * cdktf's `"//".metadata.path`), the same object during `cdktf synth`, and HCL converted by hcl2json (where every
  * block is a list). References such as `${confluent_service_account.x.id}` are resolved to their type.
  */
+import { relative } from "node:path";
 import type {
   AcknowledgementRecord,
   KafkaClusterType,
@@ -189,12 +190,37 @@ function readTier(json: JsonObject, options: ConfigurationLoadOptions): Tier {
 
 type Locate = (address: string, body?: JsonObject, keykit?: KeykitResourceMetadata) => SourceLocation;
 
-/** Locations: the file (HCL: the declaring file), the line when known, the construct path from cdktf metadata. */
+/** `at new Stack (/app/main.ts:12:5)` or `at /app/main.ts:12:5` → the file and line. */
+const FRAME = /\(?((?:[A-Za-z]:)?[^\s()]+?\.[cm]?[jt]sx?):(\d+):\d+\)?\s*$/;
+
+/**
+ * Where a construct was created, from cdktf's `"//".metadata.stackTrace` (written when the app is synthesized with
+ * stack traces): the `main.*` frame, else the first frame outside node_modules. Paths are made relative to the
+ * working directory, as reports show files.
+ */
+export function originOf(stackTrace: unknown): SourcePosition | undefined {
+  if (!Array.isArray(stackTrace)) return undefined;
+  const frames: SourcePosition[] = [];
+  for (const frame of stackTrace.slice(0, 64)) {
+    const m = typeof frame === "string" ? FRAME.exec(frame) : null;
+    if (m && !m[1].includes("node_modules") && !m[1].startsWith("node:"))
+      frames.push({ file: m[1], line: Number(m[2]) });
+  }
+  const chosen = frames.find((f) => /(^|[/\\])main\.[cm]?[jt]sx?$/.test(f.file ?? "")) ?? frames[0];
+  if (!chosen?.file) return undefined;
+  const rel = relative(process.cwd(), chosen.file);
+  return { file: rel && !rel.startsWith("..") ? rel : chosen.file, line: chosen.line };
+}
+
+/**
+ * Locations: the file (HCL: the declaring file; synthesized stacks with stack traces: the main.ts that created the
+ * construct), the line when known, the construct path from cdktf metadata.
+ */
 function locator(options: ConfigurationLoadOptions): Locate {
   return (address, body, keykit = body && readKeykit(body)) => {
     const meta = asObject(asObject(body?.["//"])?.metadata);
     const constructPath = asString(meta?.path) ?? asString(keykit?.path);
-    const at = options.positions?.get(address);
+    const at = originOf(meta?.stackTrace) ?? options.positions?.get(address);
     const file = at?.file ?? options.fileOf?.get(address) ?? options.file ?? options.source;
     return {
       file,
