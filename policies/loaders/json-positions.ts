@@ -6,17 +6,20 @@
  */
 import type { SourcePosition } from "./configuration";
 
-/** Counts lines incrementally while positions only move forward. */
+/**
+ * Counts lines incrementally while positions only move forward. The next newline is remembered, so a one-line file
+ * (what Terraform prints) is searched once, not once per resource.
+ */
 function lineCounter(text: string): (position: number) => { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
-  let scanned = 0;
+  let next = text.indexOf("\n");
   return (position) => {
-    for (let nl = text.indexOf("\n", scanned); nl !== -1 && nl < position; nl = text.indexOf("\n", nl + 1)) {
+    while (next !== -1 && next < position) {
       line++;
-      lineStart = nl + 1;
+      lineStart = next + 1;
+      next = text.indexOf("\n", lineStart);
     }
-    scanned = Math.max(scanned, position);
     return { line, column: position - lineStart + 1 };
   };
 }
@@ -31,32 +34,44 @@ function stringEnd(text: string, start: number): number {
   return -1;
 }
 
-/** Positions of plan/state resources by address (the first entry; a plan's resource_changes come first). */
+/** The top-level keys Terraform prints after `resource_changes`, in its order: the scan of a plan stops there. */
+const AFTER_CHANGES = ['"output_changes"', '"prior_state"', '"configuration"'];
+
+/**
+ * Positions of plan/state resources by address: the first `"address"` entry of each (in a plan, only the
+ * resource_changes section is scanned: every judged resource has its entry there, and prior_state and configuration
+ * double the text).
+ */
 export function addressPositions(text: string): Map<string, SourcePosition> {
-  const found: { at: number; address: string }[] = [];
-  const seen = new Set<string>();
   const changes = text.indexOf('"resource_changes"');
-  const scan = (from: number, to: number) => {
-    for (let i = text.indexOf('"address"', from); i !== -1 && i < to; i = text.indexOf('"address"', i + 9)) {
-      let v = i + 9;
-      while (v < text.length && (text[v] === " " || text[v] === ":" || text[v] === "\n" || text[v] === "\t")) v++;
-      if (text[v] !== '"') continue;
-      const end = stringEnd(text, v);
-      if (end === -1) break;
-      const raw = text.slice(v, end);
-      const address = raw.includes("\\") ? safeParse(raw) : raw.slice(1, -1);
-      if (address && !seen.has(address)) {
-        seen.add(address);
-        found.push({ at: i, address });
+  let end = text.length;
+  if (changes !== -1) {
+    // In Terraform's key order the first one follows resource_changes directly: search the others only without it.
+    for (const key of AFTER_CHANGES) {
+      const at = text.indexOf(key, changes);
+      if (at !== -1) {
+        end = at;
+        break;
       }
     }
-  };
-  if (changes !== -1) scan(changes, text.length);
-  scan(0, changes === -1 ? text.length : changes);
-  found.sort((a, b) => a.at - b.at);
+  }
   const lineOf = lineCounter(text);
   const out = new Map<string, SourcePosition>();
-  for (const f of found) out.set(f.address, lineOf(f.at));
+  for (
+    let i = text.indexOf('"address"', Math.max(changes, 0));
+    i !== -1 && i < end;
+    i = text.indexOf('"address"', i + 9)
+  ) {
+    let v = i + 9;
+    for (let c = text.charCodeAt(v); c === 32 || c === 58 || c === 10 || c === 13 || c === 9; c = text.charCodeAt(++v));
+    if (text.charCodeAt(v) !== 34) continue;
+    const close = stringEnd(text, v);
+    if (close === -1) break;
+    const raw = text.slice(v, close);
+    const address = raw.includes("\\") ? safeParse(raw) : raw.slice(1, -1);
+    if (address && !out.has(address)) out.set(address, lineOf(i));
+    i = close - 9;
+  }
   return out;
 }
 
