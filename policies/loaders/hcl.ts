@@ -193,17 +193,23 @@ async function loadRoot(
   const cwd = resolve(options.cwd ?? ".");
   const walk: ModuleWalk = { cwd, modules: [], positions: root.positions, outputs: new Map(), notes: [] };
   await followModules(root.configuration, dir, "", [resolve(cwd, dir)], walk);
-  // Outputs may name other modules' outputs: substitute until nothing changes (bounded by the module depth).
+  // Outputs may name other modules' outputs: substitute again only where the last pass changed something (an
+  // output's expression can bring in another module's output), bounded by the module depth.
   let configuration = root.configuration;
   let modules = walk.modules;
-  for (let i = 0; i <= MAX_MODULE_DEPTH && walk.outputs.size > 0; i++) {
-    const changed = { count: 0 };
-    configuration = substituteModuleOutputs(configuration, walk.outputs, dir, changed);
-    modules = modules.map((m) => ({
-      prefix: m.prefix,
-      json: substituteModuleOutputs(m.json, walk.outputs, m.prefix, changed),
-    }));
-    if (changed.count === 0) break;
+  let dirty = new Set<number>([-1, ...modules.map((_, i) => i)]);
+  for (let pass = 0; pass <= MAX_MODULE_DEPTH && walk.outputs.size > 0 && dirty.size > 0; pass++) {
+    const next = new Set<number>();
+    const substitute = (json: JsonObject, index: number, what: string): JsonObject => {
+      if (!dirty.has(index)) return json;
+      const changed = { count: 0 };
+      const out = substituteModuleOutputs(json, walk.outputs, what, changed);
+      if (changed.count > 0) next.add(index);
+      return out;
+    };
+    configuration = substitute(configuration, -1, dir);
+    modules = modules.map((m, i) => ({ prefix: m.prefix, json: substitute(m.json, i, m.prefix) }));
+    dirty = next;
   }
   return loadConfiguration(configuration, {
     kind: "hcl",
