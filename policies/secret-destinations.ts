@@ -81,7 +81,10 @@ export const SECRET_STORES: readonly SecretStoreSpec[] = [
 
 const STORES_BY_TYPE: ReadonlyMap<string, SecretStoreSpec> = new Map(SECRET_STORES.map((s) => [s.type, s]));
 
-/** The store spec when a resource of `type` with these (configuration/planned) values is a secret store. */
+/**
+ * The store spec when a resource of `type` with these (configuration/planned) values is a secret store. For managed
+ * resources: a data source of a store type reads a secret, it does not hold one written by this configuration.
+ */
 export function secretStoreFor(type: string, values: Readonly<Record<string, unknown>>): SecretStoreSpec | undefined {
   const spec = STORES_BY_TYPE.get(type);
   if (spec === undefined) return undefined;
@@ -143,8 +146,9 @@ function isIndex(segment: string | number): boolean {
  * consumer (a `credentials { key secret }` block at any depth), derived from the provider schema.
  *
  * Accepts Terraform JSON paths (`["local_kafka_cluster", 0, "credentials", 0, "secret"]`) and the cdk.tf.json/HCL
- * shape where a single block is an object (`["kafka_cluster", "credentials", "secret"]`). The path may end at the
- * block itself or at its `key` or `secret` attribute; any other attribute, deeper or shallower, is not a consumer.
+ * shape where a single block is an object (`["kafka_cluster", "credentials", "secret"]`), with configuration
+ * `dynamic` blocks in either shape. The path may end at the block itself or at its `key` or `secret` attribute; any
+ * other attribute, deeper or shallower, is not a consumer.
  */
 export function isCredentialConsumer(
   type: string,
@@ -152,7 +156,32 @@ export function isCredentialConsumer(
   path: readonly (string | number)[],
 ): boolean {
   if (mode === "managed" && type === "confluent_connector") return isConnectorCredentialSetting(path);
-  return credentialBlockPaths(type, mode).some((block) => pathEndsInBlock(block, path));
+  const blocks = credentialBlockPaths(type, mode);
+  if (blocks.length === 0) return false;
+  const walked = withoutDynamicBlocks(path);
+  return blocks.some((block) => pathEndsInBlock(block, walked));
+}
+
+/**
+ * The path with each configuration `dynamic "<name>" { content { … } }` (HCL through hcl2json:
+ * `["dynamic", "credentials", 0, "content", 0, "secret"]`; cdk.tf.json: `["dynamic", "credentials", "content",
+ * "secret"]`) written as the block it expands to (`["credentials", 0, "secret"]`).
+ */
+function withoutDynamicBlocks(path: readonly (string | number)[]): readonly (string | number)[] {
+  if (!path.includes("dynamic")) return path;
+  const out: (string | number)[] = [];
+  for (let i = 0; i < path.length; i += 1) {
+    const name = path[i + 1];
+    let next = i + 2;
+    if (next < path.length && isIndex(path[next])) next += 1;
+    if (path[i] === "dynamic" && typeof name === "string" && !isIndex(name) && path[next] === "content") {
+      out.push(name, 0);
+      i = next < path.length - 1 && isIndex(path[next + 1]) ? next + 1 : next;
+    } else {
+      out.push(path[i]);
+    }
+  }
+  return out;
 }
 
 /**

@@ -120,6 +120,16 @@ describe.each(KINDS)("KK014 on %s", (kind) => {
     expect(findings[0].message).toMatch(/3 scoped API keys on 3 resources/);
   });
 
+  it("names the first five keys of an owner with many, and how many more", () => {
+    const keys = Array.from({ length: 12 }, (_, i) =>
+      apiKey(kind, `k${String(i).padStart(2, "0")}`, app, i % 2 === 0 ? flink : scoped("ksqldb", "lksqlc-1")),
+    );
+    const [finding] = run(model(kind, { serviceAccounts: [app], apiKeys: keys }));
+    expect(finding.message).toMatch(/12 scoped API keys on 2 resources/);
+    expect(finding.message).toContain(`${addr(kind, "confluent_api_key.k04", "KEYK04")} and 7 more`);
+    expect(finding.message).not.toContain(addr(kind, "confluent_api_key.k05", "KEYK05"));
+  });
+
   it("gives one finding per owner, to each owner concerned", () => {
     const other = serviceAccount(kind, "other", "sa-other");
     const m = model(kind, {

@@ -150,6 +150,21 @@ describe("isCredentialConsumer", () => {
     expect(isCredentialConsumer(`${type}_x`, mode, listPath(blocks, "secret"))).toBe(false);
   });
 
+  it.each(tableCases)(
+    "%s %s %j: written as a dynamic block, in the HCL and cdk.tf.json shapes",
+    (mode, type, blocks) => {
+      const last = blocks.length - 1;
+      const parents = blocks.slice(0, last);
+      expect(
+        isCredentialConsumer(type, mode, [...listPath(parents), "dynamic", blocks[last], 0, "content", 0, "secret"]),
+      ).toBe(true);
+      expect(isCredentialConsumer(type, mode, [...parents, "dynamic", blocks[last], "content", "key"])).toBe(true);
+      expect(isCredentialConsumer(type, mode, [...parents, "dynamic", blocks[last], "for_each"])).toBe(false);
+      expect(isCredentialConsumer(type, mode, [...parents, "dynamic", blocks[last], "content", "other"])).toBe(false);
+      expect(isCredentialConsumer(type, mode, [...parents, "dynamic", "other_block", "content", "secret"])).toBe(false);
+    },
+  );
+
   it("answers for the mode asked: a data source's blocks are not the resource's", () => {
     for (const [mode, type, blocks] of tableCases) {
       const other: Mode = mode === "managed" ? "data" : "managed";

@@ -74,6 +74,14 @@ function acknowledgementsOf(subject: EntityBase, keys: readonly ApiKey[]): Ackno
   return out;
 }
 
+const LISTED_KEYS = 5;
+
+/** The first few addresses, then how many more: an owner with hundreds of keys still gets a readable line. */
+function listed(addresses: readonly string[]): string {
+  const shown = addresses.slice(0, LISTED_KEYS).join(", ");
+  return addresses.length > LISTED_KEYS ? `${shown} and ${addresses.length - LISTED_KEYS} more` : shown;
+}
+
 /** Practice 2, the positive side: an app that uses several resources gets one global key, not a scoped key per resource. */
 export const OwnerWithKeysOnSeveralResourcesUsesGlobalKey: Rule = {
   id: "KK014",
@@ -99,7 +107,7 @@ export const OwnerWithKeysOnSeveralResourcesUsesGlobalKey: Rule = {
       out.push({
         ...findingFor(
           subject,
-          `owner ${sorted[0].owner.key} has ${keys.length} scoped API keys on ${resources.size} resources that all support global keys (${names}): use one global key (${sorted.map((k) => k.address).join(", ")})`,
+          `owner ${sorted[0].owner.key} has ${keys.length} scoped API keys on ${resources.size} resources that all support global keys (${names}): use one global key (${listed(sorted.map((k) => k.address))})`,
         ),
         codeAcknowledgements: acknowledgementsOf(subject, sorted),
       });
