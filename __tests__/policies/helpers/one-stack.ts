@@ -45,6 +45,8 @@ export interface ResourceSpec {
   readonly acknowledgements?: readonly AcknowledgementRecord[];
   /** Attributes the provider marks sensitive (state/plan masks). */
   readonly sensitive?: readonly string[];
+  /** Other keykit metadata written by a kit construct (rotation slot, what a global key serves). */
+  readonly keykit?: Json;
 }
 
 export interface StackSpec {
@@ -72,9 +74,10 @@ function mapArgs(args: { readonly [k: string]: Arg }, fn: (a: Arg) => unknown): 
 export function cdktfJson(spec: StackSpec): Json {
   const resource: Record<string, Json> = {};
   for (const r of spec.resources) {
-    const keykit = r.acknowledgements
-      ? { keykit: { version: 1, construct: "Test", acknowledgements: r.acknowledgements } }
-      : {};
+    const keykit =
+      r.acknowledgements || r.keykit
+        ? { keykit: { version: 1, construct: "Test", acknowledgements: r.acknowledgements ?? [], ...r.keykit } }
+        : {};
     (resource[r.type] ??= {})[r.name] = {
       "//": { metadata: { path: `app/${r.name}`, uniqueId: r.name }, ...keykit },
       ...mapArgs(r.args, (a) => toConfigJson(a)),
