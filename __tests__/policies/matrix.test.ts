@@ -224,7 +224,7 @@ const PLAN_CASES: Record<string, { good: unknown; bad: unknown; subject: string;
           "confluent_api_key.k",
           { id: "MXK0000000000001", owner: sAcc, managed: lkc },
           { owner: { id: "sa-mx2" }, managed: lkc },
-          [["owner", 0, "id"]],
+          { replacePaths: [["owner", 0, "id"]] },
         ),
       ],
     }),

@@ -21,22 +21,28 @@ const MODULE_OUTPUT = new RegExp(`(?<![\\w.\\]"])((?:module\\.${NAME}\\.)+)(${NA
 export function mapStrings(value: unknown, fn: (text: string) => unknown, what: string): unknown {
   if (typeof value === "string") return fn(value);
   if (typeof value !== "object" || value === null) return value;
-  const root: { v: unknown } = { v: undefined };
-  const stack: { src: unknown; set: (v: unknown) => void; depth: number }[] = [
-    { src: value, set: (v) => (root.v = v), depth: 0 },
+  const root: Record<string, unknown> = {};
+  // Each entry copies `src` into `parent[key]`; no closure per node (this runs over every module of a tree).
+  const stack: { src: unknown; parent: Record<string | number, unknown>; key: string | number; depth: number }[] = [
+    { src: value, parent: root, key: "v", depth: 0 },
   ];
   while (stack.length > 0) {
-    const { src, set, depth } = stack.pop() as (typeof stack)[number];
-    if (typeof src === "string") set(fn(src));
-    else if (typeof src !== "object" || src === null) set(src);
-    else {
-      if (depth >= MAX_NESTING_DEPTH) throw tooDeep(what);
-      const dst: Record<string, unknown> | unknown[] = Array.isArray(src) ? [] : {};
-      set(dst);
-      for (const [k, v] of Array.isArray(src) ? src.entries() : Object.entries(src)) {
-        if (k === "__proto__" || k === "constructor" || k === "prototype") continue;
-        stack.push({ src: v, set: (x) => ((dst as Record<string | number, unknown>)[k] = x), depth: depth + 1 });
-      }
+    const { src, parent, key, depth } = stack.pop() as (typeof stack)[number];
+    if (typeof src === "string") parent[key] = fn(src);
+    else if (typeof src !== "object" || src === null) parent[key] = src;
+    else if (depth >= MAX_NESTING_DEPTH) throw tooDeep(what);
+    else if (Array.isArray(src)) {
+      const dst: unknown[] = new Array(src.length);
+      parent[key] = dst;
+      for (let i = 0; i < src.length; i++)
+        stack.push({ src: src[i], parent: dst as unknown as Record<number, unknown>, key: i, depth: depth + 1 });
+    } else {
+      const dst: Record<string, unknown> = {};
+      parent[key] = dst;
+      const keys = Object.keys(src).filter((k) => k !== "__proto__" && k !== "constructor" && k !== "prototype");
+      for (const k of keys) dst[k] = undefined; // keys in their original order; values filled in as popped
+      for (const k of keys)
+        stack.push({ src: (src as Record<string, unknown>)[k], parent: dst, key: k, depth: depth + 1 });
     }
   }
   return root.v;
