@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { evaluate } from "../../policies/engine";
 import { loadHclDirectory } from "../../policies/loaders/hcl";
+import { readInputs } from "../../policies/loaders/input";
 import { ALL_RULES } from "../../policies/rules";
 
 function tree(files: Record<string, string>): string {
@@ -121,6 +122,16 @@ resource "local_file" "leak" {
     expect((await load(cwd)).secretSinks.map((s) => [s.address, s.secretOf])).toEqual([
       ["local_file.leak", ["module.keys.confluent_api_key.k"]],
     ]);
+  });
+
+  it("a single .tf file given on the command line resolves module sources from its own directory", async () => {
+    const cwd = tree({
+      "root/main.tf": 'module "keys" {\n  source = "../mod"\n  owner  = "sa-9"\n}\n',
+      "mod/main.tf": KEY_MODULE,
+    });
+    const [model] = await readInputs(["root/main.tf"], { cwd });
+    expect(model.apiKeys.map((k) => k.address)).toEqual(["module.keys.confluent_api_key.k"]);
+    expect(model.notes).toEqual([]);
   });
 
   it("nested modules: addresses repeat module.<name>. as Terraform prints them", async () => {

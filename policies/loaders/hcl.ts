@@ -24,6 +24,8 @@ export interface HclLoadOptions {
   readonly tier?: Tier;
   /** Directory relative paths are read from (labels stay as given). */
   readonly cwd?: string;
+  /** For loadHclFiles: the directory the files are in (local module sources resolve from it); default ".". */
+  readonly dir?: string;
 }
 
 /** How deep module calls may nest (Terraform has no limit; real trees stay below 5). Deeper calls become a note. */
@@ -225,7 +227,7 @@ export async function loadHclFiles(
   files: readonly { file: string; text: string }[],
   options: HclLoadOptions,
 ): Promise<KeykitModel> {
-  return loadRoot(files, ".", options);
+  return loadRoot(files, options.dir ?? ".", options);
 }
 
 /** Loads every `*.tf` file of a directory and the local modules it calls (Terraform reads one directory per module). */

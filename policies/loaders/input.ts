@@ -164,7 +164,12 @@ async function loadPath(path: string, options: ReadInputOptions): Promise<Keykit
   }
   if (path.endsWith(".tf")) {
     return [
-      await loadHclFiles([{ file: path, text: readText(path, options.cwd) }], { source: path, tier: options.tier }),
+      await loadHclFiles([{ file: path, text: readText(path, options.cwd) }], {
+        source: path,
+        tier: options.tier,
+        cwd: options.cwd,
+        dir: dirname(path),
+      }),
     ];
   }
   // The text (hundreds of MB for a big plan) is kept only until its positions are scanned.
