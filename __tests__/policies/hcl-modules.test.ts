@@ -134,6 +134,38 @@ resource "local_file" "leak" {
     expect(model.notes).toEqual([]);
   });
 
+  it("locals are unfolded within their module: a secret kept in a local and written to a file is KK006", async () => {
+    const cwd = tree({
+      "root/main.tf": `
+locals {
+  owner = confluent_service_account.app.id
+}
+resource "confluent_service_account" "app" {
+  display_name = "app"
+}
+module "keys" {
+  source = "../mod"
+  owner  = local.owner
+}
+`,
+      "mod/main.tf": `${KEY_MODULE}
+locals {
+  credentials = "KEY=\${local.secret}"
+  secret      = confluent_api_key.k[0].secret
+}
+resource "local_file" "env" {
+  filename = "app.env"
+  content  = local.credentials
+}
+`,
+    });
+    const model = await load(cwd);
+    expect(model.apiKeys.map((k) => k.owner.key)).toEqual(["confluent_service_account.app"]);
+    expect(model.secretSinks.map((s) => [s.address, s.secretOf])).toEqual([
+      ["module.keys.local_file.env", ["module.keys.confluent_api_key.k"]],
+    ]);
+  });
+
   it("nested modules: addresses repeat module.<name>. as Terraform prints them", async () => {
     const cwd = tree({
       "root/main.tf": 'module "outer" {\n  source = "./outer"\n}\n',

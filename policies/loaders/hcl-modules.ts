@@ -117,6 +117,45 @@ export function substituteModuleOutputs(
   return mapStrings(json, (t) => (t.includes("module.") ? mapInterpolations(t, rewrite) : t), what) as JsonObject;
 }
 
+const LOCAL = new RegExp(`(?<![\\w.\\]"])local\\.(${NAME})`, "g");
+const WHOLE_LOCAL = new RegExp(`^\\$\\{local\\.(${NAME})\\}$`);
+/** How many times locals referring to locals are unfolded (Terraform forbids cycles; real chains are short). */
+const MAX_LOCAL_PASSES = 8;
+
+/**
+ * Replaces `local.<name>` by the local's expression within one module (locals are module-scoped), so a secret kept
+ * in a local and written to a sink is still seen. Locals naming locals are unfolded up to MAX_LOCAL_PASSES times.
+ */
+export function substituteLocals(json: JsonObject, what: string): JsonObject {
+  const locals = new Map<string, unknown>();
+  for (const block of Array.isArray(json.locals) ? json.locals : [json.locals])
+    for (const [name, value] of entries(block)) locals.set(name, value);
+  if (locals.size === 0) return json;
+  let current = json;
+  for (let pass = 0; pass < MAX_LOCAL_PASSES; pass++) {
+    let changed = 0;
+    const rewrite = (expr: string) =>
+      expr.replace(LOCAL, (all, name: string) => {
+        if (!locals.has(name)) return all;
+        changed++;
+        return asExpression(locals.get(name));
+      });
+    const fn = (text: string): unknown => {
+      if (!text.includes("local.")) return text;
+      const whole = WHOLE_LOCAL.exec(text);
+      if (whole && locals.has(whole[1])) {
+        changed++;
+        return locals.get(whole[1]);
+      }
+      return mapInterpolations(text, rewrite);
+    };
+    const { locals: own, ...rest } = current;
+    current = { ...(mapStrings(rest, fn, what) as JsonObject), ...(own !== undefined ? { locals: own } : {}) };
+    if (changed === 0) break;
+  }
+  return current;
+}
+
 /** A module call of a configuration: its name, source, and the arguments bound to the module's variables. */
 export interface ModuleCall {
   readonly name: string;

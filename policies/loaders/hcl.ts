@@ -13,6 +13,7 @@ import {
   isLocalSource,
   moduleCalls,
   moduleOutputs,
+  substituteLocals,
   substituteModuleOutputs,
   variableDefaults,
 } from "./hcl-modules";
@@ -67,6 +68,10 @@ function mergeSection(
       target[name] = [...existing, ...(Array.isArray(blocks) ? blocks : [blocks])];
       fileOf.set(`provider.${name}`, file);
     }
+  } else if (section === "locals") {
+    // hcl2json writes each `locals` block as one element of a list: every block's names go into one scope.
+    for (const block of Array.isArray(content) ? content : [content])
+      for (const [name, value] of entries(block)) target[name] = value;
   } else {
     for (const [name, body] of entries(content)) {
       target[name] = body;
@@ -178,7 +183,7 @@ async function loadModule(
   const parsed = await parseFiles(tfFiles(dir, abs), walk.notes);
   const bound = variableDefaults(parsed.configuration);
   for (const [name, value] of args) bound.set(name, value);
-  const json = bindModuleStrings(parsed.configuration, prefix, bound, dir);
+  const json = bindModuleStrings(substituteLocals(parsed.configuration, dir), prefix, bound, dir);
   for (const [address, at] of parsed.positions) walk.positions.set(`${prefix}${address}`, at);
   moduleOutputs(json, prefix, walk.outputs);
   walk.modules.push({ prefix, json });
@@ -191,7 +196,8 @@ async function loadRoot(
   dir: string,
   options: HclLoadOptions,
 ): Promise<KeykitModel> {
-  const root = await parseFiles(files, undefined);
+  const parsedRoot = await parseFiles(files, undefined);
+  const root = { ...parsedRoot, configuration: substituteLocals(parsedRoot.configuration, dir) };
   const cwd = resolve(options.cwd ?? ".");
   const walk: ModuleWalk = { cwd, modules: [], positions: root.positions, outputs: new Map(), notes: [] };
   await followModules(root.configuration, dir, "", [resolve(cwd, dir)], walk);
