@@ -4,6 +4,7 @@
  */
 import { type FileAcknowledgement, acknowledgementProblem, compileGlob, isExpired } from "./acknowledgements";
 import type { AcknowledgementRecord } from "./metadata";
+import { isAuditModel } from "./inventory/audit-model";
 import type { KeykitModel } from "./model";
 import {
   type AcknowledgementUse,
@@ -178,8 +179,10 @@ export function evaluate(
 
   const findings: Finding[] = [];
   for (const model of list) {
+    // The audit's join is a typed part of the context for the model that carries it, not a cast in the rules.
+    const modelContext: RuleContext = isAuditModel(model) ? { ...context, audit: model.audit } : context;
     for (const rule of rules) {
-      for (const raw of rule.check(model, context)) {
+      for (const raw of rule.check(model, modelContext)) {
         const acknowledgeable =
           rule.acknowledgeable === "always" ||
           (rule.acknowledgeable === "outside-production" && (raw.tier ?? model.tier) !== "production");

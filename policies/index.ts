@@ -6,6 +6,7 @@ export * from "./report";
 export * from "./engine";
 export * from "./acknowledgements";
 export * from "./references";
+export * from "./secret-destinations";
 export * from "./rules";
 export * from "./rules/catalogue";
 export * from "./reporters";

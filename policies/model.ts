@@ -13,6 +13,7 @@ import type {
   SchemaRegistryNetworking,
   Tier,
 } from "./metadata";
+import { SECRET_STORES } from "./secret-destinations";
 
 /** What kind of input a model was loaded from. "synth" = the construct tree during `cdktf synth`. */
 export type InputKind = "synth" | "cdktf-json" | "plan" | "state" | "hcl" | "inventory";
@@ -25,8 +26,16 @@ export interface SourceLocation {
   readonly address?: string;
   /** The cdktf construct path (from `"//".metadata.path` or keykit metadata), when known. */
   readonly constructPath?: string;
-  /** 1-based line in `file`, when known (HCL). */
+  /**
+   * 1-based line in `file`, when known: HCL from the block header, cdk.tf.json from the resource's key, plan/state
+   * JSON from the resource's `address` entry; for a synthesized stack with stack traces, the `main.ts` line (then
+   * `file` is that source file).
+   */
   readonly line?: number;
+  /** 1-based last line of the block (HCL), when known. */
+  readonly endLine?: number;
+  /** 1-based column of `line`, when known (one-line plan/state JSON, where the line alone says little). */
+  readonly column?: number;
 }
 
 /**
@@ -264,11 +273,5 @@ export function emptyModel(kind: InputKind, source: string, tier: Tier = "produc
   };
 }
 
-/** Terraform resource types that count as a secret store (practice 5: a secrets manager holds the active key). */
-export const SECRET_STORE_TYPES: readonly string[] = [
-  "vault_kv_secret_v2",
-  "aws_secretsmanager_secret_version",
-  "azurerm_key_vault_secret",
-  "google_secret_manager_secret_version",
-  "kubernetes_secret_v1",
-];
+/** Terraform resource types that count as a secret store (practice 5): the types of the secret-destination table. */
+export const SECRET_STORE_TYPES: readonly string[] = SECRET_STORES.map((s) => s.type);

@@ -7,7 +7,12 @@ import type { KeyOwner, KeyScope, KeyScopeKind, OwnerKind, ResolvedReference } f
 
 const NOT_RESOURCES = new Set(["var", "local", "module", "each", "count", "path", "terraform", "self"]);
 const NAME = "[A-Za-z_][A-Za-z0-9_-]*";
-const REF_IN_TEXT = new RegExp(`(?<![\\w.\\]])(data\\.)?(${NAME})\\.(${NAME})(?:\\[[^\\]]*\\])?(?:\\.(${NAME}))?`, "g");
+/** `module.a.module.b.` (instance keys allowed) before a resource reference inside a module-following HCL input. */
+const MODULE_PREFIX = `((?:module\\.${NAME}(?:\\[[^\\]]*\\])?\\.)*)`;
+const REF_IN_TEXT = new RegExp(
+  `(?<![\\w.\\]])${MODULE_PREFIX}(data\\.)?(${NAME})\\.(${NAME})(?:\\[[^\\]]*\\])?(?:\\.(${NAME}))?`,
+  "g",
+);
 
 /** Parses one plan-style reference ("confluent_api_key.k.secret", "data.confluent_user.u"). */
 export function parseReference(ref: string): ResolvedReference | undefined {
@@ -52,10 +57,12 @@ export function referencesIn(text: string): ResolvedReference[] {
     // exec on the shared regex, not matchAll: matchAll clones the regex per call, which shows on 50,000-key inputs.
     REF_IN_TEXT.lastIndex = 0;
     for (let m = REF_IN_TEXT.exec(expr); m !== null; m = REF_IN_TEXT.exec(expr)) {
-      const [, data, type, name, attribute] = m;
+      const [, modules, data, type, name, attribute] = m;
       if (NOT_RESOURCES.has(type) || !type.includes("_")) continue;
       const mode = data ? "data" : "managed";
-      const address = `${data ? "data." : ""}${type}.${name}`;
+      // Module instance keys are dropped: a declaration inside a counted module is counted once.
+      const prefix = modules ? modules.replace(/\[[^\]]*\]/g, "") : "";
+      const address = `${prefix}${data ? "data." : ""}${type}.${name}`;
       out.push(attribute ? { address, type, mode, attribute } : { address, type, mode });
     }
   }

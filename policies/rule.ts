@@ -2,6 +2,7 @@
  * Rules: cdk-nag style. One rule per file under policies/rules/, named after the compliant state, with a stable
  * short ID (KK001 …), a severity, a rationale, a fix and a link to the practice it encodes.
  */
+import type { AuditFacts } from "./inventory/audit-model";
 import type { AcknowledgementRecord, Tier } from "./metadata";
 import type { InputKind, KeykitModel, SourceLocation } from "./model";
 
@@ -25,6 +26,11 @@ export interface RuleContext {
   readonly now: Date;
   /** Maximum age of a key or rotation slot in days (default 90). */
   readonly maxAgeDays: number;
+  /**
+   * `keykit audit` only: the join of the Confluent inventory with the configurations (KK101–KK104 read it). Set by
+   * the engine for an inventory model built by `buildAuditModel`; undefined for every other input.
+   */
+  readonly audit?: AuditFacts;
 }
 
 /** What a rule reports; the engine adds the rule's ID, severity and acknowledgement state. */

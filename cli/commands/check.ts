@@ -31,8 +31,9 @@ export const DEFAULT_ROTATION_FILE = "keykit.rotation.json";
 
 const USAGE = `usage: keykit check <path…> [options]
 
-  <path>   plan JSON (terraform show -json plan.bin), state JSON, cdk.tf.json, a cdktf.out directory
-           (every stack), or a directory of *.tf files
+  <path>   plan JSON (terraform show -json plan.bin), state JSON, cdk.tf.json, a *.tf file, or a
+           directory: every Terraform root (local modules followed), cdk.tf.json and cdktf.out below it,
+           each its own input (.terraform/, node_modules/ and hidden directories skipped)
 
 options:
   --format text|json|sarif|junit|markdown   report format (default: text)
@@ -44,7 +45,8 @@ options:
   --now <date>                              evaluation time (ISO date), for reproducible reports
   --tier production|development             override the stacks' tier (default: from cdk.tf.json, else production)
 
-exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage or bad input
+exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage or bad input (for a directory: nothing
+            checkable at any depth)
 `;
 
 export interface CheckOptions {

@@ -1,14 +1,7 @@
 /** Message and location helpers shared by the audit rules (KK101–KK104). Ids only, never a secret. */
 import type { RuleFinding, Severity } from "../rule";
 import type { KeyUsage } from "./audit-log";
-import type { AuditedKey, AuditFacts } from "./audit-model";
-import { isAuditModel } from "./audit-model";
-import type { KeykitModel } from "../model";
-
-/** The audit facts of a model, or undefined for any other model (audit rules say nothing about those). */
-export function auditOf(model: KeykitModel): AuditFacts | undefined {
-  return isAuditModel(model) ? model.audit : undefined;
-}
+import type { AuditedKey } from "./audit-model";
 
 /** A finding about a key in Confluent: the subject is the key id, so acknowledgements name it (or a glob). */
 export function keyFinding(k: AuditedKey, message: string, severity?: Severity): RuleFinding {

@@ -8,13 +8,15 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Tier } from "../metadata";
-import type { KeykitModel, RotationEntry } from "../model";
+import { type KeykitModel, type RotationEntry, emptyModel } from "../model";
+import { type DiscoveredInput, discoverInputs } from "./discover";
 import { loadConfiguration } from "./configuration";
 import { loadHclDirectory, loadHclFiles } from "./hcl";
 import { loadPlan } from "./plan";
 import { withRotationState } from "./rotation";
 import { InputFileError, inputPathKind, readInputText } from "./read-input-file";
 import { loadState } from "./state";
+import { addressPositions, configurationPositions } from "./json-positions";
 import { InputError, isObject, parseJsonText } from "./util";
 
 export type DetectedKind = "plan" | "state" | "cdktf-json" | "rotation-state" | "acknowledgements" | "unknown";
@@ -48,6 +50,12 @@ function readText(path: string, cwd?: string): string {
   }
 }
 
+/** Reads and loads one JSON file, with line numbers from its text. */
+function loadJsonFile(path: string, options: ReadInputOptions, metadata?: KeykitModel): KeykitModel {
+  const text = readText(path, options.cwd);
+  return loadJsonInput(parseJsonText(text, path), path, options, metadata, text);
+}
+
 /** Loads the keykit metadata of the cdk.tf.json next to a plan/state, if there is one. */
 function siblingMetadata(path: string, options: ReadInputOptions): KeykitModel | undefined {
   const candidate = join(dirname(path), "cdk.tf.json");
@@ -62,21 +70,36 @@ function siblingMetadata(path: string, options: ReadInputOptions): KeykitModel |
   }
 }
 
-/** Loads one JSON text already read from `path`. Exported for tests and the fuzz harness. */
+/** Loads one JSON text already read from `path` (`text`, when given, for line numbers). Exported for tests. */
 export function loadJsonInput(
   json: unknown,
   path: string,
   options: ReadInputOptions = {},
   metadata?: KeykitModel,
+  text?: string,
 ): KeykitModel {
   const kind = detectJsonKind(json);
   switch (kind) {
     case "plan":
-      return loadPlan(json, { source: path, tier: options.tier, metadata });
+      return loadPlan(json, {
+        source: path,
+        tier: options.tier,
+        metadata,
+        positions: text === undefined ? undefined : addressPositions(text),
+      });
     case "state":
-      return loadState(json, { source: path, tier: options.tier, metadata });
+      return loadState(json, {
+        source: path,
+        tier: options.tier,
+        metadata,
+        positions: text === undefined ? undefined : addressPositions(text),
+      });
     case "cdktf-json":
-      return loadConfiguration(json, { source: path, tier: options.tier });
+      return loadConfiguration(json, {
+        source: path,
+        tier: options.tier,
+        positions: text === undefined ? undefined : configurationPositions(text),
+      });
     case "rotation-state":
       throw new InputError(`${path}: is a rotation-state file; pass it with --rotation-state`);
     case "acknowledgements":
@@ -84,6 +107,40 @@ export function loadJsonInput(
     default:
       throw new InputError(`${path}: cannot tell what this JSON is (not a plan, state or cdk.tf.json)`);
   }
+}
+
+/** Loads one discovered input (a cdktf.out gives one model per stack). */
+async function loadDiscovered(input: DiscoveredInput, options: ReadInputOptions): Promise<KeykitModel[]> {
+  if (input.kind === "cdktf-json") return [loadJsonFile(input.path, options)];
+  if (input.kind === "cdktf-out") return loadPath(input.path, options);
+  return [await loadHclDirectory(input.path, { source: input.path, tier: options.tier, cwd: options.cwd })];
+}
+
+/**
+ * A directory: every root, cdk.tf.json and cdktf.out below it, each its own input. With several, one that cannot
+ * be read becomes a note on an empty input and the others are checked; refused (exit 2) only when none can be.
+ */
+async function loadDirectory(path: string, options: ReadInputOptions): Promise<KeykitModel[]> {
+  const inputs = discoverInputs(path, resolve(options.cwd ?? "."));
+  if (inputs.length === 0)
+    throw new InputError(`${path}: no *.tf files, cdk.tf.json or cdktf.out at any depth (below ${path})`);
+  if (inputs.length === 1) return loadDiscovered(inputs[0], options);
+  const models: KeykitModel[] = [];
+  let firstError: InputError | undefined;
+  for (const input of inputs) {
+    try {
+      models.push(...(await loadDiscovered(input, options)));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      firstError ??= error;
+      const kind = input.kind === "hcl" ? "hcl" : "cdktf-json";
+      models.push({ ...emptyModel(kind, input.path, options.tier), notes: [`not checked: ${error.message}`] });
+    }
+  }
+  if (firstError && models.every((m) => m.notes.some((n) => n.startsWith("not checked: ")))) {
+    throw new InputError(`${path}: none of the ${inputs.length} inputs found could be read (${firstError.message})`);
+  }
+  return models;
 }
 
 async function loadPath(path: string, options: ReadInputOptions): Promise<KeykitModel[]> {
@@ -103,26 +160,26 @@ async function loadPath(path: string, options: ReadInputOptions): Promise<Keykit
         .map((s) => join(stacksDir, s, "cdk.tf.json"))
         .filter((f) => existsSync(abs(f)));
       if (stacks.length === 0) throw new InputError(`${path}: a cdktf.out directory without stacks/*/cdk.tf.json`);
-      return stacks.map((f) => loadJsonInput(parseJsonText(readText(f, options.cwd), f), f, options));
+      return stacks.map((f) => loadJsonFile(f, options));
     }
-    const synthesized = join(path, "cdk.tf.json");
-    if (existsSync(abs(synthesized))) {
-      return [loadJsonInput(parseJsonText(readText(synthesized, options.cwd), synthesized), synthesized, options)];
-    }
-    const hasTf = readdirSync(abs(path)).some((n) => n.endsWith(".tf"));
-    if (hasTf) return [await loadHclDirectory(path, { source: path, tier: options.tier, cwd: options.cwd })];
-    throw new InputError(`${path}: directory holds no *.tf files, cdk.tf.json or stacks/`);
+    return loadDirectory(path, options);
   }
   if (path.endsWith(".tf")) {
     return [
-      await loadHclFiles([{ file: path, text: readText(path, options.cwd) }], { source: path, tier: options.tier }),
+      await loadHclFiles([{ file: path, text: readText(path, options.cwd) }], {
+        source: path,
+        tier: options.tier,
+        cwd: options.cwd,
+        dir: dirname(path),
+      }),
     ];
   }
-  // The text is not kept in a variable: it (hundreds of MB for a big plan) becomes garbage as soon as it is parsed.
-  const json = parseJsonText(readText(path, options.cwd), path);
+  // The text (hundreds of MB for a big plan) is kept only until its positions are scanned.
+  const text = readText(path, options.cwd);
+  const json = parseJsonText(text, path);
   const kind = detectJsonKind(json);
   const metadata = kind === "plan" || kind === "state" ? siblingMetadata(path, options) : undefined;
-  return [loadJsonInput(json, path, options, metadata)];
+  return [loadJsonInput(json, path, options, metadata, text)];
 }
 
 /** Loads every input path into models (a cdktf.out directory gives one model per stack). */

@@ -21,7 +21,7 @@ import {
   type SecretSink,
   type SecretStoreEntry,
   type ServiceAccount,
-  SECRET_STORE_TYPES,
+  type SourceLocation,
   emptyModel,
 } from "../model";
 import { type IdLookup, parseReference, resolveOwner, resolveScope } from "../references";
@@ -35,8 +35,14 @@ import {
   entries,
   forEachString,
   isObject,
+  MAX_NESTING_DEPTH,
   occurrences,
+  tooDeep,
 } from "./util";
+import { type AddressMetadata, acknowledgementsOf, keyMentionsInExpressions, metadataIndex } from "./enrich";
+import { classifySecretDestination, storeAttributes } from "./secret-flow";
+import { secretStoreFor } from "../secret-destinations";
+import type { SourcePosition } from "./configuration";
 import { KAFKA_CLUSTER_TYPES } from "../metadata";
 
 export const SUPPORTED_FORMAT_MAJOR = 1;
@@ -47,6 +53,8 @@ export interface PlanLoadOptions {
   readonly tier?: Tier;
   /** A model of the same stack's cdk.tf.json: keykit metadata (rotation, serves, acknowledgements, paths) by address. */
   readonly metadata?: KeykitModel;
+  /** Where each resource address appears in the file (json-positions.ts), for report locations. */
+  readonly positions?: ReadonlyMap<string, SourcePosition>;
 }
 
 const ACTIONS: readonly ChangeAction[] = ["no-op", "create", "read", "update", "delete", "forget"];
@@ -96,20 +104,27 @@ function plainAt(values: unknown, sensitive: unknown, unknown: unknown, path: re
   return valueAt(values, path);
 }
 
-/** All references inside a configuration expression tree, made absolute for resources inside a module. */
-function referencesOf(expr: unknown, modulePrefix: string, depth = 0): ResolvedReference[] {
+/** All references inside a configuration expression tree, made absolute for resources inside a module (iterative). */
+function referencesOf(expr: unknown, modulePrefix: string): ResolvedReference[] {
   const out: ResolvedReference[] = [];
-  if (depth > 32) return out;
-  if (Array.isArray(expr)) for (const e of expr) out.push(...referencesOf(e, modulePrefix, depth + 1));
-  else if (isObject(expr)) {
-    if (Array.isArray(expr.references)) {
-      for (const r of expr.references) {
+  const stack: { node: unknown; depth: number }[] = [{ node: expr, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    if (typeof node !== "object" || node === null) continue;
+    if (depth >= MAX_NESTING_DEPTH) throw tooDeep("plan configuration");
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], depth: depth + 1 });
+      continue;
+    }
+    const obj = node as JsonObject;
+    if (Array.isArray(obj.references)) {
+      for (const r of obj.references) {
         const parsed = typeof r === "string" ? parseReference(r) : undefined;
         if (parsed) out.push(modulePrefix ? { ...parsed, address: `${modulePrefix}${parsed.address}` } : parsed);
       }
     }
-    for (const [k, v] of Object.entries(expr))
-      if (k !== "references" && k !== "constant_value") out.push(...referencesOf(v, modulePrefix, depth + 1));
+    for (const [k, v] of Object.entries(obj))
+      if (k !== "references" && k !== "constant_value") stack.push({ node: v, depth: depth + 1 });
   }
   return out;
 }
@@ -121,7 +136,7 @@ interface ConfigResource {
 
 interface Configuration {
   readonly resources: Map<string, ConfigResource>;
-  readonly outputs: { name: string; sensitive: boolean; references: ResolvedReference[] }[];
+  readonly outputs: { name: string; sensitive: boolean; secretOf: string[] }[];
   readonly providers: { key: string; name: string; alias?: string; expressions: JsonObject }[];
   /** Root-module variable defaults (for credentials hard-coded through a variable's default). */
   readonly variableDefaults: ReadonlyMap<string, unknown>;
@@ -129,21 +144,25 @@ interface Configuration {
 
 function readConfiguration(config: unknown): Configuration {
   const resources = new Map<string, ConfigResource>();
-  const walk = (module: unknown, prefix: string, depth: number) => {
-    if (depth > 16 || !isObject(module)) return;
+  const root = asObject(asObject(config)?.root_module);
+  const stack: { module: unknown; prefix: string; depth: number }[] = [{ module: root, prefix: "", depth: 0 }];
+  while (stack.length > 0) {
+    const { module, prefix, depth } = stack.pop() as (typeof stack)[number];
+    if (!isObject(module)) continue;
+    if (depth >= MAX_NESTING_DEPTH) throw tooDeep("plan configuration module_calls");
     for (const r of asArray(module.resources)) {
       if (!isObject(r) || typeof r.address !== "string") continue;
       resources.set(`${prefix}${r.address}`, { expressions: asObject(r.expressions) ?? {}, modulePrefix: prefix });
     }
     for (const [name, call] of entries(module.module_calls))
-      walk(asObject(call)?.module, `${prefix}module.${name}.`, depth + 1);
-  };
-  const root = asObject(asObject(config)?.root_module);
-  walk(root, "", 0);
+      stack.push({ module: asObject(call)?.module, prefix: `${prefix}module.${name}.`, depth: depth + 1 });
+  }
   const outputs = entries(root?.outputs).map(([name, o]) => ({
     name,
     sensitive: asObject(o)?.sensitive === true,
-    references: referencesOf(asObject(o)?.expression, ""),
+    secretOf: keyMentionsInExpressions(asObject(o)?.expression, "", "plan configuration")
+      .filter((m) => m.secret)
+      .map((m) => m.keyAddress),
   }));
   const providers = entries(asObject(config)?.provider_config).map(([key, p]) => {
     const obj = asObject(p) ?? {};
@@ -184,8 +203,11 @@ export function stateResources(values: unknown): StateResource[] {
  */
 export function forEachStateResource(values: unknown, visit: (resource: StateResource) => void): void {
   const current = { address: "", type: "", mode: "", values: {} as JsonObject, sensitive: undefined as unknown };
-  const walk = (module: unknown, depth: number) => {
-    if (depth > 16 || !isObject(module)) return;
+  const stack: { module: unknown; depth: number }[] = [{ module: asObject(values)?.root_module, depth: 0 }];
+  while (stack.length > 0) {
+    const { module, depth } = stack.pop() as (typeof stack)[number];
+    if (!isObject(module)) continue;
+    if (depth >= MAX_NESTING_DEPTH) throw tooDeep("child_modules");
     for (const r of asArray(module.resources)) {
       if (!isObject(r) || typeof r.address !== "string" || typeof r.type !== "string") continue;
       current.address = r.address;
@@ -195,9 +217,9 @@ export function forEachStateResource(values: unknown, visit: (resource: StateRes
       current.sensitive = r.sensitive_values;
       visit(current);
     }
-    for (const child of asArray(module.child_modules)) walk(child, depth + 1);
-  };
-  walk(asObject(values)?.root_module, 0);
+    const children = asArray(module.child_modules);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ module: children[i], depth: depth + 1 });
+  }
 }
 
 function literalId(values: JsonObject, sensitive: unknown): string | undefined {
@@ -265,11 +287,19 @@ function actionsOf(value: unknown): ChangeAction[] {
 
 const NO_PATHS: readonly string[] = [];
 
+function pathText(path: readonly unknown[]): string {
+  if (path.length > MAX_NESTING_DEPTH) throw tooDeep("replace_paths");
+  return path.every((step) => typeof step === "string" || typeof step === "number") ? path.join(".") : "";
+}
+
 function replacePaths(value: unknown): readonly string[] {
   if (!Array.isArray(value) || value.length === 0) return NO_PATHS;
-  return asArray(value)
-    .map((p) => (Array.isArray(p) ? p.map((s) => String(s)).join(".") : typeof p === "string" ? p : ""))
-    .filter((p) => p.length > 0);
+  return (
+    asArray(value)
+      // Only string and number steps: a nested array (hostile input) is not a path and is not stringified.
+      .map((p) => (Array.isArray(p) ? pathText(p) : typeof p === "string" ? p : ""))
+      .filter((p) => p.length > 0)
+  );
 }
 
 /** True when the change leaves the object existing after apply. */
@@ -279,8 +309,7 @@ export function existsAfter(actions: readonly ChangeAction[]): boolean {
   );
 }
 
-export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
-  const source = options.source;
+function checkPlanShape(json: unknown, source: string): asserts json is JsonObject {
   if (!isObject(json)) throw new InputError(`${source}: a plan must be a JSON object`);
   checkFormatVersion(json.format_version, source);
   if (json.errored === true) {
@@ -289,274 +318,334 @@ export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
   if (json.resource_changes !== undefined && !Array.isArray(json.resource_changes)) {
     throw new InputError(`${source}: resource_changes must be an array`);
   }
-  const file = options.file ?? source;
-  const metadata = options.metadata;
-  const tier: Tier = options.tier ?? metadata?.tier ?? "production";
-  const model = emptyModel("plan", source, tier);
-  const notes: string[] = [];
-  if (json.complete === false) notes.push("the plan is incomplete (deferred changes): a later plan may change more");
+}
 
-  const config = readConfiguration(json.configuration);
-  const metaByAddress = new Map<string, ApiKey>((metadata?.apiKeys ?? []).map((k) => [k.address, k]));
-  const paths = new Map<string, string>();
-  for (const e of [
-    ...(metadata?.apiKeys ?? []),
-    ...(metadata?.serviceAccounts ?? []),
-    ...(metadata?.grants ?? []),
-    ...(metadata?.secretStores ?? []),
-  ]) {
-    if (e.location.constructPath) paths.set(e.address, e.location.constructPath);
-  }
-  const pathOf = (address: string) => paths.get(configAddress(address));
-  const location = (address: string) => {
-    const constructPath = pathOf(address);
-    return { file, address, ...(constructPath ? { constructPath } : {}) };
+/** What every builder of one plan shares: configuration, the stack's metadata, locations, the id index. */
+interface PlanContext {
+  readonly source: string;
+  readonly config: Configuration;
+  readonly metaByAddress: ReadonlyMap<string, ApiKey>;
+  readonly metaIndex: ReadonlyMap<string, AddressMetadata>;
+  readonly ids: IdLookup;
+  readonly prior: () => StateResource[];
+  readonly location: (address: string) => SourceLocation;
+}
+
+function planLocator(options: PlanLoadOptions, metaIndex: ReadonlyMap<string, AddressMetadata>) {
+  const file = options.file ?? options.source;
+  const positions = options.positions;
+  // Filled field by field (no conditional spreads): two locations per resource of plans with 10,000s of them.
+  return (address: string): SourceLocation => {
+    const constructPath = metaIndex.size > 0 ? metaIndex.get(configAddress(address))?.constructPath : undefined;
+    const at = positions?.get(address);
+    const location: Mutable<SourceLocation> = { file, address };
+    if (constructPath) location.constructPath = constructPath;
+    if (at) {
+      location.line = at.line;
+      if (at.column !== undefined) location.column = at.column;
+    }
+    return location;
   };
+}
 
-  // Ids known before and after apply, by address without instance keys (for resolving references).
-  const rcs = asArray(json.resource_changes).filter(isObject);
-  // Ids known before and after apply, by address without instance keys, for resolving references. Built on first
-  // use: a plan whose values are all known never needs it.
-  let priorResources: StateResource[] | undefined;
-  const prior = () => (priorResources ??= stateResources(asObject(json.prior_state)?.values));
+/**
+ * Ids known before and after apply, by address without instance keys, for resolving references. Built on first
+ * use: a plan whose values are all known never needs it.
+ */
+function planIds(rcs: readonly JsonObject[], prior: () => StateResource[]): IdLookup {
   let idIndex: Map<string, string> | undefined;
-  const ids: IdLookup = {
-    get(address) {
-      if (!idIndex) {
-        idIndex = new Map();
-        for (const r of prior()) {
-          const id = literalId(r.values, r.sensitive);
-          if (id) idIndex.set(configAddress(r.address), id);
-        }
-        for (const rc of rcs) {
-          const change = asObject(rc.change) ?? {};
-          const after = asObject(change.after);
-          const at = asString(rc.address);
-          if (!at || !after) continue;
-          const id = plainAt(after, change.after_sensitive, change.after_unknown, ["id"]);
-          if (typeof id === "string" && id && !idIndex.has(configAddress(at))) idIndex.set(configAddress(at), id);
-        }
-      }
-      return idIndex.get(address);
-    },
-  };
-
-  const changes: PlannedChange[] = [];
-  const apiKeys: ApiKey[] = [];
-  const serviceAccounts: ServiceAccount[] = [];
-  const grants: Grant[] = [];
-  const clusters: KafkaCluster[] = [];
-  const storesRaw: {
-    rc: JsonObject;
-    address: string;
-    type: string;
-    after: unknown;
-    actions: ChangeAction[];
-    refs: string[];
-  }[] = [];
-  const sinks: SecretSink[] = [];
-
-  for (const rc of rcs) {
-    const address = asString(rc.address);
-    const type = asString(rc.type);
-    if (!address || !type) continue;
-    const mode = rc.mode === "data" ? "data" : "managed";
-    const change = asObject(rc.change) ?? {};
-    const actions = actionsOf(change.actions);
-    const deposed = asString(rc.deposed);
-    const cfg = config.resources.get(configAddress(address));
-    const before = asObject(change.before);
-    const after = asObject(change.after);
-    const isKey = type === "confluent_api_key" && mode === "managed";
-    const previousAddress = asString(rc.previous_address);
-    const actionReason = asString(rc.action_reason);
-    const changeMeta = isKey ? metaByAddress.get(configAddress(address)) : undefined;
-    // Before-facts matter only for changes that remove the key; after-facts are computed once and shared.
-    const removes = actions.includes("delete") || actions.includes("forget");
-    const afterFacts =
-      isKey && after ? keyFacts(after, change.after_sensitive, change.after_unknown, cfg, ids) : undefined;
-    // Built field by field (no conditional spreads): this loop runs once per resource of plans with 10,000s of them.
-    const planned: Mutable<PlannedChange> = {
-      address,
-      type,
-      mode,
-      actions,
-      replacePaths: replacePaths(change.replace_paths),
-      location: location(address),
-    };
-    if (previousAddress) planned.previousAddress = previousAddress;
-    if (deposed) planned.deposed = deposed;
-    if (actionReason) planned.actionReason = actionReason;
-    if (isKey && before && removes)
-      planned.before = keyFacts(before, change.before_sensitive, undefined, undefined, ids);
-    if (afterFacts) planned.after = afterFacts;
-    if (changeMeta?.rotation) planned.rotation = changeMeta.rotation;
-    changes.push(planned);
-    if (mode !== "managed" || deposed || !existsAfter(actions) || !after) continue;
-    const meta = metaByAddress.get(configAddress(address));
-    const base = {
-      address,
-      location: location(address),
-      acknowledgements: meta?.acknowledgements ?? [],
-      ...(meta?.construct ? { construct: meta.construct } : {}),
-    };
-    const read = (path: (string | number)[]) => plainAt(after, change.after_sensitive, change.after_unknown, path);
-    if (isKey) {
-      const facts = afterFacts ?? keyFacts(after, change.after_sensitive, change.after_unknown, cfg, ids);
-      const displayName = read(["display_name"]);
-      // One object shape for every key (absent = undefined), so the rules' property reads stay monomorphic.
-      apiKeys.push({
-        address,
-        location: base.location,
-        acknowledgements: base.acknowledgements,
-        construct: meta?.construct,
-        id: facts.id,
-        displayName: typeof displayName === "string" ? displayName : undefined,
-        owner: facts.owner,
-        scope: facts.scope,
-        serves: meta?.serves,
-        rotation: meta?.rotation,
-        createdAt: undefined,
-        userOwnerAllowed: meta?.userOwnerAllowed,
-        lifecycle: meta?.lifecycle,
-      });
-    } else if (type === "confluent_service_account") {
-      const id = read(["id"]);
-      const displayName = read(["display_name"]);
-      serviceAccounts.push({
-        ...base,
-        ...(typeof id === "string" && id ? { id } : {}),
-        ...(typeof displayName === "string" ? { displayName } : {}),
-      });
-    } else if (type === "confluent_role_binding" || type === "confluent_kafka_acl") {
-      const principal = read(["principal"]);
-      const refs = cfg ? referencesOf(cfg.expressions.principal, cfg.modulePrefix) : [];
-      const ref = refs.find((r) => r.type === "confluent_service_account" || r.type === "confluent_user") ?? refs[0];
-      const principalKey =
-        typeof principal === "string"
-          ? principal.replace(/^User:/, "")
-          : ref
-            ? (ids.get(ref.address) ?? ref.address)
-            : undefined;
-      grants.push({
-        ...base,
-        kind: type === "confluent_role_binding" ? "role-binding" : "kafka-acl",
-        ...(principalKey ? { principalKey } : {}),
-      });
-    } else if (type === "confluent_kafka_cluster") {
-      const clusterType = KAFKA_CLUSTER_TYPES.find((t) => asArray(after[t]).length > 0);
-      const id = read(["id"]);
-      clusters.push({ ...base, ...(typeof id === "string" ? { id } : {}), ...(clusterType ? { clusterType } : {}) });
-    } else if (SECRET_STORE_TYPES.includes(type)) {
-      const refs = cfg
-        ? referencesOf(cfg.expressions, cfg.modulePrefix).filter((r) => r.type === "confluent_api_key")
-        : [];
-      storesRaw.push({ rc, address, type, after, actions, refs: [...new Set(refs.map((r) => r.address))] });
-    } else if (cfg) {
-      const attributes: string[] = [];
-      const secretOf = new Set<string>();
-      for (const [attr, expr] of entries(cfg.expressions)) {
-        if (attr === "credentials" && type.startsWith("confluent_")) continue;
-        const secretRefs = referencesOf(expr, cfg.modulePrefix).filter(
-          (r) => r.type === "confluent_api_key" && r.attribute === "secret",
-        );
-        if (secretRefs.length > 0) {
-          attributes.push(attr);
-          for (const r of secretRefs) secretOf.add(r.address);
-        }
-      }
-      if (secretOf.size > 0) sinks.push({ ...base, type, secretOf: [...secretOf], attributes });
-    }
-  }
-
-  // Secret stores: which known key ids their contents still hold after apply. Values may be sensitive: they are
-  // only searched for key ids (public identifiers), never copied.
-  const knownKeyIds = new Set<string>();
-  if (storesRaw.length > 0) {
+  const build = (): Map<string, string> => {
+    const index = new Map<string, string>();
     for (const r of prior()) {
-      if (r.type !== "confluent_api_key") continue;
       const id = literalId(r.values, r.sensitive);
-      if (id) knownKeyIds.add(id);
+      if (id) index.set(configAddress(r.address), id);
     }
-    for (const c of changes) if (c.before?.id) knownKeyIds.add(c.before.id);
+    for (const rc of rcs) {
+      const change = asObject(rc.change) ?? {};
+      const after = asObject(change.after);
+      const at = asString(rc.address);
+      if (!at || !after) continue;
+      const id = plainAt(after, change.after_sensitive, change.after_unknown, ["id"]);
+      if (typeof id === "string" && id && !index.has(configAddress(at))) index.set(configAddress(at), id);
+    }
+    return index;
+  };
+  return { get: (address) => (idIndex ??= build()).get(address) };
+}
+
+/** One resource change, normalized: the plan adapter's per-resource view. */
+interface ChangeView {
+  readonly rc: JsonObject;
+  readonly address: string;
+  readonly type: string;
+  readonly mode: "managed" | "data";
+  readonly change: JsonObject;
+  readonly actions: ChangeAction[];
+  readonly after: JsonObject | undefined;
+  readonly cfg: ConfigResource | undefined;
+  readonly isKey: boolean;
+}
+
+function changeView(rc: JsonObject, ctx: PlanContext): ChangeView | undefined {
+  const address = asString(rc.address);
+  const type = asString(rc.type);
+  if (!address || !type) return undefined;
+  const mode = rc.mode === "data" ? "data" : "managed";
+  const change = asObject(rc.change) ?? {};
+  return {
+    rc,
+    address,
+    type,
+    mode,
+    change,
+    actions: actionsOf(change.actions),
+    after: asObject(change.after),
+    cfg: ctx.config.resources.get(configAddress(address)),
+    isKey: type === "confluent_api_key" && mode === "managed",
+  };
+}
+
+/** The change itself (enrichment of the plan: actions, replacement reasons, key facts on both sides). */
+function plannedChange(v: ChangeView, afterFacts: KeyFacts | undefined, ctx: PlanContext): PlannedChange {
+  const previousAddress = asString(v.rc.previous_address);
+  const actionReason = asString(v.rc.action_reason);
+  const deposed = asString(v.rc.deposed);
+  const before = asObject(v.change.before);
+  // Built field by field (no conditional spreads): this runs once per resource of plans with 10,000s of them.
+  const planned: Mutable<PlannedChange> = {
+    address: v.address,
+    type: v.type,
+    mode: v.mode,
+    actions: v.actions,
+    replacePaths: replacePaths(v.change.replace_paths),
+    location: ctx.location(v.address),
+  };
+  if (previousAddress) planned.previousAddress = previousAddress;
+  if (deposed) planned.deposed = deposed;
+  if (actionReason) planned.actionReason = actionReason;
+  // Before-facts matter only for changes that remove the key.
+  if (v.isKey && before && (v.actions.includes("delete") || v.actions.includes("forget")))
+    planned.before = keyFacts(before, v.change.before_sensitive, undefined, undefined, ctx.ids);
+  if (afterFacts) planned.after = afterFacts;
+  const rotation = v.isKey ? ctx.metaByAddress.get(configAddress(v.address))?.rotation : undefined;
+  if (rotation) planned.rotation = rotation;
+  return planned;
+}
+
+interface StoreCandidate {
+  readonly view: ChangeView;
+  readonly refs: readonly string[];
+  readonly held: ReadonlySet<string>;
+}
+
+interface PlanEntities {
+  readonly apiKeys: ApiKey[];
+  readonly serviceAccounts: ServiceAccount[];
+  readonly grants: Grant[];
+  readonly clusters: KafkaCluster[];
+  readonly stores: StoreCandidate[];
+  readonly sinks: SecretSink[];
+}
+
+type EntityBaseFacts = Pick<ApiKey, "address" | "location" | "acknowledgements" | "construct">;
+
+function planKey(v: ChangeView, base: EntityBaseFacts, facts: KeyFacts, ctx: PlanContext): ApiKey {
+  const meta = ctx.metaByAddress.get(configAddress(v.address));
+  const displayName = plainAt(v.after, v.change.after_sensitive, v.change.after_unknown, ["display_name"]);
+  // One object shape for every key (absent = undefined), so the rules' property reads stay monomorphic.
+  return {
+    address: v.address,
+    location: base.location,
+    acknowledgements: base.acknowledgements,
+    construct: meta?.construct,
+    id: facts.id,
+    displayName: typeof displayName === "string" ? displayName : undefined,
+    owner: facts.owner,
+    scope: facts.scope,
+    serves: meta?.serves,
+    rotation: meta?.rotation,
+    createdAt: undefined,
+    userOwnerAllowed: meta?.userOwnerAllowed,
+    lifecycle: meta?.lifecycle,
+  };
+}
+
+function planGrant(v: ChangeView, base: EntityBaseFacts, ctx: PlanContext): Grant {
+  const principal = plainAt(v.after, v.change.after_sensitive, v.change.after_unknown, ["principal"]);
+  const refs = v.cfg ? referencesOf(v.cfg.expressions.principal, v.cfg.modulePrefix) : [];
+  const ref = refs.find((r) => r.type === "confluent_service_account" || r.type === "confluent_user") ?? refs[0];
+  const principalKey =
+    typeof principal === "string"
+      ? principal.replace(/^User:/, "")
+      : ref
+        ? (ctx.ids.get(ref.address) ?? ref.address)
+        : undefined;
+  return {
+    ...base,
+    kind: v.type === "confluent_role_binding" ? "role-binding" : "kafka-acl",
+    ...(principalKey ? { principalKey } : {}),
+  };
+}
+
+/** Sorts one resource that exists after apply into the entity lists (one small builder per kind). */
+function addPlanEntity(v: ChangeView, afterFacts: KeyFacts | undefined, ctx: PlanContext, out: PlanEntities): void {
+  const after = v.after as JsonObject;
+  const config = configAddress(v.address);
+  const construct = ctx.metaByAddress.get(config)?.construct ?? ctx.metaIndex.get(config)?.construct;
+  const base: EntityBaseFacts = {
+    address: v.address,
+    location: ctx.location(v.address),
+    acknowledgements: acknowledgementsOf(ctx.metaIndex, config),
+    ...(construct ? { construct } : {}),
+  };
+  const read = (path: (string | number)[]) => plainAt(after, v.change.after_sensitive, v.change.after_unknown, path);
+  if (v.isKey) {
+    const facts = afterFacts ?? keyFacts(after, v.change.after_sensitive, v.change.after_unknown, v.cfg, ctx.ids);
+    out.apiKeys.push(planKey(v, base, facts, ctx));
+  } else if (v.type === "confluent_service_account") {
+    const id = read(["id"]);
+    const displayName = read(["display_name"]);
+    out.serviceAccounts.push({
+      ...base,
+      ...(typeof id === "string" && id ? { id } : {}),
+      ...(typeof displayName === "string" ? { displayName } : {}),
+    });
+  } else if (v.type === "confluent_role_binding" || v.type === "confluent_kafka_acl") {
+    out.grants.push(planGrant(v, base, ctx));
+  } else if (v.type === "confluent_kafka_cluster") {
+    const clusterType = KAFKA_CLUSTER_TYPES.find((t) => asArray(after[t]).length > 0);
+    const id = read(["id"]);
+    out.clusters.push({ ...base, ...(typeof id === "string" ? { id } : {}), ...(clusterType ? { clusterType } : {}) });
+  } else if (v.cfg || secretStoreFor(v.type, after)) {
+    // Other resources: a store, a credential consumer or a sink, decided by the shared classifier.
+    const mentions = v.cfg ? keyMentionsInExpressions(v.cfg.expressions, v.cfg.modulePrefix, ctx.source) : [];
+    const dest = classifySecretDestination(v.type, v.mode, after, mentions);
+    if (dest.store) out.stores.push({ view: v, refs: dest.store.keyAddresses, held: storeAttributes(dest.store.spec) });
+    if (dest.sink) out.sinks.push({ ...base, type: v.type, ...dest.sink });
   }
+}
+
+/**
+ * Secret stores: which known key ids their contents hold before and after apply. Values may be sensitive: they
+ * are only searched for key ids (public identifiers), never copied.
+ */
+function planStores(
+  candidates: readonly StoreCandidate[],
+  changes: readonly PlannedChange[],
+  metadata: KeykitModel | undefined,
+  ctx: PlanContext,
+): SecretStoreEntry[] {
+  if (candidates.length === 0) return [];
+  const knownKeyIds = new Set<string>();
+  for (const r of ctx.prior()) {
+    if (r.type !== "confluent_api_key") continue;
+    const id = literalId(r.values, r.sensitive);
+    if (id) knownKeyIds.add(id);
+  }
+  for (const c of changes) if (c.before?.id) knownKeyIds.add(c.before.id);
   const storeMeta = new Map((metadata?.secretStores ?? []).map((e) => [e.address, e]));
-  const stores: SecretStoreEntry[] = storesRaw.map((s) => {
+  return candidates.map((s) => {
+    // Only the attributes that hold the published secret: a key id in a store's name or path publishes nothing.
     const idsIn = (value: unknown) => {
       const found = new Set<string>();
-      forEachString(value, (text) => occurrences(text, knownKeyIds, found));
-      return found;
+      for (const attr of s.held)
+        forEachString(asObject(value)?.[attr], (text) => occurrences(text, knownKeyIds, found), ctx.source);
+      return [...found];
     };
-    const found = idsIn(s.after);
-    const previous = idsIn(asObject(s.rc.change)?.before);
-    const meta = storeMeta.get(configAddress(s.address));
-    return {
-      address: s.address,
-      type: s.type,
-      location: location(s.address),
-      acknowledgements: meta?.acknowledgements ?? [],
-      keyAddresses: s.refs,
-      // Values unknown until apply are absent from `after`: contents that change no longer count as pointing.
-      keyIds: [...found],
-      previousKeyIds: [...previous],
-    };
-  });
-
-  const outputs: Output[] = config.outputs.map((o) => ({
-    address: `output.${o.name}`,
-    name: o.name,
-    location: { file, address: `output.${o.name}` },
-    acknowledgements: [],
-    sensitive: o.sensitive,
-    secretOf: [
-      ...new Set(
-        o.references.filter((r) => r.type === "confluent_api_key" && r.attribute === "secret").map((r) => r.address),
-      ),
-    ],
-  }));
-
-  const providers: ProviderBlock[] = config.providers.map((p) => {
-    const credentials: ProviderCredential[] = [];
-    for (const attr of credentialAttributes(p.name)) {
-      const [head, tail] = attr.split(".");
-      const expr = asObject(tail ? valueAt(p.expressions, [head, 0, tail]) : p.expressions[head]);
-      if (!expr) continue;
-      const refs = Array.isArray(expr.references) ? expr.references : [];
-      const variable = refs.length === 1 && typeof refs[0] === "string" ? /^var\.(.+)$/.exec(refs[0])?.[1] : undefined;
-      const c = throughDefault(
-        classifyCredential(attr, {
-          constant: "constant_value" in expr,
-          value: expr.constant_value,
-          hasReference: refs.length > 0,
-        }),
-        variable,
-        config.variableDefaults,
-      );
-      if (c) credentials.push(c);
-    }
-    const address = `provider.${p.key}`;
+    const address = s.view.address;
+    const meta = storeMeta.get(configAddress(address));
     return {
       address,
-      name: p.name,
-      ...(p.alias ? { alias: p.alias } : {}),
-      location: { file, address },
-      acknowledgements: [],
-      credentials,
+      type: s.view.type,
+      location: ctx.location(address),
+      acknowledgements: acknowledgementsOf(ctx.metaIndex, configAddress(address)),
+      // A write-only attribute is null in the plan; the configuration (or the stack's cdk.tf.json) still names the key.
+      keyAddresses: s.refs.length > 0 ? [...s.refs] : [...(meta?.keyAddresses ?? [])],
+      // Values unknown until apply are absent from `after`: contents that change no longer count as pointing.
+      keyIds: idsIn(s.view.after),
+      previousKeyIds: idsIn(s.view.change.before),
     };
   });
+}
 
+function planOutputs(ctx: PlanContext): Output[] {
+  return ctx.config.outputs.map((o) => ({
+    address: `output.${o.name}`,
+    name: o.name,
+    location: ctx.location(`output.${o.name}`),
+    acknowledgements: acknowledgementsOf(ctx.metaIndex, `output.${o.name}`),
+    sensitive: o.sensitive,
+    secretOf: [...new Set(o.secretOf)],
+  }));
+}
+
+function planProvider(p: Configuration["providers"][number], ctx: PlanContext): ProviderBlock {
+  const credentials: ProviderCredential[] = [];
+  for (const attr of credentialAttributes(p.name)) {
+    const [head, tail] = attr.split(".");
+    const expr = asObject(tail ? valueAt(p.expressions, [head, 0, tail]) : p.expressions[head]);
+    if (!expr) continue;
+    const refs = Array.isArray(expr.references) ? expr.references : [];
+    const variable = refs.length === 1 && typeof refs[0] === "string" ? /^var\.(.+)$/.exec(refs[0])?.[1] : undefined;
+    const written = { constant: "constant_value" in expr, value: expr.constant_value, hasReference: refs.length > 0 };
+    const c = throughDefault(classifyCredential(attr, written), variable, ctx.config.variableDefaults);
+    if (c) credentials.push(c);
+  }
+  const address = `provider.${p.key}`;
+  return {
+    address,
+    name: p.name,
+    ...(p.alias ? { alias: p.alias } : {}),
+    location: ctx.location(address),
+    acknowledgements: [],
+    credentials,
+  };
+}
+
+export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
+  const source = options.source;
+  checkPlanShape(json, source);
+  const metadata = options.metadata;
+  const model = emptyModel("plan", source, options.tier ?? metadata?.tier ?? "production");
+  const rcs = asArray(json.resource_changes).filter(isObject);
+  let priorResources: StateResource[] | undefined;
+  const prior = () => (priorResources ??= stateResources(asObject(json.prior_state)?.values));
+  const metaIndex = metadataIndex(metadata);
+  const ctx: PlanContext = {
+    source,
+    config: readConfiguration(json.configuration),
+    metaByAddress: new Map<string, ApiKey>((metadata?.apiKeys ?? []).map((k) => [k.address, k])),
+    metaIndex,
+    ids: planIds(rcs, prior),
+    prior,
+    location: planLocator(options, metaIndex),
+  };
+  const changes: PlannedChange[] = [];
+  const out: PlanEntities = { apiKeys: [], serviceAccounts: [], grants: [], clusters: [], stores: [], sinks: [] };
+  for (const rc of rcs) {
+    const v = changeView(rc, ctx);
+    if (!v) continue;
+    // Key facts after apply are computed once and shared by the change and the key.
+    const afterFacts =
+      v.isKey && v.after
+        ? keyFacts(v.after, v.change.after_sensitive, v.change.after_unknown, v.cfg, ctx.ids)
+        : undefined;
+    changes.push(plannedChange(v, afterFacts, ctx));
+    if (v.mode === "managed" && !asString(rc.deposed) && existsAfter(v.actions) && v.after)
+      addPlanEntity(v, afterFacts, ctx, out);
+  }
   return {
     ...model,
-    apiKeys,
-    serviceAccounts,
-    grants,
-    kafkaClusters: clusters,
-    outputs,
-    providers,
-    secretStores: stores,
-    secretSinks: sinks,
+    apiKeys: out.apiKeys,
+    serviceAccounts: out.serviceAccounts,
+    grants: out.grants,
+    kafkaClusters: out.clusters,
+    outputs: planOutputs(ctx),
+    providers: ctx.config.providers.map((p) => planProvider(p, ctx)),
+    secretStores: planStores(out.stores, changes, metadata, ctx),
+    secretSinks: out.sinks,
     changes,
     rotation: metadata?.rotation ?? [],
-    notes,
+    notes: json.complete === false ? ["the plan is incomplete (deferred changes): a later plan may change more"] : [],
   };
 }

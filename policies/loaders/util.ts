@@ -104,27 +104,85 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line, column: Math.min(offset, text.length) - lineStart + 1 };
 }
 
-/** Visits every string leaf of a JSON value (depth-limited so hostile nesting cannot blow the stack). */
-export function forEachString(value: unknown, visit: (text: string, path: string) => void, path = "", depth = 0): void {
-  if (depth > 64) return;
-  if (typeof value === "string") visit(value, path);
-  else if (Array.isArray(value))
-    value.forEach((v, i) => forEachString(v, visit, path ? `${path}.${i}` : String(i), depth + 1));
-  else if (isObject(value)) {
-    for (const [k, v] of Object.entries(value)) forEachString(v, visit, path ? `${path}.${k}` : k, depth + 1);
-  }
+/**
+ * The deepest nesting the loaders follow inside one resource's values, expressions or a module tree. Real
+ * configurations stay below 20; past this the input is refused with one line (a walk never recurses, so hostile
+ * nesting cannot overflow the stack either way).
+ */
+export const MAX_NESTING_DEPTH = 256;
+
+export type JsonPath = readonly (string | number)[];
+
+/** The InputError for a value nested past MAX_NESTING_DEPTH (names the input, never a value). */
+export function tooDeep(what: string): InputError {
+  return new InputError(`${what}: nested deeper than ${MAX_NESTING_DEPTH} levels; refusing to read it`);
 }
 
 /**
- * Finds which of `needles` occur in `text`. Small sets are searched as substrings; large sets (thousands of key ids
- * or secrets) by splitting `text` into tokens, so a search stays linear in the input.
+ * Visits every string leaf of a JSON value with its path, iteratively (an explicit stack, no recursion). Throws an
+ * InputError naming `what` past MAX_NESTING_DEPTH. Prototype-polluting keys are skipped like in `entries`.
+ */
+export function forEachStringAt(value: unknown, visit: (text: string, path: JsonPath) => void, what: string): void {
+  const stack: { value: unknown; path: JsonPath }[] = [{ value, path: [] }];
+  while (stack.length > 0) {
+    const { value: node, path } = stack.pop() as { value: unknown; path: JsonPath };
+    if (typeof node === "string") {
+      visit(node, path);
+      continue;
+    }
+    if (typeof node !== "object" || node === null) continue;
+    if (path.length >= MAX_NESTING_DEPTH) throw tooDeep(what);
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push({ value: node[i], path: [...path, i] });
+    } else {
+      const keys = Object.keys(node);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const k = keys[i];
+        if (k !== "__proto__" && k !== "constructor" && k !== "prototype")
+          stack.push({ value: (node as JsonObject)[k], path: [...path, k] });
+      }
+    }
+  }
+}
+
+/** Visits every string leaf of a JSON value (iterative; refused past MAX_NESTING_DEPTH, see forEachStringAt). */
+export function forEachString(value: unknown, visit: (text: string) => void, what = "input"): void {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: node, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof node === "string") visit(node);
+    else if (typeof node === "object" && node !== null) {
+      if (depth >= MAX_NESTING_DEPTH) throw tooDeep(what);
+      for (const v of Array.isArray(node) ? node : Object.values(node)) stack.push({ value: v, depth: depth + 1 });
+    }
+  }
+}
+
+/** Throws tooDeep(what) when a JSON value nests past MAX_NESTING_DEPTH (iterative; cheap on flat values). */
+export function assertDepth(value: unknown, what: string): void {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: node, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof node !== "object" || node === null) continue;
+    if (depth >= MAX_NESTING_DEPTH) throw tooDeep(what);
+    for (const v of Array.isArray(node) ? node : Object.values(node))
+      if (typeof v === "object" && v !== null) stack.push({ value: v, depth: depth + 1 });
+  }
+}
+
+/** Characters a key id or secret is made of: anything else separates tokens. */
+const TOKEN_SEPARATOR = /[^A-Za-z0-9+/_-]+/;
+
+/**
+ * Finds which of `needles` (key ids, secrets) occur in `text` as whole tokens: `text` is split on characters that
+ * cannot be part of an id or secret (quotes, `=`, `:`, spaces, newlines), so `"KEY=<secret>"` and JSON-encoded
+ * contents match, at the same cost and with the same answer whatever the number of needles.
  */
 export function occurrences(text: string, needles: ReadonlySet<string>, into: Set<string>): void {
   if (needles.size === 0) return;
-  if (needles.size <= 64) {
-    for (const n of needles) if (text.includes(n)) into.add(n);
+  if (needles.has(text)) {
+    into.add(text);
     return;
   }
-  if (needles.has(text)) into.add(text);
-  for (const token of text.split(/[^A-Za-z0-9+/_-]+/)) if (token && needles.has(token)) into.add(token);
+  for (const token of text.split(TOKEN_SEPARATOR)) if (token && needles.has(token)) into.add(token);
 }

@@ -50,5 +50,8 @@ export function formatJunit(report: Report, rules: readonly RuleMetadata[], opti
       `  <testsuite name="${escapeXml(`${rule.id} ${rule.name}`)}" tests="${count}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}">\n${cases.join("\n")}\n  </testsuite>`,
     );
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escapeXml(reportTitle(options))}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" timestamp="${escapeXml(report.evaluatedAt)}">\n${suites.join("\n")}\n</testsuites>\n`;
+  // Input notes (modules not followed …) as the report's system-out, which CI test views display.
+  const notes = report.inputs.flatMap((i) => i.notes.map((n) => `note: ${i.source}: ${n}`));
+  const out = notes.length > 0 ? `\n  <system-out>${escapeXml(notes.join("\n"))}</system-out>` : "";
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escapeXml(reportTitle(options))}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" timestamp="${escapeXml(report.evaluatedAt)}">\n${suites.join("\n")}${out}\n</testsuites>\n`;
 }

@@ -53,7 +53,8 @@ export function formatMarkdown(report: Report, rules: readonly RuleMetadata[], o
   if (active.length > 0) {
     lines.push("| Severity | Rule | Resource | Finding |", "|---|---|---|---|");
     for (const f of active) {
-      const where = [f.location.address ?? f.subject, f.location.constructPath]
+      const line = f.location.file && f.location.line ? `${f.location.file}:${f.location.line}` : undefined;
+      const where = [f.location.address ?? f.subject, f.location.constructPath, line]
         .filter((x): x is string => Boolean(x))
         .map(escapeCell)
         .join("<br>");

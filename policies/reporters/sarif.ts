@@ -4,6 +4,7 @@
  * Acknowledged findings are kept with a `suppressions` entry, as SARIF intends.
  */
 import { createHash } from "node:crypto";
+import type { SourceLocation } from "../model";
 import type { Report } from "../report";
 import type { RuleMetadata, Severity } from "../rule";
 import { type ReportOptions, commandOf } from "./common";
@@ -27,6 +28,23 @@ function artifactLocation(file: string | undefined): { uri: string; uriBaseId?: 
  */
 function category(command: string): string {
   return command === "check" ? "keykit" : `keykit-${command}`;
+}
+
+/** The finding's lines (1 when the input kind gives none): HCL blocks span startLine..endLine. */
+function region(location: SourceLocation): { startLine: number; endLine?: number; startColumn?: number } {
+  const startLine = location.line ?? 1;
+  return {
+    startLine,
+    ...(location.endLine !== undefined && location.endLine >= startLine ? { endLine: location.endLine } : {}),
+    ...(location.column !== undefined ? { startColumn: location.column } : {}),
+  };
+}
+
+/** Input notes (modules not followed, unreadable module files) as notifications, so SARIF viewers show them. */
+function inputNotifications(report: Report): { level: "note"; message: { text: string } }[] {
+  return report.inputs.flatMap((i) =>
+    i.notes.map((n) => ({ level: "note" as const, message: { text: `${i.source}: ${n}` } })),
+  );
 }
 
 export function formatSarif(report: Report, rules: readonly RuleMetadata[], options: ReportOptions = {}): string {
@@ -66,6 +84,7 @@ export function formatSarif(report: Report, rules: readonly RuleMetadata[], opti
           },
         },
         automationDetails: { id: `${category(commandOf(options))}/${report.evaluatedAt}` },
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: inputNotifications(report) }],
         results: report.findings.map((f) => {
           const logical = [
             ...(f.location.address ? [{ fullyQualifiedName: f.location.address, kind: "resource" }] : []),
@@ -80,7 +99,7 @@ export function formatSarif(report: Report, rules: readonly RuleMetadata[], opti
               {
                 physicalLocation: {
                   artifactLocation: artifactLocation(f.location.file),
-                  region: { startLine: f.location.line ?? 1 },
+                  region: region(f.location),
                 },
                 ...(logical.length > 0 ? { logicalLocations: logical } : {}),
               },

@@ -16,6 +16,7 @@ import { ApiKeyNotReplacedInPlace } from "./kk010-api-key-not-replaced-in-place"
 import { RotationSpansTwoApplies } from "./kk011-rotation-spans-two-applies";
 import { ActiveRotationSlotKept } from "./kk012-active-rotation-slot-kept";
 import { PublishedKeyNotDeleted } from "./kk013-published-key-not-deleted";
+import { OwnerWithKeysOnSeveralResourcesUsesGlobalKey } from "./kk014-owner-with-keys-on-several-resources-uses-global-key";
 
 export {
   ApiKeyOwnedByServiceAccount,
@@ -31,6 +32,7 @@ export {
   RotationSpansTwoApplies,
   ActiveRotationSlotKept,
   PublishedKeyNotDeleted,
+  OwnerWithKeysOnSeveralResourcesUsesGlobalKey,
 };
 export { unsupportedReason } from "./kk002-global-api-key-serves-supported-resources";
 
@@ -48,6 +50,7 @@ export const ALL_RULES: readonly Rule[] = [
   RotationSpansTwoApplies,
   ActiveRotationSlotKept,
   PublishedKeyNotDeleted,
+  OwnerWithKeysOnSeveralResourcesUsesGlobalKey,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -1,4 +1,4 @@
-import { auditOf, describeKey, keyFinding } from "../inventory/describe";
+import { describeKey, keyFinding } from "../inventory/describe";
 import type { Rule, RuleFinding } from "../rule";
 import { BEST_PRACTICES_URL } from "./common";
 
@@ -14,8 +14,8 @@ export const ApiKeyManagedByConfiguration: Rule = {
   helpUri: BEST_PRACTICES_URL,
   acknowledgeable: "always",
   appliesTo: ["inventory"],
-  check(model) {
-    const audit = auditOf(model);
+  check(_model, context) {
+    const audit = context.audit;
     if (!audit || audit.desired.sources.length === 0) return [];
     const out: RuleFinding[] = [];
     for (const k of audit.keys) {

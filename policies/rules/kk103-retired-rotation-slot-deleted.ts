@@ -1,4 +1,4 @@
-import { ageText, auditOf, describeKey, keyFinding } from "../inventory/describe";
+import { ageText, describeKey, keyFinding } from "../inventory/describe";
 import type { Rule, RuleFinding } from "../rule";
 import { BEST_PRACTICES_URL } from "./common";
 
@@ -14,8 +14,8 @@ export const RetiredRotationSlotDeleted: Rule = {
   helpUri: BEST_PRACTICES_URL,
   acknowledgeable: "always",
   appliesTo: ["inventory"],
-  check(model) {
-    const audit = auditOf(model);
+  check(_model, context) {
+    const audit = context.audit;
     if (!audit) return [];
     const out: RuleFinding[] = [];
     for (const k of audit.keys) {

@@ -1,4 +1,3 @@
-import { auditOf } from "../inventory/describe";
 import type { Rule, RuleFinding } from "../rule";
 import { API_KEYS_URL } from "./common";
 
@@ -14,8 +13,8 @@ export const ConfiguredApiKeyExists: Rule = {
   helpUri: API_KEYS_URL,
   acknowledgeable: "always",
   appliesTo: ["inventory"],
-  check(model) {
-    const audit = auditOf(model);
+  check(_model, context) {
+    const audit = context.audit;
     if (!audit) return [];
     const out: RuleFinding[] = [];
     for (const m of audit.missing) {

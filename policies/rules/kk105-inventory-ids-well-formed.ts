@@ -1,4 +1,3 @@
-import { auditOf } from "../inventory/describe";
 import { CONFLUENT_ID, idProblem, nameProblem, visible } from "../inventory/ids";
 import type { Rule, RuleFinding } from "../rule";
 import { API_KEYS_URL } from "./common";
@@ -15,8 +14,8 @@ export const InventoryIdsWellFormed: Rule = {
   helpUri: API_KEYS_URL,
   acknowledgeable: "never",
   appliesTo: ["inventory"],
-  check(model) {
-    const audit = auditOf(model);
+  check(_model, context) {
+    const audit = context.audit;
     if (!audit) return [];
     const out: RuleFinding[] = [];
     for (const k of audit.keys) {

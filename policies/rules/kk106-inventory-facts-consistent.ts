@@ -1,4 +1,4 @@
-import { auditOf, keyFinding } from "../inventory/describe";
+import { keyFinding } from "../inventory/describe";
 import { visible } from "../inventory/ids";
 import type { InventoryConflict } from "../inventory/types";
 import type { Rule, RuleFinding } from "../rule";
@@ -16,8 +16,8 @@ export const InventoryFactsConsistent: Rule = {
   helpUri: API_KEYS_URL,
   acknowledgeable: "always",
   appliesTo: ["inventory"],
-  check(model) {
-    const audit = auditOf(model);
+  check(_model, context) {
+    const audit = context.audit;
     if (!audit) return [];
     const out: RuleFinding[] = [];
     for (const k of audit.keys) {

@@ -1,5 +1,5 @@
 import { coverageDaysOf } from "../inventory/audit-model";
-import { isoTime, auditOf, describeKey, keyFinding } from "../inventory/describe";
+import { isoTime, describeKey, keyFinding } from "../inventory/describe";
 import type { Rule, RuleFinding } from "../rule";
 import { BEST_PRACTICES_URL } from "./common";
 
@@ -19,8 +19,8 @@ export const ApiKeyInUse: Rule = {
   helpUri: BEST_PRACTICES_URL,
   acknowledgeable: "always",
   appliesTo: ["inventory"],
-  check(model) {
-    const audit = auditOf(model);
+  check(_model, context) {
+    const audit = context.audit;
     const log = audit?.auditLog;
     if (!audit || !log) return [];
     const out: RuleFinding[] = [];

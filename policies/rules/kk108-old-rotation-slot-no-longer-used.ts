@@ -1,4 +1,4 @@
-import { auditOf, describeKey, isoTime, keyFinding } from "../inventory/describe";
+import { describeKey, isoTime, keyFinding } from "../inventory/describe";
 import type { Rule, RuleFinding } from "../rule";
 import { BEST_PRACTICES_URL } from "./common";
 
@@ -19,8 +19,8 @@ export const OldRotationSlotNoLongerUsed: Rule = {
   helpUri: BEST_PRACTICES_URL,
   acknowledgeable: "always",
   appliesTo: ["inventory"],
-  check(model) {
-    const audit = auditOf(model);
+  check(_model, context) {
+    const audit = context.audit;
     if (!audit?.auditLog) return [];
     const out: RuleFinding[] = [];
     for (const k of audit.keys) {

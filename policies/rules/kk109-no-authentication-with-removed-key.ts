@@ -1,4 +1,4 @@
-import { auditOf, describeKey, isoTime, keyFinding } from "../inventory/describe";
+import { describeKey, isoTime, keyFinding } from "../inventory/describe";
 import type { Rule, RuleFinding } from "../rule";
 import { BEST_PRACTICES_URL } from "./common";
 
@@ -17,8 +17,8 @@ export const NoAuthenticationWithRemovedKey: Rule = {
   helpUri: BEST_PRACTICES_URL,
   acknowledgeable: "always",
   appliesTo: ["inventory"],
-  check(model) {
-    const audit = auditOf(model);
+  check(_model, context) {
+    const audit = context.audit;
     const log = audit?.auditLog;
     if (!audit || !log) return [];
     const out: RuleFinding[] = [];
