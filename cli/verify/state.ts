@@ -3,6 +3,9 @@
  * whose id the published document names (is it the published slot's resource?), its scope, and the REST endpoints
  * of the cluster it serves. Reads ids, display names and endpoints only, never a secret.
  */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { KeykitCliError } from "../errors";
 import type { ProbeScope } from "./probes";
 
 type JsonObject = Record<string, unknown>;
@@ -10,6 +13,7 @@ type JsonObject = Record<string, unknown>;
 export interface StateKey {
   readonly address: string;
   readonly displayName?: string;
+  readonly description?: string;
   readonly scope: ProbeScope;
   readonly resourceId?: string;
   readonly environmentId?: string;
@@ -30,6 +34,45 @@ const SCOPE_OF_API_VERSION: Readonly<Record<string, ProbeScope>> = {
   "tableflow/v1": "tableflow",
   "global/v1": "global",
 };
+
+/** Reads `--state <terraform show -json>`; an unreadable or malformed file is one line (exit 2), never a fragment. */
+export function readStateFacts(file: string, cwd: string): StateFacts {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(resolve(cwd, file), "utf8"));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new KeykitCliError(
+      code !== undefined
+        ? `${file}: cannot read (${code === "ENOENT" ? "no such file" : code})`
+        : `${file}: not valid JSON`,
+    );
+  }
+  return stateFacts(json);
+}
+
+/**
+ * The confluent_api_key of a blue/green slot in the state: by its address (as the synthesized output names it, at
+ * the root or in a module), else by the names the construct gives it (display name "<name> (<slot>)", or a
+ * description ending in "rotation <name>" with a display name ending in "(<slot>)").
+ */
+export function findSlotKey(
+  facts: StateFacts,
+  rotationName: string,
+  slot: "blue" | "green",
+  address?: string,
+): StateKey | undefined {
+  const keys = [...facts.keys.values()];
+  if (address !== undefined) {
+    const byAddress = keys.find((k) => k.address === address || k.address.endsWith(`.${address}`));
+    if (byAddress) return byAddress;
+  }
+  return keys.find(
+    (k) =>
+      k.displayName === `${rotationName} (${slot})` ||
+      (k.displayName?.endsWith(`(${slot})`) === true && k.description?.endsWith(`rotation ${rotationName}`) === true),
+  );
+}
 
 export function stateFacts(json: unknown): StateFacts {
   const keys = new Map<string, StateKey>();
@@ -58,6 +101,7 @@ function keyOf(address: string, values: JsonObject): StateKey {
   return {
     address,
     displayName: typeof values.display_name === "string" ? values.display_name : undefined,
+    description: typeof values.description === "string" ? values.description : undefined,
     scope: managed ? ((apiVersion ? SCOPE_OF_API_VERSION[apiVersion] : undefined) ?? scopeOfId(resourceId)) : "cloud",
     resourceId,
     environmentId: typeof environment?.id === "string" ? environment.id : undefined,
