@@ -172,6 +172,8 @@ describe("rotate finish: the published slot must be proven", () => {
     writeFileSync(join(dir, "keykit.rotation.json"), text);
     expect((await keykit(dir, "finish", "orders")).code).toBe(1);
     writeFileSync(join(dir, "keykit.rotation.json"), text.replace(minutesAgo(180), minutesAgo(60)));
+    const table = await keykit(dir, "status");
+    expect(table.out).toContain("move clients to green (verified), then: keykit rotate finish orders");
     const ok = await keykit(dir, "finish", "orders");
     expect(ok.code).toBe(0);
     expect(ok.out).toContain(`Gate met: the published slot green was verified at ${minutesAgo(60)} (keykit verify)`);
@@ -289,6 +291,32 @@ describe("rotate finish --audit-log: the retained slot must be quiet for --quiet
     const r = await keykit(dir, "finish", "orders", "--state", terraformState(dir), "--audit-log", file);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^keykit: [^\n]*cut\.json: line 2: malformed or truncated audit-log record[^\n]*\n$/);
+    expect(stateText(dir)).toBe(before);
+  });
+});
+
+describe("rotate finish --state: hostile input is one line, exit 2", () => {
+  it.each([
+    ["missing", (dir: string) => join(dir, "none.json"), /none\.json: /],
+    [
+      "malformed",
+      (dir: string) => (writeFileSync(join(dir, "bad.json"), '{"values": {"root'), join(dir, "bad.json")),
+      /bad\.json: not valid JSON$/m,
+    ],
+    [
+      "a FIFO",
+      (dir: string) => (spawnSync("mkfifo", [join(dir, "pipe.json")]), join(dir, "pipe.json")),
+      /pipe\.json: is a FIFO \(named pipe\)/,
+    ],
+  ])("%s", async (_what, make, message) => {
+    const dir = project();
+    const before = stateText(dir);
+    const file = make(dir).slice(dir.length + 1);
+    const r = await keykit(dir, "finish", "orders", "--state", file);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^keykit: [^\n]+\n$/);
+    expect(r.err).toMatch(message);
+    expect(r.err).not.toContain('"root');
     expect(stateText(dir)).toBe(before);
   });
 });

@@ -318,8 +318,10 @@ function describeStep(
 
 function nextStepHint(name: string, entry: KeyRotationEntry): string {
   const retained = retainedSlot(entry);
-  return retained === undefined
-    ? `keykit rotate start ${name}`
+  if (retained === undefined) return `keykit rotate start ${name}`;
+  // Once verify recorded its proof, only moving the clients is left before finish.
+  return nextStepOf(name, entry).step === "finish"
+    ? `move clients to ${entry.active} (verified), then: keykit rotate finish ${name}`
     : `move clients to ${entry.active}, verify, then: keykit rotate finish ${name}`;
 }
 

@@ -3,9 +3,8 @@
  * whose id the published document names (is it the published slot's resource?), its scope, and the REST endpoints
  * of the cluster it serves. Reads ids, display names and endpoints only, never a secret.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { KeykitCliError } from "../errors";
+import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
 import type { ProbeScope } from "./probes";
 
 type JsonObject = Record<string, unknown>;
@@ -35,20 +34,23 @@ const SCOPE_OF_API_VERSION: Readonly<Record<string, ProbeScope>> = {
   "global/v1": "global",
 };
 
-/** Reads `--state <terraform show -json>`; an unreadable or malformed file is one line (exit 2), never a fragment. */
+/**
+ * Reads `--state <terraform show -json>` like every other input (a FIFO, a directory or a UTF-16 file is one line
+ * instead of a hang or a parse error); an unreadable or malformed file is one line (exit 2), never a fragment.
+ */
 export function readStateFacts(file: string, cwd: string): StateFacts {
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(resolve(cwd, file), "utf8"));
+    text = readInputText(file, cwd);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new KeykitCliError(
-      code !== undefined
-        ? `${file}: cannot read (${code === "ENOENT" ? "no such file" : code})`
-        : `${file}: not valid JSON`,
-    );
+    if (error instanceof InputFileError) throw new KeykitCliError(error.message);
+    throw error;
   }
-  return stateFacts(json);
+  try {
+    return stateFacts(JSON.parse(text));
+  } catch {
+    throw new KeykitCliError(`${file}: not valid JSON`);
+  }
 }
 
 /**
