@@ -370,11 +370,12 @@ function canonicalEntry(entry: KeyRotationEntry): Record<string, unknown> {
   return { active: entry.active, rotations: entry.rotations, slots };
 }
 
+const RECORDED_FIELDS = ["proved", "keyId", "by", "document", "reason", "unmet"];
+
 /** Recorded objects in a fixed field order (verification: proved, keyId, by, document; forced: reason, unmet). */
 function canonicalValue(value: unknown): unknown {
   if (!isRecord(value)) return value;
-  const order = ["proved", "keyId", "by", "document", "reason", "unmet"];
-  return Object.fromEntries(order.filter((f) => value[f] !== undefined).map((f) => [f, value[f]]));
+  return Object.fromEntries(RECORDED_FIELDS.filter((f) => value[f] !== undefined).map((f) => [f, value[f]]));
 }
 
 /** Deterministic text (sorted keys, fixed field order, trailing newline) so every step is a minimal diff. */
@@ -456,10 +457,16 @@ function mergeEntry(old: unknown, next: Record<string, unknown>): Record<string,
   return mergeKeepingOrder(asRecord(old), next, ["active", "rotations", "slots"], (field, oldSlots, nextSlots) =>
     field === "slots"
       ? mergeKeepingOrder(asRecord(oldSlots), nextSlots as Record<string, unknown>, SLOT_NAMES, (_slot, o, n) =>
-          mergeKeepingOrder(asRecord(o), n as Record<string, unknown>, SLOT_FIELDS),
+          mergeKeepingOrder(asRecord(o), n as Record<string, unknown>, SLOT_FIELDS, mergeRecorded),
         )
       : nextSlots,
   );
+}
+
+/** A recorded object (verification, forced) keeps fields keykit does not know, like every other level. */
+function mergeRecorded(field: string, old: unknown, next: unknown): unknown {
+  if (field !== "verification" && field !== "forced") return next;
+  return isRecord(old) && isRecord(next) ? mergeKeepingOrder(old, next, RECORDED_FIELDS) : next;
 }
 
 /**

@@ -233,7 +233,7 @@ describe("rotate finish --audit-log: the retained slot must be quiet for --quiet
     // The blue slot was verified while it was published: its key id is in the file.
     const text = stateText(dir).replace(
       `"deactivatedAt": "${minutesAgo(120)}"`,
-      `"deactivatedAt": "${minutesAgo(120)}",\n          "verifiedAt": "${minutesAgo(3000)}",\n          "verification": { "proved": "works", "keyId": "BLUEKEY001", "by": "Cloud API https://api.confluent.cloud GET /org/v2/environments: 200" }`,
+      `"deactivatedAt": "${minutesAgo(120)}",\n          "verifiedAt": "${minutesAgo(3000)}",\n          "verification": { "proved": "works", "keyId": "BLUEKEY001", "by": "Cloud API https://api.confluent.cloud GET /org/v2/environments: 200", "ticket": "OPS-9" }`,
     );
     writeFileSync(join(dir, "keykit.rotation.json"), text);
     const a = auditLog(dir, [{ key: "GREENKEY01", at: minutesAgo(90) }]);
@@ -244,6 +244,13 @@ describe("rotate finish --audit-log: the retained slot must be quiet for --quiet
     const noState = await keykit(dir, "finish", "orders", "--audit-log", a, b, "--force", "proof is in the file");
     expect(noState.out).toContain("Gate FORCED: the published slot green was not verified");
     expect(noState.out).toContain("Gate FORCED: the retained slot blue (key BLUEKEY001) authenticated successfully");
+    // The recorded proof, with a field keykit does not know, is kept by the finish's rewrite.
+    expect(JSON.parse(stateText(dir)).keys.orders.slots.blue.verification).toEqual({
+      proved: "works",
+      keyId: "BLUEKEY001",
+      by: "Cloud API https://api.confluent.cloud GET /org/v2/environments: 200",
+      ticket: "OPS-9",
+    });
   });
 
   it.each([
