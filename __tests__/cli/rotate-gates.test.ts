@@ -3,8 +3,10 @@
  * `--force "<reason>"`, `--init` for a --file that does not exist, and `rotate status --format json`; in process
  * through runCli and, for the refusal and the override, through the spawned bin as a pipeline runs it.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { rotateCommand } from "../../cli/commands/rotate";
@@ -473,6 +475,80 @@ describe("the spawned bin", () => {
     expect(typo.status).toBe(2);
     expect(typo.stderr).toMatch(/^keykit: rotate start: nope\.json does not exist;[^\n]+--init[^\n]+\n$/);
   });
+});
+
+describe("the spawned bin: verify after the apply, then finish", () => {
+  const SECRET = "spawned-published-secret-7Hq2Lm9Xv4Rt8Wz1";
+  let server: Server;
+  let base = "";
+  let served = 0;
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      // Bounded: a runaway client fails the test instead of spinning.
+      const allowed = ++served <= 20;
+      const good = `Basic ${Buffer.from(`GREENKEY01:${SECRET}`).toString("base64")}`;
+      const ok = allowed && request.url === "/org/v2/environments" && request.headers.authorization === good;
+      response.writeHead(ok ? 200 : 401, { "content-type": "application/json" }).end("{}");
+    });
+    server.requestTimeout = 5000;
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+  const run = (dir: string, args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(process.execPath, ["--import", "tsx", join(repo, "cli", "main.ts"), ...args], {
+        cwd: dir,
+        env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+      child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+      const timer = setTimeout(() => child.kill(), 60_000);
+      child.on("close", (status) => {
+        clearTimeout(timer);
+        done({ status, stdout, stderr });
+      });
+    });
+
+  it("records the proof in the state file, and finish accepts it", async () => {
+    const dir = project();
+    const value = JSON.stringify({ key_id: "GREENKEY01", secret: SECRET, slot: "green" });
+    writeFileSync(join(dir, "outputs.json"), JSON.stringify({ creds: { sensitive: true, type: "string", value } }));
+    const verified = await run(dir, [
+      "verify",
+      "orders",
+      "--output-json",
+      "outputs.json",
+      "--scope",
+      "cloud",
+      "--base-url",
+      base,
+    ]);
+    expect(verified.stderr).toBe("");
+    expect(verified.status).toBe(0);
+    expect(verified.stdout).toMatch(
+      /^ {2}ok {4}recorded in keykit\.rotation\.json: slot green works \(key GREENKEY01\), verifiedAt /m,
+    );
+    expect(verified.stdout + stateText(dir)).not.toContain(SECRET);
+    const green = JSON.parse(stateText(dir)).keys.orders.slots.green;
+    expect(Date.parse(green.verifiedAt)).toBeGreaterThan(Date.parse(green.activatedAt));
+    expect(green.verification).toEqual({
+      proved: "works",
+      keyId: "GREENKEY01",
+      by: `Cloud API ${base} GET /org/v2/environments: 200`,
+      document: "output creds in outputs.json",
+    });
+    const finished = await run(dir, ["rotate", "finish", "orders"]);
+    expect(finished.stderr).toBe("");
+    expect(finished.status).toBe(0);
+    expect(finished.stdout).toContain(
+      `Gate met: the published slot green was verified at ${green.verifiedAt} (keykit verify)`,
+    );
+  }, 120_000);
 });
 
 // runCli is the entry the other CLI tests use; one call here keeps this file honest about the wiring.
