@@ -2,7 +2,7 @@
  * The rotation-state file: which blue/green slots of each `BlueGreenApiKey` exist and which one is published.
  *
  * It is reviewable data, committed next to the app (`keykit.rotation.json` at the project root), edited only by
- * `keykit rotate start|finish` and read by the constructs at synth, by the CLI and by the policy engine. A rotation is
+ * `keykit rotate start|finish` and `keykit verify` (which records what it proved) and read by the constructs at synth, by the CLI and by the policy engine. A rotation is
  * therefore a reviewed diff of this file, never a clock: no `time_rotating`, nothing that can delete every key in one
  * late run.
  *
