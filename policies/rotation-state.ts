@@ -60,7 +60,7 @@ export interface SlotRecord {
 export interface SlotVerification {
   readonly proved: "works" | "gone";
   readonly keyId: string;
-  /** The check that answered, e.g. "Kafka REST https://pkc-1.confluent.cloud:443 GET /kafka/v3/clusters/lkc-1/topics: 200". */
+  /** The check that answered, e.g. "Kafka REST https://pkc-1.confluent.cloud GET /kafka/v3/clusters/lkc-1/topics: 200". */
   readonly by: string;
   /** Where the published document was read ("vault kv/apps/orders"); "works" only. */
   readonly document?: string;

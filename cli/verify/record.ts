@@ -71,7 +71,7 @@ function sinceOf(record: SlotRecord, proof: SlotProof): string | undefined {
   return proof.verification.proved === "works" ? record.activatedAt : record.retiredAt;
 }
 
-/** "Kafka REST https://host:443 GET /kafka/v3/clusters/lkc-1/topics: 200", shortened to what the file accepts. */
+/** "Kafka REST https://host GET /kafka/v3/clusters/lkc-1/topics: 200", shortened to what the file accepts. */
 export function probeDescription(what: string, url: string, status: number): string {
   let path = "";
   try {
