@@ -1,6 +1,6 @@
 /**
  * The locked read → decide → write of the rotation-state file, for every command that changes it (`keykit rotate`
- * today; `keykit verify` and rotation gates later). Under the file's lock (cli/file-lock.ts) it reads the file,
+ * start|finish and `keykit verify`'s proofs). Under the file's lock (cli/file-lock.ts) it reads the file,
  * hands the state to `decide`, and writes what `decide` returns durably (cli/durable-write.ts), keeping the fields
  * and formatting of the file it read. Concurrent callers therefore serialize: each decides from the state the
  * previous one left, or is refused (exit 1) by its own `decide`.

@@ -2,7 +2,7 @@
  * The rotation-state file: which blue/green slots of each `BlueGreenApiKey` exist and which one is published.
  *
  * It is reviewable data, committed next to the app (`keykit.rotation.json` at the project root), edited only by
- * `keykit rotate start|finish` and read by the constructs at synth, by the CLI and by the policy engine. A rotation is
+ * `keykit rotate start|finish` and `keykit verify` (which records what it proved) and read by the constructs at synth, by the CLI and by the policy engine. A rotation is
  * therefore a reviewed diff of this file, never a clock: no `time_rotating`, nothing that can delete every key in one
  * late run.
  *
@@ -47,6 +47,30 @@ export interface SlotRecord {
   readonly retiredAt?: string;
   /** When `keykit verify` last proved this slot's state (read by the audit's cleanup script; set by verify). */
   readonly verifiedAt?: string;
+  /** What that `keykit verify` proved (set with verifiedAt). */
+  readonly verification?: SlotVerification;
+  /** Set when `rotate finish --force` retired this slot although a gate was not met. */
+  readonly forced?: ForcedStep;
+}
+
+/**
+ * What `keykit verify` proved about a slot: "works" (the published credentials authenticated, the slot was the
+ * active one) or "gone" (after finish, the Cloud API no longer knows the retired slot's key).
+ */
+export interface SlotVerification {
+  readonly proved: "works" | "gone";
+  readonly keyId: string;
+  /** The check that answered, e.g. "Kafka REST https://pkc-1.confluent.cloud GET /kafka/v3/clusters/lkc-1/topics: 200". */
+  readonly by: string;
+  /** Where the published document was read ("vault kv/apps/orders"); "works" only. */
+  readonly document?: string;
+}
+
+/** A `finish` recorded without its gates: who reviews the diff sees why. */
+export interface ForcedStep {
+  readonly reason: string;
+  /** The gates that were not met, as the refusal would have said them. */
+  readonly unmet: readonly string[];
 }
 
 export interface KeyRotationEntry {
@@ -193,6 +217,16 @@ export function slotChanges(before: KeyRotationEntry, after: KeyRotationEntry): 
 
 const STATUSES: readonly SlotStatus[] = ["active", "retained", "retired"];
 const TIMESTAMP_FIELDS = ["createdAt", "activatedAt", "deactivatedAt", "retiredAt", "verifiedAt"] as const;
+/** Every known slot field, in the order a new file writes them. */
+const SLOT_FIELDS = ["status", ...TIMESTAMP_FIELDS, "verification", "forced"] as const;
+/** Key ids are short words (the audit log's and verify's alphabet). */
+const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+/** Recorded text (a probe line, a --force reason) is one printable line of bounded length. */
+export const MAX_RECORDED_TEXT = 500;
+
+export function isRecordableText(text: string): boolean {
+  return text.trim().length > 0 && text.length <= MAX_RECORDED_TEXT && !/[\u0000-\u001f\u007f]/.test(text);
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -216,7 +250,45 @@ function parseSlot(value: unknown, where: string): SlotRecord {
     }
     record[field] = v;
   }
-  return record as unknown as SlotRecord;
+  const verification = value.verification === undefined ? undefined : parseVerification(value.verification, where);
+  const forced = value.forced === undefined ? undefined : parseForced(value.forced, where);
+  return {
+    ...(record as unknown as SlotRecord),
+    ...(verification ? { verification } : {}),
+    ...(forced ? { forced } : {}),
+  };
+}
+
+// Values are not quoted back in errors: the file is input, and an error line never carries input.
+function recordedText(value: unknown, where: string): string {
+  if (typeof value !== "string" || !isRecordableText(value))
+    throw new RotationStateError(`${where}: must be one line of text (at most ${MAX_RECORDED_TEXT} characters)`);
+  return value;
+}
+
+function parseVerification(value: unknown, where: string): SlotVerification {
+  const at = `${where}.verification`;
+  if (!isRecord(value)) throw new RotationStateError(`${at}: must be an object`);
+  if (value.proved !== "works" && value.proved !== "gone")
+    throw new RotationStateError(`${at}.proved: must be "works" or "gone"`);
+  if (typeof value.keyId !== "string" || !KEY_ID.test(value.keyId))
+    throw new RotationStateError(`${at}.keyId: must be an API key id`);
+  return {
+    proved: value.proved,
+    keyId: value.keyId,
+    by: recordedText(value.by, `${at}.by`),
+    ...(value.document !== undefined ? { document: recordedText(value.document, `${at}.document`) } : {}),
+  };
+}
+
+function parseForced(value: unknown, where: string): ForcedStep {
+  const at = `${where}.forced`;
+  if (!isRecord(value)) throw new RotationStateError(`${at}: must be an object`);
+  if (!Array.isArray(value.unmet)) throw new RotationStateError(`${at}.unmet: must be a list`);
+  return {
+    reason: recordedText(value.reason, `${at}.reason`),
+    unmet: value.unmet.map((u, i) => recordedText(u, `${at}.unmet[${i}]`)),
+  };
 }
 
 function parseEntry(value: unknown, where: string): KeyRotationEntry {
@@ -291,11 +363,19 @@ function canonicalEntry(entry: KeyRotationEntry): Record<string, unknown> {
   for (const slot of SLOT_NAMES) {
     const record = entry.slots[slot];
     if (!record) continue;
-    const ordered: Record<string, string> = { status: record.status };
-    for (const field of TIMESTAMP_FIELDS) if (record[field] !== undefined) ordered[field] = record[field] as string;
+    const ordered: Record<string, unknown> = {};
+    for (const field of SLOT_FIELDS) if (record[field] !== undefined) ordered[field] = canonicalValue(record[field]);
     slots[slot] = ordered;
   }
   return { active: entry.active, rotations: entry.rotations, slots };
+}
+
+const RECORDED_FIELDS = ["proved", "keyId", "by", "document", "reason", "unmet"];
+
+/** Recorded objects in a fixed field order (verification: proved, keyId, by, document; forced: reason, unmet). */
+function canonicalValue(value: unknown): unknown {
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(RECORDED_FIELDS.filter((f) => value[f] !== undefined).map((f) => [f, value[f]]));
 }
 
 /** Deterministic text (sorted keys, fixed field order, trailing newline) so every step is a minimal diff. */
@@ -377,10 +457,16 @@ function mergeEntry(old: unknown, next: Record<string, unknown>): Record<string,
   return mergeKeepingOrder(asRecord(old), next, ["active", "rotations", "slots"], (field, oldSlots, nextSlots) =>
     field === "slots"
       ? mergeKeepingOrder(asRecord(oldSlots), nextSlots as Record<string, unknown>, SLOT_NAMES, (_slot, o, n) =>
-          mergeKeepingOrder(asRecord(o), n as Record<string, unknown>, ["status", ...TIMESTAMP_FIELDS]),
+          mergeKeepingOrder(asRecord(o), n as Record<string, unknown>, SLOT_FIELDS, mergeRecorded),
         )
       : nextSlots,
   );
+}
+
+/** A recorded object (verification, forced) keeps fields keykit does not know, like every other level. */
+function mergeRecorded(field: string, old: unknown, next: unknown): unknown {
+  if (field !== "verification" && field !== "forced") return next;
+  return isRecord(old) && isRecord(next) ? mergeKeepingOrder(old, next, RECORDED_FIELDS) : next;
 }
 
 /**

@@ -83,13 +83,43 @@ describe("keykit rotate", () => {
     expect(readdirSync(dir).sort()).toEqual(["cdktf.out", "keykit.rotation.json"]); // no temp file left
   });
 
-  test("finish after start prints only the deletion of the retained slot and records it", async () => {
+  test("finish after start is refused until the new slot is proven; with --state holding it, only the deletion", async () => {
     const dir = project();
     expect((await keykit(dir, "start", "orders")).code).toBe(0);
-    const { code, out, err } = await keykit(dir, "finish", "orders");
+    const started = readFileSync(stateFile(dir), "utf8");
+    const refused = await keykit(dir, "finish", "orders");
+    expect(refused.code).toBe(1);
+    expect(refused.out).toBe("");
+    expect(refused.err).toMatch(
+      /^keykit: rotate finish orders refused: the published slot green was not verified after its start: apply, then run 'keykit verify orders …'[^\n]*--force "<reason>" overrides\n$/,
+    );
+    expect(readFileSync(stateFile(dir), "utf8")).toBe(started);
+    // The start's apply ran: the state holds the green slot at the address the synth declared.
+    writeFileSync(
+      join(dir, "tfstate.json"),
+      JSON.stringify({
+        values: {
+          root_module: {
+            resources: ["Blue_1234", "Green_5678"].map((suffix, i) => ({
+              address: `confluent_api_key.Orders_${suffix}`,
+              mode: "managed",
+              type: "confluent_api_key",
+              values: {
+                id: i === 0 ? "BLUEKEY001" : "GREENKEY01",
+                display_name: `orders (${i === 0 ? "blue" : "green"})`,
+              },
+            })),
+          },
+        },
+      }),
+    );
+    const { code, out, err } = await keykit(dir, "finish", "orders", "--state", "tfstate.json");
     expect(err).toBe("");
     expect(code).toBe(0);
     expect(out).toContain("Rotation of 'orders' finished: blue will be deleted");
+    expect(out).toContain(
+      "Gate met: the published slot green exists in tfstate.json (confluent_api_key.Orders_Green_5678)",
+    );
     expect(out).toContain("delete  slot blue of 'orders' (confluent_api_key.Orders_Blue_1234)");
     expect(out).toContain("create  nothing");
     expect(out).not.toMatch(/^ +update/m);
@@ -97,6 +127,7 @@ describe("keykit rotate", () => {
     expect(entry.active).toBe("green");
     expect(entry.slots.blue.status).toBe("retired");
     expect(entry.slots.blue.retiredAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(entry.slots.blue.forced).toBeUndefined();
   });
 
   test.each([
@@ -192,7 +223,22 @@ describe("keykit rotate", () => {
   test("--file and --synth-dir point elsewhere; --help prints usage with exit codes", async () => {
     const dir = project();
     mkdirSync(join(dir, "ops"));
-    const result = await keykit(dir, "start", "orders", "--file=ops/rotation.json", "--synth-dir", "cdktf.out");
+    // A --file that does not exist is a typo until --init says otherwise.
+    const typo = await keykit(dir, "start", "orders", "--file=ops/rotation.json", "--synth-dir", "cdktf.out");
+    expect(typo.code).toBe(2);
+    expect(typo.err).toBe(
+      "keykit: rotate start: ops/rotation.json does not exist; check the path, or pass --init to create a new rotation-state file there\n",
+    );
+    expect(existsSync(join(dir, "ops", "rotation.json"))).toBe(false);
+    const result = await keykit(
+      dir,
+      "start",
+      "orders",
+      "--file=ops/rotation.json",
+      "--init",
+      "--synth-dir",
+      "cdktf.out",
+    );
     expect(result.code).toBe(0);
     expect(existsSync(join(dir, "ops", "rotation.json"))).toBe(true);
     expect(existsSync(stateFile(dir))).toBe(false);

@@ -4,7 +4,7 @@
  * the diff of consecutive cdk.tf.json must be what the README says each apply's plan shows.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkAgainstProviderSchema } from "../../testing";
 import { readmeBlockAfter, repoRoot as root, typecheck, writeExample } from "../helpers/readme";
@@ -88,9 +88,23 @@ describe("README: global key for three resources and a blue/green key published 
       "update vault_kv_secret_v2.PaymentsWriter_PublishedSecret_A4A64377",
     ]);
 
-    const finish = keykit("rotate", "finish", "payments-writer");
+    // finish is gated on evidence: here the apply's Terraform state holds green (the README shows the verify gate).
+    const green = {
+      address: "confluent_api_key.PaymentsWriter_Green_1D975759",
+      mode: "managed",
+      type: "confluent_api_key",
+    };
+    const tfstate = { values: { root_module: { resources: [{ ...green, values: { id: "PWGREEN7K2Q" } }] } } };
+    writeFileSync(join(work, "terraform.state.json"), JSON.stringify(tfstate));
+    const finish = keykit("rotate", "finish", "payments-writer", "--state", "terraform.state.json");
+    expect(finish.stderr).toBe("");
     expect(finish.status).toBe(0);
-    expect(finish.stdout).toBe(readmeBlockAfter("**4. Finish.**", "text"));
+    const gate = /^Gate met: .*\n/m;
+    expect(finish.stdout).toMatch(
+      /^Gate met: the published slot green exists in terraform.state.json \(confluent_api_key.PaymentsWriter_Green_1D975759\)$/m,
+    );
+    expect(readmeBlockAfter("**4. Finish.**", "text")).toMatch(/^Gate met: the published slot green was verified at /m);
+    expect(finish.stdout.replace(gate, "")).toBe(readmeBlockAfter("**4. Finish.**", "text").replace(gate, ""));
     const finished = synth();
     expect(planOf(started, finished)).toEqual(["delete confluent_api_key.PaymentsWriter_Blue_DF9C9644"]);
 

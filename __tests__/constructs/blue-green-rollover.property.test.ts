@@ -175,7 +175,11 @@ describe("blue/green rollover properties", () => {
           const allowed = step === "start" ? phaseOf(before) === "stable" : phaseOf(before) === "rotating";
           const textBefore = existsSync(file) ? readFileSync(file, "utf8") : undefined;
           const io = cliIo(dir);
-          const code = await runCli(["rotate", step, key], io);
+          // No apply runs here: finish is forced past its evidence gates (the step order is what is tested).
+          const code = await runCli(
+            ["rotate", step, key, ...(step === "finish" ? ["--force", "property test"] : [])],
+            io,
+          );
           if (!allowed) {
             expect(code).toBe(1);
             expect(io.err.join("")).toMatch(/^keykit: cannot (start|finish)/);

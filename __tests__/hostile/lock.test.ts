@@ -82,7 +82,7 @@ describe("one writer at a time", () => {
     symlinkSync(STATE, join(dir, "link-b.json"));
     // finish and start race: whichever order they run in, the file ends consistent (never both from one state).
     const [finish, start] = await Promise.all([
-      spawnKeykit(dir, ["rotate", "finish", "orders", "--file", "link-a.json"]),
+      spawnKeykit(dir, ["rotate", "finish", "orders", "--file", "link-a.json", "--force", "lock test: no apply"]),
       spawnKeykit(dir, ["rotate", "start", "orders", "--file", "link-b.json"]),
     ]);
     expect(finish.code).toBe(0);

@@ -110,7 +110,14 @@ describe("the rotation-state file round-trips", () => {
         "        }",
       ].join("\n"),
     );
-    expect((await step(dir, "finish", "billing")).code).toBe(0);
+    // The start's apply ran: Terraform state holds billing's new (blue) slot, which is finish's gate.
+    const slot = { address: "confluent_api_key.billing_blue", mode: "managed", type: "confluent_api_key" };
+    const values = { id: "BILLBLUE01", display_name: "billing (blue)" };
+    writeFileSync(
+      join(dir, "tfstate.json"),
+      JSON.stringify({ values: { root_module: { resources: [{ ...slot, values }] } } }),
+    );
+    expect((await step(dir, "finish", "billing", "--state", "tfstate.json")).code).toBe(0);
     const finished = readFileSync(file, "utf8");
     expect(changedLines(started, finished)).toEqual({
       removed: ['"status": "retained",'],

@@ -193,7 +193,7 @@ describe("writes go through completely or not at all", () => {
     symlinkSync("loop-b.json", join(dir, "loop-a.json"));
     symlinkSync("loop-a.json", join(dir, "loop-b.json"));
     const before = snapshot(dir);
-    const r = await keykit(dir, ["rotate", "start", "orders", "--file", file]);
+    const r = await keykit(dir, ["rotate", "start", "orders", "--file", file, "--init"]);
     expect(r.code).toBe(2);
     expectOneLineError(r.err, SECRET);
     expect(r.err).toMatch(reason);
@@ -223,7 +223,7 @@ describe("writes go through completely or not at all", () => {
     const before = snapshot(dir);
     const r = spawnSync(
       process.execPath,
-      ["--import", "tsx", probe, "rotate", "start", "orders", "--file", `locked/${STATE}`],
+      ["--import", "tsx", probe, "rotate", "start", "orders", "--file", `locked/${STATE}`, "--init"],
       { cwd: dir, encoding: "utf8", timeout: 30_000 },
     );
     expect(r.stderr).toMatch(/cannot lock locked\/keykit\.rotation\.json: permission denied/);

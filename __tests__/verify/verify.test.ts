@@ -3,13 +3,14 @@
  * Schema Registry, the Cloud API's org and IAM endpoints. The backoff clock is injected (sleeping advances it), so
  * slow propagation (401 then 200) and a key that never works run without waiting.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createVerifyCommand } from "../../cli/commands/verify";
 import { KeykitCliError } from "../../cli/errors";
 import { runCli } from "../../cli/main";
+import { loadRotationSlots } from "../../cli/audit/config";
 
 const SECRET = "published-secret-Zq81xLmN0pQrStUvWxYz0123456789abcdefABCDEF";
 const CLOUD_SECRET = "cloud-api-secret-9f8e7d6c5b4a3928171605";
@@ -75,7 +76,7 @@ function rotationFile(dir: string, phase: "rotating" | "finished" | "stable"): s
           blue:
             phase === "rotating"
               ? { status: "retained", deactivatedAt: "2026-05-10T00:00:00Z" }
-              : { status: "retired", deactivatedAt: "2026-05-10T00:00:00Z", retiredAt: "2026-05-20T00:00:00Z" },
+              : { status: "retired", deactivatedAt: "2026-05-10T00:00:00Z", retiredAt: "2026-05-10T12:00:00Z" },
           green: { status: "active", createdAt: "2026-05-10T00:00:00Z", activatedAt: "2026-05-10T00:00:00Z" },
         };
   const active = phase === "stable" ? "blue" : "green";
@@ -115,10 +116,13 @@ function authenticated(keyId: string, secret: string, refusals = 0) {
   };
 }
 
+const VERIFIED_AT = "2026-05-11T08:00:00.000Z";
+
 async function verify(argv: string[], dir: string, env: Record<string, string> = {}) {
   let clock = 0;
   const sleeps: number[] = [];
   const command = createVerifyCommand({
+    clock: () => new Date(VERIFIED_AT),
     timing: {
       now: () => clock,
       sleep: async (ms) => {
@@ -174,7 +178,8 @@ describe("keykit verify: the published credentials work", () => {
       "  ok    slot: green is the active slot in keykit.rotation.json",
       `  ok    Kafka REST ${base}: key GREENKEY01 works (200 after 3 attempt(s), 6 s)`,
       "  note  the blue slot is retained (rotation under way): the gone check runs after finish",
-      "verified: orders (not recorded: keykit does not write verifiedAt to the state file yet)",
+      `  ok    recorded in keykit.rotation.json: slot green works (key GREENKEY01), verifiedAt ${VERIFIED_AT}`,
+      "verified: orders",
       "",
     ]);
     expect(r.sleeps).toEqual([2000, 4000]);
@@ -563,5 +568,208 @@ describe("keykit rotate verify", () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`  ok    published document: output creds in ${outputs} (key_id KSQLKEY001, slot green)`);
     expect(stdout).not.toContain(SECRET);
+  });
+});
+
+describe("keykit verify records what it proved; rotate finish requires it", () => {
+  const kafkaArgs = ["--rest-endpoint", "", "--cluster", "lkc-7r2x9q", "--scope", "kafka"];
+  const argsFor = () => ["orders", ...vaultArgs, ...kafkaArgs.map((a) => (a === "" ? base : a))];
+
+  /** A rotating state file as a person keeps it: a comment, an owner, a note on a slot (kept by every write). */
+  function annotatedRotation(dir: string): string {
+    const file = join(dir, "keykit.rotation.json");
+    const text = `{
+    "//": "reviewed by the platform team",
+    "version": 1,
+    "keys": {
+        "orders": {
+            "owner": "team-orders",
+            "active": "green",
+            "rotations": 1,
+            "slots": {
+                "blue": { "status": "retained", "deactivatedAt": "2026-05-10T00:00:00Z", "note": "OPS-77" },
+                "green": { "status": "active", "createdAt": "2026-05-10T00:00:00Z", "activatedAt": "2026-05-10T00:00:00Z" }
+            }
+        }
+    }
+}
+`;
+    writeFileSync(file, text);
+    return file;
+  }
+
+  async function finish(dir: string, ...extra: string[]) {
+    let stdout = "";
+    let stderr = "";
+    const code = await runCli(["rotate", "finish", "orders", ...extra], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      cwd: dir,
+      env: {},
+      isTty: false,
+    });
+    return { code, stdout, stderr };
+  }
+
+  it("records verifiedAt and the proof on the published slot, keeping the file's other fields; finish then passes", async () => {
+    const dir = tempDir();
+    const file = annotatedRotation(dir);
+    const refused = await finish(dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^keykit: rotate finish orders refused: the published slot green was not verified/);
+
+    const kafka = authenticated("GREENKEY01", SECRET, 1);
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (path, request) =>
+      path === "/kafka/v3/clusters/lkc-7r2x9q/topics" ? kafka(request) : { status: 404 },
+    );
+    const r = await verify(argsFor(), dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `  ok    recorded in keykit.rotation.json: slot green works (key GREENKEY01), verifiedAt ${VERIFIED_AT}`,
+    );
+    const text = readFileSync(file, "utf8");
+    const json = JSON.parse(text);
+    expect(json["//"]).toBe("reviewed by the platform team");
+    expect(json.keys.orders.owner).toBe("team-orders");
+    expect(json.keys.orders.slots.blue).toEqual({
+      status: "retained",
+      deactivatedAt: "2026-05-10T00:00:00Z",
+      note: "OPS-77",
+    });
+    expect(json.keys.orders.slots.green).toEqual({
+      status: "active",
+      createdAt: "2026-05-10T00:00:00Z",
+      activatedAt: "2026-05-10T00:00:00Z",
+      verifiedAt: VERIFIED_AT,
+      verification: {
+        proved: "works",
+        keyId: "GREENKEY01",
+        by: `Kafka REST ${base} GET /kafka/v3/clusters/lkc-7r2x9q/topics: 200`,
+        document: "vault kv/teams/orders/kafka",
+      },
+    });
+    expect(text).toMatch(/^ {4}"\/\/"/m); // the file's 4-space indentation is kept
+    expect(text).not.toContain(SECRET);
+
+    const finished = await finish(dir);
+    expect(finished.stderr).toBe("");
+    expect(finished.code).toBe(0);
+    expect(finished.stdout).toContain(
+      `Gate met: the published slot green was verified at ${VERIFIED_AT} (keykit verify)`,
+    );
+    expect(JSON.parse(readFileSync(file, "utf8")).keys.orders.slots.blue.status).toBe("retired");
+  });
+
+  it.each([
+    ["publishes the old slot (the start was not applied)", { slot: "blue", key_id: "BLUEKEY001" }, 200],
+    ["never authenticates", { slot: "green", key_id: "GREENKEY01" }, 401],
+  ])("a verify whose document %s records nothing, and finish stays refused", async (_what, doc, status) => {
+    const dir = tempDir();
+    const file = annotatedRotation(dir);
+    const before = readFileSync(file, "utf8");
+    serve({ ...doc, secret: SECRET } as VaultDoc, () => ({ status, body: {} }));
+    const r = await verify([...argsFor(), "--wait", "10s"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("  note  nothing recorded in keykit.rotation.json: no check proved a slot");
+    expect(readFileSync(file, "utf8")).toBe(before);
+    expect((await finish(dir)).code).toBe(1);
+  });
+
+  it("a key without a probe (ksqlDB) proves no authentication: nothing recorded", async () => {
+    const dir = tempDir();
+    const file = rotationFile(dir, "rotating");
+    const before = readFileSync(file, "utf8");
+    serve({ key_id: "KSQLKEY001", secret: SECRET, slot: "green" }, () => ({ status: 404 }));
+    const r = await verify(["orders", ...vaultArgs, "--scope", "ksqldb"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("nothing recorded");
+    expect(readFileSync(file, "utf8")).toBe(before);
+  });
+
+  it("after finish, a gone check records verifiedAt on the retired slot (the cleanup's evidence); 200 records nothing", async () => {
+    const cloudEnv = { CONFLUENT_CLOUD_API_KEY: "CLOUDADMIN", CONFLUENT_CLOUD_API_SECRET: CLOUD_SECRET };
+    for (const status of [200, 403]) {
+      const dir = tempDir();
+      const file = rotationFile(dir, "finished");
+      const org = authenticated("GREENKEY01", SECRET);
+      serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (path, request) =>
+        path === "/iam/v2/api-keys/BLUEKEY001" ? { status } : org(request),
+      );
+      const r = await verify(
+        ["orders", ...vaultArgs, "--scope", "cloud", "--base-url", base, "--retired-key-id", "BLUEKEY001"],
+        dir,
+        cloudEnv,
+      );
+      const slots = JSON.parse(readFileSync(file, "utf8")).keys.orders.slots;
+      // The active slot's proof is recorded either way: it authenticated.
+      expect(slots.green.verification).toMatchObject({ proved: "works", keyId: "GREENKEY01" });
+      const slotFacts = loadRotationSlots(file, dir).find((s) => s.slot === "blue");
+      if (status === 200) {
+        expect(r.code).toBe(1);
+        expect(slots.blue.verifiedAt).toBeUndefined();
+        expect(slotFacts?.verifiedAt).toBeUndefined();
+      } else {
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain(
+          `  ok    recorded in keykit.rotation.json: retired slot blue is gone (key BLUEKEY001), verifiedAt ${VERIFIED_AT}`,
+        );
+        expect(slots.blue).toEqual({
+          status: "retired",
+          deactivatedAt: "2026-05-10T00:00:00Z",
+          retiredAt: "2026-05-10T12:00:00Z",
+          verifiedAt: VERIFIED_AT,
+          verification: {
+            proved: "gone",
+            keyId: "BLUEKEY001",
+            by: `retired key BLUEKEY001 is gone (403 from ${base})`,
+          },
+        });
+        // What the audit reads as evidence that the retired slot's key may be deleted (verified after retiring).
+        expect(slotFacts?.verifiedAt).toBe(VERIFIED_AT);
+        expect(Date.parse(VERIFIED_AT)).toBeGreaterThan(Date.parse(slotFacts?.retiredAt ?? ""));
+      }
+    }
+  });
+
+  it("a proof about a slot that changed while verify ran is not recorded", async () => {
+    const dir = tempDir();
+    const file = rotationFile(dir, "rotating");
+    const changed = readFileSync(file, "utf8").replace(
+      /"activatedAt": "2026-05-10T00:00:00Z"/,
+      '"activatedAt": "2026-05-10T06:00:00Z"',
+    );
+    const kafka = authenticated("GREENKEY01", SECRET);
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (path, request) => {
+      // Another step lands between reading the state and recording (here: green was re-published).
+      writeFileSync(file, changed);
+      return path === "/kafka/v3/clusters/lkc-7r2x9q/topics" ? kafka(request) : { status: 404 };
+    });
+    const r = await verify(argsFor(), dir);
+    expect(r.stdout).toContain(
+      "  note  not recorded: slot green works (key GREENKEY01), but keykit.rotation.json changed while verifying (run verify again)",
+    );
+    expect(readFileSync(file, "utf8")).toBe(changed);
+  });
+
+  it("rotate status --format json names verify, then finish, as the next step", async () => {
+    const dir = tempDir();
+    rotationFile(dir, "rotating");
+    const status = async () => {
+      let stdout = "";
+      const code = await runCli(["rotate", "status", "--format", "json"], {
+        stdout: (t) => (stdout += t),
+        stderr: () => undefined,
+        cwd: dir,
+        env: {},
+        isTty: false,
+      });
+      expect(code).toBe(0);
+      return JSON.parse(stdout) as { keys: { name: string; next: { step: string; command: string } }[] };
+    };
+    expect((await status()).keys[0].next).toMatchObject({ step: "verify", command: "keykit verify orders …" });
+    const kafka = authenticated("GREENKEY01", SECRET);
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (_p, request) => kafka(request));
+    expect((await verify(argsFor(), dir)).code).toBe(0);
+    expect((await status()).keys[0].next).toMatchObject({ step: "finish", command: "keykit rotate finish orders" });
   });
 });

@@ -3,7 +3,7 @@
  * the rotation-state file (keykit.rotation.json). The command never talks to Confluent Cloud or Terraform: it
  * changes data that the next synth reads, and says what the next apply will create and delete.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import {
   DEFAULT_ROTATION_STATE_FILE,
@@ -13,9 +13,13 @@ import {
   type RotationStep,
   RotationStepError,
   type SlotName,
+  type SlotRecord,
+  MAX_RECORDED_TEXT,
   applyStep,
+  isRecordableText,
   entryFor,
   existingSlots,
+  otherSlot,
   phaseOf,
   readRotationStateFile,
   retainedSlot,
@@ -28,8 +32,13 @@ import { InputFileError, readInputText } from "../../policies/loaders/read-input
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError, formatErrorLine, osReason } from "../errors";
 import type { CliIo, Command } from "../io";
 import { withLockedStateFile } from "../locked-state-file";
+import { DEFAULT_QUIET_MINUTES, finishGates, type GateInputs, type GateResult } from "../rotate/gates";
+import { readStateFacts } from "../verify/state";
 
-const USAGE = `usage: keykit rotate <start|finish|status> [<key>] [--file <path>] [--synth-dir <dir>]
+const USAGE = `usage: keykit rotate <start|finish|status> [<key>] [--file <path>] [--init] [--synth-dir <dir>]
+       keykit rotate finish <key> [--state <terraform state JSON>] [--audit-log <file>…] [--quiet-minutes N]
+                                  [--force "<reason>"]
+       keykit rotate status [<key>] [--format text|json]
 
   start <key>      create the inactive slot of <key> and publish it (the active slot is retained)
   finish <key>     delete the retained slot of <key> (after clients moved to the published one)
@@ -37,37 +46,74 @@ const USAGE = `usage: keykit rotate <start|finish|status> [<key>] [--file <path>
   verify <key> …   prove the published credentials work and the retired slot is gone (keykit verify --help)
 
 options:
-  --file <path>       the rotation-state file (default: ${DEFAULT_ROTATION_STATE_FILE})
-  --synth-dir <dir>   synthesized output to find keys declared in code (default: cdktf.out)
+  --file <path>          the rotation-state file (default: ${DEFAULT_ROTATION_STATE_FILE}); a --file that does not
+                         exist is refused unless --init is given (the default file is created by the first start)
+  --init                 create the --file if it does not exist
+  --synth-dir <dir>      synthesized output to find keys declared in code (default: cdktf.out)
+  --state <file>         finish: Terraform state JSON (terraform show -json); the published slot existing there
+                         passes the proof gate like a 'keykit verify'; also gives the retained slot's key id
+  --audit-log <file>…    finish: Confluent audit-log exports; the retained slot must not have authenticated
+                         successfully for --quiet-minutes (default: ${DEFAULT_QUIET_MINUTES})
+  --force "<reason>"     finish: record the step although a gate is not met; the reason goes in the file
+  --format text|json     status: a table (default) or the state with each key's next step as JSON
+
+finish is refused unless the published slot was verified after its start ('keykit verify'), or --state holds it.
 
 Steps hold the lock <file>.lock while they read, decide and write, so concurrent steps run one after the other.
 
-exit codes: 0 done, 1 step refused (out of order, unknown key, or the file stayed locked by another step),
-            2 bad usage, malformed or unreadable file, or a failed write (the file is then unchanged)
+exit codes: 0 done, 1 step refused (out of order, a gate not met, unknown key, or the file stayed locked by another
+            step), 2 bad usage, a missing --file without --init, a malformed or unreadable file, or a failed write
+            (the file is then unchanged)
 `;
 
 interface Options {
   readonly subcommand: "start" | "finish" | "status";
   readonly key?: string;
   readonly file: string;
+  /** True when --file was given: a given file must exist unless --init. */
+  readonly fileGiven: boolean;
+  readonly init: boolean;
   readonly synthDir: string;
+  readonly state?: string;
+  readonly auditLogs: readonly string[];
+  readonly quietMinutes: number;
+  readonly force?: string;
+  readonly format: "text" | "json";
 }
+
+const VALUE_FLAGS = new Set([
+  "--file",
+  "--synth-dir",
+  "--state",
+  "--audit-log",
+  "--quiet-minutes",
+  "--force",
+  "--format",
+]);
 
 function parseArgs(args: readonly string[], cwd: string): Options | "help" {
   const positional: string[] = [];
-  let file = DEFAULT_ROTATION_STATE_FILE;
-  let synthDir = "cdktf.out";
+  const values: Record<string, string> = {};
+  const auditLogs: string[] = [];
+  let init = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--help" || arg === "-h") return "help";
     const [flag, inline] = arg.startsWith("--") ? splitFlag(arg) : [undefined, undefined];
-    if (flag === "--file" || flag === "--synth-dir") {
+    if (flag === "--init" && inline === undefined) init = true;
+    else if (flag !== undefined && VALUE_FLAGS.has(flag)) {
       const value = inline ?? args[++i];
       if (value === undefined || value === "") throw new KeykitCliError(`rotate: ${flag} needs a value`, EXIT_USAGE);
-      if (flag === "--file") file = value;
-      else synthDir = value;
+      if (flag === "--audit-log") {
+        auditLogs.push(value);
+        // After the step and key, further plain arguments are more audit-log files (nothing else can follow).
+        while (inline === undefined && positional.length >= 2 && args[i + 1]?.startsWith("-") === false)
+          auditLogs.push(args[++i]);
+      } else if (values[flag] !== undefined) {
+        throw new KeykitCliError(`rotate: ${flag} given twice`, EXIT_USAGE);
+      } else values[flag] = value;
     } else if (arg.startsWith("-")) {
-      throw new KeykitCliError(`rotate: unknown option '${arg}'; run 'keykit rotate --help'`, EXIT_USAGE);
+      throw new KeykitCliError(`rotate: unknown option '${flag ?? arg}'; run 'keykit rotate --help'`, EXIT_USAGE);
     } else {
       positional.push(arg);
     }
@@ -92,7 +138,62 @@ function parseArgs(args: readonly string[], cwd: string): Options | "help" {
     const problem = validateKeyName(key);
     if (problem) throw new KeykitCliError(`rotate ${subcommand}: key name '${key}' ${problem}`, EXIT_USAGE);
   }
-  return { subcommand, key, file: resolve(cwd, file), synthDir: resolve(cwd, synthDir) };
+  checkStepFlags(subcommand, values, auditLogs, init);
+  return {
+    subcommand,
+    key,
+    file: resolve(cwd, values["--file"] ?? DEFAULT_ROTATION_STATE_FILE),
+    fileGiven: values["--file"] !== undefined,
+    init,
+    synthDir: resolve(cwd, values["--synth-dir"] ?? "cdktf.out"),
+    state: values["--state"],
+    auditLogs,
+    quietMinutes: quietMinutesOf(values["--quiet-minutes"]),
+    force: forceReasonOf(values["--force"]),
+    format: formatOf(values["--format"]),
+  };
+}
+
+/** Each flag belongs to some steps; anywhere else it is a mistake worth saying (not silently ignored). */
+function checkStepFlags(
+  step: Options["subcommand"],
+  values: Record<string, string>,
+  auditLogs: readonly string[],
+  init: boolean,
+): void {
+  const finishOnly = ["--state", "--quiet-minutes", "--force"].filter((f) => values[f] !== undefined);
+  if (auditLogs.length > 0) finishOnly.push("--audit-log");
+  if (step !== "finish" && finishOnly.length > 0)
+    throw new KeykitCliError(`rotate ${step}: ${finishOnly[0]} only applies to finish`, EXIT_USAGE);
+  if (values["--quiet-minutes"] !== undefined && auditLogs.length === 0)
+    throw new KeykitCliError("rotate finish: --quiet-minutes only applies with --audit-log", EXIT_USAGE);
+  if (step === "status" && init)
+    throw new KeykitCliError("rotate status: --init only applies to start and finish", EXIT_USAGE);
+  if (step !== "status" && values["--format"] !== undefined)
+    throw new KeykitCliError(`rotate ${step}: --format only applies to status`, EXIT_USAGE);
+}
+
+function quietMinutesOf(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_QUIET_MINUTES;
+  if (!/^\d{1,6}$/.test(text) || Number(text) < 1)
+    throw new KeykitCliError("rotate finish: --quiet-minutes must be a whole number of minutes from 1", EXIT_USAGE);
+  return Number(text);
+}
+
+/** The reason goes into the reviewed file: one printable line, bounded; it is never echoed back. */
+function forceReasonOf(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!isRecordableText(text))
+    throw new KeykitCliError(
+      `rotate finish: --force needs a reason: one line of text, at most ${MAX_RECORDED_TEXT} characters`,
+      EXIT_USAGE,
+    );
+  return text.trim();
+}
+
+function formatOf(text: string | undefined): "text" | "json" {
+  if (text === undefined || text === "text" || text === "json") return text ?? "text";
+  throw new KeykitCliError("rotate status: --format must be text or json", EXIT_USAGE);
 }
 
 function splitFlag(arg: string): [string, string | undefined] {
@@ -217,8 +318,10 @@ function describeStep(
 
 function nextStepHint(name: string, entry: KeyRotationEntry): string {
   const retained = retainedSlot(entry);
-  return retained === undefined
-    ? `keykit rotate start ${name}`
+  if (retained === undefined) return `keykit rotate start ${name}`;
+  // Once verify recorded its proof, only moving the clients is left before finish.
+  return nextStepOf(name, entry).step === "finish"
+    ? `move clients to ${entry.active} (verified), then: keykit rotate finish ${name}`
     : `move clients to ${entry.active}, verify, then: keykit rotate finish ${name}`;
 }
 
@@ -231,16 +334,20 @@ export interface RotateDependencies {
 interface StepOutcome {
   readonly before: KeyRotationEntry;
   readonly after: KeyRotationEntry;
+  readonly gates?: GateResult;
 }
 
 async function runStep(options: Options, io: CliIo, deps: RotateDependencies): Promise<number> {
   const name = options.key as string;
   const step = options.subcommand as RotationStep;
   const shown = fileShown(options.file, io.cwd);
-  // Read before taking the lock: the synthesized output is not what concurrent steps change.
+  refuseMissingFile(options, step, shown);
+  // Read before taking the lock: the synthesized output and the evidence are not what concurrent steps change.
   const declared = discoverDeclaredKeys(options.synthDir, io.cwd).get(name);
-  const at = (deps.now ?? (() => new Date()))().toISOString();
-  const { before, after } = await withLockedStateFile<StepOutcome>(
+  const now = (deps.now ?? (() => new Date()))();
+  const at = now.toISOString();
+  const evidence = step === "finish" ? await loadEvidence(options, io, name, now, declared) : undefined;
+  const { before, after, gates } = await withLockedStateFile<StepOutcome>(
     options.file,
     (state) => {
       if (!Object.prototype.hasOwnProperty.call(state.keys, name) && declared === undefined) {
@@ -251,20 +358,92 @@ async function runStep(options: Options, io: CliIo, deps: RotateDependencies): P
         );
       }
       const current = entryFor(state, name);
-      const next = decideStep(current, step, at, name);
-      return { state: withEntry(state, name, next), result: { before: current, after: next } };
+      const stepped = decideStep(current, step, at, name);
+      // The gates are decided after the order check (finish before start is refused as such) and under the lock.
+      const checked = evidence ? finishGates(current, evidence) : undefined;
+      const next = checked ? gatedFinish(current, stepped, checked, options.force, name) : stepped;
+      return { state: withEntry(state, name, next), result: { before: current, after: next, gates: checked } };
     },
     { shownAs: shown, lockWaitMs: deps.lockWaitMs, onNote: (note) => io.stderr(formatErrorLine(note)) },
   );
   io.stdout(
     [
       stepHeadline(name, step, before, after, shown),
+      ...gateLines(gates, options.force, before, shown),
       ...describeStep(name, before, after, declared),
       ...nextSteps(name, step, before, after, shown),
       "",
     ].join("\n"),
   );
   return EXIT_OK;
+}
+
+/** A typo'd --file must not silently start a new state while the synth keeps reading the real one. */
+function refuseMissingFile(options: Options, step: RotationStep, shown: string): void {
+  if (!options.fileGiven || options.init) return;
+  try {
+    lstatSync(options.file);
+  } catch {
+    throw new KeykitCliError(
+      `rotate ${step}: ${shown} does not exist; check the path, or pass --init to create a new rotation-state file there`,
+      EXIT_USAGE,
+    );
+  }
+}
+
+async function loadEvidence(
+  options: Options,
+  io: CliIo,
+  name: string,
+  now: Date,
+  declared: DeclaredKey | undefined,
+): Promise<GateInputs> {
+  const terraformState =
+    options.state !== undefined ? { shown: options.state, facts: readStateFacts(options.state, io.cwd) } : undefined;
+  let auditLog: GateInputs["auditLog"];
+  if (options.auditLogs.length > 0) {
+    // Loaded only here: the streaming reader brings the audit's modules, which other steps do not need.
+    const { loadAuditLogs } = await import("../audit/config");
+    auditLog = { usage: await loadAuditLogs(options.auditLogs, io.cwd), quietMinutes: options.quietMinutes };
+  }
+  return { name, now, terraformState, auditLog, addresses: declared?.slots };
+}
+
+/** The finished entry if every gate is met; with --force, also when not, recording the reason on the retired slot. */
+function gatedFinish(
+  before: KeyRotationEntry,
+  after: KeyRotationEntry,
+  gates: GateResult,
+  force: string | undefined,
+  name: string,
+): KeyRotationEntry {
+  if (gates.unmet.length === 0) return after;
+  if (force === undefined)
+    throw new KeykitCliError(
+      `rotate finish ${name} refused: ${gates.unmet.join("; ")}; --force "<reason>" overrides`,
+      EXIT_FINDINGS,
+    );
+  const slot = retainedSlot(before) as SlotName;
+  const retired = after.slots[slot] as SlotRecord;
+  return { ...after, slots: { ...after.slots, [slot]: { ...retired, forced: { reason: force, unmet: gates.unmet } } } };
+}
+
+/** The gates as the step saw them; a forced step says so, without echoing the reason (it is in the diff). */
+function gateLines(
+  gates: GateResult | undefined,
+  force: string | undefined,
+  before: KeyRotationEntry,
+  shown: string,
+): string[] {
+  if (gates === undefined) return [];
+  const lines = gates.met.map((line) => `Gate met: ${line}`);
+  if (gates.unmet.length > 0) {
+    lines.push(...gates.unmet.map((line) => `Gate FORCED: ${line}`));
+    lines.push(`The --force reason is recorded in ${shown} (slots.${retainedSlot(before)}.forced).`);
+  } else if (force !== undefined) {
+    lines.push("Note: --force was not needed (every gate is met); nothing about it is recorded.");
+  }
+  return lines;
 }
 
 function decideStep(entry: KeyRotationEntry, step: RotationStep, at: string, name: string): KeyRotationEntry {
@@ -298,12 +477,13 @@ function nextSteps(
   return step === "start"
     ? [
         `Next: review and commit the diff of ${shown}, synthesize, and check the plan only creates (and updates the`,
-        `published secret); apply; move clients to ${after.active} and verify; then run 'keykit rotate finish ${name}'.`,
+        `published secret); apply; run 'keykit verify ${name} …' (finish requires it); move clients to ${after.active};`,
+        `then run 'keykit rotate finish ${name}'.`,
         `Do not run finish before this apply: the plan would then delete ${before.active} while clients still use it.`,
       ]
     : [
         `Next: review and commit the diff of ${shown}, synthesize, and check the plan only deletes the retained slot;`,
-        `apply; then verify the old key is gone (confluent api-key list --service-account <owner>).`,
+        `apply; then prove the old key is gone: 'keykit verify ${name} … --retired-key-id <id>' (recorded as evidence).`,
       ];
 }
 
@@ -318,6 +498,11 @@ function runStatus(options: Options, io: CliIo): number {
     );
   }
   const selected = options.key !== undefined ? [options.key] : names;
+  if (options.format === "json") {
+    const keys = selected.map((name) => statusJson(name, state, declaredKeys));
+    io.stdout(`${JSON.stringify({ file: fileShown(options.file, io.cwd), keys }, null, 2)}\n`);
+    return EXIT_OK;
+  }
   if (selected.length === 0) {
     io.stdout(
       `No blue/green keys: ${fileShown(options.file, io.cwd)} has no entries and ${fileShown(options.synthDir, io.cwd)} declares none (synthesize first).\n`,
@@ -348,6 +533,59 @@ function runStatus(options: Options, io: CliIo): number {
     cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
   io.stdout([format(header), ...rows.map(format), ""].join("\n"));
   return EXIT_OK;
+}
+
+/** What to do next with a key, with the gates in mind (the JSON status; the table says it in words). */
+export interface NextStep {
+  readonly step: "start" | "verify" | "finish";
+  readonly command: string;
+  readonly why: string;
+}
+
+export function nextStepOf(name: string, entry: KeyRotationEntry): NextStep {
+  const active = entry.slots[entry.active];
+  const started = active?.activatedAt ?? active?.createdAt;
+  if (phaseOf(entry) === "rotating") {
+    const verified =
+      active?.verifiedAt !== undefined &&
+      active.verification?.proved !== "gone" &&
+      (started === undefined || Date.parse(active.verifiedAt) >= Date.parse(started));
+    return verified
+      ? {
+          step: "finish",
+          command: `keykit rotate finish ${name}`,
+          why: `${entry.active} was verified; once clients moved to it, the retained slot can go`,
+        }
+      : {
+          step: "verify",
+          command: `keykit verify ${name} …`,
+          why: `finish requires ${entry.active} verified after its start (apply the start first)`,
+        };
+  }
+  const old = entry.slots[otherSlot(entry.active)];
+  if (old?.status === "retired" && !(old.verifiedAt !== undefined && old.verification?.proved === "gone"))
+    return {
+      step: "verify",
+      command: `keykit verify ${name} … --retired-key-id <id>`,
+      why: `prove the retired slot ${otherSlot(entry.active)} is gone after the finish's apply (evidence for the audit)`,
+    };
+  return { step: "start", command: `keykit rotate start ${name}`, why: "the next rotation" };
+}
+
+function statusJson(name: string, state: RotationState, declared: Map<string, DeclaredKey>): Record<string, unknown> {
+  const entry = entryFor(state, name);
+  return {
+    name,
+    inFile: Object.prototype.hasOwnProperty.call(state.keys, name),
+    declared: declared.has(name),
+    phase: phaseOf(entry),
+    published: entry.active,
+    existing: existingSlots(entry),
+    rotations: entry.rotations,
+    slots: entry.slots,
+    addresses: declared.get(name)?.slots ?? {},
+    next: nextStepOf(name, entry),
+  };
 }
 
 /** The command with an injectable clock (tests pass a fixed one) and lock wait. */

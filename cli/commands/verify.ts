@@ -1,18 +1,27 @@
 /**
  * `keykit verify <rotation-name>`: proves what a rotation step claims — the published credentials work (and are
- * the active slot's), and after `finish` the retired slot is gone — one line per check. It writes nothing yet:
- * recording `verifiedAt` in the rotation-state file comes with the state writer's lock.
+ * the active slot's), and after `finish` the retired slot is gone — one line per check. What it proved is recorded
+ * in the rotation-state file (`verifiedAt` and `verification` on the slot, under the file's lock), which the gates
+ * of `rotate finish` and the audit's cleanup script read.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { EXIT_FINDINGS, EXIT_OK, KeykitCliError } from "../errors";
+import { EXIT_FINDINGS, EXIT_OK, KeykitCliError, formatErrorLine } from "../errors";
 import type { CliIo, Command } from "../io";
 import { parseVerifyArgs, VERIFY_USAGE, type VerifyArgs } from "../verify/args";
 import { type AwsLocation, readAwsDocument } from "../verify/aws";
 import { DocumentError, type PublishedDocument, readOutputDocument, readVaultDocument } from "../verify/document";
-import { type HttpGet, httpGet } from "../verify/http";
-import { checkKeyGone, type ProbeOutcome, type ProbeTarget, probeCredentials, type Timing } from "../verify/probes";
-import { type StateFacts, type StateKey, stateFacts } from "../verify/state";
+import { type HttpGet, httpGet, joinUrl } from "../verify/http";
+import {
+  checkKeyGone,
+  type ProbeOutcome,
+  type ProbeTarget,
+  probeCredentials,
+  probeUrl,
+  type Timing,
+} from "../verify/probes";
+import { probeDescription, recordable, recordProofs, type SlotProof } from "../verify/record";
+import { readStateFacts, type StateFacts, type StateKey } from "../verify/state";
 import {
   entryFor,
   type KeyRotationEntry,
@@ -21,13 +30,17 @@ import {
   readRotationStateFile,
 } from "../../policies/rotation-state";
 
-/** Test seams: the HTTP client and the clock of the 401/403 backoff. */
+/** Test seams: the HTTP client, the clock of the 401/403 backoff, the clock of `verifiedAt`, the lock wait. */
 export interface VerifyDependencies {
   readonly get?: HttpGet;
   readonly timing?: Partial<Omit<Timing, "waitMs">>;
+  readonly clock?: () => Date;
+  readonly lockWaitMs?: number;
 }
 
 export const DEFAULT_CLOUD_URL = "https://api.confluent.cloud";
+
+type Report = (outcome: ProbeOutcome) => ProbeOutcome;
 
 export function createVerifyCommand(deps: VerifyDependencies = {}): Command {
   return async (argv, io) => {
@@ -38,32 +51,115 @@ export function createVerifyCommand(deps: VerifyDependencies = {}): Command {
     }
     const get = deps.get ?? httpGet;
     const entry = readEntry(args, io.cwd);
-    const state = args.state !== undefined ? readState(args.state, io.cwd) : undefined;
-    const lines: ProbeOutcome[] = [];
-    const report = (outcome: ProbeOutcome) => {
+    const state = args.state !== undefined ? readStateFacts(args.state, io.cwd) : undefined;
+    let failed = 0;
+    const report: Report = (outcome) => {
       if (outcome.kind === "usage") throw new KeykitCliError(`verify: ${outcome.line}`);
-      lines.push(outcome);
+      if (outcome.kind === "fail") failed++;
       const tag = outcome.kind === "ok" ? "ok  " : outcome.kind === "fail" ? "FAIL" : "note";
       io.stdout(`  ${tag}  ${outcome.line}\n`);
+      return outcome;
     };
     io.stdout(`keykit verify ${args.name}: published slot ${entry.active} in ${args.rotationState}\n`);
-    const doc = await readDocument(args, io, get, report);
-    if (doc) {
-      report(slotCheck(doc, entry, args.rotationState));
-      const stateKey = state?.keys.get(doc.keyId);
-      if (state) report(stateCheck(doc, stateKey, entry, args.state as string));
-      report(await probeCredentials(probeTarget(args, io, state, stateKey), doc, get, timingOf(args, deps)));
-    }
-    const gone = await goneCheck(args, io, entry, get);
-    if (gone) report(gone);
-    const failed = lines.filter((l) => l.kind === "fail").length;
-    io.stdout(
-      failed === 0
-        ? `verified: ${args.name} (not recorded: keykit does not write verifiedAt to the state file yet)\n`
-        : `not verified: ${failed} check(s) failed\n`,
-    );
+    const proofs: SlotProof[] = [];
+    const works = await proveWorks(args, io, { entry, state, get, report, timing: timingOf(args, deps) });
+    if (works) proofs.push(works);
+    const gone = await proveGone(args, io, entry, get, report);
+    if (gone) proofs.push(gone);
+    await record(args, io, deps, proofs);
+    io.stdout(failed === 0 ? `verified: ${args.name}\n` : `not verified: ${failed} check(s) failed\n`);
     return failed === 0 ? EXIT_OK : EXIT_FINDINGS;
   };
+}
+
+interface WorksContext {
+  readonly entry: KeyRotationEntry;
+  readonly state: StateFacts | undefined;
+  readonly get: HttpGet;
+  readonly report: Report;
+  readonly timing: Timing;
+}
+
+/** The document, its slot, its resource in the state, and an authenticated request: a "works" proof if all hold. */
+async function proveWorks(args: VerifyArgs, io: CliIo, ctx: WorksContext): Promise<SlotProof | undefined> {
+  const { entry, state, report } = ctx;
+  const doc = await readDocument(args, io, ctx.get, report);
+  if (!doc) return undefined;
+  let proven = report(slotCheck(doc, entry, args.rotationState)).kind === "ok";
+  const stateKey = state?.keys.get(doc.keyId);
+  if (state && report(stateCheck(doc, stateKey, entry, args.state as string)).kind !== "ok") proven = false;
+  const target = probeTarget(args, io, state, stateKey);
+  if (report(await probeCredentials(target, doc, ctx.get, ctx.timing)).kind !== "ok") return undefined;
+  const probe = probeUrl(target);
+  if (!proven || "kind" in probe) return undefined;
+  const document = recordable(doc.from);
+  const record = entry.slots[entry.active];
+  return {
+    slot: entry.active,
+    status: "active",
+    since: record?.activatedAt,
+    verification: {
+      proved: "works",
+      keyId: doc.keyId,
+      by: probeDescription(probe.what, probe.url, 200),
+      ...(document !== undefined ? { document } : {}),
+    },
+  };
+}
+
+async function proveGone(
+  args: VerifyArgs,
+  io: CliIo,
+  entry: KeyRotationEntry,
+  get: HttpGet,
+  report: Report,
+): Promise<SlotProof | undefined> {
+  const outcome = await goneCheck(args, io, entry, get);
+  if (!outcome || report(outcome).kind !== "ok" || args.retiredKeyId === undefined) return undefined;
+  const slot = otherSlot(entry.active);
+  const url = joinUrl(cloudUrl(args, io), `iam/v2/api-keys/${encodeURIComponent(args.retiredKeyId)}`);
+  return {
+    slot,
+    status: "retired",
+    since: entry.slots[slot]?.retiredAt,
+    // The line says which answer (404 or 403) proved it.
+    verification: {
+      proved: "gone",
+      keyId: args.retiredKeyId,
+      by: recordable(outcome.line) ?? probeDescription("Cloud API", url, 404),
+    },
+  };
+}
+
+/** Writes the proofs (under the state file's lock) and says what was recorded, one line each. */
+async function record(args: VerifyArgs, io: CliIo, deps: VerifyDependencies, proofs: readonly SlotProof[]) {
+  const shown = args.rotationState;
+  if (proofs.length === 0) {
+    io.stdout(
+      `  note  nothing recorded in ${shown}: no check proved a slot (finish needs a recorded proof, or --state)\n`,
+    );
+    return;
+  }
+  const at = (deps.clock ?? (() => new Date()))().toISOString();
+  const outcomes = await recordProofs(proofs, {
+    path: resolve(io.cwd, shown),
+    shownAs: shown,
+    name: args.name,
+    at,
+    lockWaitMs: deps.lockWaitMs,
+    onNote: (note) => io.stderr(formatErrorLine(note)),
+  });
+  for (const { proof, recorded } of outcomes) {
+    const what =
+      proof.verification.proved === "works"
+        ? `slot ${proof.slot} works (key ${proof.verification.keyId})`
+        : `retired slot ${proof.slot} is gone (key ${proof.verification.keyId})`;
+    io.stdout(
+      recorded
+        ? `  ok    recorded in ${shown}: ${what}, verifiedAt ${at}\n`
+        : `  note  not recorded: ${what}, but ${shown} changed while verifying (run verify again)\n`,
+    );
+  }
 }
 
 export const run: Command = createVerifyCommand();
@@ -80,21 +176,6 @@ function readEntry(args: VerifyArgs, cwd: string): KeyRotationEntry {
     if (error instanceof RotationStateError) throw new KeykitCliError(error.message.split("\n")[0]);
     throw error;
   }
-}
-
-function readState(file: string, cwd: string): StateFacts {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(resolve(cwd, file), "utf8"));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new KeykitCliError(
-      code !== undefined
-        ? `${file}: cannot read (${code === "ENOENT" ? "no such file" : code})`
-        : `${file}: not valid JSON`,
-    );
-  }
-  return stateFacts(json);
 }
 
 async function readDocument(

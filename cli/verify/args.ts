@@ -39,7 +39,8 @@ VAULT_NAMESPACE), AWS Secrets Manager (the AWS SDK's default credential chain an
 and, with --state, that key_id is that slot's resource; authenticates with it (Kafka REST, Schema Registry, the
 Cloud API, Flink; 401/403 are retried with backoff up to --wait, since new keys take minutes to propagate); after
 finish, asks the Cloud API (CONFLUENT_CLOUD_API_KEY / _SECRET) whether --retired-key-id is gone (404 or 403).
-The secret is never printed. Nothing is written: recording verifiedAt in the state file comes later.
+The secret is never printed. What was proven is recorded in the rotation-state file (verifiedAt and
+verification on the slot), which 'keykit rotate finish' requires and the audit's cleanup script reads.
 Exit codes: 0 proven, 1 not working or not gone, 2 bad usage or unreachable.
 `;
 

@@ -3,6 +3,8 @@
  * whose id the published document names (is it the published slot's resource?), its scope, and the REST endpoints
  * of the cluster it serves. Reads ids, display names and endpoints only, never a secret.
  */
+import { KeykitCliError } from "../errors";
+import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
 import type { ProbeScope } from "./probes";
 
 type JsonObject = Record<string, unknown>;
@@ -10,6 +12,7 @@ type JsonObject = Record<string, unknown>;
 export interface StateKey {
   readonly address: string;
   readonly displayName?: string;
+  readonly description?: string;
   readonly scope: ProbeScope;
   readonly resourceId?: string;
   readonly environmentId?: string;
@@ -30,6 +33,48 @@ const SCOPE_OF_API_VERSION: Readonly<Record<string, ProbeScope>> = {
   "tableflow/v1": "tableflow",
   "global/v1": "global",
 };
+
+/**
+ * Reads `--state <terraform show -json>` like every other input (a FIFO, a directory or a UTF-16 file is one line
+ * instead of a hang or a parse error); an unreadable or malformed file is one line (exit 2), never a fragment.
+ */
+export function readStateFacts(file: string, cwd: string): StateFacts {
+  let text: string;
+  try {
+    text = readInputText(file, cwd);
+  } catch (error) {
+    if (error instanceof InputFileError) throw new KeykitCliError(error.message);
+    throw error;
+  }
+  try {
+    return stateFacts(JSON.parse(text));
+  } catch {
+    throw new KeykitCliError(`${file}: not valid JSON`);
+  }
+}
+
+/**
+ * The confluent_api_key of a blue/green slot in the state: by its address (as the synthesized output names it, at
+ * the root or in a module), else by the names the construct gives it (display name "<name> (<slot>)", or a
+ * description ending in "rotation <name>" with a display name ending in "(<slot>)").
+ */
+export function findSlotKey(
+  facts: StateFacts,
+  rotationName: string,
+  slot: "blue" | "green",
+  address?: string,
+): StateKey | undefined {
+  const keys = [...facts.keys.values()];
+  if (address !== undefined) {
+    const byAddress = keys.find((k) => k.address === address || k.address.endsWith(`.${address}`));
+    if (byAddress) return byAddress;
+  }
+  return keys.find(
+    (k) =>
+      k.displayName === `${rotationName} (${slot})` ||
+      (k.displayName?.endsWith(`(${slot})`) === true && k.description?.endsWith(`rotation ${rotationName}`) === true),
+  );
+}
 
 export function stateFacts(json: unknown): StateFacts {
   const keys = new Map<string, StateKey>();
@@ -58,6 +103,7 @@ function keyOf(address: string, values: JsonObject): StateKey {
   return {
     address,
     displayName: typeof values.display_name === "string" ? values.display_name : undefined,
+    description: typeof values.description === "string" ? values.description : undefined,
     scope: managed ? ((apiVersion ? SCOPE_OF_API_VERSION[apiVersion] : undefined) ?? scopeOfId(resourceId)) : "cloud",
     resourceId,
     environmentId: typeof environment?.id === "string" ? environment.id : undefined,

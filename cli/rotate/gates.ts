@@ -1,0 +1,117 @@
+/**
+ * The gates of `keykit rotate finish`: finish deletes the retained slot, so it is only recorded on evidence that
+ * the published slot really works and, given audit logs, that no client still authenticates with the retained one.
+ *
+ * - proven: the published slot was verified (`keykit verify`) after its `start`, or, given `--state <terraform state
+ *   JSON>`, its confluent_api_key exists there (the start's apply ran);
+ * - quiet (only with `--audit-log`): the retained slot's key has had no successful authentication for
+ *   `--quiet-minutes`, over audit logs that reach into that window.
+ *
+ * Pure: the inputs are read before the state file's lock is taken, the gates are decided under it.
+ */
+import type { AuditLogUsage } from "../../policies/inventory/audit-log";
+import { type KeyRotationEntry, type SlotName, retainedSlot } from "../../policies/rotation-state";
+import { findSlotKey, type StateFacts } from "../verify/state";
+
+export const DEFAULT_QUIET_MINUTES = 15;
+
+export interface GateInputs {
+  readonly name: string;
+  readonly now: Date;
+  /** Terraform state JSON (`--state`), as the user named it. */
+  readonly terraformState?: { readonly shown: string; readonly facts: StateFacts };
+  readonly auditLog?: { readonly usage: AuditLogUsage; readonly quietMinutes: number };
+  /** Terraform addresses of the key's slots in the synthesized output, when it declares the key. */
+  readonly addresses?: Partial<Record<SlotName, string>>;
+}
+
+export interface GateResult {
+  readonly met: readonly string[];
+  readonly unmet: readonly string[];
+}
+
+/** The gates of finishing `entry` (a key whose rotation is in progress). */
+export function finishGates(entry: KeyRotationEntry, inputs: GateInputs): GateResult {
+  const met: string[] = [];
+  const unmet: string[] = [];
+  const add = (gate: { ok: boolean; line: string }) => (gate.ok ? met : unmet).push(gate.line);
+  add(provenGate(entry, inputs));
+  if (inputs.auditLog) add(quietGate(entry, inputs, inputs.auditLog));
+  return { met, unmet };
+}
+
+function provenGate(entry: KeyRotationEntry, inputs: GateInputs): { ok: boolean; line: string } {
+  const slot = entry.active;
+  const record = entry.slots[slot];
+  const started = record?.activatedAt ?? record?.createdAt;
+  const verifiedAt = record?.verifiedAt;
+  const works = record?.verification === undefined || record.verification.proved === "works";
+  if (verifiedAt !== undefined && works && (started === undefined || Date.parse(verifiedAt) >= Date.parse(started)))
+    return { ok: true, line: `the published slot ${slot} was verified at ${verifiedAt} (keykit verify)` };
+  const state = inputs.terraformState;
+  if (state === undefined)
+    return {
+      ok: false,
+      line:
+        `the published slot ${slot} was not verified after its start: apply, then run 'keykit verify ${inputs.name} …'` +
+        ` (or give --state <terraform state JSON> that holds it)`,
+    };
+  const key = findSlotKey(state.facts, inputs.name, slot, inputs.addresses?.[slot]);
+  return key
+    ? { ok: true, line: `the published slot ${slot} exists in ${state.shown} (${key.address})` }
+    : {
+        ok: false,
+        line: `the published slot ${slot} is not in ${state.shown} and was not verified: apply the start first`,
+      };
+}
+
+function quietGate(
+  entry: KeyRotationEntry,
+  inputs: GateInputs,
+  log: NonNullable<GateInputs["auditLog"]>,
+): { ok: boolean; line: string } {
+  const slot = retainedSlot(entry) as SlotName;
+  const keyId = retainedKeyId(entry, slot, inputs);
+  const minutes = log.quietMinutes;
+  if (keyId === undefined)
+    return {
+      ok: false,
+      line: `cannot tell the key id of the retained slot ${slot} for the audit-log check: give --state <terraform state JSON>`,
+    };
+  const from = inputs.now.getTime() - minutes * 60_000;
+  const { earliest, latest } = log.usage;
+  if (earliest === undefined || latest === undefined)
+    return { ok: false, line: `the audit logs hold no record with a time: they cannot show ${keyId} is quiet` };
+  if (earliest > from || latest < from)
+    return {
+      ok: false,
+      line:
+        `the audit logs (${iso(earliest)} to ${iso(latest)}) do not cover the last ${minutes} minutes: ` +
+        `export them again, then run finish`,
+    };
+  const last = log.usage.keys.get(keyId)?.lastSuccess;
+  if (last !== undefined && last >= from)
+    return {
+      ok: false,
+      line: `the retained slot ${slot} (key ${keyId}) authenticated successfully at ${iso(last)}, within the last ${minutes} minutes: clients still use it`,
+    };
+  return {
+    ok: true,
+    line: `the retained slot ${slot} (key ${keyId}) has not authenticated for ${minutes} minutes (audit logs to ${iso(latest)})`,
+  };
+}
+
+/** The retained slot's key id: from the Terraform state, or the proof recorded while it was the published slot. */
+function retainedKeyId(entry: KeyRotationEntry, slot: SlotName, inputs: GateInputs): string | undefined {
+  const state = inputs.terraformState;
+  if (state) {
+    const key = findSlotKey(state.facts, inputs.name, slot, inputs.addresses?.[slot]);
+    if (key) return [...state.facts.keys].find(([, k]) => k === key)?.[0];
+  }
+  const verification = entry.slots[slot]?.verification;
+  return verification?.proved === "works" ? verification.keyId : undefined;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

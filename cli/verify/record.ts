@@ -1,0 +1,89 @@
+/**
+ * Recording what `keykit verify` proved in the rotation-state file, so the review sees it in the diff and the gates
+ * of `rotate finish` and the audit's cleanup script can rely on it: `verifiedAt` and `verification` on the slot the
+ * proof is about. Written through withLockedStateFile (locked read → decide → write; unknown fields kept). A proof
+ * is only recorded if the slot is still in the state verify saw: a `start` or `finish` that ran meanwhile makes it
+ * a proof of something else.
+ */
+import {
+  isRecordableText,
+  type KeyRotationEntry,
+  type RotationState,
+  type SlotName,
+  type SlotRecord,
+  type SlotVerification,
+  withEntry,
+} from "../../policies/rotation-state";
+import { withLockedStateFile } from "../locked-state-file";
+import { originOf } from "./http";
+
+/** One proven fact about one slot, with the slot's state when verify read it. */
+export interface SlotProof {
+  readonly slot: SlotName;
+  readonly status: SlotRecord["status"];
+  /** activatedAt ("works") or retiredAt ("gone") as verify read it: the proof is about that step's slot. */
+  readonly since?: string;
+  readonly verification: SlotVerification;
+}
+
+export interface RecordOptions {
+  readonly path: string;
+  readonly shownAs: string;
+  readonly name: string;
+  readonly at: string;
+  readonly lockWaitMs?: number;
+  readonly onNote?: (message: string) => void;
+}
+
+/** The outcome per proof: recorded, or why not. */
+export interface RecordOutcome {
+  readonly proof: SlotProof;
+  readonly recorded: boolean;
+}
+
+export async function recordProofs(proofs: readonly SlotProof[], options: RecordOptions): Promise<RecordOutcome[]> {
+  if (proofs.length === 0) return [];
+  return withLockedStateFile<RecordOutcome[]>(options.path, (state) => decide(state, proofs, options), {
+    shownAs: options.shownAs,
+    lockWaitMs: options.lockWaitMs,
+    onNote: options.onNote,
+  });
+}
+
+function decide(state: RotationState, proofs: readonly SlotProof[], options: RecordOptions) {
+  const current = Object.prototype.hasOwnProperty.call(state.keys, options.name) ? state.keys[options.name] : undefined;
+  if (current === undefined) return { result: proofs.map((proof) => ({ proof, recorded: false })) };
+  let entry: KeyRotationEntry = current;
+  const outcomes: RecordOutcome[] = [];
+  for (const proof of proofs) {
+    const record = entry.slots[proof.slot];
+    const still = record !== undefined && record.status === proof.status && sinceOf(record, proof) === proof.since;
+    outcomes.push({ proof, recorded: still });
+    if (!still) continue;
+    const verified: SlotRecord = { ...record, verifiedAt: options.at, verification: proof.verification };
+    entry = { ...entry, slots: { ...entry.slots, [proof.slot]: verified } };
+  }
+  const changed = outcomes.some((o) => o.recorded);
+  return { state: changed ? withEntry(state, options.name, entry) : undefined, result: outcomes };
+}
+
+function sinceOf(record: SlotRecord, proof: SlotProof): string | undefined {
+  return proof.verification.proved === "works" ? record.activatedAt : record.retiredAt;
+}
+
+/** "Kafka REST https://host GET /kafka/v3/clusters/lkc-1/topics: 200", shortened to what the file accepts. */
+export function probeDescription(what: string, url: string, status: number): string {
+  let path = "";
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    // An invalid URL never answered 200; keep the description without a path.
+  }
+  const full = `${what} ${originOf(url)} GET ${path}: ${status}`;
+  return isRecordableText(full) ? full : `${what}: ${status}`;
+}
+
+/** A description that the state file accepts, or undefined (then it is left out). */
+export function recordable(text: string): string | undefined {
+  return isRecordableText(text) ? text : undefined;
+}
