@@ -1,6 +1,11 @@
-import type * as SecretModule from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import type * as SecretVersionModule from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { type Construct, FRAMEWORK, type TerraformProvider, type TerraformResource, Token } from "../cdktf";
+import {
+  type Construct,
+  FRAMEWORK,
+  type TerraformProvider,
+  type TerraformResource,
+  type TerraformResourceLifecycle,
+  Token,
+} from "../cdktf";
 import { AWS_PROVIDER_PACKAGE, requireOptionalPeer } from "../optional-peer";
 import {
   type PublishedCredentials,
@@ -42,9 +47,35 @@ export interface AwsSecretsManagerSinkProps extends WriteOnlyOption {
 
 const NAME = "AwsSecretsManagerSink";
 
+/**
+ * The part of `@cdktf/provider-aws` the sink uses, typed by the kit's framework module: the package's own types are
+ * cdktf's, which the cdktn build (where the sink writes the escape hatch) cannot name.
+ */
 interface AwsBindings {
-  readonly secret: typeof SecretModule;
-  readonly version: typeof SecretVersionModule;
+  readonly secret: {
+    readonly SecretsmanagerSecret: new (scope: Construct, id: string, config: SecretConfig) => TerraformResource;
+  };
+  readonly version: {
+    readonly SecretsmanagerSecretVersion: new (
+      scope: Construct,
+      id: string,
+      config: {
+        secretId: string;
+        secretString?: string;
+        secretStringWo?: string;
+        secretStringWoVersion?: number;
+        provider?: TerraformProvider;
+        lifecycle: TerraformResourceLifecycle;
+      },
+    ) => TerraformResource;
+  };
+}
+
+interface SecretConfig {
+  name: string;
+  kmsKeyId?: string;
+  description: string;
+  provider?: TerraformProvider;
 }
 
 /**
@@ -127,10 +158,7 @@ export class AwsSecretsManagerSink implements SecretSink {
     });
   }
 
-  private createSecret(
-    parent: Construct,
-    config: { name: string; kmsKeyId?: string; description: string; provider?: TerraformProvider },
-  ): TerraformResource {
+  private createSecret(parent: Construct, config: SecretConfig): TerraformResource {
     if (this.bindings) return new this.bindings.secret.SecretsmanagerSecret(parent, "Secret", config);
     return new StoreResource(parent, "Secret", {
       type: "aws_secretsmanager_secret",

@@ -1,4 +1,3 @@
-import type * as KvSecretV2Module from "@cdktf/provider-vault/lib/kv-secret-v2";
 import { type Construct, FRAMEWORK, type TerraformProvider, type TerraformResource, Token } from "../cdktf";
 import { VAULT_PROVIDER_PACKAGE, requireOptionalPeer } from "../optional-peer";
 import {
@@ -28,6 +27,26 @@ export interface VaultKvSecretSinkProps extends WriteOnlyOption {
   readonly provider?: TerraformProvider;
 }
 
+/**
+ * The part of `@cdktf/provider-vault/lib/kv-secret-v2` the sink uses, typed by the kit's framework module: the
+ * package's own types are cdktf's, which the cdktn build (where the sink writes the escape hatch) cannot name.
+ */
+interface KvSecretV2Bindings {
+  readonly KvSecretV2: new (
+    scope: Construct,
+    id: string,
+    config: {
+      mount: string;
+      name: string;
+      namespace?: string;
+      provider?: TerraformProvider;
+      dataJson?: string;
+      dataJsonWo?: string;
+      dataJsonWoVersion?: number;
+    },
+  ) => TerraformResource;
+}
+
 const SEGMENT = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const NAME = "VaultKvSecretSink";
 
@@ -43,7 +62,7 @@ export class VaultKvSecretSink implements SecretSink {
   /** The KV secret resource (a `KvSecretV2`), once published. */
   secret?: TerraformResource;
   /** The generated resource class; undefined in a build whose store resources are on the escape hatch. */
-  private readonly bindings?: typeof KvSecretV2Module;
+  private readonly bindings?: KvSecretV2Bindings;
 
   constructor(private readonly props: VaultKvSecretSinkProps) {
     for (const field of ["mount", "name"] as const) {
