@@ -10,7 +10,7 @@
 // and `"//".metadata.version`, the framework's version, is set to "<framework version>". Nothing else is touched.
 // Writes {passed, failed} to .tmp/cdktn-results.json (read by .ci/run) and the timings to .tmp/cdktn/timings.json.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { migrateToCdktn, pointAtBuild } from "./cdktn/migrate.mjs";
@@ -83,27 +83,40 @@ function compare(name, cdktfOut, cdktnOut) {
   }
 }
 
+/**
+ * `cdktf synth` and `cdktn synth` of the example app, one after the other in the same folder (the default local
+ * backend's path is the working directory's); the cdktf.json is the project's, less the providers to generate
+ * (the builds have them compiled).
+ */
 function synthExampleApp() {
-  const apps = { cdktf: join(work, "example-cdktf"), cdktn: join(work, "example-cdktn") };
-  const config = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8"));
-  for (const [framework, dir] of Object.entries(apps)) {
-    rmSync(dir, { recursive: true, force: true });
+  const dir = join(work, "example");
+  const { language, projectId, sendCrashReports } = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8"));
+  const outputs = {};
+  for (const framework of ["cdktf", "cdktn"]) {
+    rmSync(join(dir, "cdktf.out"), { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const main = framework === "cdktf" ? join(dist, "main.js") : join(build, "main.js");
-    writeFileSync(join(dir, "cdktf.json"), JSON.stringify({ ...config, app: `node ${main}`, output: "cdktf.out" }));
+    const config = { language, projectId, sendCrashReports, app: `node ${main}`, output: "cdktf.out" };
+    writeFileSync(join(dir, "cdktf.json"), JSON.stringify(config));
+    const cdktfCli = join(root, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
+    const result = timed(`${framework}Synth`, () =>
+      framework === "cdktf"
+        ? run(process.execPath, [cdktfCli, "synth"], {
+            cwd: dir,
+            env: { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" },
+          })
+        : run(node22(), [cdktnCli(), "synth"], { cwd: dir, env: node22Env({ CI: "1" }) }),
+    );
+    if (result.status !== 0) {
+      process.stderr.write(result.stdout + result.stderr);
+      record(`example app: ${framework} synth`, false, `exit code ${result.status}`);
+      return;
+    }
+    outputs[framework] = join(work, `example-${framework}.out`);
+    rmSync(outputs[framework], { recursive: true, force: true });
+    renameSync(join(dir, "cdktf.out"), outputs[framework]);
   }
-  const cdktfCli = join(root, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
-  const env = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" };
-  const a = timed("cdktfSynth", () => run(process.execPath, [cdktfCli, "synth"], { cwd: apps.cdktf, env }));
-  const b = timed("cdktnSynth", () =>
-    run(node22(), [cdktnCli(), "synth"], { cwd: apps.cdktn, env: node22Env({ CI: "1" }) }),
-  );
-  if (a.status !== 0 || b.status !== 0) {
-    process.stderr.write(a.stderr + b.stderr);
-    record("example app: cdktf synth and cdktn synth", false, `exit codes ${a.status} and ${b.status}`);
-    return;
-  }
-  compare("example app", join(apps.cdktf, "cdktf.out"), join(apps.cdktn, "cdktf.out"));
+  compare("example app", outputs.cdktf, outputs.cdktn);
 }
 
 function readmeExamples() {
@@ -134,7 +147,10 @@ function runExample(name, framework, code) {
   writeFileSync(join(dir, "app.js"), transpile(source));
   const outdir = join(dir, "out");
   const env = framework === "cdktn" ? node22Env({ CDKTF_OUTDIR: outdir }) : { ...process.env, CDKTF_OUTDIR: outdir };
-  const result = run(framework === "cdktn" ? node22() : process.execPath, [join(dir, "app.js")], { cwd: dir, env });
+  // One working directory for both: the default local backend's path is the working directory's.
+  const cwd = join(work, "readme-cwd");
+  mkdirSync(cwd, { recursive: true });
+  const result = run(framework === "cdktn" ? node22() : process.execPath, [join(dir, "app.js")], { cwd, env });
   if (result.status !== 0) process.stderr.write(result.stderr);
   return result.status === 0 ? outdir : undefined;
 }
