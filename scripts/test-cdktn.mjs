@@ -5,7 +5,9 @@
 //      and compares the two cdk.tf.json after the normalization below: they must be identical;
 //   2. runs every README example (`<!-- readme-example: NAME -->`) on both builds, the cdktn one migrated as its
 //      user would migrate it (scripts/cdktn/migrate.mjs), and compares each stack the same way;
-//   3. runs the construct tests against the cdktn build (scripts/cdktn/jest.config.js) under Node 22.
+//   3. runs the construct tests against the cdktn build (scripts/cdktn/jest.config.js) under Node 22;
+//   4. installs the packed kit into apps outside the repository on cdktf 0.21 and on cdktn 0.24 + constructs 10.7
+//      and compares what `cdktf synth` and `cdktn synth` write (scripts/test-package-cdktn.mjs).
 // Normalization: the JSON is parsed and written again (cdktf 0.21 writes an empty object as "{\n}", cdktn as "{}")
 // and `"//".metadata.version`, the framework's version, is set to "<framework version>". Nothing else is touched.
 // Writes {passed, failed} to .tmp/cdktn-results.json (read by .ci/run) and the timings to .tmp/cdktn/timings.json.
@@ -15,6 +17,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { migrateToCdktn, pointAtBuild } from "./cdktn/migrate.mjs";
 import { TOOLCHAIN, cdktnCli, node22, root } from "./cdktn/toolchain.mjs";
+import { run as runPackageChecks } from "./test-package-cdktn.mjs";
 
 const require = createRequire(import.meta.url);
 const results = { passed: 0, failed: 0 };
@@ -206,6 +209,16 @@ function main() {
     synthExampleApp();
     synthReadmeExamples();
     timed("constructTests", constructTests);
+    timed("package", () =>
+      runPackageChecks((name, check) => {
+        try {
+          check();
+          record(name, true);
+        } catch (error) {
+          record(name, false, String(error?.message ?? error).slice(0, 4000));
+        }
+      }),
+    );
   }
   const installTimes = join(root, TOOLCHAIN, "install-times.json");
   if (existsSync(installTimes)) Object.assign(timings, JSON.parse(readFileSync(installTimes, "utf8")));
