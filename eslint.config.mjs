@@ -22,9 +22,12 @@ export default tseslint.config(
     },
   },
   {
-    // Every cdktf import of the constructs goes through constructs/cdktf.ts, so moving to CDK Terrain is one edit.
+    // Every framework import of the constructs goes through constructs/cdktf.ts, whose framework module
+    // (constructs/framework/cdktf.ts or, in the cdktn build, cdktn.ts) is the one file that names the framework.
     files: ["constructs/**/*.ts"],
-    ignores: ["constructs/cdktf.ts"],
-    rules: { "no-restricted-imports": ["error", { paths: ["cdktf"], patterns: ["cdktf/*"] }] },
+    ignores: ["constructs/framework/cdktf.ts", "constructs/framework/cdktn.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: ["cdktf", "cdktn"], patterns: ["cdktf/*", "cdktn/*"] }],
+    },
   },
 );

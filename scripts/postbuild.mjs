@@ -6,7 +6,8 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const dist = join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "dist");
+// The build folder: dist/ by default, or the one given (the cdktn build, scripts/cdktn-build.mjs).
+const dist = process.argv[2] ?? join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "dist");
 chmodSync(join(dist, "cli", "main.js"), 0o755);
 const bindings = join(dist, ".gen", "providers", "confluent");
 if (!existsSync(join(bindings, "lazy-index.js"))) {

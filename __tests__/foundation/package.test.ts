@@ -51,7 +51,7 @@ describe("the package users install", () => {
       if (dev !== undefined) expect(satisfiesCaret(dev, peer.range)).toBe(true);
     }
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual(
-      ["cdktf", "constructs", ...OPTIONAL_PEERS.map((p) => p.packageName)].sort(),
+      ["cdktf", "cdktn", "constructs", ...OPTIONAL_PEERS.map((p) => p.packageName)].sort(),
     );
   });
 

@@ -1,6 +1,11 @@
-import type * as SecretModule from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import type * as SecretVersionModule from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { type Construct, type TerraformProvider, type TerraformResource, Token } from "../cdktf";
+import {
+  type Construct,
+  FRAMEWORK,
+  type TerraformProvider,
+  type TerraformResource,
+  type TerraformResourceLifecycle,
+  Token,
+} from "../cdktf";
 import { AWS_PROVIDER_PACKAGE, requireOptionalPeer } from "../optional-peer";
 import {
   type PublishedCredentials,
@@ -10,6 +15,7 @@ import {
   credentialsDocument,
   writeOnlyVersion,
 } from "./secret-sink";
+import { StoreResource } from "./store-resource";
 
 export interface AwsSecretsManagerSinkProps extends WriteOnlyOption {
   /**
@@ -41,9 +47,35 @@ export interface AwsSecretsManagerSinkProps extends WriteOnlyOption {
 
 const NAME = "AwsSecretsManagerSink";
 
+/**
+ * The part of `@cdktf/provider-aws` the sink uses, typed by the kit's framework module: the package's own types are
+ * cdktf's, which the cdktn build (where the sink writes the escape hatch) cannot name.
+ */
 interface AwsBindings {
-  readonly secret: typeof SecretModule;
-  readonly version: typeof SecretVersionModule;
+  readonly secret: {
+    readonly SecretsmanagerSecret: new (scope: Construct, id: string, config: SecretConfig) => TerraformResource;
+  };
+  readonly version: {
+    readonly SecretsmanagerSecretVersion: new (
+      scope: Construct,
+      id: string,
+      config: {
+        secretId: string;
+        secretString?: string;
+        secretStringWo?: string;
+        secretStringWoVersion?: number;
+        provider?: TerraformProvider;
+        lifecycle: TerraformResourceLifecycle;
+      },
+    ) => TerraformResource;
+  };
+}
+
+interface SecretConfig {
+  name: string;
+  kmsKeyId?: string;
+  description: string;
+  provider?: TerraformProvider;
 }
 
 /**
@@ -53,13 +85,16 @@ interface AwsBindings {
  * is removed, so the secret always has a current value. With `writeOnly`, the document goes to `secret_string_wo`
  * (AWS provider 6.25, as in @cdktf/provider-aws 21.22) and `secret_string_wo_version` counts the rotations. Needs the optional peer
  * `@cdktf/provider-aws` (loaded here, at construction) and an `AwsProvider` (from `@cdktf/provider-aws/lib/provider`).
+ * In the cdktn build both resources are written on the escape hatch (`@cdktn/provider-aws` 25.7 is 476 MB installed
+ * for these two types), and the stack needs an `AwsStoreProvider`.
  */
 export class AwsSecretsManagerSink implements SecretSink {
   /** The created secret (a `SecretsmanagerSecret`, when `secretName` was given). */
   secret?: TerraformResource;
   /** The published version (a `SecretsmanagerSecretVersion`), once published. */
   version?: TerraformResource;
-  private readonly bindings: AwsBindings;
+  /** The generated resource classes; undefined in a build whose store resources are on the escape hatch. */
+  private readonly bindings?: AwsBindings;
 
   constructor(private readonly props: AwsSecretsManagerSinkProps) {
     const given = [props?.secretName, props?.secretArn].filter((v) => v !== undefined).length;
@@ -73,10 +108,12 @@ export class AwsSecretsManagerSink implements SecretSink {
       throw new Error(`${NAME}: secretName '${name}' may contain only letters, digits and /_+=.@- (1-512 characters)`);
     }
     // Only the resource modules used: the provider's index loads thousands of classes (seconds of synth time).
-    this.bindings = {
-      secret: requireOptionalPeer(AWS_PROVIDER_PACKAGE, "lib/secretsmanager-secret", NAME),
-      version: requireOptionalPeer(AWS_PROVIDER_PACKAGE, "lib/secretsmanager-secret-version", NAME),
-    };
+    if (FRAMEWORK.storeBindings === "provider-packages") {
+      this.bindings = {
+        secret: requireOptionalPeer(AWS_PROVIDER_PACKAGE, "lib/secretsmanager-secret", NAME),
+        version: requireOptionalPeer(AWS_PROVIDER_PACKAGE, "lib/secretsmanager-secret-version", NAME),
+      };
+    }
   }
 
   publish(parent: Construct, credentials: PublishedCredentials): void {
@@ -84,23 +121,50 @@ export class AwsSecretsManagerSink implements SecretSink {
     const { secretName, secretArn, kmsKeyId, description, provider, writeOnly } = this.props;
     let secretId = secretArn as string;
     if (secretName !== undefined) {
-      const secret = new this.bindings.secret.SecretsmanagerSecret(parent, "Secret", {
+      this.secret = this.createSecret(parent, {
         name: secretName,
         kmsKeyId,
         description: description ?? `Confluent API key published by keykit (${parent.node.path})`,
         provider,
       });
-      this.secret = secret;
-      secretId = secret.id;
+      secretId = this.secret.getStringAttribute("id");
     }
     const document = credentialsDocument(credentials);
-    this.version = new this.bindings.version.SecretsmanagerSecretVersion(parent, "PublishedVersion", {
-      secretId,
-      ...(writeOnly
-        ? { secretStringWo: document, secretStringWoVersion: writeOnlyVersion(NAME, parent, credentials) }
-        : { secretString: document }),
+    const contents: { secretString?: string; secretStringWo?: string; secretStringWoVersion?: number } = writeOnly
+      ? { secretStringWo: document, secretStringWoVersion: writeOnlyVersion(NAME, parent, credentials) }
+      : { secretString: document };
+    const lifecycle = { createBeforeDestroy: true };
+    if (this.bindings) {
+      this.version = new this.bindings.version.SecretsmanagerSecretVersion(parent, "PublishedVersion", {
+        secretId,
+        ...contents,
+        provider,
+        lifecycle,
+      });
+      return;
+    }
+    // The generated class's attributes, in its (alphabetical) order.
+    this.version = new StoreResource(parent, "PublishedVersion", {
+      type: "aws_secretsmanager_secret_version",
+      providerName: "aws",
       provider,
-      lifecycle: { createBeforeDestroy: true },
+      lifecycle,
+      attributes: {
+        secret_id: secretId,
+        secret_string: contents.secretString,
+        secret_string_wo: contents.secretStringWo,
+        secret_string_wo_version: contents.secretStringWoVersion,
+      },
+    });
+  }
+
+  private createSecret(parent: Construct, config: SecretConfig): TerraformResource {
+    if (this.bindings) return new this.bindings.secret.SecretsmanagerSecret(parent, "Secret", config);
+    return new StoreResource(parent, "Secret", {
+      type: "aws_secretsmanager_secret",
+      providerName: "aws",
+      provider: config.provider,
+      attributes: { description: config.description, kms_key_id: config.kmsKeyId, name: config.name },
     });
   }
 }

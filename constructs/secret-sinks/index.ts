@@ -15,3 +15,11 @@ export type { KubernetesSecretSinkProps } from "./kubernetes-secret-sink";
 export { StoreBlock, StoreResource } from "./store-resource";
 export type { StoreAttribute, StoreResourceProps } from "./store-resource";
 export { MissingPeerError } from "../optional-peer";
+export {
+  AWS_PROVIDER_SPEC,
+  AwsStoreProvider,
+  StoreProvider,
+  VAULT_PROVIDER_SPEC,
+  VaultStoreProvider,
+} from "./store-provider";
+export type { AwsStoreProviderProps, StoreProviderSpec, VaultStoreProviderProps } from "./store-provider";
