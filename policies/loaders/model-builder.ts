@@ -136,7 +136,8 @@ export function keyFactsResolver(ids: IdLookup | undefined): KeyFactsResolver {
       apiVersion: readValue(view, SCOPE_API) ?? constantAt(view, SCOPE_API),
       environment: readValue(view, SCOPE_ENV),
     };
-    const key = refs.length === 0 ? (present ? valueKey([fields.id, fields.apiVersion, fields.environment]) : "") : undefined;
+    const key =
+      refs.length === 0 ? (present ? valueKey([fields.id, fields.apiVersion, fields.environment]) : "") : undefined;
     const cached = key !== undefined ? scopes.get(key) : undefined;
     if (cached) return cached;
     const resolved = resolveScope(present, fields, refs, ids);
