@@ -74,6 +74,8 @@ export interface ModelInput {
   readonly knownKeyIds?: (apiKeys: readonly ApiKey[]) => ReadonlySet<string>;
   readonly rotation?: readonly RotationEntry[];
   readonly notes?: readonly string[];
+  /** The key-facts resolver, when the adapter already resolved some keys (a plan shares them with its changes). */
+  readonly keyFacts?: KeyFactsResolver;
 }
 
 const OWNER_ID: JsonPath = ["owner", 0, "id"];
@@ -90,7 +92,7 @@ interface BuildContext {
   readonly facts: KeyFactsResolver;
 }
 
-type KeyFactsResolver = (view: ResourceView) => KeyFacts;
+export type KeyFactsResolver = (view: ResourceView) => KeyFacts;
 
 /** A cache key for string-or-absent facts; undefined for any other value (resolved on its own, never shared). */
 function valueKey(values: readonly unknown[]): string | undefined {
@@ -315,7 +317,7 @@ export function buildModel(input: ModelInput): KeykitModel {
   const clusters = new Map<string, KafkaCluster>();
   for (const v of input.views)
     if (v.present && v.type === "confluent_kafka_cluster") clusters.set(v.address, buildCluster(v));
-  const ctx: BuildContext = { input, clusters, facts: keyFactsResolver(input.ids) };
+  const ctx: BuildContext = { input, clusters, facts: input.keyFacts ?? keyFactsResolver(input.ids) };
   const apiKeys: ApiKey[] = [];
   const serviceAccounts: ServiceAccount[] = [];
   const grants: Grant[] = [];
