@@ -84,6 +84,10 @@ const SCOPE: JsonPath = ["managed_resource"];
 const SCOPE_ID: JsonPath = ["managed_resource", 0, "id"];
 const SCOPE_API: JsonPath = ["managed_resource", 0, "api_version"];
 const SCOPE_ENV: JsonPath = ["managed_resource", 0, "environment", 0, "id"];
+const ID: JsonPath = ["id"];
+const DISPLAY_NAME: JsonPath = ["display_name"];
+const PRINCIPAL: JsonPath = ["principal"];
+const ROLE_NAME: JsonPath = ["role_name"];
 
 /** What the entity builders of one model share. */
 interface BuildContext {
@@ -146,7 +150,7 @@ export function keyFactsResolver(ids: IdLookup | undefined): KeyFactsResolver {
     if (key !== undefined) scopes.set(key, resolved);
     return resolved;
   };
-  return (view) => ({ id: literalAt(view, ["id"]), owner: owner(view), scope: scope(view) });
+  return (view) => ({ id: literalAt(view, ID), owner: owner(view), scope: scope(view) });
 }
 
 function base(view: ResourceView): EntityBase {
@@ -198,7 +202,7 @@ function buildApiKey(view: ResourceView, ctx: BuildContext): ApiKey {
     acknowledgements: meta.acknowledgements,
     construct: meta.construct,
     id: facts.id,
-    displayName: literalOrEmpty(view, ["display_name"]),
+    displayName: literalOrEmpty(view, DISPLAY_NAME),
     owner: facts.owner,
     scope: facts.scope,
     serves: meta.serves ? servedResources(meta.serves, ctx.clusters) : undefined,
@@ -209,24 +213,35 @@ function buildApiKey(view: ResourceView, ctx: BuildContext): ApiKey {
   };
 }
 
+// Entities are written out field by field (no spreads): plans and states hold 10,000s of them.
 function buildServiceAccount(view: ResourceView): ServiceAccount {
-  return { ...base(view), id: literalAt(view, ["id"]), displayName: literalOrEmpty(view, ["display_name"]) };
+  return {
+    address: view.address,
+    location: view.location,
+    acknowledgements: view.metadata.acknowledgements,
+    construct: view.metadata.construct,
+    id: literalAt(view, ID),
+    displayName: literalOrEmpty(view, DISPLAY_NAME),
+  };
 }
 
 function buildGrant(view: ResourceView, ctx: BuildContext): Grant {
-  const principal = readValue(view, ["principal"]);
+  const principal = readValue(view, PRINCIPAL);
   let principalKey: string | undefined;
   if (isLiteralId(principal)) principalKey = (principal as string).replace(/^User:/, "") || undefined;
   else {
-    const refs = referencesAt(view, ["principal"]);
+    const refs = referencesAt(view, PRINCIPAL);
     const ref = refs.find((r) => r.type === "confluent_service_account" || r.type === "confluent_user") ?? refs[0];
     principalKey = ref ? (ctx.input.ids?.get(ref.address) ?? ref.address) : undefined;
   }
   return {
-    ...base(view),
+    address: view.address,
+    location: view.location,
+    acknowledgements: view.metadata.acknowledgements,
+    construct: view.metadata.construct,
     kind: view.type === "confluent_role_binding" ? "role-binding" : "kafka-acl",
     principalKey,
-    role: literalAt(view, ["role_name"]),
+    role: literalAt(view, ROLE_NAME),
   };
 }
 
@@ -241,7 +256,7 @@ function clusterTypeOf(view: ResourceView): KafkaClusterType | undefined {
 function buildCluster(view: ResourceView): KafkaCluster {
   return {
     ...base(view),
-    id: literalAt(view, ["id"]),
+    id: literalAt(view, ID),
     clusterType: view.mode === "managed" ? clusterTypeOf(view) : undefined,
   };
 }

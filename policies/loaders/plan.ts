@@ -228,8 +228,6 @@ interface PlanContext {
   readonly ids: IdLookup;
   readonly prior: () => StateResource[];
   readonly location: (address: string) => SourceLocation;
-  /** Key facts of after-values, computed once per key and shared by its change and its entity. */
-  readonly afterFacts: Map<ResourceView, KeyFacts>;
   readonly resolveFacts: (view: ResourceView) => KeyFacts;
   readonly resolveBefore: (view: ResourceView) => KeyFacts;
 }
@@ -237,17 +235,16 @@ interface PlanContext {
 function planLocator(options: PlanLoadOptions, metaIndex: ReadonlyMap<string, AddressMetadata>) {
   const file = options.file ?? options.source;
   const positions = options.positions;
-  // Filled field by field (no conditional spreads): two locations per resource of plans with 10,000s of them.
+  // One shape for every location (absent = undefined), no conditional fields: one per resource of big plans.
   return (address: string): SourceLocation => {
-    const constructPath = metaIndex.size > 0 ? metaIndex.get(configAddress(address))?.constructPath : undefined;
     const at = positions?.get(address);
-    const location: Mutable<SourceLocation> = { file, address };
-    if (constructPath) location.constructPath = constructPath;
-    if (at) {
-      location.line = at.line;
-      if (at.column !== undefined) location.column = at.column;
-    }
-    return location;
+    return {
+      file,
+      address,
+      constructPath: metaIndex.size > 0 ? metaIndex.get(configAddress(address))?.constructPath : undefined,
+      line: at?.line,
+      column: at?.column,
+    };
   };
 }
 
@@ -341,9 +338,7 @@ function planView(rc: JsonObject, ctx: PlanContext): ResourceView | undefined {
   };
   if (type === "confluent_api_key" && mode === "managed" && after) {
     // Key facts after apply are computed once and shared by the change and the key.
-    const facts = ctx.resolveFacts(view);
-    ctx.afterFacts.set(view, facts);
-    planned.after = facts;
+    planned.after = ctx.resolveFacts(view);
     if (metadata.rotation) planned.rotation = metadata.rotation;
   } else if (type === "confluent_api_key" && metadata.rotation) planned.rotation = metadata.rotation;
   return view;
@@ -416,7 +411,6 @@ function planContext(json: JsonObject, options: PlanLoadOptions): PlanContext {
   const prior = () => (priorResources ??= stateResources(asObject(json.prior_state)?.values));
   const metaIndex = metadataIndex(options.metadata);
   const ids = planIds(rcs, prior);
-  const afterFacts = new Map<ResourceView, KeyFacts>();
   const resolve = keyFactsResolver(ids);
   return {
     source: options.source,
@@ -426,8 +420,8 @@ function planContext(json: JsonObject, options: PlanLoadOptions): PlanContext {
     ids,
     prior,
     location: planLocator(options, metaIndex),
-    afterFacts,
-    resolveFacts: (view) => afterFacts.get(view) ?? resolve(view),
+    // Key facts after apply are resolved once (for the change) and shared with the key entity.
+    resolveFacts: (view) => view.change?.after ?? resolve(view),
     resolveBefore: keyFactsResolver(ids),
   };
 }
