@@ -5,9 +5,8 @@
  * metadata that applies to it, its source location and, for plans, the planned change. Reading goes through
  * `readValue` / `referencesAt` only, so a masked value is never seen by a builder.
  */
-import type { AcknowledgementRecord, ScopeDescriptor } from "../metadata";
+import type { AcknowledgementRecord, RotationSlotRecord, ScopeDescriptor } from "../metadata";
 import type { LifecycleFacts, PlannedChange, ResolvedReference, SourceLocation } from "../model";
-import type { RotationSlotRecord } from "../metadata";
 import { parseReference, referencesIn } from "../references";
 import { type JsonObject, type JsonPath, MAX_NESTING_DEPTH, forEachStringAt, isObject, tooDeep } from "./util";
 
