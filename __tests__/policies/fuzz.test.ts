@@ -123,17 +123,44 @@ const stackFixture = (() => {
   return s;
 })();
 
-/** Every path of a JSON document (objects and arrays), root included. */
-function paths(
-  value: unknown,
-  prefix: (string | number)[] = [],
-  out: (string | number)[][] = [],
-): (string | number)[][] {
-  out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out));
-  else if (value && typeof value === "object")
-    for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
-  return out;
+/** The children of a JSON node (array elements by index, object members in key order), none for a leaf. */
+function children(value: unknown): [string | number, unknown][] {
+  if (Array.isArray(value)) return value.map((v, i) => [i, v]);
+  return value && typeof value === "object" ? Object.entries(value) : [];
+}
+
+/** How many nodes a JSON document has (objects, arrays and leaves), root included; allocates no entry pairs. */
+function nodeCount(value: unknown): number {
+  let count = 1;
+  if (Array.isArray(value)) for (const child of value) count += nodeCount(child);
+  else if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    for (const k of Object.keys(obj)) count += nodeCount(obj[k]);
+  }
+  return count;
+}
+
+/**
+ * The path of the `n`-th node in pre-order (root first, then each child's subtree in order): the same node a list
+ * of every path would hold at index `n`, found without building that list for every mutation.
+ */
+function pathAt(value: unknown, n: number): (string | number)[] {
+  const path: (string | number)[] = [];
+  let node = value;
+  let rest = n;
+  while (rest > 0) {
+    rest -= 1; // the node itself
+    for (const [step, child] of children(node)) {
+      const size = nodeCount(child);
+      if (rest < size) {
+        path.push(step);
+        node = child;
+        break;
+      }
+      rest -= size;
+    }
+  }
+  return path;
 }
 
 type Mutation = { at: number; kind: "replace" | "delete" | "wrap" | "null"; value: unknown };
@@ -141,8 +168,7 @@ type Mutation = { at: number; kind: "replace" | "delete" | "wrap" | "null"; valu
 function mutate(doc: unknown, mutations: readonly Mutation[]): unknown {
   let root: unknown = structuredClone(doc);
   for (const m of mutations) {
-    const all = paths(root);
-    const path = all[m.at % all.length];
+    const path = pathAt(root, m.at % nodeCount(root));
     // Cloned: fast-check replays generated values, which must never be aliased into (and mutated through) the document.
     const value = structuredClone(m.value);
     const replacement = m.kind === "null" ? null : m.kind === "wrap" ? [value] : value;
@@ -200,7 +226,8 @@ function assertOutcome(load: () => KeykitModel): void {
   }
   expect(JSON.stringify(model)).not.toContain(SECRET);
   const report = evaluate(model, ALL_RULES, [], { now: "2026-11-28T00:00:00Z" });
-  for (const format of REPORT_FORMATS) expect(formatReport(report, format, ALL_RULES)).not.toContain(SECRET);
+  // One assertion over every format (the formats that leak, expected none): the same check at a fifth of the cost.
+  expect(REPORT_FORMATS.filter((format) => formatReport(report, format, ALL_RULES).includes(SECRET))).toEqual([]);
 }
 
 const params = { numRuns: RUNS, seed: 4242 };

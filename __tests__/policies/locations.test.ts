@@ -1,6 +1,9 @@
 /** Source locations: every finding carries its file and line, whatever the input kind. */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Annotations, App, TerraformStack } from "cdktf";
+import { ApiKey } from "../../.gen/providers/confluent/api-key";
+import { ConfluentProvider } from "../../.gen/providers/confluent/provider";
 import { evaluate } from "../../policies/engine";
 import { loadConfiguration } from "../../policies/loaders/configuration";
 import { readInputs } from "../../policies/loaders/input";
@@ -115,6 +118,39 @@ describe("synthesized stacks", () => {
       file: "orders",
       address: "confluent_api_key.plain",
       constructPath: "orders/plain",
+    });
+  });
+});
+
+describe("synthesized with cdktf 0.21's stack traces enabled (a real synth, not a hand-written trace)", () => {
+  // cdktf 0.21 records a resource's "stacktrace" entry with `node.addMetadata("stacktrace", "trace")` and no
+  // `{ stackTrace: true }` option, and constructs 10 captures a trace only with that option: `"//".metadata.stackTrace`
+  // stays absent even with `stackTraces: true`. Only annotations (Annotations.of(x).addWarning …) carry a trace, and
+  // those never reach cdk.tf.json. The location then is the construct path plus the resource's line in cdk.tf.json.
+  it("cdk.tf.json has no stackTrace; the location is the construct path and the cdk.tf.json line", async () => {
+    const outdir = mkdtempSync(join(process.env.TMPDIR ?? "/tmp", "keykit-traces-"));
+    const app = new App({ outdir, stackTraces: true });
+    const stack = new TerraformStack(app, "orders");
+    new ConfluentProvider(stack, "confluent", {});
+    const personal = new ApiKey(stack, "personal", {
+      displayName: "personal",
+      owner: { id: "u-trace1", apiVersion: "iam/v2", kind: "User" },
+    });
+    Annotations.of(personal).addWarning("traced"); // proves traces are on: annotations get one
+    app.synth();
+    const warning = personal.node.metadata.find((m) => m.type === "@cdktf/warn");
+    expect(warning?.trace?.some((frame) => frame.includes("locations.test.ts"))).toBe(true);
+    const file = join(outdir, "stacks", "orders", "cdk.tf.json");
+    const text = readFileSync(file, "utf8");
+    const written = JSON.parse(text).resource.confluent_api_key.personal["//"].metadata;
+    expect(written.path).toBe("orders/personal");
+    expect(written).not.toHaveProperty("stackTrace");
+    const [model] = await readInputs([file]);
+    expect(model.apiKeys[0].location).toMatchObject({
+      file,
+      address: "confluent_api_key.personal",
+      constructPath: "orders/personal",
+      line: lineOf(text, '"personal": {'),
     });
   });
 });

@@ -4,32 +4,13 @@
  * block is a list). References such as `${confluent_service_account.x.id}` are resolved to their type.
  */
 import { relative } from "node:path";
-import type {
-  AcknowledgementRecord,
-  KafkaClusterType,
-  KeykitResourceMetadata,
-  ScopeDescriptor,
-  Tier,
-} from "../metadata";
-import { KAFKA_CLUSTER_TYPES, TIERS } from "../metadata";
-import { classifySecretDestination, type KeyMention } from "./secret-flow";
-import {
-  type ApiKey,
-  type Grant,
-  type InputKind,
-  type KafkaCluster,
-  type KeykitModel,
-  type Output,
-  type ProviderBlock,
-  type ProviderCredential,
-  type SecretSink,
-  type SecretStoreEntry,
-  type ServedResource,
-  type ServiceAccount,
-  type SourceLocation,
-  emptyModel,
-} from "../model";
-import { isLiteral, isScopeKind, referencesIn, resolveOwner, resolveScope } from "../references";
+import type { AcknowledgementRecord, KeykitResourceMetadata, Tier } from "../metadata";
+import { TIERS } from "../metadata";
+import type { KeyMention } from "./secret-flow";
+import type { ApiKey, InputKind, KeykitModel, ProviderCredential, SourceLocation } from "../model";
+import { referencesIn } from "../references";
+import { type OutputView, type ProviderView, buildModel } from "./model-builder";
+import { NO_ACKNOWLEDGEMENTS, type ReferenceSource, type ResourceView, type ViewMetadata } from "./resource-view";
 import { classifyCredential, credentialAttributes, soleVariable, throughDefault } from "./provider-credentials";
 import {
   InputError,
@@ -109,10 +90,6 @@ function readKeykit(body: JsonObject): KeykitResourceMetadata | undefined {
   return meta as KeykitResourceMetadata | undefined;
 }
 
-function clusterTypeOf(body: JsonObject): KafkaClusterType | undefined {
-  return KAFKA_CLUSTER_TYPES.find((t) => body[t] !== undefined && body[t] !== null);
-}
-
 function readLifecycle(body: JsonObject): ApiKey["lifecycle"] {
   const l = firstBlock(body.lifecycle);
   if (!l) return undefined;
@@ -120,40 +97,6 @@ function readLifecycle(body: JsonObject): ApiKey["lifecycle"] {
     ...(typeof l.prevent_destroy === "boolean" ? { preventDestroy: l.prevent_destroy } : {}),
     ...(typeof l.create_before_destroy === "boolean" ? { createBeforeDestroy: l.create_before_destroy } : {}),
   };
-}
-
-function principalKey(principal: unknown, idsByAddress?: ReadonlyMap<string, string>): string | undefined {
-  const text = asString(principal);
-  if (!text) return undefined;
-  const refs = referencesIn(text);
-  if (refs.length > 0) return idsByAddress?.get(refs[0].address) ?? refs[0].address;
-  const m = /^User:(.+)$/.exec(text);
-  return m ? m[1] : text;
-}
-
-/** Resolves what a global key serves from its metadata, using cluster facts the model knows. */
-function servedResources(
-  serves: readonly ScopeDescriptor[] | undefined,
-  clusters: ReadonlyMap<string, KafkaCluster>,
-): ServedResource[] | undefined {
-  if (!Array.isArray(serves)) return undefined;
-  const out: ServedResource[] = [];
-  for (const s of serves) {
-    if (!isObject(s) || !isScopeKind(s.kind) || typeof s.id !== "string") continue;
-    let clusterType: KafkaClusterType | undefined = KAFKA_CLUSTER_TYPES.find((t) => t === s.clusterType);
-    if (s.kind === "kafka" && clusterType === undefined) {
-      const ref = referencesIn(s.id)[0];
-      clusterType = (ref && clusters.get(ref.address)?.clusterType) ?? clusters.get(s.id)?.clusterType;
-    }
-    out.push({
-      kind: s.kind,
-      id: s.id,
-      ...(typeof s.environment === "string" ? { environment: s.environment } : {}),
-      ...(clusterType ? { clusterType } : {}),
-      ...(s.networking === "public" || s.networking === "private" ? { networking: s.networking } : {}),
-    });
-  }
-  return out;
 }
 
 interface ResourceBody {
@@ -232,69 +175,6 @@ function locator(options: ConfigurationLoadOptions): Locate {
   };
 }
 
-function buildClusters(bodies: readonly ResourceBody[], locate: Locate): Map<string, KafkaCluster> {
-  const clusters = new Map<string, KafkaCluster>();
-  for (const b of bodies) {
-    if (b.type !== "confluent_kafka_cluster") continue;
-    const clusterType = b.mode === "managed" ? clusterTypeOf(b.body) : undefined;
-    clusters.set(b.address, {
-      address: b.address,
-      location: locate(b.address, b.body),
-      acknowledgements: [],
-      ...(isLiteral(b.body.id) ? { id: b.body.id } : {}),
-      ...(clusterType ? { clusterType } : {}),
-    });
-  }
-  return clusters;
-}
-
-interface EntityFacts {
-  readonly address: string;
-  readonly location: SourceLocation;
-  readonly acknowledgements: readonly AcknowledgementRecord[];
-  readonly construct: string | undefined;
-  readonly keykit: KeykitResourceMetadata | undefined;
-}
-
-function buildApiKey(b: ResourceBody, e: EntityFacts, clusters: ReadonlyMap<string, KafkaCluster>): ApiKey {
-  const owner = firstBlock(b.body.owner);
-  const managed = firstBlock(b.body.managed_resource);
-  const env = firstBlock(managed?.environment);
-  const userOwner = e.keykit?.userOwner;
-  // One property set per entity kind (absent = undefined), no conditional spreads: this runs once per resource
-  // inside every synth, mostly before the JIT has warmed up.
-  return {
-    address: e.address,
-    location: e.location,
-    acknowledgements: e.acknowledgements,
-    construct: e.construct,
-    displayName: isLiteral(b.body.display_name) ? b.body.display_name : undefined,
-    owner: resolveOwner(owner?.id, owner?.kind, referencesIn(stringify(owner?.id ?? ""))),
-    scope: resolveScope(
-      managed !== undefined,
-      { id: managed?.id, apiVersion: managed?.api_version, environment: env?.id },
-      referencesIn(stringify(managed?.id ?? "")),
-    ),
-    serves: servedResources(e.keykit?.serves, clusters),
-    rotation: isObject(e.keykit?.rotation) ? e.keykit.rotation : undefined,
-    userOwnerAllowed:
-      isObject(userOwner) && typeof userOwner.reason === "string" ? { reason: userOwner.reason } : undefined,
-    lifecycle: readLifecycle(b.body),
-  };
-}
-
-function buildGrant(b: ResourceBody, e: EntityFacts): Grant {
-  return {
-    address: e.address,
-    location: e.location,
-    acknowledgements: e.acknowledgements,
-    construct: e.construct,
-    kind: b.type === "confluent_role_binding" ? "role-binding" : "kafka-acl",
-    principalKey: principalKey(b.body.principal),
-    role: isLiteral(b.body.role_name) ? b.body.role_name : undefined,
-  };
-}
-
 /**
  * Every mention of an API key in a resource's arguments, with its path. A string that does not name
  * `confluent_api_key` is skipped before the reference parser runs (most strings of a configuration).
@@ -316,48 +196,45 @@ export function keyMentionsIn(body: JsonObject, what: string): KeyMention[] {
   return out;
 }
 
-interface Entities {
-  readonly apiKeys: ApiKey[];
-  readonly serviceAccounts: ServiceAccount[];
-  readonly grants: Grant[];
-  readonly stores: SecretStoreEntry[];
-  readonly sinks: SecretSink[];
+/** The kit's metadata of one resource, as the model builder reads it. */
+function viewMetadata(body: JsonObject, keykit: KeykitResourceMetadata | undefined): ViewMetadata {
+  const acknowledgements = readAcknowledgements(keykit?.acknowledgements);
+  const userOwner = keykit?.userOwner;
+  return {
+    acknowledgements: acknowledgements.length > 0 ? acknowledgements : NO_ACKNOWLEDGEMENTS,
+    construct: typeof keykit?.construct === "string" ? keykit.construct : undefined,
+    serves: Array.isArray(keykit?.serves) ? keykit.serves : undefined,
+    rotation: isObject(keykit?.rotation) ? keykit.rotation : undefined,
+    userOwnerAllowed:
+      isObject(userOwner) && typeof userOwner.reason === "string" ? { reason: userOwner.reason } : undefined,
+    lifecycle: readLifecycle(body),
+  };
 }
 
-/** Sorts one managed resource into the entity lists (one small builder per kind). */
-function addEntity(
-  b: ResourceBody,
-  e: EntityFacts,
-  clusters: ReadonlyMap<string, KafkaCluster>,
-  out: Entities,
-  what: string,
-): void {
-  if (b.type === "confluent_api_key") out.apiKeys.push(buildApiKey(b, e, clusters));
-  else if (b.type === "confluent_service_account") {
-    const displayName = isLiteral(b.body.display_name) ? b.body.display_name : undefined;
-    out.serviceAccounts.push({ ...entityBase(e), displayName });
-  } else if (b.type === "confluent_role_binding" || b.type === "confluent_kafka_acl") out.grants.push(buildGrant(b, e));
-  else {
-    // Any other resource: a secret store holding keys, a credential consumer, or a place a secret must not go.
-    const dest = classifySecretDestination(b.type, b.mode, b.body, keyMentionsIn(b.body, what));
-    if (dest.store)
-      out.stores.push({ ...entityBase(e), type: b.type, keyAddresses: dest.store.keyAddresses, keyIds: [] });
-    if (dest.sink) out.sinks.push({ ...entityBase(e), type: b.type, ...dest.sink });
-  }
+const STRINGS: ReferenceSource = { kind: "strings" };
+
+/** One resource or data block as a neutral view: configuration writes references inside its strings. */
+function configurationView(b: ResourceBody, locate: Locate): ResourceView {
+  const keykit = readKeykit(b.body);
+  return {
+    address: b.address,
+    type: b.type,
+    mode: b.mode,
+    present: true,
+    values: b.body,
+    references: STRINGS,
+    metadata: viewMetadata(b.body, keykit),
+    location: locate(b.address, b.body, keykit),
+  };
 }
 
-function entityBase(e: EntityFacts) {
-  return { address: e.address, location: e.location, acknowledgements: e.acknowledgements, construct: e.construct };
-}
-
-function buildOutputs(json: JsonObject, locate: Locate, what: string): Output[] {
-  const outputs: Output[] = [];
+function outputViews(json: JsonObject, locate: Locate, what: string): OutputView[] {
+  const outputs: OutputView[] = [];
   for (const [name, raw] of entries(json.output)) {
     const body = Array.isArray(raw) ? asObject(raw[0]) : asObject(raw);
     if (!body) continue;
     const address = `output.${name}`;
     outputs.push({
-      address,
       name,
       location: locate(address, body),
       acknowledgements: readAcknowledgements(readKeykit(body)?.acknowledgements),
@@ -368,7 +245,7 @@ function buildOutputs(json: JsonObject, locate: Locate, what: string): Output[] 
   return outputs;
 }
 
-function buildProviders(json: JsonObject, prefix: string, locate: Locate, into: ProviderBlock[]): void {
+function providerViews(json: JsonObject, prefix: string, locate: Locate, into: ProviderView[]): void {
   const defaults = new Map<string, unknown>();
   for (const [name, raw] of entries(json.variable)) defaults.set(name, firstBlock(raw)?.default);
   for (const [name, raw] of entries(json.provider)) {
@@ -383,14 +260,7 @@ function buildProviders(json: JsonObject, prefix: string, locate: Locate, into: 
         const c = throughDefault(classifyCredential(attr, { value }), soleVariable(value), defaults);
         if (c) credentials.push(c);
       }
-      into.push({
-        address,
-        name,
-        ...(alias ? { alias } : {}),
-        location: locate(address, block),
-        acknowledgements: [],
-        credentials,
-      });
+      into.push({ address, name, ...(alias ? { alias } : {}), location: locate(address, block), credentials });
     }
   }
 }
@@ -398,40 +268,22 @@ function buildProviders(json: JsonObject, prefix: string, locate: Locate, into: 
 /** Loads a Terraform JSON configuration object (cdk.tf.json, synth output, or HCL converted to JSON). */
 export function loadConfiguration(json: unknown, options: ConfigurationLoadOptions): KeykitModel {
   if (!isObject(json)) throw new InputError(`${options.source}: a Terraform JSON configuration must be an object`);
-  const model = emptyModel(options.kind ?? "cdktf-json", options.source, readTier(json, options));
   const locate = locator(options);
   const what = options.source;
-  // Collect resource bodies (managed + data) first: keys need cluster facts and owner types.
   const bodies: ResourceBody[] = [];
   collectBodies(json, "", bodies);
   for (const m of options.modules ?? []) collectBodies(m.json, m.prefix, bodies);
-  const clusters = buildClusters(bodies, locate);
-  const out: Entities = { apiKeys: [], serviceAccounts: [], grants: [], stores: [], sinks: [] };
-  for (const b of bodies) {
-    if (b.mode !== "managed") continue;
-    const keykit = readKeykit(b.body);
-    const facts: EntityFacts = {
-      address: b.address,
-      location: locate(b.address, b.body, keykit),
-      acknowledgements: readAcknowledgements(keykit?.acknowledgements),
-      construct: typeof keykit?.construct === "string" ? keykit.construct : undefined,
-      keykit,
-    };
-    addEntity(b, facts, clusters, out, what);
-  }
-  const providers: ProviderBlock[] = [];
-  buildProviders(json, "", locate, providers);
-  for (const m of options.modules ?? []) buildProviders(m.json, m.prefix, locate, providers);
-  return {
-    ...model,
-    apiKeys: out.apiKeys,
-    serviceAccounts: out.serviceAccounts,
-    grants: out.grants,
-    kafkaClusters: [...clusters.values()],
-    outputs: buildOutputs(json, locate, what),
+  const providers: ProviderView[] = [];
+  providerViews(json, "", locate, providers);
+  for (const m of options.modules ?? []) providerViews(m.json, m.prefix, locate, providers);
+  return buildModel({
+    kind: options.kind ?? "cdktf-json",
+    source: options.source,
+    tier: readTier(json, options),
+    views: bodies.map((b) => configurationView(b, locate)),
+    outputs: outputViews(json, locate, what),
     providers,
-    secretStores: out.stores,
-    secretSinks: out.sinks,
-    notes: [...(options.notes ?? [])],
-  };
+    mentionsOf: (view) => keyMentionsIn(view.values, what),
+    notes: options.notes,
+  });
 }

@@ -5,6 +5,7 @@
  */
 import type { AcknowledgementRecord } from "../metadata";
 import type { KeykitModel } from "../model";
+import { NO_METADATA, type ViewMetadata } from "./resource-view";
 import { parseReference } from "../references";
 import type { KeyMention } from "./secret-flow";
 import { type JsonPath, MAX_NESTING_DEPTH, isObject, tooDeep } from "./util";
@@ -41,6 +42,30 @@ export function metadataIndex(metadata: KeykitModel | undefined): ReadonlyMap<st
       });
     }
   }
+  return out;
+}
+
+/**
+ * The keykit metadata a plan's or state's views carry, by address without instance keys: what every entity of the
+ * stack's cdk.tf.json says (acknowledgements, kit construct), plus the key facts only configuration knows (what a
+ * global key serves, its slot, lifecycle) and the keys a store names (write-only attributes are null after apply).
+ */
+export function viewMetadataIndex(metadata: KeykitModel | undefined): ReadonlyMap<string, ViewMetadata> {
+  const out = new Map<string, ViewMetadata>();
+  if (!metadata) return out;
+  for (const [address, meta] of metadataIndex(metadata))
+    out.set(address, { acknowledgements: meta.acknowledgements, construct: meta.construct });
+  for (const k of metadata.apiKeys) {
+    out.set(k.address, {
+      ...(out.get(k.address) ?? NO_METADATA),
+      serves: k.serves,
+      rotation: k.rotation,
+      userOwnerAllowed: k.userOwnerAllowed,
+      lifecycle: k.lifecycle,
+    });
+  }
+  for (const s of metadata.secretStores)
+    out.set(s.address, { ...(out.get(s.address) ?? NO_METADATA), storedKeys: s.keyAddresses });
   return out;
 }
 

@@ -6,25 +6,16 @@
  * for known key *ids*.
  */
 import type { Tier } from "../metadata";
-import {
-  type ApiKey,
-  type ChangeAction,
-  type Grant,
-  type KafkaCluster,
-  type KeyFacts,
-  type KeykitModel,
-  type Output,
-  type PlannedChange,
-  type ProviderBlock,
-  type ProviderCredential,
-  type ResolvedReference,
-  type SecretSink,
-  type SecretStoreEntry,
-  type ServiceAccount,
-  type SourceLocation,
-  emptyModel,
+import type {
+  ChangeAction,
+  KeyFacts,
+  KeykitModel,
+  PlannedChange,
+  ProviderCredential,
+  SecretStoreEntry,
+  SourceLocation,
 } from "../model";
-import { type IdLookup, parseReference, resolveOwner, resolveScope } from "../references";
+import type { IdLookup } from "../references";
 import { classifyCredential, credentialAttributes, throughDefault } from "./provider-credentials";
 import {
   InputError,
@@ -33,17 +24,23 @@ import {
   asObject,
   asString,
   entries,
-  forEachString,
   isObject,
   MAX_NESTING_DEPTH,
-  occurrences,
   tooDeep,
 } from "./util";
-import { type AddressMetadata, acknowledgementsOf, keyMentionsInExpressions, metadataIndex } from "./enrich";
-import { classifySecretDestination, storeAttributes } from "./secret-flow";
+import { type AddressMetadata, keyMentionsInExpressions, metadataIndex, viewMetadataIndex } from "./enrich";
+import { storeAttributes } from "./secret-flow";
 import { secretStoreFor } from "../secret-destinations";
 import type { SourcePosition } from "./configuration";
-import { KAFKA_CLUSTER_TYPES } from "../metadata";
+import { type OutputView, type ProviderView, buildModel, keyFactsResolver, keyIdsIn } from "./model-builder";
+import {
+  NO_METADATA,
+  type ReferenceSource,
+  type ResourceView,
+  type ViewMetadata,
+  masked,
+  valueAt,
+} from "./resource-view";
 
 export const SUPPORTED_FORMAT_MAJOR = 1;
 
@@ -76,63 +73,14 @@ export function configAddress(address: string): string {
   return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]])*\]/g, "");
 }
 
-/** True when the sensitivity (or unknown) mask marks `path` or one of its ancestors. */
-function masked(mask: unknown, path: readonly (string | number)[]): boolean {
-  let node = mask;
-  for (const step of path) {
-    if (node === true) return true;
-    if (Array.isArray(node) && typeof step === "number") node = node[step];
-    else if (isObject(node) && typeof step === "string") node = node[step];
-    else return false;
-  }
-  return node === true;
-}
-
-function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
-  let node = value;
-  for (const step of path) {
-    if (Array.isArray(node) && typeof step === "number") node = node[step];
-    else if (isObject(node) && typeof step === "string") node = node[step];
-    else return undefined;
-  }
-  return node;
-}
-
 /** A value the plan allows printing: not sensitive, not unknown. */
 function plainAt(values: unknown, sensitive: unknown, unknown: unknown, path: readonly (string | number)[]): unknown {
   if (masked(sensitive, path) || masked(unknown, path)) return undefined;
   return valueAt(values, path);
 }
 
-/** All references inside a configuration expression tree, made absolute for resources inside a module (iterative). */
-function referencesOf(expr: unknown, modulePrefix: string): ResolvedReference[] {
-  const out: ResolvedReference[] = [];
-  const stack: { node: unknown; depth: number }[] = [{ node: expr, depth: 0 }];
-  while (stack.length > 0) {
-    const { node, depth } = stack.pop() as { node: unknown; depth: number };
-    if (typeof node !== "object" || node === null) continue;
-    if (depth >= MAX_NESTING_DEPTH) throw tooDeep("plan configuration");
-    if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], depth: depth + 1 });
-      continue;
-    }
-    const obj = node as JsonObject;
-    if (Array.isArray(obj.references)) {
-      for (const r of obj.references) {
-        const parsed = typeof r === "string" ? parseReference(r) : undefined;
-        if (parsed) out.push(modulePrefix ? { ...parsed, address: `${modulePrefix}${parsed.address}` } : parsed);
-      }
-    }
-    for (const [k, v] of Object.entries(obj))
-      if (k !== "references" && k !== "constant_value") stack.push({ node: v, depth: depth + 1 });
-  }
-  return out;
-}
-
-interface ConfigResource {
-  readonly expressions: JsonObject;
-  readonly modulePrefix: string;
-}
+/** A resource's configuration: its expression tree, where the plan writes references. */
+type ConfigResource = Extract<ReferenceSource, { kind: "expressions" }>;
 
 interface Configuration {
   readonly resources: Map<string, ConfigResource>;
@@ -152,7 +100,8 @@ function readConfiguration(config: unknown): Configuration {
     if (depth >= MAX_NESTING_DEPTH) throw tooDeep("plan configuration module_calls");
     for (const r of asArray(module.resources)) {
       if (!isObject(r) || typeof r.address !== "string") continue;
-      resources.set(`${prefix}${r.address}`, { expressions: asObject(r.expressions) ?? {}, modulePrefix: prefix });
+      const tree = asObject(r.expressions) ?? {};
+      resources.set(`${prefix}${r.address}`, { kind: "expressions", tree, modulePrefix: prefix });
     }
     for (const [name, call] of entries(module.module_calls))
       stack.push({ module: asObject(call)?.module, prefix: `${prefix}module.${name}.`, depth: depth + 1 });
@@ -227,56 +176,6 @@ function literalId(values: JsonObject, sensitive: unknown): string | undefined {
   return typeof id === "string" && id.length > 0 ? id : undefined;
 }
 
-/** Key facts from one side of a change, falling back to configuration references for unknown values. */
-function keyFacts(
-  values: unknown,
-  sensitive: unknown,
-  unknown: unknown,
-  config: ConfigResource | undefined,
-  ids: IdLookup,
-): KeyFacts {
-  const read = (path: (string | number)[]) => plainAt(values, sensitive, unknown, path);
-  // Configuration references are only consulted when the value itself is unknown (or does not say what it is):
-  // on a plan of thousands of unchanged keys this skips most of the work.
-  const ownerId = read(["owner", 0, "id"]);
-  const ownerKnown = typeof ownerId === "string" && (ownerId.startsWith("sa-") || ownerId.startsWith("u-"));
-  const ownerRefs =
-    !ownerKnown && config
-      ? referencesOf(valueAt(config.expressions, ["owner", 0, "id"]), config.modulePrefix)
-      : NO_REFS;
-  const scopeId = read(["managed_resource", 0, "id"]);
-  const scopeRefs =
-    !(typeof scopeId === "string" && scopeId.length > 0) && config
-      ? referencesOf(valueAt(config.expressions, ["managed_resource", 0, "id"]), config.modulePrefix)
-      : NO_REFS;
-  const managed = valueAt(values, ["managed_resource"]);
-  const present = Array.isArray(managed)
-    ? managed.length > 0
-    : config
-      ? valueAt(config.expressions, ["managed_resource"]) !== undefined
-      : false;
-  const id = read(["id"]);
-  const facts: { id?: string; owner: KeyFacts["owner"]; scope: KeyFacts["scope"] } = {
-    owner: resolveOwner(ownerId, read(["owner", 0, "kind"]), ownerRefs, ids),
-    scope: resolveScope(
-      present,
-      {
-        id: scopeId,
-        apiVersion:
-          read(["managed_resource", 0, "api_version"]) ??
-          valueAt(config?.expressions, ["managed_resource", 0, "api_version", "constant_value"]),
-        environment: read(["managed_resource", 0, "environment", 0, "id"]),
-      },
-      scopeRefs,
-      ids,
-    ),
-  };
-  if (typeof id === "string" && id) facts.id = id;
-  return facts;
-}
-
-const NO_REFS: readonly ResolvedReference[] = [];
-
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function actionsOf(value: unknown): ChangeAction[] {
@@ -320,31 +219,32 @@ function checkPlanShape(json: unknown, source: string): asserts json is JsonObje
   }
 }
 
-/** What every builder of one plan shares: configuration, the stack's metadata, locations, the id index. */
+/** What every view of one plan shares: configuration, the stack's metadata, locations, the id index. */
 interface PlanContext {
   readonly source: string;
   readonly config: Configuration;
-  readonly metaByAddress: ReadonlyMap<string, ApiKey>;
   readonly metaIndex: ReadonlyMap<string, AddressMetadata>;
+  readonly viewMeta: ReadonlyMap<string, ViewMetadata>;
   readonly ids: IdLookup;
   readonly prior: () => StateResource[];
   readonly location: (address: string) => SourceLocation;
+  readonly resolveFacts: (view: ResourceView) => KeyFacts;
+  readonly resolveBefore: (view: ResourceView) => KeyFacts;
 }
 
 function planLocator(options: PlanLoadOptions, metaIndex: ReadonlyMap<string, AddressMetadata>) {
   const file = options.file ?? options.source;
   const positions = options.positions;
-  // Filled field by field (no conditional spreads): two locations per resource of plans with 10,000s of them.
+  // One shape for every location (absent = undefined), no conditional fields: one per resource of big plans.
   return (address: string): SourceLocation => {
-    const constructPath = metaIndex.size > 0 ? metaIndex.get(configAddress(address))?.constructPath : undefined;
     const at = positions?.get(address);
-    const location: Mutable<SourceLocation> = { file, address };
-    if (constructPath) location.constructPath = constructPath;
-    if (at) {
-      location.line = at.line;
-      if (at.column !== undefined) location.column = at.column;
-    }
-    return location;
+    return {
+      file,
+      address,
+      constructPath: metaIndex.size > 0 ? metaIndex.get(configAddress(address))?.constructPath : undefined,
+      line: at?.line,
+      column: at?.column,
+    };
   };
 }
 
@@ -373,213 +273,117 @@ function planIds(rcs: readonly JsonObject[], prior: () => StateResource[]): IdLo
   return { get: (address) => (idIndex ??= build()).get(address) };
 }
 
-/** One resource change, normalized: the plan adapter's per-resource view. */
-interface ChangeView {
-  readonly rc: JsonObject;
-  readonly address: string;
-  readonly type: string;
-  readonly mode: "managed" | "data";
-  readonly change: JsonObject;
-  readonly actions: ChangeAction[];
-  readonly after: JsonObject | undefined;
-  readonly cfg: ConfigResource | undefined;
-  readonly isKey: boolean;
+const NO_REFERENCE_SOURCE: ReferenceSource = { kind: "none" };
+
+/** The change itself (the plan's enrichment of its view: actions, replacement reasons, the key before apply). */
+function plannedChange(rc: JsonObject, change: JsonObject, base: Mutable<PlannedChange>, ctx: PlanContext) {
+  const previousAddress = asString(rc.previous_address);
+  const actionReason = asString(rc.action_reason);
+  const deposed = asString(rc.deposed);
+  // Filled field by field (no conditional spreads): this runs once per resource of plans with 10,000s of them.
+  if (previousAddress) base.previousAddress = previousAddress;
+  if (deposed) base.deposed = deposed;
+  if (actionReason) base.actionReason = actionReason;
+  const before = asObject(change.before);
+  const isKey = base.type === "confluent_api_key" && base.mode === "managed";
+  // Before-facts matter only for changes that remove the key.
+  if (isKey && before && (base.actions.includes("delete") || base.actions.includes("forget"))) {
+    base.before = ctx.resolveBefore({
+      address: base.address,
+      type: base.type,
+      mode: base.mode,
+      present: false,
+      values: before,
+      sensitive: change.before_sensitive,
+      references: NO_REFERENCE_SOURCE,
+      metadata: NO_METADATA,
+      location: base.location,
+    });
+  }
+  return base;
 }
 
-function changeView(rc: JsonObject, ctx: PlanContext): ChangeView | undefined {
+/** One entry of `resource_changes` as a neutral view: after-values with both masks, the configuration's references. */
+function planView(rc: JsonObject, ctx: PlanContext): ResourceView | undefined {
   const address = asString(rc.address);
   const type = asString(rc.type);
   if (!address || !type) return undefined;
   const mode = rc.mode === "data" ? "data" : "managed";
   const change = asObject(rc.change) ?? {};
-  return {
-    rc,
+  const actions = actionsOf(change.actions);
+  const after = asObject(change.after);
+  const config = configAddress(address);
+  const location = ctx.location(address);
+  const planned: Mutable<PlannedChange> = {
     address,
     type,
     mode,
-    change,
-    actions: actionsOf(change.actions),
-    after: asObject(change.after),
-    cfg: ctx.config.resources.get(configAddress(address)),
-    isKey: type === "confluent_api_key" && mode === "managed",
+    actions,
+    replacePaths: replacePaths(change.replace_paths),
+    location,
   };
-}
-
-/** The change itself (enrichment of the plan: actions, replacement reasons, key facts on both sides). */
-function plannedChange(v: ChangeView, afterFacts: KeyFacts | undefined, ctx: PlanContext): PlannedChange {
-  const previousAddress = asString(v.rc.previous_address);
-  const actionReason = asString(v.rc.action_reason);
-  const deposed = asString(v.rc.deposed);
-  const before = asObject(v.change.before);
-  // Built field by field (no conditional spreads): this runs once per resource of plans with 10,000s of them.
-  const planned: Mutable<PlannedChange> = {
-    address: v.address,
-    type: v.type,
-    mode: v.mode,
-    actions: v.actions,
-    replacePaths: replacePaths(v.change.replace_paths),
-    location: ctx.location(v.address),
+  const metadata = ctx.viewMeta.size > 0 ? (ctx.viewMeta.get(config) ?? NO_METADATA) : NO_METADATA;
+  const view: ResourceView = {
+    address,
+    type,
+    mode,
+    present: after !== undefined && !asString(rc.deposed) && existsAfter(actions),
+    values: after ?? {},
+    sensitive: change.after_sensitive,
+    unknown: change.after_unknown,
+    references: ctx.config.resources.get(config) ?? NO_REFERENCE_SOURCE,
+    metadata,
+    location,
+    change: plannedChange(rc, change, planned, ctx),
   };
-  if (previousAddress) planned.previousAddress = previousAddress;
-  if (deposed) planned.deposed = deposed;
-  if (actionReason) planned.actionReason = actionReason;
-  // Before-facts matter only for changes that remove the key.
-  if (v.isKey && before && (v.actions.includes("delete") || v.actions.includes("forget")))
-    planned.before = keyFacts(before, v.change.before_sensitive, undefined, undefined, ctx.ids);
-  if (afterFacts) planned.after = afterFacts;
-  const rotation = v.isKey ? ctx.metaByAddress.get(configAddress(v.address))?.rotation : undefined;
-  if (rotation) planned.rotation = rotation;
-  return planned;
+  if (type === "confluent_api_key" && mode === "managed" && after) {
+    // Key facts after apply are computed once and shared by the change and the key.
+    planned.after = ctx.resolveFacts(view);
+    if (metadata.rotation) planned.rotation = metadata.rotation;
+  } else if (type === "confluent_api_key" && metadata.rotation) planned.rotation = metadata.rotation;
+  return view;
 }
 
-interface StoreCandidate {
-  readonly view: ChangeView;
-  readonly refs: readonly string[];
-  readonly held: ReadonlySet<string>;
-}
-
-interface PlanEntities {
-  readonly apiKeys: ApiKey[];
-  readonly serviceAccounts: ServiceAccount[];
-  readonly grants: Grant[];
-  readonly clusters: KafkaCluster[];
-  readonly stores: StoreCandidate[];
-  readonly sinks: SecretSink[];
-}
-
-type EntityBaseFacts = Pick<ApiKey, "address" | "location" | "acknowledgements" | "construct">;
-
-function planKey(v: ChangeView, base: EntityBaseFacts, facts: KeyFacts, ctx: PlanContext): ApiKey {
-  const meta = ctx.metaByAddress.get(configAddress(v.address));
-  const displayName = plainAt(v.after, v.change.after_sensitive, v.change.after_unknown, ["display_name"]);
-  // One object shape for every key (absent = undefined), so the rules' property reads stay monomorphic.
-  return {
-    address: v.address,
-    location: base.location,
-    acknowledgements: base.acknowledgements,
-    construct: meta?.construct,
-    id: facts.id,
-    displayName: typeof displayName === "string" ? displayName : undefined,
-    owner: facts.owner,
-    scope: facts.scope,
-    serves: meta?.serves,
-    rotation: meta?.rotation,
-    createdAt: undefined,
-    userOwnerAllowed: meta?.userOwnerAllowed,
-    lifecycle: meta?.lifecycle,
-  };
-}
-
-function planGrant(v: ChangeView, base: EntityBaseFacts, ctx: PlanContext): Grant {
-  const principal = plainAt(v.after, v.change.after_sensitive, v.change.after_unknown, ["principal"]);
-  const refs = v.cfg ? referencesOf(v.cfg.expressions.principal, v.cfg.modulePrefix) : [];
-  const ref = refs.find((r) => r.type === "confluent_service_account" || r.type === "confluent_user") ?? refs[0];
-  const principalKey =
-    typeof principal === "string"
-      ? principal.replace(/^User:/, "")
-      : ref
-        ? (ctx.ids.get(ref.address) ?? ref.address)
-        : undefined;
-  return {
-    ...base,
-    kind: v.type === "confluent_role_binding" ? "role-binding" : "kafka-acl",
-    ...(principalKey ? { principalKey } : {}),
-  };
-}
-
-/** Sorts one resource that exists after apply into the entity lists (one small builder per kind). */
-function addPlanEntity(v: ChangeView, afterFacts: KeyFacts | undefined, ctx: PlanContext, out: PlanEntities): void {
-  const after = v.after as JsonObject;
-  const config = configAddress(v.address);
-  const construct = ctx.metaByAddress.get(config)?.construct ?? ctx.metaIndex.get(config)?.construct;
-  const base: EntityBaseFacts = {
-    address: v.address,
-    location: ctx.location(v.address),
-    acknowledgements: acknowledgementsOf(ctx.metaIndex, config),
-    ...(construct ? { construct } : {}),
-  };
-  const read = (path: (string | number)[]) => plainAt(after, v.change.after_sensitive, v.change.after_unknown, path);
-  if (v.isKey) {
-    const facts = afterFacts ?? keyFacts(after, v.change.after_sensitive, v.change.after_unknown, v.cfg, ctx.ids);
-    out.apiKeys.push(planKey(v, base, facts, ctx));
-  } else if (v.type === "confluent_service_account") {
-    const id = read(["id"]);
-    const displayName = read(["display_name"]);
-    out.serviceAccounts.push({
-      ...base,
-      ...(typeof id === "string" && id ? { id } : {}),
-      ...(typeof displayName === "string" ? { displayName } : {}),
-    });
-  } else if (v.type === "confluent_role_binding" || v.type === "confluent_kafka_acl") {
-    out.grants.push(planGrant(v, base, ctx));
-  } else if (v.type === "confluent_kafka_cluster") {
-    const clusterType = KAFKA_CLUSTER_TYPES.find((t) => asArray(after[t]).length > 0);
-    const id = read(["id"]);
-    out.clusters.push({ ...base, ...(typeof id === "string" ? { id } : {}), ...(clusterType ? { clusterType } : {}) });
-  } else if (v.cfg || secretStoreFor(v.type, after)) {
-    // Other resources: a store, a credential consumer or a sink, decided by the shared classifier.
-    const mentions = v.cfg ? keyMentionsInExpressions(v.cfg.expressions, v.cfg.modulePrefix, ctx.source) : [];
-    const dest = classifySecretDestination(v.type, v.mode, after, mentions);
-    if (dest.store) out.stores.push({ view: v, refs: dest.store.keyAddresses, held: storeAttributes(dest.store.spec) });
-    if (dest.sink) out.sinks.push({ ...base, type: v.type, ...dest.sink });
-  }
-}
-
-/**
- * Secret stores: which known key ids their contents hold before and after apply. Values may be sensitive: they
- * are only searched for key ids (public identifiers), never copied.
- */
-function planStores(
-  candidates: readonly StoreCandidate[],
-  changes: readonly PlannedChange[],
-  metadata: KeykitModel | undefined,
-  ctx: PlanContext,
-): SecretStoreEntry[] {
-  if (candidates.length === 0) return [];
-  const knownKeyIds = new Set<string>();
+/** Key ids a store's contents are searched for: the keys of the prior state and those a change removes. */
+function knownKeyIds(ctx: PlanContext, changes: readonly PlannedChange[]): ReadonlySet<string> {
+  const known = new Set<string>();
   for (const r of ctx.prior()) {
     if (r.type !== "confluent_api_key") continue;
     const id = literalId(r.values, r.sensitive);
-    if (id) knownKeyIds.add(id);
+    if (id) known.add(id);
   }
-  for (const c of changes) if (c.before?.id) knownKeyIds.add(c.before.id);
-  const storeMeta = new Map((metadata?.secretStores ?? []).map((e) => [e.address, e]));
-  return candidates.map((s) => {
-    // Only the attributes that hold the published secret: a key id in a store's name or path publishes nothing.
-    const idsIn = (value: unknown) => {
-      const found = new Set<string>();
-      for (const attr of s.held)
-        forEachString(asObject(value)?.[attr], (text) => occurrences(text, knownKeyIds, found), ctx.source);
-      return [...found];
-    };
-    const address = s.view.address;
-    const meta = storeMeta.get(configAddress(address));
-    return {
-      address,
-      type: s.view.type,
-      location: ctx.location(address),
-      acknowledgements: acknowledgementsOf(ctx.metaIndex, configAddress(address)),
-      // A write-only attribute is null in the plan; the configuration (or the stack's cdk.tf.json) still names the key.
-      keyAddresses: s.refs.length > 0 ? [...s.refs] : [...(meta?.keyAddresses ?? [])],
-      // Values unknown until apply are absent from `after`: contents that change no longer count as pointing.
-      keyIds: idsIn(s.view.after),
-      previousKeyIds: idsIn(s.view.change.before),
-    };
+  for (const c of changes) if (c.before?.id) known.add(c.before.id);
+  return known;
+}
+
+/**
+ * Secret stores, enriched with the key ids their contents held before apply (the key they published until now).
+ * Values may be sensitive: they are only searched for key ids (public identifiers), never copied.
+ */
+function withPreviousKeyIds(
+  stores: readonly SecretStoreEntry[],
+  before: ReadonlyMap<string, unknown>,
+  known: () => ReadonlySet<string>,
+  source: string,
+): SecretStoreEntry[] {
+  return stores.map((s) => {
+    const values = before.get(s.address);
+    const spec = isObject(values) ? secretStoreFor(s.type, values) : undefined;
+    return { ...s, previousKeyIds: spec ? keyIdsIn(values, storeAttributes(spec), known(), source) : [] };
   });
 }
 
-function planOutputs(ctx: PlanContext): Output[] {
+function planOutputs(ctx: PlanContext): OutputView[] {
   return ctx.config.outputs.map((o) => ({
-    address: `output.${o.name}`,
     name: o.name,
     location: ctx.location(`output.${o.name}`),
-    acknowledgements: acknowledgementsOf(ctx.metaIndex, `output.${o.name}`),
+    acknowledgements: ctx.viewMeta.get(`output.${o.name}`)?.acknowledgements ?? NO_METADATA.acknowledgements,
     sensitive: o.sensitive,
-    secretOf: [...new Set(o.secretOf)],
+    secretOf: o.secretOf,
   }));
 }
 
-function planProvider(p: Configuration["providers"][number], ctx: PlanContext): ProviderBlock {
+function planProvider(p: Configuration["providers"][number], ctx: PlanContext): ProviderView {
   const credentials: ProviderCredential[] = [];
   for (const attr of credentialAttributes(p.name)) {
     const [head, tail] = attr.split(".");
@@ -597,55 +401,63 @@ function planProvider(p: Configuration["providers"][number], ctx: PlanContext): 
     name: p.name,
     ...(p.alias ? { alias: p.alias } : {}),
     location: ctx.location(address),
-    acknowledgements: [],
     credentials,
+  };
+}
+
+function planContext(json: JsonObject, options: PlanLoadOptions): PlanContext {
+  const rcs = asArray(json.resource_changes).filter(isObject);
+  let priorResources: StateResource[] | undefined;
+  const prior = () => (priorResources ??= stateResources(asObject(json.prior_state)?.values));
+  const metaIndex = metadataIndex(options.metadata);
+  const ids = planIds(rcs, prior);
+  const resolve = keyFactsResolver(ids);
+  return {
+    source: options.source,
+    config: readConfiguration(json.configuration),
+    metaIndex,
+    viewMeta: viewMetadataIndex(options.metadata),
+    ids,
+    prior,
+    location: planLocator(options, metaIndex),
+    // Key facts after apply are resolved once (for the change) and shared with the key entity.
+    resolveFacts: (view) => view.change?.after ?? resolve(view),
+    resolveBefore: keyFactsResolver(ids),
   };
 }
 
 export function loadPlan(json: unknown, options: PlanLoadOptions): KeykitModel {
   const source = options.source;
   checkPlanShape(json, source);
-  const metadata = options.metadata;
-  const model = emptyModel("plan", source, options.tier ?? metadata?.tier ?? "production");
-  const rcs = asArray(json.resource_changes).filter(isObject);
-  let priorResources: StateResource[] | undefined;
-  const prior = () => (priorResources ??= stateResources(asObject(json.prior_state)?.values));
-  const metaIndex = metadataIndex(metadata);
-  const ctx: PlanContext = {
-    source,
-    config: readConfiguration(json.configuration),
-    metaByAddress: new Map<string, ApiKey>((metadata?.apiKeys ?? []).map((k) => [k.address, k])),
-    metaIndex,
-    ids: planIds(rcs, prior),
-    prior,
-    location: planLocator(options, metaIndex),
-  };
-  const changes: PlannedChange[] = [];
-  const out: PlanEntities = { apiKeys: [], serviceAccounts: [], grants: [], clusters: [], stores: [], sinks: [] };
-  for (const rc of rcs) {
-    const v = changeView(rc, ctx);
-    if (!v) continue;
-    // Key facts after apply are computed once and shared by the change and the key.
-    const afterFacts =
-      v.isKey && v.after
-        ? keyFacts(v.after, v.change.after_sensitive, v.change.after_unknown, v.cfg, ctx.ids)
-        : undefined;
-    changes.push(plannedChange(v, afterFacts, ctx));
-    if (v.mode === "managed" && !asString(rc.deposed) && existsAfter(v.actions) && v.after)
-      addPlanEntity(v, afterFacts, ctx, out);
+  const ctx = planContext(json, options);
+  const views: ResourceView[] = [];
+  const before = new Map<string, unknown>();
+  for (const rc of asArray(json.resource_changes)) {
+    if (!isObject(rc)) continue;
+    const view = planView(rc, ctx);
+    if (!view) continue;
+    views.push(view);
+    if (view.present && secretStoreFor(view.type, view.values)) before.set(view.address, asObject(rc.change)?.before);
   }
-  return {
-    ...model,
-    apiKeys: out.apiKeys,
-    serviceAccounts: out.serviceAccounts,
-    grants: out.grants,
-    kafkaClusters: out.clusters,
+  const changes = views.map((v) => v.change as PlannedChange);
+  let known: ReadonlySet<string> | undefined;
+  const knownIds = () => (known ??= knownKeyIds(ctx, changes));
+  const model = buildModel({
+    kind: "plan",
+    source,
+    tier: options.tier ?? options.metadata?.tier ?? "production",
+    views,
     outputs: planOutputs(ctx),
     providers: ctx.config.providers.map((p) => planProvider(p, ctx)),
-    secretStores: planStores(out.stores, changes, metadata, ctx),
-    secretSinks: out.sinks,
-    changes,
-    rotation: metadata?.rotation ?? [],
+    ids: ctx.ids,
+    mentionsOf: (v) =>
+      v.references.kind === "expressions"
+        ? keyMentionsInExpressions(v.references.tree, v.references.modulePrefix, source)
+        : [],
+    knownKeyIds: knownIds,
+    rotation: options.metadata?.rotation ?? [],
+    keyFacts: ctx.resolveFacts,
     notes: json.complete === false ? ["the plan is incomplete (deferred changes): a later plan may change more"] : [],
-  };
+  });
+  return { ...model, secretStores: withPreviousKeyIds(model.secretStores, before, knownIds, source) };
 }
