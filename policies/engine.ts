@@ -18,7 +18,9 @@ import type { Finding, Rule, RuleContext, RuleFinding } from "./rule";
 import { severityRank } from "./rule";
 
 export const DEFAULT_MAX_AGE_DAYS = 90;
-export const KEYKIT_VERSION = "0.1.0";
+import { KEYKIT_VERSION } from "./version";
+
+export { KEYKIT_VERSION };
 
 export interface EvaluateOptions {
   /** Evaluation time; defaults to the current time. Pass it for reproducible reports. */

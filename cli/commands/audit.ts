@@ -9,7 +9,7 @@ import { AUDIT_USAGE, parseAuditArgs } from "../audit/args";
 import { loadAuditLogs, loadDesiredState, loadRotationSlots, pathExists, readInputFile } from "../audit/config";
 import { DEFAULT_BASE_URL, fetchLiveInventory, type LiveOptions } from "../audit/live";
 import { EXIT_FINDINGS, EXIT_OK, KeykitCliError, displayUrl } from "../errors";
-import type { CliIo, Command } from "../io";
+import { type CliIo, type Command, useColor } from "../io";
 import {
   AcknowledgementsFileError,
   type FileAcknowledgement,
@@ -106,7 +106,12 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
       knownRuleIds: KIT_RULE_IDS,
     });
 
-    const text = formatReport(report, args.format, AUDIT_RULES, { command: "audit" });
+    const text = formatReport(report, args.format, AUDIT_RULES, {
+      command: "audit",
+      failOn: args.failOn,
+      quiet: args.quiet,
+      color: args.output === undefined && useColor(io),
+    });
     const inputFiles = [...args.inventory, ...args.config, ...ackFiles, rotationFile];
     if (args.output !== undefined) writeOutput(args.output, io.cwd, text, inputFiles);
     else io.stdout(text);
@@ -119,7 +124,7 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
       ];
       writeOutput(args.emitCleanup, io.cwd, renderCleanupScript(model, report, inputs), inputFiles, 0o755);
     }
-    const failing = args.failOn === "none" ? [] : findingsAtOrAbove(report, args.failOn);
+    const failing = findingsAtOrAbove(report, args.failOn);
     if (failing.length > 0 && args.output !== undefined) {
       const ids = [...new Set(failing.map((f) => f.ruleId))].join(", ");
       io.stderr(`keykit: ${failing.length} finding(s) at or above ${args.failOn}: ${ids} (report in ${args.output})\n`);

@@ -1,5 +1,5 @@
 import type { Finding } from "../rule";
-import type { Report } from "../report";
+import type { FailOn, Report } from "../report";
 
 /** How a report presents itself. */
 export interface ReportOptions {
@@ -9,6 +9,12 @@ export interface ReportOptions {
    * Default `check`.
    */
   readonly command?: string;
+  /** The run's `--fail-on` (default error): JUnit marks only findings at or above it as failures. */
+  readonly failOn?: FailOn;
+  /** Text: ANSI colours (the CLI sets it on a terminal only, honouring NO_COLOR / FORCE_COLOR). */
+  readonly color?: boolean;
+  /** Text: only the summary line and the blocking findings. */
+  readonly quiet?: boolean;
 }
 
 /** "keykit check", "keykit audit". */

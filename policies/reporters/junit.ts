@@ -1,5 +1,9 @@
-/** JUnit XML reporter: one test suite per rule, one test case per finding (a rule without findings passes once). */
-import type { Report } from "../report";
+/**
+ * JUnit XML reporter: one test suite per rule, one test case per finding (a rule without findings passes once).
+ * A finding is a `<failure>` only at or above the run's --fail-on, so the CI test view agrees with the exit code;
+ * below it, the test case passes and carries the finding in its `<system-out>`.
+ */
+import { blocks, type Report } from "../report";
 import type { RuleMetadata } from "../rule";
 import { type ReportOptions, describeLocation, reportTitle } from "./common";
 
@@ -33,6 +37,11 @@ export function formatJunit(report: Report, rules: readonly RuleMetadata[], opti
         suiteSkipped++;
         cases.push(
           `    <testcase classname="${escapeXml(rule.id)}" name="${name}">\n      <skipped message="${escapeXml(`acknowledged until ${f.suppressed.expires}: ${f.suppressed.reason}`)}"/>\n    </testcase>`,
+        );
+      } else if (!blocks(f.severity, options.failOn ?? "error")) {
+        const body = [`${f.severity}: ${f.message}`, ...f.notes.map((n) => `note: ${n}`), `see: ${f.helpUri}`];
+        cases.push(
+          `    <testcase classname="${escapeXml(rule.id)}" name="${name}">\n      <system-out>${escapeXml(body.join("\n"))}</system-out>\n    </testcase>`,
         );
       } else {
         suiteFailures++;
