@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { REPORT_FORMATS } from "../policies/reporters";
 import { EXIT_USAGE, KeykitCliError } from "./errors";
+import { PROBE_SCOPES } from "./verify/probes";
 
 export interface FlagSpec {
   /** Without the leading `--`. */
@@ -14,8 +15,11 @@ export interface FlagSpec {
   readonly value?: string;
   /** May be given more than once (each value is kept); `--flag a b` also works when `greedy`. */
   readonly multiple?: boolean;
-  /** Plain arguments after the flag's value are more values (for commands without positional arguments). */
-  readonly greedy?: boolean;
+  /**
+   * Plain arguments after the flag's value are more values: always (commands without positional arguments), or
+   * once the command's positional arguments are all given (`rotate finish <key> --audit-log a b`).
+   */
+  readonly greedy?: boolean | { readonly afterPositionals: number };
   /** Another name for the same flag (e.g. rotate's `--file` for `--rotation-state`). */
   readonly alias?: string;
   readonly choices?: readonly string[];
@@ -135,6 +139,7 @@ const ROTATE: CommandSpec = {
       name: "audit-log",
       value: "<file>",
       multiple: true,
+      greedy: { afterPositionals: 2 },
       help: "finish: Confluent audit-log exports; the retained slot must not have authenticated for --quiet-minutes",
     },
     { name: "quiet-minutes", value: "<n>", help: "finish: quiet period of the retained slot (default: 60)" },
@@ -224,7 +229,7 @@ const VERIFY: CommandSpec = {
     {
       name: "scope",
       value: "<scope>",
-      choices: ["kafka", "schema-registry", "cloud", "global", "flink", "ksqldb", "tableflow"],
+      choices: PROBE_SCOPES,
       help: "what the key authenticates to",
     },
     { name: "rest-endpoint", value: "<url>", help: "Kafka REST endpoint (with --cluster)" },
@@ -308,12 +313,17 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Pa
     const value = valueOf(spec, flag, token);
     if (flag.multiple) {
       (state.lists[key] ??= []).push(value);
-      if (flag.greedy && !token.inlineValue) greedyFlag = flag;
+      if (isGreedyNow(flag, state.positionals.length) && !token.inlineValue) greedyFlag = flag;
     } else if (state.values[key] !== undefined) {
       throw usageError(spec, `--${flag.name} given twice`);
     } else state.values[key] = value;
   }
   return { help, ...state, switches };
+}
+
+function isGreedyNow(flag: FlagSpec, positionals: number): boolean {
+  if (typeof flag.greedy === "object") return positionals >= flag.greedy.afterPositionals;
+  return flag.greedy === true;
 }
 
 type OptionToken = Extract<ReturnType<typeof parseArgs>["tokens"] extends (infer T)[] | undefined ? T : never, { kind: "option" }>;
@@ -323,7 +333,7 @@ function valueOf(spec: CommandSpec, flag: FlagSpec, token: OptionToken): string 
   // A value flag never swallows the next flag (`--output --fail-on warning` is a mistake, not a file name); a
   // negative number is a value, refused later by the flag's own check.
   if (value === undefined || value === "" || (!token.inlineValue && /^-(?!\d)/.test(value)))
-    throw usageError(spec, `--${flag.name} needs a value`);
+    throw usageError(spec, `${token.rawName} needs a value`);
   if (flag.choices && !flag.choices.includes(value))
     throw usageError(spec, `--${flag.name} '${value}' must be one of ${flag.choices.join(", ")}`);
   return value;

@@ -5,7 +5,7 @@
  */
 import { blocks, type Report } from "../report";
 import type { RuleMetadata } from "../rule";
-import { type ReportOptions, describeLocation, reportTitle } from "./common";
+import { type ReportOptions, describeLocation, reportRules, reportTitle } from "./common";
 
 export function escapeXml(text: string): string {
   // Characters XML 1.0 cannot carry at all are dropped; the rest are escaped.
@@ -19,7 +19,7 @@ export function escapeXml(text: string): string {
 }
 
 export function formatJunit(report: Report, rules: readonly RuleMetadata[], options: ReportOptions = {}): string {
-  const used = rules.length > 0 ? rules : report.rules;
+  const used = reportRules(report, rules);
   const suites: string[] = [];
   let tests = 0;
   let failures = 0;

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import type { SourceLocation } from "../model";
 import type { Report } from "../report";
 import type { RuleMetadata, Severity } from "../rule";
-import { type ReportOptions, commandOf } from "./common";
+import { type ReportOptions, commandOf, reportRules } from "./common";
 
 const LEVEL: Readonly<Record<Severity, "error" | "warning" | "note">> = {
   error: "error",
@@ -59,7 +59,7 @@ function inputNotifications(report: Report): { level: "note"; message: { text: s
 }
 
 export function formatSarif(report: Report, rules: readonly RuleMetadata[], options: ReportOptions = {}): string {
-  const used = rules.length > 0 ? rules : report.rules;
+  const used = reportRules(report, rules);
   const index = new Map(used.map((r, i) => [r.id, i]));
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
