@@ -1,4 +1,5 @@
 /** `keykit audit`'s arguments: its flags are declared in cli/grammar.ts; the cross-flag rules live here. */
+import type { ProjectDefaults } from "../config";
 import { KeykitCliError } from "../errors";
 import { type CommandSpec, commandSpec, parseCommandLine, renderCommandHelp } from "../grammar";
 import { parseDateOrTimestamp } from "../../policies/dates";
@@ -37,7 +38,10 @@ export interface AuditArgs {
 
 export const AUDIT_USAGE = renderCommandHelp(AUDIT_SPEC);
 
-export function parseAuditArgs(argv: readonly string[]): AuditArgs {
+export function parseAuditArgs(
+  argv: readonly string[],
+  defaults: ProjectDefaults = { skipRules: [] },
+): AuditArgs {
   const line = parseCommandLine(AUDIT_SPEC, argv);
   if (line.positionals.length > 0)
     throw new KeykitCliError(
@@ -56,8 +60,8 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
   // --format, --tier and --fail-on are checked against their choices by the grammar.
   const format = (single["--format"] ?? "text") as ReportFormat;
   const tier = single["--tier"] as Tier | undefined;
-  const failOn = (single["--fail-on"] ?? "error") as FailOn;
-  const maxAgeDays = wholeDays(single, "--max-age-days", 90);
+  const failOn = (single["--fail-on"] ?? defaults.failOn ?? "error") as FailOn;
+  const maxAgeDays = wholeDays(single, "--max-age-days", defaults.maxAgeDays ?? 90);
   const unusedDays = wholeDays(single, "--unused-days", 30);
   let maxPages: number | undefined;
   if (single["--max-pages"] !== undefined) {
@@ -80,12 +84,17 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
     maxPages,
     inventory: multi["--inventory"],
     config: multi["--config"],
-    rotationState: single["--rotation-state"],
+    rotationState: single["--rotation-state"] ?? defaults.rotationState,
     format,
     tier,
     output: single["--output"],
     failOn,
-    acknowledgements: multi["--acknowledgements"],
+    acknowledgements:
+      multi["--acknowledgements"].length > 0
+        ? multi["--acknowledgements"]
+        : defaults.acknowledgements !== undefined
+          ? [defaults.acknowledgements]
+          : [],
     emitCleanup: single["--emit-cleanup"],
     maxAgeDays,
     now,

@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { DurableWriteError, refuseOverwritingInputs, writeFileDurable } from "../durable-write";
 import { AUDIT_USAGE, parseAuditArgs } from "../audit/args";
+import { loadProjectDefaults } from "../config";
 import { loadAuditLogs, loadDesiredState, loadRotationSlots, pathExists, readInputFile } from "../audit/config";
 import { DEFAULT_BASE_URL, fetchLiveInventory, type LiveOptions } from "../audit/live";
 import { EXIT_FINDINGS, EXIT_OK, KeykitCliError, displayUrl } from "../errors";
@@ -49,7 +50,8 @@ export interface AuditDependencies {
 
 export function createAuditCommand(deps: AuditDependencies = {}): Command {
   return async (argv, io) => {
-    const args = parseAuditArgs(argv);
+    const defaults = loadProjectDefaults(io);
+    const args = parseAuditArgs(argv, defaults);
     if (args.help) {
       io.stdout(AUDIT_USAGE);
       return EXIT_OK;
@@ -100,13 +102,14 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
         ...(auditLog ? auditLogNotes(auditLog, args.unusedDays, now) : []),
       ],
     };
-    const report = evaluate(model, AUDIT_RULES, acknowledgements, {
+    const rules = AUDIT_RULES.filter((r) => !defaults.skipRules.includes(r.id));
+    const report = evaluate(model, rules, acknowledgements, {
       now,
       maxAgeDays: args.maxAgeDays,
       knownRuleIds: KIT_RULE_IDS,
     });
 
-    const text = formatReport(report, args.format, AUDIT_RULES, {
+    const text = formatReport(report, args.format, rules, {
       command: "audit",
       failOn: args.failOn,
       quiet: args.quiet,

@@ -24,6 +24,7 @@ import type { Tier } from "../../policies/metadata";
 import { DurableWriteError, refuseOverwritingInputs, writeFileDurable } from "../durable-write";
 import { parseDateOrTimestamp } from "../../policies/dates";
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError } from "../errors";
+import { type ProjectDefaults, loadProjectDefaults } from "../config";
 import { commandSpec, parseCommandLine, renderCommandHelp, type CommandSpec } from "../grammar";
 import { type CliIo, type Command, useColor } from "../io";
 
@@ -50,22 +51,29 @@ function defaultPaths(cwd: string): string[] {
   return lstatExists(resolve(cwd, "cdktf.out")) ? ["cdktf.out"] : ["."];
 }
 
-export function parseCheckArgs(args: readonly string[], cwd: string = process.cwd()): CheckOptions | "help" {
+export function parseCheckArgs(
+  args: readonly string[],
+  cwd: string = process.cwd(),
+  defaults: ProjectDefaults = { skipRules: [] },
+): CheckOptions | "help" {
   const line = parseCommandLine(CHECK_SPEC, args);
   if (line.help) return "help";
   const values = line.values;
   const maxAge = values["--max-age-days"];
   if (maxAge !== undefined && (!/^\d+$/.test(maxAge) || Number(maxAge) < 1))
     throw new KeykitCliError(`check: --max-age-days '${maxAge}' must be a positive whole number`);
+  const maxAgeDays = maxAge !== undefined ? Number(maxAge) : defaults.maxAgeDays;
+  const acknowledgements = values["--acknowledgements"] ?? defaults.acknowledgements;
+  const rotationState = values["--rotation-state"] ?? defaults.rotationState;
   return {
     paths: line.positionals.length > 0 ? line.positionals : defaultPaths(cwd),
     format: (values["--format"] ?? "text") as ReportFormat,
-    failOn: (values["--fail-on"] ?? "error") as FailOn,
+    failOn: (values["--fail-on"] ?? defaults.failOn ?? "error") as FailOn,
     quiet: line.switches.has("--quiet"),
     ...(values["--output"] !== undefined ? { output: values["--output"] } : {}),
-    ...(values["--acknowledgements"] !== undefined ? { acknowledgements: values["--acknowledgements"] } : {}),
-    ...(values["--rotation-state"] !== undefined ? { rotationState: values["--rotation-state"] } : {}),
-    ...(maxAge !== undefined ? { maxAgeDays: Number(maxAge) } : {}),
+    ...(acknowledgements !== undefined ? { acknowledgements } : {}),
+    ...(rotationState !== undefined ? { rotationState } : {}),
+    ...(maxAgeDays !== undefined ? { maxAgeDays } : {}),
     ...(values["--now"] !== undefined ? { now: nowOf(values["--now"]) } : {}),
     ...(values["--tier"] !== undefined ? { tier: values["--tier"] as Tier } : {}),
   };
@@ -112,7 +120,8 @@ function lstatExists(abs: string): boolean {
 }
 
 export const run: Command = async (args, io: CliIo) => {
-  const parsed = parseCheckArgs(args, io.cwd);
+  const defaults = loadProjectDefaults(io);
+  const parsed = parseCheckArgs(args, io.cwd, defaults);
   if (parsed === "help") {
     io.stdout(renderCommandHelp(CHECK_SPEC));
     return EXIT_OK;
@@ -125,12 +134,13 @@ export const run: Command = async (args, io: CliIo) => {
     const rotationFile = readSideFile(parsed.rotationState, DEFAULT_ROTATION_FILE, io.cwd);
     const rotation: RotationEntry[] = rotationFile ? rotationEntriesFrom(rotationFile.json, rotationFile.path) : [];
     const models = await readInputs(parsed.paths, { cwd: io.cwd, tier: parsed.tier, rotation });
-    const report = evaluate(models, ALL_RULES, acknowledgements, {
+    const rules = ALL_RULES.filter((r) => !defaults.skipRules.includes(r.id));
+    const report = evaluate(models, rules, acknowledgements, {
       now: parsed.now,
       maxAgeDays: parsed.maxAgeDays,
       knownRuleIds: KIT_RULE_IDS,
     });
-    const text = formatReport(report, parsed.format, ALL_RULES, {
+    const text = formatReport(report, parsed.format, rules, {
       command: "check",
       failOn: parsed.failOn,
       quiet: parsed.quiet,

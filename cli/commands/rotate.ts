@@ -31,6 +31,7 @@ import { jsonErrorPosition, isObject } from "../../policies/loaders/util";
 import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError, formatErrorLine, osReason } from "../errors";
 import type { CliIo, Command } from "../io";
+import { type ProjectDefaults, loadProjectDefaults } from "../config";
 import { type CommandSpec, commandSpec, parseCommandLine, renderCommandHelp } from "../grammar";
 import { withLockedStateFile } from "../locked-state-file";
 import { DEFAULT_QUIET_MINUTES, finishGates, type GateInputs, type GateResult } from "../rotate/gates";
@@ -53,11 +54,13 @@ interface Options {
   readonly format: "text" | "json";
 }
 
-function parseArgs(args: readonly string[], cwd: string): Options | "help" {
+function parseArgs(args: readonly string[], cwd: string, defaults: ProjectDefaults): Options | "help" {
   const line = parseCommandLine(ROTATE_SPEC, args);
   if (line.help) return "help";
   const positional = line.positionals;
-  const values = line.values;
+  // keykit.config.json / KEYKIT_ROTATION_STATE name the file like a flag would (so it must exist unless --init).
+  const rotationState = line.values["--rotation-state"] ?? defaults.rotationState;
+  const values = rotationState !== undefined ? { ...line.values, "--rotation-state": rotationState } : line.values;
   const auditLogs = line.lists["--audit-log"] ?? [];
   const init = line.switches.has("--init");
   const [subcommand, key, ...extra] = positional;
@@ -530,7 +533,7 @@ export function rotateCommand(now: () => Date = () => new Date(), deps: Omit<Rot
   return async (args, io) => {
     // `keykit rotate verify …` is `keykit verify …`, so the step sits with the others.
     if (args[0] === "verify") return (await import("./verify")).run(args.slice(1), io);
-    const options = parseArgs(args, io.cwd);
+    const options = parseArgs(args, io.cwd, loadProjectDefaults(io));
     if (options === "help") {
       io.stdout(renderCommandHelp(ROTATE_SPEC));
       return EXIT_OK;
