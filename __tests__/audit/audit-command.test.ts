@@ -219,7 +219,7 @@ describe("keykit audit: report header and shared acknowledgements", () => {
     const out = async (format: string) => (await runKeykit([...base, "--format", format])).stdout;
     expect(await out("text")).toMatch(/^keykit audit: \d+ errors?, \d+ warnings?/);
     expect(await out("text")).not.toContain("keykit check");
-    expect(await out("markdown")).toMatch(/^### ❌ keykit audit: /);
+    expect(await out("markdown")).toMatch(/^<!-- keykit:audit -->\n### ❌ keykit audit: /);
     expect(await out("junit")).toContain('<testsuites name="keykit audit" ');
     expect(JSON.parse(await out("json")).tool.command).toBe("audit");
     const sarif = JSON.parse(await out("sarif"));
