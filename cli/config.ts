@@ -101,7 +101,8 @@ function envDefaults(env: CliIo["env"]): ConfigFile {
 export function loadProjectDefaults(io: Pick<CliIo, "cwd" | "env">): ProjectDefaults {
   const path = findConfigFile(io.cwd);
   const file = path ? readConfigFile(path, io.cwd) : {};
-  const fromFile = (p: string | undefined) => (p === undefined || !path ? p : relative(io.cwd, resolve(dirname(path), p)));
+  const fromFile = (p: string | undefined) =>
+    p === undefined || !path ? p : relative(io.cwd, resolve(dirname(path), p));
   const env = envDefaults(io.env);
   const skipRules = env.skipRules ?? file.skipRules ?? [];
   const unknown = skipRules.find((id) => !KIT_RULE_IDS.has(id));

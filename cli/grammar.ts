@@ -129,7 +129,11 @@ const ROTATE: CommandSpec = {
       help: "the rotation-state file (default: keykit.rotation.json); one that does not exist is refused unless --init",
     },
     { name: "init", help: "create the --rotation-state file if it does not exist" },
-    { name: "synth-dir", value: "<dir>", help: "synthesized output to find keys declared in code (default: cdktf.out)" },
+    {
+      name: "synth-dir",
+      value: "<dir>",
+      help: "synthesized output to find keys declared in code (default: cdktf.out)",
+    },
     {
       name: "state",
       value: "<file>",
@@ -143,7 +147,11 @@ const ROTATE: CommandSpec = {
       help: "finish: Confluent audit-log exports; the retained slot must not have authenticated for --quiet-minutes",
     },
     { name: "quiet-minutes", value: "<n>", help: "finish: quiet period of the retained slot (default: 60)" },
-    { name: "force", value: "<reason>", help: "finish: record the step although a gate is not met; the reason is kept" },
+    {
+      name: "force",
+      value: "<reason>",
+      help: "finish: record the step although a gate is not met; the reason is kept",
+    },
     { name: "format", value: "<format>", choices: ["text", "json"], help: "status: a table (default) or JSON" },
   ],
   description: `  start <key>      create the inactive slot of <key> and publish it (the active slot is retained)
@@ -283,7 +291,11 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Pa
     allowPositionals: true,
     tokens: true,
   });
-  const state = { positionals: [] as string[], values: {} as Record<string, string>, lists: {} as Record<string, string[]> };
+  const state = {
+    positionals: [] as string[],
+    values: {} as Record<string, string>,
+    lists: {} as Record<string, string[]>,
+  };
   const switches = new Set<string>();
   let help = false;
   let greedyFlag: FlagSpec | undefined;
@@ -326,7 +338,10 @@ function isGreedyNow(flag: FlagSpec, positionals: number): boolean {
   return flag.greedy === true;
 }
 
-type OptionToken = Extract<ReturnType<typeof parseArgs>["tokens"] extends (infer T)[] | undefined ? T : never, { kind: "option" }>;
+type OptionToken = Extract<
+  ReturnType<typeof parseArgs>["tokens"] extends (infer T)[] | undefined ? T : never,
+  { kind: "option" }
+>;
 
 function valueOf(spec: CommandSpec, flag: FlagSpec, token: OptionToken): string {
   const value = token.value;
@@ -441,6 +456,13 @@ export function renderMainUsage(): string {
 
 /** The README's "CLI reference" section, generated from the grammar (a test fails when the README is stale). */
 export function renderCliReference(): string {
-  const sections = GRAMMAR.map((c) => [`### keykit ${c.name}`, "", "```text", renderCommandHelp(c).trimEnd(), "```", ""]);
+  const sections = GRAMMAR.map((c) => [
+    `### keykit ${c.name}`,
+    "",
+    "```text",
+    renderCommandHelp(c).trimEnd(),
+    "```",
+    "",
+  ]);
   return ["```text", renderMainUsage().trimEnd(), "```", "", ...sections.flat()].join("\n");
 }

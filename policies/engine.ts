@@ -344,7 +344,7 @@ function resolveFinding(
     message: raw.message,
     location: raw.location,
     subject: raw.subject,
-    helpUri: rule.helpUri,
+    helpUri: raw.helpUri ?? rule.helpUri,
     acknowledgeable,
     ...(suppressed ? { suppressed } : {}),
     notes,
