@@ -421,9 +421,11 @@ function flagLabel(flag: FlagSpec): string {
 /** `keykit <command> --help`, generated from the spec. */
 export function renderCommandHelp(spec: CommandSpec): string {
   const synopsis = spec.synopsis.map((s, i) => `${i === 0 ? "usage:" : "      "} keykit ${spec.name} ${s}`);
-  const labels = spec.flags.map(flagLabel);
-  const width = Math.min(44, Math.max(...labels.map((l) => l.length)) + 2);
-  const flags = spec.flags.map((f, i) => `  ${labels[i].padEnd(width)} ${f.help}`);
+  const width = 34;
+  // A label too long for the column gets its help on the next line, so the help column stays straight.
+  const row = (label: string, help: string) =>
+    label.length < width ? [`  ${label.padEnd(width)} ${help}`] : [`  ${label}`, `  ${" ".repeat(width)} ${help}`];
+  const flags = spec.flags.flatMap((f) => row(flagLabel(f), f.help));
   return [
     ...synopsis,
     "",
@@ -431,7 +433,7 @@ export function renderCommandHelp(spec: CommandSpec): string {
     "",
     "options:",
     ...flags,
-    `  ${"-h, --help".padEnd(width)} show this help`,
+    ...row("-h, --help", "show this help"),
     "",
     spec.description,
     "",

@@ -38,10 +38,7 @@ export interface AuditArgs {
 
 export const AUDIT_USAGE = renderCommandHelp(AUDIT_SPEC);
 
-export function parseAuditArgs(
-  argv: readonly string[],
-  defaults: ProjectDefaults = { skipRules: [] },
-): AuditArgs {
+export function parseAuditArgs(argv: readonly string[], defaults: ProjectDefaults = { skipRules: [] }): AuditArgs {
   const line = parseCommandLine(AUDIT_SPEC, argv);
   if (line.positionals.length > 0)
     throw new KeykitCliError(

@@ -56,7 +56,10 @@ function ruleLines(
         ? ` [${f.severity}]`
         : "";
     const mark = markOf(f);
-    lines.push(`  ${paint(SYMBOLS[mark], mark, options)} ${safe(describeLocation(f))}${tag}`, `      ${safe(f.message)}`);
+    lines.push(
+      `  ${paint(SYMBOLS[mark], mark, options)} ${safe(describeLocation(f))}${tag}`,
+      `      ${safe(f.message)}`,
+    );
     for (const note of f.notes) lines.push(`      note: ${safe(note)}`);
   }
   if (rule) lines.push(`  fix: ${rule.fix}`);
@@ -73,7 +76,8 @@ function acknowledgementLines(report: Report): string[] {
     lines.push(
       `  unused   ${safe(x.rule)} ${safe(x.target)}${x.declaredIn ? ` (${safe(x.declaredIn)})` : ""}: matches no finding, remove it`,
     );
-  for (const x of a.rejected) lines.push(`  rejected ${safe(x.rule)} ${safe(x.target)}: ${safe(x.problem ?? "invalid")}`);
+  for (const x of a.rejected)
+    lines.push(`  rejected ${safe(x.rule)} ${safe(x.target)}: ${safe(x.problem ?? "invalid")}`);
   return lines.length > 0 ? ["", "acknowledgements:", ...lines] : [];
 }
 
@@ -84,7 +88,8 @@ function optInLines(report: Report): string[] {
     "",
     "accepted opt-ins (reviewers: who holds these and why):",
     ...optIns.map(
-      (o) => `  ${safe(o.rule)} ${safe(o.subject)}: owner ${safe(o.owner)} (${o.tier}, ${safe(o.source)}): ${safe(o.reason)}`,
+      (o) =>
+        `  ${safe(o.rule)} ${safe(o.subject)}: owner ${safe(o.owner)} (${o.tier}, ${safe(o.source)}): ${safe(o.reason)}`,
     ),
   ];
 }
