@@ -6,6 +6,7 @@
 import { KeykitCliError } from "../errors";
 import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
 import type { ProbeScope } from "./probes";
+import { isObject } from "../../policies/loaders/util";
 
 type JsonObject = Record<string, unknown>;
 
@@ -121,8 +122,4 @@ function scopeOfId(id: string | undefined): ProbeScope {
 function first(value: unknown): JsonObject | undefined {
   const item = Array.isArray(value) ? value[0] : value;
   return isObject(item) ? item : undefined;
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

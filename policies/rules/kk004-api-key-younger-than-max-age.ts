@@ -1,8 +1,6 @@
-import { FUTURE_TOLERANCE_MS, parseDateOrTimestamp } from "../dates";
+import { DAY_MS, FUTURE_TOLERANCE_MS, parseDateOrTimestamp } from "../dates";
 import type { Rule, RuleFinding } from "../rule";
 import { PRACTICE_URLS, findingFor } from "./common";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Practice 4: rotate every 90 days (configurable with --max-age-days). */
 export const ApiKeyYoungerThanMaxAge: Rule = {
