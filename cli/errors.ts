@@ -3,10 +3,12 @@
  *   0  success / no findings at or above the fail level
  *   1  findings at or above the fail level, or a refused operation (e.g. an out-of-order rotate step)
  *   2  bad usage or bad input (wrong flag, malformed or unreadable file)
+ *   3  internal error (a bug in keykit; KEYKIT_DEBUG=1 shows the detail)
  */
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 3;
 
 /** An error the user can fix: printed as one line (`keykit: <message>`), never with a stack trace. */
 export class KeykitCliError extends Error {
@@ -18,6 +20,10 @@ export class KeykitCliError extends Error {
     this.name = "KeykitCliError";
   }
 }
+
+import { escapeControlCharacters } from "../policies/text-safety";
+
+export { escapeControlCharacters };
 
 /** OS error codes as the short reason a person reads (Node's own messages carry paths of temp files). */
 const OS_REASONS: Readonly<Record<string, string>> = {
@@ -64,20 +70,6 @@ export function displayUrl(text: string): string {
 /** Every URL in a message shown without userinfo and query; a bare `user:pw@` prefix is dropped too. */
 export function redactUrls(message: string): string {
   return message.replace(URL_PATTERN, (url) => displayUrl(url)).replace(BARE_USERINFO, "$1");
-}
-
-/**
- * Escapes what could steer a terminal or forge output: C0/C1 control characters (a newline would start a second,
- * forged `keykit:` line; ESC starts terminal sequences), DEL, line/paragraph separators and bidirectional overrides.
- */
-export function escapeControlCharacters(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    if (c === "\n") return "\\n";
-    if (c === "\r") return "\\r";
-    if (c === "\t") return "\\t";
-    const code = c.charCodeAt(0);
-    return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-  });
 }
 
 /** The one place an error becomes output: exactly one line, `keykit: <message>`, safe to show and to log. */

@@ -107,8 +107,22 @@ type ScopeFields = Pick<
 
 const FLINK_REGION = /^(aws|gcp|azure)\.[a-z0-9-]+$/;
 
-/** Thrown for a bad scope reference; constructs prefix it with their path. */
+/**
+ * Thrown for a bad scope reference. Its message names where the scope was built: the construct path of the
+ * resource or data source it was built from (`KeyScope.fromKafkaCluster`), else the factory that was called.
+ */
 export class ScopeError extends Error {}
+
+/** Runs a factory; a ScopeError from it names `where` (a construct path or the factory's name). */
+function namingScope<T>(where: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof ScopeError && !error.message.startsWith(`${where}: `))
+      throw new ScopeError(`${where}: ${error.message}`);
+    throw error;
+  }
+}
 
 function checkPrefix(what: string, value: string, prefix: string, example: string): string {
   if (Token.isUnresolved(value)) return value; // a reference: checked by Terraform at plan time
@@ -132,20 +146,22 @@ function environmentIdOf(environment: string | EnvironmentReference): string {
 export class KeyScope {
   /** A Kafka cluster from its id (`lkc-…`). */
   static kafkaCluster(props: KafkaClusterScopeProps): KeyScope {
-    const environmentId = environmentIdOf(props.environment);
-    const id = checkPrefix("kafka cluster id", props.clusterId, "lkc-", "lkc-abc123");
-    if (!KAFKA_CLUSTER_TYPES.includes(props.type)) {
-      throw new ScopeError(
-        `kafka cluster type '${String(props.type)}' is not one of ${KAFKA_CLUSTER_TYPES.join(", ")}`,
-      );
-    }
-    return new KeyScope({
-      kind: "kafka",
-      id,
-      environmentId,
-      clusterType: props.type,
-      crnPattern: props.crnPattern,
-      managedResource: { id, apiVersion: "cmk/v2", kind: "Cluster", environment: [{ id: environmentId }] },
+    return namingScope("KeyScope.kafkaCluster", () => {
+      const environmentId = environmentIdOf(props.environment);
+      const id = checkPrefix("kafka cluster id", props.clusterId, "lkc-", "lkc-abc123");
+      if (!KAFKA_CLUSTER_TYPES.includes(props.type)) {
+        throw new ScopeError(
+          `kafka cluster type '${String(props.type)}' is not one of ${KAFKA_CLUSTER_TYPES.join(", ")}`,
+        );
+      }
+      return new KeyScope({
+        kind: "kafka",
+        id,
+        environmentId,
+        clusterType: props.type,
+        crnPattern: props.crnPattern,
+        managedResource: { id, apiVersion: "cmk/v2", kind: "Cluster", environment: [{ id: environmentId }] },
+      });
     });
   }
 
@@ -154,35 +170,39 @@ export class KeyScope {
    * `DataConfluentKafkaCluster` data source (pass `type`: a data source does not say it at synth).
    */
   static fromKafkaCluster(cluster: KafkaClusterLike, options: { readonly type?: KafkaClusterType } = {}): KeyScope {
-    const type = options.type ?? clusterTypeOf(cluster);
-    if (type === undefined) {
-      throw new ScopeError(
-        `the type of kafka cluster '${cluster.node.path}' is not known at synth; pass { type: "basic" | "standard" | "enterprise" | "dedicated" | "freight" }`,
-      );
-    }
-    return KeyScope.kafkaCluster({
-      clusterId: cluster.id,
-      environment: cluster.environmentInput?.id ?? cluster.environment.id,
-      type,
-      crnPattern: cluster.rbacCrn,
+    return namingScope(`KeyScope.fromKafkaCluster(${cluster.node.path})`, () => {
+      const type = options.type ?? clusterTypeOf(cluster);
+      if (type === undefined) {
+        throw new ScopeError(
+          `the type of kafka cluster '${cluster.node.path}' is not known at synth; pass { type: "basic" | "standard" | "enterprise" | "dedicated" | "freight" }`,
+        );
+      }
+      return KeyScope.kafkaCluster({
+        clusterId: cluster.id,
+        environment: cluster.environmentInput?.id ?? cluster.environment.id,
+        type,
+        crnPattern: cluster.rbacCrn,
+      });
     });
   }
 
   /** A Schema Registry cluster from its id (`lsrc-…`). */
   static schemaRegistry(props: SchemaRegistryScopeProps): KeyScope {
-    const environmentId = environmentIdOf(props.environment);
-    const id = checkPrefix("schema registry cluster id", props.clusterId, "lsrc-", "lsrc-abc123");
-    const networking = props.networking ?? "public";
-    if (networking !== "public" && networking !== "private") {
-      throw new ScopeError(`schema registry networking '${String(networking)}' is not one of public, private`);
-    }
-    return new KeyScope({
-      kind: "schema-registry",
-      id,
-      environmentId,
-      networking,
-      crnPattern: props.crnPattern,
-      managedResource: { id, apiVersion: "srcm/v3", kind: "Cluster", environment: [{ id: environmentId }] },
+    return namingScope("KeyScope.schemaRegistry", () => {
+      const environmentId = environmentIdOf(props.environment);
+      const id = checkPrefix("schema registry cluster id", props.clusterId, "lsrc-", "lsrc-abc123");
+      const networking = props.networking ?? "public";
+      if (networking !== "public" && networking !== "private") {
+        throw new ScopeError(`schema registry networking '${String(networking)}' is not one of public, private`);
+      }
+      return new KeyScope({
+        kind: "schema-registry",
+        id,
+        environmentId,
+        networking,
+        crnPattern: props.crnPattern,
+        managedResource: { id, apiVersion: "srcm/v3", kind: "Cluster", environment: [{ id: environmentId }] },
+      });
     });
   }
 
@@ -201,14 +221,16 @@ export class KeyScope {
 
   /** A ksqlDB cluster from its id (`lksqlc-…`). */
   static ksqlCluster(props: KsqlClusterScopeProps): KeyScope {
-    const environmentId = environmentIdOf(props.environment);
-    const id = checkPrefix("ksqlDB cluster id", props.clusterId, "lksqlc-", "lksqlc-abc123");
-    return new KeyScope({
-      kind: "ksqldb",
-      id,
-      environmentId,
-      crnPattern: props.crnPattern,
-      managedResource: { id, apiVersion: "ksqldbcm/v2", kind: "Cluster", environment: [{ id: environmentId }] },
+    return namingScope("KeyScope.ksqlCluster", () => {
+      const environmentId = environmentIdOf(props.environment);
+      const id = checkPrefix("ksqlDB cluster id", props.clusterId, "lksqlc-", "lksqlc-abc123");
+      return new KeyScope({
+        kind: "ksqldb",
+        id,
+        environmentId,
+        crnPattern: props.crnPattern,
+        managedResource: { id, apiVersion: "ksqldbcm/v2", kind: "Cluster", environment: [{ id: environmentId }] },
+      });
     });
   }
 
@@ -223,17 +245,21 @@ export class KeyScope {
 
   /** A Flink region (`<cloud>.<region>`, e.g. `aws.us-east-1`) in an environment. */
   static flinkRegion(props: FlinkRegionScopeProps): KeyScope {
-    const environmentId = environmentIdOf(props.environment);
-    const id = props.regionId;
-    if (!Token.isUnresolved(id) && !FLINK_REGION.test(String(id))) {
-      throw new ScopeError(`flink region id '${String(id)}' must be '<cloud>.<region>' (for example 'aws.us-east-1')`);
-    }
-    return new KeyScope({
-      kind: "flink",
-      id,
-      environmentId,
-      crnPattern: props.crnPattern,
-      managedResource: { id, apiVersion: "fcpm/v2", kind: "Region", environment: [{ id: environmentId }] },
+    return namingScope("KeyScope.flinkRegion", () => {
+      const environmentId = environmentIdOf(props.environment);
+      const id = props.regionId;
+      if (!Token.isUnresolved(id) && !FLINK_REGION.test(String(id))) {
+        throw new ScopeError(
+          `flink region id '${String(id)}' must be '<cloud>.<region>' (for example 'aws.us-east-1')`,
+        );
+      }
+      return new KeyScope({
+        kind: "flink",
+        id,
+        environmentId,
+        crnPattern: props.crnPattern,
+        managedResource: { id, apiVersion: "fcpm/v2", kind: "Region", environment: [{ id: environmentId }] },
+      });
     });
   }
 

@@ -12,7 +12,8 @@
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-const DAY_MS = 86_400_000;
+/** One day in milliseconds (epoch time has no leap seconds). */
+export const DAY_MS = 86_400_000;
 
 /** How far ahead of the evaluation time a recorded instant may be before it counts as "in the future" (clock skew). */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;

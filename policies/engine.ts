@@ -14,11 +14,13 @@ import {
   REPORT_SCHEMA_VERSION,
   summarize,
 } from "./report";
-import type { Finding, Rule, RuleContext, RuleFinding } from "./rule";
+import type { Finding, Rule, RuleContext, RuleFinding, RuleMetadata } from "./rule";
 import { severityRank } from "./rule";
 
 export const DEFAULT_MAX_AGE_DAYS = 90;
-export const KEYKIT_VERSION = "0.1.0";
+import { KEYKIT_VERSION } from "./version";
+
+export { KEYKIT_VERSION };
 
 export interface EvaluateOptions {
   /** Evaluation time; defaults to the current time. Pass it for reproducible reports. */
@@ -182,7 +184,12 @@ export function evaluate(
     // The audit's join is a typed part of the context for the model that carries it, not a cast in the rules.
     const modelContext: RuleContext = isAuditModel(model) ? { ...context, audit: model.audit } : context;
     for (const rule of rules) {
-      for (const raw of rule.check(model, modelContext)) {
+      const outcome = checkGuarded(rule, model, modelContext);
+      if ("internalError" in outcome) {
+        findings.push(outcome.internalError);
+        continue;
+      }
+      for (const raw of outcome.raw) {
         const acknowledgeable =
           rule.acknowledgeable === "always" ||
           (rule.acknowledgeable === "outside-production" && (raw.tier ?? model.tier) !== "production");
@@ -220,7 +227,9 @@ export function evaluate(
     tool: { name: "keykit", version: KEYKIT_VERSION },
     evaluatedAt: now.toISOString(),
     inputs: list.map((m) => ({ source: m.source, kind: m.kind, notes: [...m.notes] })),
-    rules: rules.map((r) => ({ id: r.id, name: r.name, severity: r.severity, summary: r.summary, helpUri: r.helpUri })),
+    rules: [...rules, ...(findings.some((f) => f.ruleId === INTERNAL_RULE_ERROR.id) ? [INTERNAL_RULE_ERROR] : [])].map(
+      (r) => ({ id: r.id, name: r.name, severity: r.severity, summary: r.summary, helpUri: r.helpUri }),
+    ),
     findings,
     acknowledgements: {
       applied: [...applied].map((c) => use(c)),
@@ -231,6 +240,48 @@ export function evaluate(
     ...(optIns.length > 0 ? { optIns } : {}),
     summary: summarize(findings),
   };
+}
+
+/**
+ * KK000: a rule that throws is a bug in that rule, not a reason to lose the other rules' findings (cdk-nag does the
+ * same). The run reports it as an error finding naming the rule, so the run fails and nobody reads "clean" into it.
+ */
+export const INTERNAL_RULE_ERROR: RuleMetadata = {
+  id: "KK000",
+  name: "RuleEvaluatedWithoutError",
+  severity: "error",
+  summary: "internal rule error: a rule failed on this input, so what it checks is unknown",
+  rationale: "A rule that cannot run leaves its practice unchecked; a clean report would be a false reassurance.",
+  fix: "Report the bug to keykit with the rule ID (KEYKIT_DEBUG=1 shows the error class); do not apply until the input is checked.",
+  helpUri: "https://www.npmjs.com/package/keykit",
+  acknowledgeable: "never",
+  appliesTo: ["plan", "state", "synth", "hcl"],
+};
+
+/** The rule's findings, or the KK000 finding that replaces them when the rule throws. */
+function checkGuarded(
+  rule: Rule,
+  model: KeykitModel,
+  context: RuleContext,
+): { readonly raw: readonly RuleFinding[] } | { readonly internalError: Finding } {
+  try {
+    return { raw: rule.check(model, context) };
+  } catch (error) {
+    // Only the error's class: its message may quote input.
+    const kind = error instanceof Error ? error.name : typeof error;
+    const internalError: Finding = {
+      ruleId: INTERNAL_RULE_ERROR.id,
+      ruleName: INTERNAL_RULE_ERROR.name,
+      severity: "error",
+      message: `internal rule error: ${rule.id} ${rule.name} failed (${kind}); its practice was not checked on this input`,
+      location: { file: model.source },
+      subject: rule.id,
+      helpUri: INTERNAL_RULE_ERROR.helpUri,
+      acknowledgeable: false,
+      notes: [],
+    };
+    return { internalError };
+  }
 }
 
 /** The rule a development opt-in (`userOwnerAllowed`) answers: KK001, user-owned keys. */
@@ -293,7 +344,7 @@ function resolveFinding(
     message: raw.message,
     location: raw.location,
     subject: raw.subject,
-    helpUri: rule.helpUri,
+    helpUri: raw.helpUri ?? rule.helpUri,
     acknowledgeable,
     ...(suppressed ? { suppressed } : {}),
     notes,

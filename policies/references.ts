@@ -117,7 +117,8 @@ export function resolveOwner(
   return { kind: resolved, id: literalId || undefined, reference, key: literalId || reference?.address || undefined };
 }
 
-const API_VERSION_KINDS: Readonly<Record<string, KeyScopeKind>> = {
+/** The scope kind of a `managed_resource.api_version` (cli/verify reads it too). */
+export const API_VERSION_KINDS: Readonly<Record<string, KeyScopeKind>> = {
   "cmk/v2": "kafka",
   "srcm/v2": "schema-registry",
   "srcm/v3": "schema-registry",

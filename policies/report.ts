@@ -4,7 +4,7 @@
  */
 import type { Tier } from "./metadata";
 import type { InputKind } from "./model";
-import type { Finding, Severity } from "./rule";
+import { type Finding, type Severity, severityRank } from "./rule";
 
 /** Identifies the report format; bumped (with REPORT_SCHEMA_VERSION) only for an incompatible change. */
 export const REPORT_SCHEMA = "urn:keykit:report-v1";
@@ -107,8 +107,15 @@ export function summarize(findings: readonly Finding[]): ReportSummary {
   return { errors, warnings, infos, suppressed };
 }
 
+/** The lowest severity that fails a run (`--fail-on`); `none` never fails. */
+export type FailOn = Severity | "none";
+
+/** True when an active finding of `severity` blocks a run that fails on `level`. */
+export function blocks(severity: Severity, level: FailOn): boolean {
+  return level !== "none" && severityRank(severity) >= severityRank(level);
+}
+
 /** The active findings at or above `level`. */
-export function findingsAtOrAbove(report: Report, level: Severity): readonly Finding[] {
-  const rank = (s: Severity) => (s === "error" ? 3 : s === "warning" ? 2 : 1);
-  return report.findings.filter((f) => !f.suppressed && rank(f.severity) >= rank(level));
+export function findingsAtOrAbove(report: Report, level: FailOn): readonly Finding[] {
+  return report.findings.filter((f) => !f.suppressed && blocks(f.severity, level));
 }

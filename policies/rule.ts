@@ -45,6 +45,8 @@ export interface RuleFinding {
   readonly severity?: Severity;
   /** The tier the subject is judged at, when it is not the model's (a key of a development stack in the audit). */
   readonly tier?: Tier;
+  /** A link more specific than the rule's (e.g. the finding's own provider's credentials page). */
+  readonly helpUri?: string;
 }
 
 export interface RuleMetadata {

@@ -10,7 +10,7 @@ import type { Tier } from "./metadata";
 import { loadConfiguration } from "./loaders/configuration";
 import type { KeykitModel } from "./model";
 import type { Report } from "./report";
-import type { Finding, Rule } from "./rule";
+import type { Rule } from "./rule";
 import { ALL_RULES } from "./rules";
 import { KIT_RULE_IDS } from "./rules/catalogue";
 
@@ -35,9 +35,4 @@ export function checkSynthesizedStack(stackJson: unknown, options: SynthCheckOpt
     options.acknowledgements ?? [],
     { knownRuleIds: KIT_RULE_IDS, ...options },
   );
-}
-
-/** The findings that must fail synth: active (not acknowledged) errors. */
-export function blockingFindings(report: Report): Finding[] {
-  return report.findings.filter((f) => !f.suppressed && f.severity === "error");
 }

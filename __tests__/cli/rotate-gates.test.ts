@@ -372,7 +372,7 @@ describe("rotate finish --force", () => {
     [["status", "--state", "s.json"], /--state only applies to finish/],
     [["finish", "orders", "--quiet-minutes", "5"], /--quiet-minutes only applies with --audit-log/],
     [["finish", "orders", "--audit-log", "a", "--quiet-minutes", "soon"], /--quiet-minutes must be a whole number/],
-    [["status", "--format", "yaml"], /--format must be text or json/],
+    [["status", "--format", "yaml"], /--format 'yaml' must be one of text, json/],
     [["start", "orders", "--format", "json"], /--format only applies to status/],
     [["status", "--init"], /--init only applies to start and finish/],
   ])("bad usage %j: exit 2, one line, file unchanged", async (args, message) => {

@@ -173,7 +173,7 @@ describe("internal errors", () => {
 
   test("are one line without the message (it may quote input) and without a stack", () => {
     const io = capture({});
-    expect(reportError(bug, io)).toBe(2);
+    expect(reportError(bug, io)).toBe(3); // EXIT_INTERNAL: a bug is not bad input;
     expectOneLineError(`${io.err.join("")}`.replace("internal error", "internal-error"), SECRET);
     expect(io.err.join("")).toBe(
       "keykit: internal error (SyntaxError); set KEYKIT_DEBUG=1 for the detail and the stack trace\n",

@@ -81,10 +81,11 @@ function unescaped(text: string): string {
   return text.replace(/\\[\s\S]|&(#\d+|[a-z]+);/g, "\u0001");
 }
 
-/** The kit's own markup: rule links, line breaks in cells, the details block, the heading, block quotes. */
+/** The kit's own markup: marker, rule links, line breaks in cells, the details block, the heading, block quotes. */
 function withoutKitMarkup(line: string): string {
   return line
     .replace(/\[KK\d{3}\]\(https:\/\/docs\.confluent\.io\/[^)\s]*\)/g, "")
+    .replace(/^<!-- keykit:(check|audit) -->$/, "")
     .replace(/<br>|<\/?details>|<summary>|<\/summary>/g, "")
     .replace(/^#{1,6} /, "")
     .replace(/^> /, "");

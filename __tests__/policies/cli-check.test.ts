@@ -182,10 +182,14 @@ describe("keykit check", () => {
   });
 
   const bad: [string, string[], RegExp][] = [
-    ["no input", ["check"], /no input/],
+    ["nothing checkable in the default path", ["check"], /^keykit: \.: no \*\.tf files/],
     ["unknown flag", ["check", "x.json", "--bogus"], /unknown option '--bogus'/],
     ["bad format", ["check", "x.json", "--format", "xml"], /--format 'xml'/],
-    ["bad fail-on", ["check", "x.json", "--fail-on", "info"], /--fail-on/],
+    [
+      "bad fail-on",
+      ["check", "x.json", "--fail-on", "fatal"],
+      /--fail-on 'fatal' must be one of error, warning, info, none/,
+    ],
     ["bad max age", ["check", "x.json", "--max-age-days", "-3"], /needs a value|positive/],
     ["bad now", ["check", "x.json", "--now", "yesterday"], /--now/],
     ["missing file", ["check", "missing.json"], /no such file/],

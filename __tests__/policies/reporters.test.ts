@@ -69,7 +69,7 @@ describe("reporters", () => {
   });
   it("Markdown is a table whose cells cannot be broken by pipes or backticks", () => {
     const md = formatReport(r, "markdown", ALL_RULES);
-    expect(md).toMatch(/^### ❌ keykit check: 4 errors/);
+    expect(md).toMatch(/^<!-- keykit:check -->\n### ❌ keykit check: 4 errors/);
     expect(md).toContain("| Severity | Rule | Resource | Finding |");
     expect(md).toContain("\\|\\`x\\`");
     expect(md).toContain("[KK010](https://");
@@ -80,7 +80,7 @@ describe("reporters", () => {
       const out = (format: (typeof REPORT_FORMATS)[number]) => formatReport(r, format, ALL_RULES, options);
       return {
         text: out("text").split("\n")[0],
-        markdown: out("markdown").split("\n")[0],
+        markdown: out("markdown").split("\n").slice(0, 2).join("\n"),
         junit: /<testsuites name="([^"]*)"/.exec(out("junit"))?.[1],
         json: JSON.parse(out("json")).tool,
         sarif: JSON.parse(out("sarif")).runs[0],
@@ -93,7 +93,7 @@ describe("reporters", () => {
     ] as const) {
       const n = names(command);
       expect(n.text).toMatch(new RegExp(`^${title}: 4 errors`));
-      expect(n.markdown).toMatch(new RegExp(`^### ❌ ${title}: 4 errors`));
+      expect(n.markdown).toMatch(new RegExp(`^<!-- keykit:${command ?? "check"} -->\n### ❌ ${title}: 4 errors`));
       expect(n.junit).toBe(title);
       expect(n.json).toEqual({ name: "keykit", version: r.tool.version, command: command ?? "check" });
       expect(n.sarif.tool.driver.name).toBe("keykit");

@@ -5,7 +5,8 @@
 import { evaluate } from "../../policies/engine";
 import { loadConfiguration } from "../../policies/loaders/configuration";
 import { loadHclFiles } from "../../policies/loaders/hcl";
-import { ALL_RULES, ruleById } from "../../policies/rules";
+import { ALL_RULES } from "../../policies/rules";
+import { ruleById } from "../../policies/rules/catalogue";
 import { checkSynthesizedStack } from "../../policies/synth";
 import { type Json, compliantStack, key, meta, stack } from "./helpers/synth";
 

@@ -9,7 +9,7 @@ import { loadPlan } from "../../policies/loaders/plan";
 import { withRotationState } from "../../policies/loaders/rotation";
 import { loadState } from "../../policies/loaders/state";
 import type { KeykitModel } from "../../policies/model";
-import { ruleById } from "../../policies/rules";
+import { ruleById } from "../../policies/rules/catalogue";
 import { key, stack } from "./helpers/synth";
 import * as tf from "./helpers/terraform";
 

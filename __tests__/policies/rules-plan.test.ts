@@ -92,6 +92,10 @@ describe("KK011 RotationSpansTwoApplies", () => {
     expect(f?.subject).toBe("confluent_api_key.old");
     expect(f?.message).toContain("confluent_api_key.new");
     expect(f?.message).toContain("delete_because_no_resource_config");
+    // Both sides of the rotation are named, each with what the plan does to it.
+    expect(f?.message).toMatch(
+      /the plan holds both sides, the new key \(creates confluent_api_key\.new\) and the removal of the old one \(deletes confluent_api_key\.old, /,
+    );
   });
   it("does not flag a create for another scope, a moved key, or a forget", () => {
     const otherScope = tf.plan({

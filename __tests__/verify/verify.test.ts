@@ -461,7 +461,7 @@ describe("keykit verify: bad usage and unreachable servers exit 2 with one line"
     [["Orders!", "--vault-mount", "kv", "--vault-name", "x"], /must be 1-128 characters/],
     [["orders", "--vault-mount", "kv"], /--vault-mount and --vault-name go together/],
     [["orders", ...vaultArgs, "--wait", "soon"], /--wait must be a duration/],
-    [["orders", ...vaultArgs, "--scope", "mainframe"], /--scope must be one of/],
+    [["orders", ...vaultArgs, "--scope", "mainframe"], /--scope 'mainframe' must be one of kafka/],
     [["orders", ...vaultArgs, "--rotation-state", "nope.json"], /--rotation-state: nope\.json: no such file/],
   ])("%p", async (argv, pattern) => {
     const dir = tempDir();

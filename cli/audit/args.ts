@@ -1,12 +1,15 @@
-/** Argument parsing of `keykit audit` (no dependency: the flag set is small and fixed). */
+/** `keykit audit`'s arguments: its flags are declared in cli/grammar.ts; the cross-flag rules live here. */
+import type { ProjectDefaults } from "../config";
 import { KeykitCliError } from "../errors";
+import { type CommandSpec, commandSpec, parseCommandLine, renderCommandHelp } from "../grammar";
 import { parseDateOrTimestamp } from "../../policies/dates";
 import type { Tier } from "../../policies/metadata";
-import { REPORT_FORMATS, type ReportFormat } from "../../policies/reporters";
-import type { Severity } from "../../policies/rule";
+import type { FailOn } from "../../policies/report";
+import type { ReportFormat } from "../../policies/reporters";
 
-export type FailOn = Severity | "none";
-const FAIL_ON: readonly FailOn[] = ["error", "warning", "info", "none"];
+export type { FailOn };
+
+const AUDIT_SPEC = commandSpec("audit") as CommandSpec;
 
 export interface AuditArgs {
   readonly help: boolean;
@@ -29,87 +32,33 @@ export interface AuditArgs {
   readonly auditLog: readonly string[];
   /** Coverage without a successful authentication that makes a key unused (default 30). */
   readonly unusedDays: number;
+  /** Text report: only the summary line and the blocking findings. */
+  readonly quiet: boolean;
 }
 
-export const AUDIT_USAGE = `usage: keykit audit [--live [--base-url URL] [--max-pages N]] [--inventory <file>...] [--config <cdk.tf.json|state|plan>...]
-                    [--rotation-state <file>] [--format text|json|sarif|junit|markdown] [--output <file>]
-                    [--fail-on error|warning|info|none] [--acknowledgements <file>...] [--emit-cleanup <file>]
-                    [--max-age-days N] [--now DATE] [--tier production|development]
-                    [--audit-log <file>...] [--unused-days N]
+export const AUDIT_USAGE = renderCommandHelp(AUDIT_SPEC);
 
-Compares the keys and service accounts that exist in Confluent Cloud (CLI exports
-'confluent api-key list -o json' / 'confluent iam service-account list -o json', Cloud API list pages,
-or --live) with the configuration, and reports unmanaged, user-owned, stale and orphaned items.
---emit-cleanup writes a reviewable bash script of delete commands; keykit never runs it.
---live reads CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET (base URL: --base-url or CONFLUENT_CLOUD_BASE_URL);
---max-pages: pages read per list before --live stops (default 10000); redirects are refused.
---acknowledgements defaults to keykit.acknowledgements.json when present, --rotation-state to keykit.rotation.json.
---tier: the tier of keys that match no configured key (default production); a matched key is judged at its
-stack's tier, with the stack's opt-ins.
---audit-log: Confluent audit-log exports of the confluent-audit-log-events topic (JSON lines, a JSON array or
-concatenated objects; gzip accepted): last successful / failed authentication per key. A key with no successful
-authentication over --unused-days (default 30) of coverage is unused; the cleanup script deletes only on evidence.
-Exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 bad usage or input.
-`;
-
-const MULTI = new Set(["--inventory", "--config", "--acknowledgements", "--audit-log"]);
-const SINGLE = new Set([
-  "--base-url",
-  "--max-pages",
-  "--rotation-state",
-  "--format",
-  "--output",
-  "--fail-on",
-  "--emit-cleanup",
-  "--max-age-days",
-  "--now",
-  "--tier",
-  "--unused-days",
-]);
-
-export function parseAuditArgs(argv: readonly string[]): AuditArgs {
-  const multi: Record<string, string[]> = {
-    "--inventory": [],
-    "--config": [],
-    "--acknowledgements": [],
-    "--audit-log": [],
+export function parseAuditArgs(argv: readonly string[], defaults: ProjectDefaults = { skipRules: [] }): AuditArgs {
+  const line = parseCommandLine(AUDIT_SPEC, argv);
+  if (line.positionals.length > 0)
+    throw new KeykitCliError(
+      `audit: unexpected argument '${line.positionals[0]}' (inventory files go after --inventory)`,
+    );
+  const single = line.values;
+  const list = (flag: string) => line.lists[flag] ?? [];
+  const help = line.help;
+  const live = line.switches.has("--live");
+  const multi = {
+    "--inventory": list("--inventory"),
+    "--config": list("--config"),
+    "--acknowledgements": list("--acknowledgements"),
+    "--audit-log": list("--audit-log"),
   };
-  const single: Record<string, string> = {};
-  let live = false;
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    if (flag === "--help" || flag === "-h") help = true;
-    else if (flag === "--live") live = true;
-    else if (MULTI.has(flag)) {
-      // `--inventory a.json b.json` and `--inventory a.json --inventory b.json` both work.
-      const values = inline !== undefined ? [inline] : [];
-      while (inline === undefined && i + 1 < argv.length && !argv[i + 1].startsWith("--")) values.push(argv[++i]);
-      if (values.length === 0 || values.some((v) => v === "")) throw new KeykitCliError(`${flag} needs a file`);
-      multi[flag].push(...values);
-    } else if (SINGLE.has(flag)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined || value === "" || (inline === undefined && value.startsWith("--")))
-        throw new KeykitCliError(`${flag} needs a value`);
-      if (single[flag] !== undefined) throw new KeykitCliError(`${flag} given twice`);
-      single[flag] = value;
-    } else if (arg.startsWith("-"))
-      throw new KeykitCliError(`audit: unknown option '${flag}'; run 'keykit audit --help'`);
-    else throw new KeykitCliError(`audit: unexpected argument '${arg}' (inventory files go after --inventory)`);
-  }
+  // --format, --tier and --fail-on are checked against their choices by the grammar.
   const format = (single["--format"] ?? "text") as ReportFormat;
-  if (!REPORT_FORMATS.includes(format))
-    throw new KeykitCliError(`--format must be one of ${REPORT_FORMATS.join(", ")} (got '${format}')`);
   const tier = single["--tier"] as Tier | undefined;
-  if (tier !== undefined && tier !== "production" && tier !== "development")
-    throw new KeykitCliError(`--tier must be production or development (got '${tier}')`);
-  const failOn = (single["--fail-on"] ?? "error") as FailOn;
-  if (!FAIL_ON.includes(failOn))
-    throw new KeykitCliError(`--fail-on must be one of ${FAIL_ON.join(", ")} (got '${failOn}')`);
-  const maxAgeDays = wholeDays(single, "--max-age-days", 90);
+  const failOn = (single["--fail-on"] ?? defaults.failOn ?? "error") as FailOn;
+  const maxAgeDays = wholeDays(single, "--max-age-days", defaults.maxAgeDays ?? 90);
   const unusedDays = wholeDays(single, "--unused-days", 30);
   let maxPages: number | undefined;
   if (single["--max-pages"] !== undefined) {
@@ -132,17 +81,23 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
     maxPages,
     inventory: multi["--inventory"],
     config: multi["--config"],
-    rotationState: single["--rotation-state"],
+    rotationState: single["--rotation-state"] ?? defaults.rotationState,
     format,
     tier,
     output: single["--output"],
     failOn,
-    acknowledgements: multi["--acknowledgements"],
+    acknowledgements:
+      multi["--acknowledgements"].length > 0
+        ? multi["--acknowledgements"]
+        : defaults.acknowledgements !== undefined
+          ? [defaults.acknowledgements]
+          : [],
     emitCleanup: single["--emit-cleanup"],
     maxAgeDays,
     now,
     auditLog: multi["--audit-log"],
     unusedDays,
+    quiet: line.switches.has("--quiet"),
   };
   if (help) return args;
   if (!live && args.inventory.length === 0)
@@ -162,7 +117,7 @@ export function parseAuditArgs(argv: readonly string[]): AuditArgs {
 }
 
 /** A whole number of days ≥ 1 from a flag, or the default. */
-function wholeDays(single: Record<string, string>, flag: string, fallback: number): number {
+function wholeDays(single: Readonly<Record<string, string>>, flag: string, fallback: number): number {
   const text = single[flag];
   if (text === undefined) return fallback;
   const days = Number(text);

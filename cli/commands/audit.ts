@@ -6,10 +6,11 @@
 import { resolve } from "node:path";
 import { DurableWriteError, refuseOverwritingInputs, writeFileDurable } from "../durable-write";
 import { AUDIT_USAGE, parseAuditArgs } from "../audit/args";
+import { loadProjectDefaults } from "../config";
 import { loadAuditLogs, loadDesiredState, loadRotationSlots, pathExists, readInputFile } from "../audit/config";
 import { DEFAULT_BASE_URL, fetchLiveInventory, type LiveOptions } from "../audit/live";
 import { EXIT_FINDINGS, EXIT_OK, KeykitCliError, displayUrl } from "../errors";
-import type { CliIo, Command } from "../io";
+import { type CliIo, type Command, useColor } from "../io";
 import {
   AcknowledgementsFileError,
   type FileAcknowledgement,
@@ -49,7 +50,8 @@ export interface AuditDependencies {
 
 export function createAuditCommand(deps: AuditDependencies = {}): Command {
   return async (argv, io) => {
-    const args = parseAuditArgs(argv);
+    const defaults = loadProjectDefaults(io);
+    const args = parseAuditArgs(argv, defaults);
     if (args.help) {
       io.stdout(AUDIT_USAGE);
       return EXIT_OK;
@@ -100,13 +102,19 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
         ...(auditLog ? auditLogNotes(auditLog, args.unusedDays, now) : []),
       ],
     };
-    const report = evaluate(model, AUDIT_RULES, acknowledgements, {
+    const rules = AUDIT_RULES.filter((r) => !defaults.skipRules.includes(r.id));
+    const report = evaluate(model, rules, acknowledgements, {
       now,
       maxAgeDays: args.maxAgeDays,
       knownRuleIds: KIT_RULE_IDS,
     });
 
-    const text = formatReport(report, args.format, AUDIT_RULES, { command: "audit" });
+    const text = formatReport(report, args.format, rules, {
+      command: "audit",
+      failOn: args.failOn,
+      quiet: args.quiet,
+      color: args.output === undefined && useColor(io),
+    });
     const inputFiles = [...args.inventory, ...args.config, ...ackFiles, rotationFile];
     if (args.output !== undefined) writeOutput(args.output, io.cwd, text, inputFiles);
     else io.stdout(text);
@@ -119,7 +127,7 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
       ];
       writeOutput(args.emitCleanup, io.cwd, renderCleanupScript(model, report, inputs), inputFiles, 0o755);
     }
-    const failing = args.failOn === "none" ? [] : findingsAtOrAbove(report, args.failOn);
+    const failing = findingsAtOrAbove(report, args.failOn);
     if (failing.length > 0 && args.output !== undefined) {
       const ids = [...new Set(failing.map((f) => f.ruleId))].join(", ");
       io.stderr(`keykit: ${failing.length} finding(s) at or above ${args.failOn}: ${ids} (report in ${args.output})\n`);

@@ -31,40 +31,13 @@ import { jsonErrorPosition, isObject } from "../../policies/loaders/util";
 import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError, formatErrorLine, osReason } from "../errors";
 import type { CliIo, Command } from "../io";
+import { type ProjectDefaults, loadProjectDefaults } from "../config";
+import { type CommandSpec, commandSpec, parseCommandLine, renderCommandHelp } from "../grammar";
 import { withLockedStateFile } from "../locked-state-file";
 import { DEFAULT_QUIET_MINUTES, finishGates, type GateInputs, type GateResult } from "../rotate/gates";
 import { readStateFacts } from "../verify/state";
 
-const USAGE = `usage: keykit rotate <start|finish|status> [<key>] [--file <path>] [--init] [--synth-dir <dir>]
-       keykit rotate finish <key> [--state <terraform state JSON>] [--audit-log <file>…] [--quiet-minutes N]
-                                  [--force "<reason>"]
-       keykit rotate status [<key>] [--format text|json]
-
-  start <key>      create the inactive slot of <key> and publish it (the active slot is retained)
-  finish <key>     delete the retained slot of <key> (after clients moved to the published one)
-  status [<key>]   show each key's slots, which one is published, and the next step
-  verify <key> …   prove the published credentials work and the retired slot is gone (keykit verify --help)
-
-options:
-  --file <path>          the rotation-state file (default: ${DEFAULT_ROTATION_STATE_FILE}); a --file that does not
-                         exist is refused unless --init is given (the default file is created by the first start)
-  --init                 create the --file if it does not exist
-  --synth-dir <dir>      synthesized output to find keys declared in code (default: cdktf.out)
-  --state <file>         finish: Terraform state JSON (terraform show -json); the published slot existing there
-                         passes the proof gate like a 'keykit verify'; also gives the retained slot's key id
-  --audit-log <file>…    finish: Confluent audit-log exports; the retained slot must not have authenticated
-                         successfully for --quiet-minutes (default: ${DEFAULT_QUIET_MINUTES})
-  --force "<reason>"     finish: record the step although a gate is not met; the reason goes in the file
-  --format text|json     status: a table (default) or the state with each key's next step as JSON
-
-finish is refused unless the published slot was verified after its start ('keykit verify'), or --state holds it.
-
-Steps hold the lock <file>.lock while they read, decide and write, so concurrent steps run one after the other.
-
-exit codes: 0 done, 1 step refused (out of order, a gate not met, unknown key, or the file stayed locked by another
-            step), 2 bad usage, a missing --file without --init, a malformed or unreadable file, or a failed write
-            (the file is then unchanged)
-`;
+const ROTATE_SPEC = commandSpec("rotate") as CommandSpec;
 
 interface Options {
   readonly subcommand: "start" | "finish" | "status";
@@ -81,43 +54,15 @@ interface Options {
   readonly format: "text" | "json";
 }
 
-const VALUE_FLAGS = new Set([
-  "--file",
-  "--synth-dir",
-  "--state",
-  "--audit-log",
-  "--quiet-minutes",
-  "--force",
-  "--format",
-]);
-
-function parseArgs(args: readonly string[], cwd: string): Options | "help" {
-  const positional: string[] = [];
-  const values: Record<string, string> = {};
-  const auditLogs: string[] = [];
-  let init = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--help" || arg === "-h") return "help";
-    const [flag, inline] = arg.startsWith("--") ? splitFlag(arg) : [undefined, undefined];
-    if (flag === "--init" && inline === undefined) init = true;
-    else if (flag !== undefined && VALUE_FLAGS.has(flag)) {
-      const value = inline ?? args[++i];
-      if (value === undefined || value === "") throw new KeykitCliError(`rotate: ${flag} needs a value`, EXIT_USAGE);
-      if (flag === "--audit-log") {
-        auditLogs.push(value);
-        // After the step and key, further plain arguments are more audit-log files (nothing else can follow).
-        while (inline === undefined && positional.length >= 2 && args[i + 1]?.startsWith("-") === false)
-          auditLogs.push(args[++i]);
-      } else if (values[flag] !== undefined) {
-        throw new KeykitCliError(`rotate: ${flag} given twice`, EXIT_USAGE);
-      } else values[flag] = value;
-    } else if (arg.startsWith("-")) {
-      throw new KeykitCliError(`rotate: unknown option '${flag ?? arg}'; run 'keykit rotate --help'`, EXIT_USAGE);
-    } else {
-      positional.push(arg);
-    }
-  }
+function parseArgs(args: readonly string[], cwd: string, defaults: ProjectDefaults): Options | "help" {
+  const line = parseCommandLine(ROTATE_SPEC, args);
+  if (line.help) return "help";
+  const positional = line.positionals;
+  // keykit.config.json / KEYKIT_ROTATION_STATE name the file like a flag would (so it must exist unless --init).
+  const rotationState = line.values["--rotation-state"] ?? defaults.rotationState;
+  const values = rotationState !== undefined ? { ...line.values, "--rotation-state": rotationState } : line.values;
+  const auditLogs = line.lists["--audit-log"] ?? [];
+  const init = line.switches.has("--init");
   const [subcommand, key, ...extra] = positional;
   if (subcommand !== "start" && subcommand !== "finish" && subcommand !== "status") {
     throw new KeykitCliError(
@@ -142,8 +87,8 @@ function parseArgs(args: readonly string[], cwd: string): Options | "help" {
   return {
     subcommand,
     key,
-    file: resolve(cwd, values["--file"] ?? DEFAULT_ROTATION_STATE_FILE),
-    fileGiven: values["--file"] !== undefined,
+    file: resolve(cwd, values["--rotation-state"] ?? DEFAULT_ROTATION_STATE_FILE),
+    fileGiven: values["--rotation-state"] !== undefined,
     init,
     synthDir: resolve(cwd, values["--synth-dir"] ?? "cdktf.out"),
     state: values["--state"],
@@ -157,7 +102,7 @@ function parseArgs(args: readonly string[], cwd: string): Options | "help" {
 /** Each flag belongs to some steps; anywhere else it is a mistake worth saying (not silently ignored). */
 function checkStepFlags(
   step: Options["subcommand"],
-  values: Record<string, string>,
+  values: Readonly<Record<string, string>>,
   auditLogs: readonly string[],
   init: boolean,
 ): void {
@@ -191,14 +136,9 @@ function forceReasonOf(text: string | undefined): string | undefined {
   return text.trim();
 }
 
+/** The grammar allows text and json only. */
 function formatOf(text: string | undefined): "text" | "json" {
-  if (text === undefined || text === "text" || text === "json") return text ?? "text";
-  throw new KeykitCliError("rotate status: --format must be text or json", EXIT_USAGE);
-}
-
-function splitFlag(arg: string): [string, string | undefined] {
-  const eq = arg.indexOf("=");
-  return eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
+  return text === "json" ? "json" : "text";
 }
 
 /** A BlueGreenApiKey found in synthesized JSON: where its slots are, by Terraform address. */
@@ -593,9 +533,9 @@ export function rotateCommand(now: () => Date = () => new Date(), deps: Omit<Rot
   return async (args, io) => {
     // `keykit rotate verify …` is `keykit verify …`, so the step sits with the others.
     if (args[0] === "verify") return (await import("./verify")).run(args.slice(1), io);
-    const options = parseArgs(args, io.cwd);
+    const options = parseArgs(args, io.cwd, loadProjectDefaults(io));
     if (options === "help") {
-      io.stdout(USAGE);
+      io.stdout(renderCommandHelp(ROTATE_SPEC));
       return EXIT_OK;
     }
     return options.subcommand === "status" ? runStatus(options, io) : runStep(options, io, { ...deps, now });

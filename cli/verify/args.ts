@@ -1,7 +1,8 @@
-/** Argument parsing of `keykit verify` (no dependency: the flag set is small and fixed). */
+/** `keykit verify`'s arguments: its flags are declared in cli/grammar.ts; the cross-flag rules live here. */
 import { KeykitCliError } from "../errors";
+import { type CommandSpec, commandSpec, parseCommandLine, renderCommandHelp } from "../grammar";
 import { DEFAULT_ROTATION_STATE_FILE, validateKeyName } from "../../policies/rotation-state";
-import { PROBE_SCOPES, type ProbeScope } from "./probes";
+import type { ProbeScope } from "./probes";
 
 export interface VerifyArgs {
   readonly help: boolean;
@@ -24,74 +25,21 @@ export interface VerifyArgs {
   readonly waitMs: number;
 }
 
-export const VERIFY_USAGE = `usage: keykit verify <rotation-name> (--vault-mount <mount> --vault-name <name> | --output-json <file> [--output-name <name>]
-                     | --aws-secret <name|arn> [--aws-region R] [--aws-endpoint URL])
-                     [--rotation-state <file>] [--state <terraform state JSON>] [--wait 5m]
-                     [--scope kafka|schema-registry|cloud|global|flink|ksqldb|tableflow]
-                     [--rest-endpoint URL --cluster lkc-…] [--schema-registry-endpoint URL]
-                     [--flink-endpoint URL --organization ID --environment env-…]
-                     [--base-url URL] [--retired-key-id ID]
+const VERIFY_SPEC = commandSpec("verify") as CommandSpec;
 
-Proves the published credentials of a blue/green key work and, after 'keykit rotate finish', that the retired
-slot is gone. Reads the published document (key_id, secret, slot) from Vault KV v2 (VAULT_ADDR, VAULT_TOKEN,
-VAULT_NAMESPACE), AWS Secrets Manager (the AWS SDK's default credential chain and region) or from
-'terraform output -json' (the sensitive-output sink); checks the slot is the active one
-and, with --state, that key_id is that slot's resource; authenticates with it (Kafka REST, Schema Registry, the
-Cloud API, Flink; 401/403 are retried with backoff up to --wait, since new keys take minutes to propagate); after
-finish, asks the Cloud API (CONFLUENT_CLOUD_API_KEY / _SECRET) whether --retired-key-id is gone (404 or 403).
-The secret is never printed. What was proven is recorded in the rotation-state file (verifiedAt and
-verification on the slot), which 'keykit rotate finish' requires and the audit's cleanup script reads.
-Exit codes: 0 proven, 1 not working or not gone, 2 bad usage or unreachable.
-`;
-
-const FLAGS = new Set([
-  "--rotation-state",
-  "--vault-mount",
-  "--vault-name",
-  "--output-json",
-  "--output-name",
-  "--aws-secret",
-  "--aws-endpoint",
-  "--aws-region",
-  "--state",
-  "--scope",
-  "--rest-endpoint",
-  "--cluster",
-  "--schema-registry-endpoint",
-  "--flink-endpoint",
-  "--organization",
-  "--environment",
-  "--base-url",
-  "--retired-key-id",
-  "--wait",
-]);
+export const VERIFY_USAGE = renderCommandHelp(VERIFY_SPEC);
 
 export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | "help" {
-  const values: Record<string, string> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--help" || arg === "-h") return "help";
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (FLAGS.has(flag)) {
-      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined || value === "" || (eq < 0 && value.startsWith("--")))
-        throw new KeykitCliError(`${flag} needs a value`);
-      if (values[flag] !== undefined) throw new KeykitCliError(`${flag} given twice`);
-      values[flag] = value;
-    } else if (arg.startsWith("-"))
-      throw new KeykitCliError(`verify: unknown option '${flag}'; run 'keykit verify --help'`);
-    else positional.push(arg);
-  }
+  const line = parseCommandLine(VERIFY_SPEC, argv);
+  if (line.help) return "help";
+  const values = line.values;
+  const positional = line.positionals;
   if (positional.length !== 1)
     throw new KeykitCliError("verify needs exactly one rotation name (the BlueGreenApiKey's name)");
   const name = positional[0];
   const problem = validateKeyName(name);
   if (problem !== undefined) throw new KeykitCliError(`verify: ${problem}`);
-  const scope = values["--scope"] as ProbeScope | undefined;
-  if (scope !== undefined && !PROBE_SCOPES.includes(scope))
-    throw new KeykitCliError(`--scope must be one of ${PROBE_SCOPES.join(", ")}`);
+  const scope = values["--scope"] as ProbeScope | undefined; // one of PROBE_SCOPES: the grammar checks it
   for (const flag of [
     "--rest-endpoint",
     "--schema-registry-endpoint",
@@ -120,7 +68,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | "help" {
   };
 }
 
-function sinkOf(values: Record<string, string>): VerifyArgs["sink"] {
+function sinkOf(values: Readonly<Record<string, string>>): VerifyArgs["sink"] {
   const vault = values["--vault-mount"] !== undefined || values["--vault-name"] !== undefined;
   const output = values["--output-json"] !== undefined;
   const aws = values["--aws-secret"] !== undefined;

@@ -5,7 +5,9 @@
  */
 import { KeykitCliError } from "../errors";
 import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
-import type { ProbeScope } from "./probes";
+import { PROBE_SCOPES, type ProbeScope } from "./probes";
+import { API_VERSION_KINDS } from "../../policies/references";
+import { isObject } from "../../policies/loaders/util";
 
 type JsonObject = Record<string, unknown>;
 
@@ -24,15 +26,11 @@ export interface StateFacts {
   readonly restEndpoints: ReadonlyMap<string, string>;
 }
 
-const SCOPE_OF_API_VERSION: Readonly<Record<string, ProbeScope>> = {
-  "cmk/v2": "kafka",
-  "srcm/v2": "schema-registry",
-  "srcm/v3": "schema-registry",
-  "ksqldbcm/v2": "ksqldb",
-  "fcpm/v2": "flink",
-  "tableflow/v1": "tableflow",
-  "global/v1": "global",
-};
+/** The probe scope of a `managed_resource.api_version`: the policies' table, where a probe exists for the kind. */
+function scopeOfApiVersion(apiVersion: string | undefined): ProbeScope | undefined {
+  const kind = apiVersion !== undefined ? API_VERSION_KINDS[apiVersion] : undefined;
+  return (PROBE_SCOPES as readonly string[]).includes(kind ?? "") ? (kind as ProbeScope) : undefined;
+}
 
 /**
  * Reads `--state <terraform show -json>` like every other input (a FIFO, a directory or a UTF-16 file is one line
@@ -104,7 +102,7 @@ function keyOf(address: string, values: JsonObject): StateKey {
     address,
     displayName: typeof values.display_name === "string" ? values.display_name : undefined,
     description: typeof values.description === "string" ? values.description : undefined,
-    scope: managed ? ((apiVersion ? SCOPE_OF_API_VERSION[apiVersion] : undefined) ?? scopeOfId(resourceId)) : "cloud",
+    scope: managed ? (scopeOfApiVersion(apiVersion) ?? scopeOfId(resourceId)) : "cloud",
     resourceId,
     environmentId: typeof environment?.id === "string" ? environment.id : undefined,
   };
@@ -121,8 +119,4 @@ function scopeOfId(id: string | undefined): ProbeScope {
 function first(value: unknown): JsonObject | undefined {
   const item = Array.isArray(value) ? value[0] : value;
   return isObject(item) ? item : undefined;
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -14,6 +14,8 @@
  *   `data.authenticationInfo.credentials.idSecretCredentials.credentialId`, outcome `data.authenticationInfo.result`.
  * Anything but `SUCCESS` is a failed attempt. Errors name the file and line, never a fragment of the input.
  */
+import { DAY_MS } from "../dates";
+import { isObject } from "../loaders/util";
 
 /** One key's authentications in the audit log. Times are epoch milliseconds. */
 export interface KeyUsage {
@@ -378,11 +380,7 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Whole days between two epoch-ms times, one decimal (6.9 days). */
 export function spanDays(from: number, to: number): number {
-  return Math.floor(((to - from) / 86_400_000) * 10) / 10;
+  return Math.floor(((to - from) / DAY_MS) * 10) / 10;
 }

@@ -3,6 +3,7 @@
  * configuration manages) and the rotation-state file. Computed once, in linear time, so every audit rule is a
  * simple filter over these facts.
  */
+import { DAY_MS } from "../dates";
 import type { AcknowledgementRecord, Tier } from "../metadata";
 import type { ApiKey, Grant, KeyScope, KeyScopeKind, KeykitModel, ServedResource, ServiceAccount } from "../model";
 import { emptyModel } from "../model";
@@ -154,7 +155,6 @@ export interface AuditOptions {
 
 export const DEFAULT_UNUSED_DAYS = 30;
 
-const DAY_MS = 86_400_000;
 const SKEW_MS = 5 * 60_000;
 
 /** Joins inventory, desired state and retired slots into the model the audit rules evaluate. */

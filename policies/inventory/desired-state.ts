@@ -3,10 +3,9 @@
  * loaded into models by the policy loaders) declare about API keys, service accounts and grants, merged by
  * Terraform address (a cdk.tf.json and the state of the same stack describe the same objects).
  */
+import { isObject } from "../loaders/util";
 import type { KeykitModel } from "../model";
 import type { ConfiguredKey, ConfiguredServiceAccount, DesiredState } from "./audit-model";
-
-type JsonObject = Record<string, unknown>;
 
 /** Description and display name per address, read from the raw JSON (the model does not keep descriptions). */
 export interface NameFacts {
@@ -171,7 +170,3 @@ export function nameFactsFromJson(json: unknown, into: Map<string, NameFacts> = 
 }
 
 const TYPES = ["confluent_api_key", "confluent_service_account"];
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

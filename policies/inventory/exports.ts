@@ -18,6 +18,7 @@ import type {
   InventoryServiceAccount,
   OwnerKind,
 } from "./types";
+import { isObject } from "../loaders/util";
 
 export { InventoryInputError } from "./json-documents";
 
@@ -488,10 +489,6 @@ function ownerKindOf(kind: string, id: string): OwnerKind {
   if (kind === "ServiceAccount" || id.startsWith("sa-")) return "service-account";
   if (kind === "User" || id.startsWith("u-")) return "user";
   return "unknown";
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function stringField(value: unknown): string | undefined {

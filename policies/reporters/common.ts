@@ -1,5 +1,5 @@
-import type { Finding } from "../rule";
-import type { Report } from "../report";
+import type { Finding, RuleMetadata } from "../rule";
+import type { FailOn, Report, RuleSummary } from "../report";
 
 /** How a report presents itself. */
 export interface ReportOptions {
@@ -9,6 +9,12 @@ export interface ReportOptions {
    * Default `check`.
    */
   readonly command?: string;
+  /** The run's `--fail-on` (default error): JUnit marks only findings at or above it as failures. */
+  readonly failOn?: FailOn;
+  /** Text: ANSI colours (the CLI sets it on a terminal only, honouring NO_COLOR / FORCE_COLOR). */
+  readonly color?: boolean;
+  /** Text: only the summary line and the blocking findings. */
+  readonly quiet?: boolean;
 }
 
 /** "keykit check", "keykit audit". */
@@ -49,4 +55,14 @@ export function groupByRule(findings: readonly Finding[]): Map<string, Finding[]
     groups.set(f.ruleId, list);
   }
   return groups;
+}
+
+/**
+ * The rules a report speaks of: the given ones (with rationale and fix), then any the engine added (KK000, an
+ * internal rule error), so no finding is left without its rule.
+ */
+export function reportRules(report: Report, rules: readonly RuleMetadata[]): readonly (RuleMetadata | RuleSummary)[] {
+  if (rules.length === 0) return report.rules;
+  const known = new Set(rules.map((r) => r.id));
+  return [...rules, ...report.rules.filter((r) => !known.has(r.id))];
 }

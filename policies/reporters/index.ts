@@ -1,15 +1,16 @@
-/** The five report formats. None prints a value from the inputs: the model never carries secret values. */
+/** The report formats. None prints a value from the inputs: the model never carries secret values. */
 import type { Report } from "../report";
 import type { RuleMetadata } from "../rule";
 import type { ReportOptions } from "./common";
+import { formatGitlab } from "./gitlab";
 import { formatJson } from "./json";
 import { formatJunit } from "./junit";
 import { formatMarkdown } from "./markdown";
 import { formatSarif } from "./sarif";
 import { formatText } from "./text";
 
-export type ReportFormat = "text" | "json" | "sarif" | "junit" | "markdown";
-export const REPORT_FORMATS: readonly ReportFormat[] = ["text", "json", "sarif", "junit", "markdown"];
+export type ReportFormat = "text" | "json" | "sarif" | "junit" | "markdown" | "gitlab";
+export const REPORT_FORMATS: readonly ReportFormat[] = ["text", "json", "sarif", "junit", "markdown", "gitlab"];
 
 /** Renders `report`; `options.command` names the command in the output (default `check`). */
 export function formatReport(
@@ -29,8 +30,10 @@ export function formatReport(
       return formatJunit(report, rules, options);
     case "markdown":
       return formatMarkdown(report, rules, options);
+    case "gitlab":
+      return formatGitlab(report);
   }
 }
 
 export type { ReportOptions };
-export { formatJson, formatJunit, formatMarkdown, formatSarif, formatText };
+export { formatGitlab, formatJson, formatJunit, formatMarkdown, formatSarif, formatText };

@@ -1,7 +1,11 @@
-/** JUnit XML reporter: one test suite per rule, one test case per finding (a rule without findings passes once). */
-import type { Report } from "../report";
+/**
+ * JUnit XML reporter: one test suite per rule, one test case per finding (a rule without findings passes once).
+ * A finding is a `<failure>` only at or above the run's --fail-on, so the CI test view agrees with the exit code;
+ * below it, the test case passes and carries the finding in its `<system-out>`.
+ */
+import { blocks, type Report } from "../report";
 import type { RuleMetadata } from "../rule";
-import { type ReportOptions, describeLocation, reportTitle } from "./common";
+import { type ReportOptions, describeLocation, reportRules, reportTitle } from "./common";
 
 export function escapeXml(text: string): string {
   // Characters XML 1.0 cannot carry at all are dropped; the rest are escaped.
@@ -15,7 +19,7 @@ export function escapeXml(text: string): string {
 }
 
 export function formatJunit(report: Report, rules: readonly RuleMetadata[], options: ReportOptions = {}): string {
-  const used = rules.length > 0 ? rules : report.rules;
+  const used = reportRules(report, rules);
   const suites: string[] = [];
   let tests = 0;
   let failures = 0;
@@ -33,6 +37,11 @@ export function formatJunit(report: Report, rules: readonly RuleMetadata[], opti
         suiteSkipped++;
         cases.push(
           `    <testcase classname="${escapeXml(rule.id)}" name="${name}">\n      <skipped message="${escapeXml(`acknowledged until ${f.suppressed.expires}: ${f.suppressed.reason}`)}"/>\n    </testcase>`,
+        );
+      } else if (!blocks(f.severity, options.failOn ?? "error")) {
+        const body = [`${f.severity}: ${f.message}`, ...f.notes.map((n) => `note: ${n}`), `see: ${f.helpUri}`];
+        cases.push(
+          `    <testcase classname="${escapeXml(rule.id)}" name="${name}">\n      <system-out>${escapeXml(body.join("\n"))}</system-out>\n    </testcase>`,
         );
       } else {
         suiteFailures++;

@@ -1,7 +1,10 @@
-/** Markdown reporter: a pull-request comment (GitHub-flavoured table, details for acknowledgements). */
+/**
+ * Markdown reporter: a pull-request comment (GitHub-flavoured table, details for acknowledgements), marked with a
+ * hidden `<!-- keykit:<command> -->` line; past GROUP_AFTER findings, one collapsed table per rule.
+ */
 import type { Report } from "../report";
-import type { RuleMetadata } from "../rule";
-import { type ReportOptions, reportTitle, summaryLine } from "./common";
+import type { Finding, RuleMetadata } from "../rule";
+import { type ReportOptions, commandOf, groupByRule, reportTitle, summaryLine } from "./common";
 
 /** Control characters and line separators: a line break would end the table row (or the list item). */
 const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
@@ -45,31 +48,25 @@ export function codeSpan(text: string, inTable = false): string {
 export function formatMarkdown(report: Report, rules: readonly RuleMetadata[], options: ReportOptions = {}): string {
   const s = report.summary;
   const icon = s.errors > 0 ? "❌" : s.warnings > 0 ? "⚠️" : "✅";
-  const lines: string[] = [`### ${icon} ${reportTitle(options)}: ${summaryLine(report)}`, ""];
+  // The hidden marker lets a CI job find and update its one comment instead of adding one per push.
+  const lines: string[] = [
+    `<!-- keykit:${commandOf(options)} -->`,
+    `### ${icon} ${reportTitle(options)}: ${summaryLine(report)}`,
+    "",
+  ];
   lines.push(`Inputs: ${report.inputs.map((i) => `${codeSpan(i.source)} (${i.kind})`).join(", ") || "none"}`, "");
   for (const input of report.inputs)
     for (const note of input.notes) lines.push(`> **Note** ${escapeCell(input.source)}: ${escapeCell(note)}`, "");
   const active = report.findings.filter((f) => !f.suppressed);
   if (active.length > 0) {
-    lines.push("| Severity | Rule | Resource | Finding |", "|---|---|---|---|");
-    for (const f of active) {
-      const line = f.location.file && f.location.line ? `${f.location.file}:${f.location.line}` : undefined;
-      const where = [f.location.address ?? f.subject, f.location.constructPath, line]
-        .filter((x): x is string => Boolean(x))
-        .map(escapeCell)
-        .join("<br>");
-      const notes = f.notes.length > 0 ? `<br>_${escapeCell(f.notes.join("; "))}_` : "";
-      lines.push(
-        `| ${f.severity} | [${f.ruleId}](${f.helpUri}) ${escapeCell(f.ruleName)} | ${where} | ${escapeCell(f.message)}${notes} |`,
-      );
-    }
-    lines.push("");
+    lines.push(...findingTables(active));
     const fixes = [...new Set(active.map((f) => f.ruleId))]
       .map((id) => rules.find((r) => r.id === id))
       .filter((r) => r !== undefined);
     if (fixes.length > 0) {
+      // Fixes are the kit's own Markdown (code spans included), never input: shown as written, one line each.
       lines.push("**How to fix**", "");
-      for (const r of fixes) lines.push(`- **${r.id} ${r.name}**: ${escapeCell(r.fix)}`);
+      for (const r of fixes) lines.push(`- **${r.id} ${r.name}**: ${r.fix.replace(LINE_BREAKING, " ")}`);
       lines.push("");
     }
   } else {
@@ -105,4 +102,37 @@ export function formatMarkdown(report: Report, rules: readonly RuleMetadata[], o
     lines.push("", "</details>", "");
   }
   return `${lines.join("\n")}`;
+}
+
+/** More findings than this and the comment groups them per rule in collapsed `<details>`. */
+export const GROUP_AFTER = 10;
+
+const TABLE_HEADER = ["| Severity | Rule | Resource | Finding |", "|---|---|---|---|"];
+
+function findingRow(f: Finding): string {
+  const line = f.location.file && f.location.line ? `${f.location.file}:${f.location.line}` : undefined;
+  const where = [f.location.address ?? f.subject, f.location.constructPath, line]
+    .filter((x): x is string => Boolean(x))
+    .map(escapeCell)
+    .join("<br>");
+  const notes = f.notes.length > 0 ? `<br>_${escapeCell(f.notes.join("; "))}_` : "";
+  return `| ${f.severity} | [${f.ruleId}](${f.helpUri}) ${escapeCell(f.ruleName)} | ${where} | ${escapeCell(f.message)}${notes} |`;
+}
+
+function findingTables(active: readonly Finding[]): string[] {
+  if (active.length <= GROUP_AFTER) return [...TABLE_HEADER, ...active.map(findingRow), ""];
+  const lines: string[] = [];
+  for (const [ruleId, findings] of groupByRule(active)) {
+    const count = `${findings.length} finding${findings.length === 1 ? "" : "s"}`;
+    lines.push(
+      `<details><summary>${ruleId} ${escapeCell(findings[0].ruleName)} (${findings[0].severity}): ${count}</summary>`,
+      "",
+      ...TABLE_HEADER,
+      ...findings.map(findingRow),
+      "",
+      "</details>",
+      "",
+    );
+  }
+  return lines;
 }

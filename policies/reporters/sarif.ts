@@ -7,13 +7,24 @@ import { createHash } from "node:crypto";
 import type { SourceLocation } from "../model";
 import type { Report } from "../report";
 import type { RuleMetadata, Severity } from "../rule";
-import { type ReportOptions, commandOf } from "./common";
+import { type ReportOptions, commandOf, reportRules } from "./common";
 
 const LEVEL: Readonly<Record<Severity, "error" | "warning" | "note">> = {
   error: "error",
   warning: "warning",
   info: "note",
 };
+
+/**
+ * GitHub code scanning's severity score (CVSS-like, 0–10): error rules 7.0 and above (9.0 when the rule's finding
+ * can never be acknowledged, e.g. an exposed secret), warnings 4.0–6.9, infos below.
+ */
+export function securitySeverity(rule: Pick<RuleMetadata, "severity"> & { acknowledgeable?: unknown }): string {
+  if (rule.severity === "error") return rule.acknowledgeable === "never" ? "9.0" : "7.5";
+  return rule.severity === "warning" ? "5.0" : "2.0";
+}
+
+export const KEYKIT_INFORMATION_URI = "https://www.npmjs.com/package/keykit";
 
 /** A relative path becomes a URI relative to the repository root (%SRCROOT%), as GitHub code scanning expects. */
 function artifactLocation(file: string | undefined): { uri: string; uriBaseId?: string } {
@@ -48,7 +59,7 @@ function inputNotifications(report: Report): { level: "note"; message: { text: s
 }
 
 export function formatSarif(report: Report, rules: readonly RuleMetadata[], options: ReportOptions = {}): string {
-  const used = rules.length > 0 ? rules : report.rules;
+  const used = reportRules(report, rules);
   const index = new Map(used.map((r, i) => [r.id, i]));
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -59,6 +70,7 @@ export function formatSarif(report: Report, rules: readonly RuleMetadata[], opti
           driver: {
             name: "keykit",
             version: report.tool.version,
+            informationUri: KEYKIT_INFORMATION_URI,
             rules: used.map((r) => {
               const meta = r as Partial<RuleMetadata> & {
                 id: string;
@@ -78,7 +90,10 @@ export function formatSarif(report: Report, rules: readonly RuleMetadata[], opti
                 },
                 helpUri: meta.helpUri,
                 defaultConfiguration: { level: LEVEL[meta.severity] },
-                properties: { tags: ["security", "confluent", "api-keys"] },
+                properties: {
+                  tags: ["security", "confluent", "api-keys"],
+                  "security-severity": securitySeverity(meta),
+                },
               };
             }),
           },

@@ -1,51 +1,95 @@
-/** Text reporter: findings grouped by rule, readable in a terminal (no colour codes, so logs stay clean). */
-import type { Report } from "../report";
-import type { RuleMetadata } from "../rule";
+/**
+ * Text reporter: findings grouped by rule, one symbol (and, on a terminal, one colour) per severity. Every string
+ * that comes from the inputs is shown with its control characters escaped, so a hostile file cannot steer the
+ * terminal or forge lines.
+ */
+import { blocks, type Report } from "../report";
+import type { Finding, RuleMetadata } from "../rule";
+import { escapeControlCharacters } from "../text-safety";
 import { type ReportOptions, describeLocation, groupByRule, reportTitle, summaryLine } from "./common";
+
+type Mark = Finding["severity"] | "acknowledged";
+const SYMBOLS: Readonly<Record<Mark, string>> = { error: "✗", warning: "⚠", info: "ℹ", acknowledged: "✓" };
+const COLOURS: Readonly<Record<Mark, string>> = { error: "31", warning: "33", info: "36", acknowledged: "32" };
+
+function markOf(f: Finding): Mark {
+  return f.suppressed ? "acknowledged" : f.severity;
+}
+
+function paint(text: string, mark: Mark, options: ReportOptions): string {
+  return options.color ? `\u001b[${COLOURS[mark]}m${text}\u001b[0m` : text;
+}
+
+const safe = escapeControlCharacters;
 
 export function formatText(report: Report, rules: readonly RuleMetadata[], options: ReportOptions = {}): string {
   const lines: string[] = [];
-  const inputs = report.inputs.map((i) => `${i.source} (${i.kind})`).join(", ");
+  const inputs = report.inputs.map((i) => `${safe(i.source)} (${i.kind})`).join(", ");
   lines.push(`${reportTitle(options)}: ${summaryLine(report)} — ${inputs || "no inputs"}`);
-  for (const input of report.inputs) for (const note of input.notes) lines.push(`  note: ${input.source}: ${note}`);
-  for (const [ruleId, findings] of groupByRule(report.findings)) {
-    const rule = rules.find((r) => r.id === ruleId);
-    const f0 = findings[0];
-    lines.push(
-      "",
-      `${ruleId} ${f0.ruleName} [${f0.severity}] — ${findings.length} finding${findings.length === 1 ? "" : "s"}`,
-    );
-    for (const f of findings) {
-      const tag = f.suppressed
-        ? ` [acknowledged until ${f.suppressed.expires}: ${f.suppressed.reason}]`
-        : f.severity !== f0.severity
-          ? ` [${f.severity}]`
-          : "";
-      lines.push(`  ✗ ${describeLocation(f)}${tag}`, `      ${f.message}`);
-      for (const note of f.notes) lines.push(`      note: ${note}`);
-    }
-    if (rule) lines.push(`  fix: ${rule.fix}`);
-    lines.push(`  see: ${f0.helpUri}`);
-  }
-  const a = report.acknowledgements;
-  const ackLines: string[] = [];
-  for (const x of a.expired)
-    ackLines.push(`  expired  ${x.rule} ${x.target} (expired ${x.expires}): no longer applies`);
-  for (const x of a.unused)
-    ackLines.push(
-      `  unused   ${x.rule} ${x.target}${x.declaredIn ? ` (${x.declaredIn})` : ""}: matches no finding, remove it`,
-    );
-  for (const x of a.rejected) ackLines.push(`  rejected ${x.rule} ${x.target}: ${x.problem ?? "invalid"}`);
-  if (ackLines.length > 0) lines.push("", "acknowledgements:", ...ackLines);
-  const optIns = report.optIns ?? [];
-  if (optIns.length > 0) lines.push("", "accepted opt-ins (reviewers: who holds these and why):");
-  for (const o of optIns)
-    lines.push(`  ${o.rule} ${o.subject}: owner ${o.owner} (${o.tier}, ${o.source}): ${oneLine(o.reason)}`);
+  const shown = options.quiet
+    ? report.findings.filter((f) => !f.suppressed && blocks(f.severity, options.failOn ?? "error"))
+    : report.findings;
+  if (!options.quiet)
+    for (const input of report.inputs)
+      for (const note of input.notes) lines.push(`  note: ${safe(input.source)}: ${safe(note)}`);
+  for (const [ruleId, findings] of groupByRule(shown)) lines.push(...ruleLines(ruleId, findings, rules, options));
+  if (options.quiet) return `${lines.join("\n")}\n`;
+  lines.push(...acknowledgementLines(report), ...optInLines(report));
   if (report.findings.length === 0) lines.push("", "no findings");
   return `${lines.join("\n")}\n`;
 }
 
-/** Reasons come from configuration text: keep each on its line. */
-function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ");
+function ruleLines(
+  ruleId: string,
+  findings: readonly Finding[],
+  rules: readonly RuleMetadata[],
+  options: ReportOptions,
+): string[] {
+  const rule = rules.find((r) => r.id === ruleId);
+  const f0 = findings[0];
+  const count = `${findings.length} finding${findings.length === 1 ? "" : "s"}`;
+  const lines = ["", paint(`${ruleId} ${safe(f0.ruleName)} [${f0.severity}] — ${count}`, f0.severity, options)];
+  for (const f of findings) {
+    const tag = f.suppressed
+      ? ` [acknowledged until ${f.suppressed.expires}: ${safe(f.suppressed.reason)}]`
+      : f.severity !== f0.severity
+        ? ` [${f.severity}]`
+        : "";
+    const mark = markOf(f);
+    lines.push(
+      `  ${paint(SYMBOLS[mark], mark, options)} ${safe(describeLocation(f))}${tag}`,
+      `      ${safe(f.message)}`,
+    );
+    for (const note of f.notes) lines.push(`      note: ${safe(note)}`);
+  }
+  if (rule) lines.push(`  fix: ${rule.fix}`);
+  lines.push(`  see: ${f0.helpUri}`);
+  return lines;
+}
+
+function acknowledgementLines(report: Report): string[] {
+  const a = report.acknowledgements;
+  const lines: string[] = [];
+  for (const x of a.expired)
+    lines.push(`  expired  ${safe(x.rule)} ${safe(x.target)} (expired ${safe(x.expires)}): no longer applies`);
+  for (const x of a.unused)
+    lines.push(
+      `  unused   ${safe(x.rule)} ${safe(x.target)}${x.declaredIn ? ` (${safe(x.declaredIn)})` : ""}: matches no finding, remove it`,
+    );
+  for (const x of a.rejected)
+    lines.push(`  rejected ${safe(x.rule)} ${safe(x.target)}: ${safe(x.problem ?? "invalid")}`);
+  return lines.length > 0 ? ["", "acknowledgements:", ...lines] : [];
+}
+
+function optInLines(report: Report): string[] {
+  const optIns = report.optIns ?? [];
+  if (optIns.length === 0) return [];
+  return [
+    "",
+    "accepted opt-ins (reviewers: who holds these and why):",
+    ...optIns.map(
+      (o) =>
+        `  ${safe(o.rule)} ${safe(o.subject)}: owner ${safe(o.owner)} (${o.tier}, ${safe(o.source)}): ${safe(o.reason)}`,
+    ),
+  ];
 }

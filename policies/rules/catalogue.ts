@@ -33,3 +33,8 @@ export const KIT_RULES: readonly Rule[] = RULE_CATALOGUE.map((e) => e.rule);
 
 /** Every rule ID of the kit: an acknowledgement naming one is valid in any command (see EvaluateOptions). */
 export const KIT_RULE_IDS: ReadonlySet<string> = new Set(KIT_RULES.map((r) => r.id));
+
+/** Any rule of the kit by its ID, the audit's included. */
+export function ruleById(id: string): Rule | undefined {
+  return KIT_RULES.find((r) => r.id === id);
+}

@@ -9,6 +9,24 @@ export const API_KEYS_URL =
   "https://docs.confluent.io/cloud/current/security/authenticate/workload-identities/service-accounts/api-keys/overview.html";
 export const PROVIDER_AUTH_URL = "https://registry.terraform.io/providers/confluentinc/confluent/latest/docs";
 
+/** Each practice's own section or page, so a finding's link lands where its practice is explained. */
+export const PRACTICE_URLS = {
+  serviceAccountKeys: `${BEST_PRACTICES_URL}#use-service-account-api-keys-for-production`,
+  globalKeys: `${BEST_PRACTICES_URL}#use-global-api-keys`,
+  deleteUnneeded: `${BEST_PRACTICES_URL}#delete-unneeded-api-keys-and-service-accounts`,
+  rotate: `${BEST_PRACTICES_URL}#rotate-api-keys-regularly`,
+  auditLogs: "https://docs.confluent.io/cloud/current/monitoring/audit-logging/cloud-audit-log-concepts.html",
+  sensitiveOutputs: "https://developer.hashicorp.com/terraform/language/values/outputs#sensitive",
+  apiKeys: API_KEYS_URL,
+} as const;
+
+/** Where each provider documents its credentials from the environment (KK007 links the finding's own provider). */
+export const PROVIDER_CREDENTIALS_URLS: Readonly<Record<string, string>> = {
+  confluent: PROVIDER_AUTH_URL,
+  aws: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs#authentication-and-configuration",
+  vault: "https://registry.terraform.io/providers/hashicorp/vault/latest/docs",
+};
+
 /** A finding about `entity`; a key judged at its own stack's tier (audit) carries that tier. */
 export function findingFor(
   entity: EntityBase & { readonly tier?: Tier },

@@ -52,7 +52,3 @@ export const ALL_RULES: readonly Rule[] = [
   PublishedKeyNotDeleted,
   OwnerWithKeysOnSeveralResourcesUsesGlobalKey,
 ];
-
-export function ruleById(id: string): Rule | undefined {
-  return ALL_RULES.find((r) => r.id === id);
-}

@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL, describeOwner, findingFor } from "./common";
+import { PRACTICE_URLS, describeOwner, findingFor } from "./common";
 
 /** Practice 1: production keys are owned by service accounts; a user's keys die with the user. */
 export const ApiKeyOwnedByServiceAccount: Rule = {
@@ -10,7 +10,7 @@ export const ApiKeyOwnedByServiceAccount: Rule = {
   rationale:
     "When a user leaves and their account is deleted, every API key the user owns is deleted with it and the applications using them break.",
   fix: "Create the key for a service account (ServiceAccountWithKey). In a development stack, a user-owned key needs an explicit opt-in with a reason.",
-  helpUri: BEST_PRACTICES_URL,
+  helpUri: PRACTICE_URLS.serviceAccountKeys,
   acknowledgeable: "outside-production",
   appliesTo: ["synth", "cdktf-json", "plan", "state", "hcl", "inventory"],
   check(model) {

@@ -1,6 +1,6 @@
 import type { ServedResource } from "../model";
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL, findingFor } from "./common";
+import { PRACTICE_URLS, findingFor } from "./common";
 
 /** Why a served resource cannot be reached with a global key, or undefined when it can. */
 export function unsupportedReason(resource: ServedResource): string | undefined {
@@ -30,7 +30,7 @@ export const GlobalApiKeyServesSupportedResources: Rule = {
   rationale:
     "A global key is for a client that uses several resources; a single-resource client gets a scoped key. Global keys only work for the Cloud Management API, Enterprise/Freight/Dedicated Kafka clusters, Schema Registry over private networking, Tableflow, Flink and ksqlDB.",
   fix: "Use a scoped key for a single resource; list every served resource in GlobalApiKey; move unsupported resources to their own scoped key.",
-  helpUri: BEST_PRACTICES_URL,
+  helpUri: PRACTICE_URLS.globalKeys,
   acknowledgeable: "always",
   appliesTo: ["synth", "cdktf-json", "plan", "state", "hcl", "inventory"],
   check(model) {

@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL, findingFor } from "./common";
+import { PRACTICE_URLS, findingFor } from "./common";
 
 /** Practice 4: keys are rotated (create new, move clients, delete old). */
 export const ApiKeyUnderRotation: Rule = {
@@ -10,7 +10,7 @@ export const ApiKeyUnderRotation: Rule = {
   rationale:
     "Rotating keys limits what a leaked key can do. A key that is not a rotation slot can only be replaced in one apply, which breaks clients between delete and update.",
   fix: "Manage the key with BlueGreenApiKey (two slots, rotated with `keykit rotate start|finish`), or acknowledge with a reason and a date.",
-  helpUri: BEST_PRACTICES_URL,
+  helpUri: PRACTICE_URLS.rotate,
   acknowledgeable: "always",
   appliesTo: ["synth", "cdktf-json", "plan", "state", "hcl"],
   check(model) {

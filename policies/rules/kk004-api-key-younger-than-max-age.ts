@@ -1,8 +1,6 @@
-import { FUTURE_TOLERANCE_MS, parseDateOrTimestamp } from "../dates";
+import { DAY_MS, FUTURE_TOLERANCE_MS, parseDateOrTimestamp } from "../dates";
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL, findingFor } from "./common";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { PRACTICE_URLS, findingFor } from "./common";
 
 /** Practice 4: rotate every 90 days (configurable with --max-age-days). */
 export const ApiKeyYoungerThanMaxAge: Rule = {
@@ -15,7 +13,7 @@ export const ApiKeyYoungerThanMaxAge: Rule = {
     "after the evaluation time (a wrong clock or an edited export) proves nothing about the key's age, so it is a " +
     "finding too rather than counting as fresh.",
   fix: "Rotate the key (`keykit rotate start <name>`, update clients, `keykit rotate finish <name>`).",
-  helpUri: BEST_PRACTICES_URL,
+  helpUri: PRACTICE_URLS.rotate,
   acknowledgeable: "always",
   appliesTo: ["synth", "cdktf-json", "plan", "state", "inventory"],
   check(model, context) {

@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL, findingFor } from "./common";
+import { PRACTICE_URLS, findingFor } from "./common";
 
 /** Practice 5: a secret lives in a secrets manager, not in a plain output. */
 export const OutputsDoNotExposeSecrets: Rule = {
@@ -9,7 +9,7 @@ export const OutputsDoNotExposeSecrets: Rule = {
   summary: "No output contains an API key secret unless it is marked sensitive",
   rationale: "A non-sensitive output is printed by every plan and apply and ends up in CI logs.",
   fix: "Mark the output `sensitive = true` (TerraformOutput `sensitive: true`), or better publish the key to a secret store and output only its id.",
-  helpUri: BEST_PRACTICES_URL,
+  helpUri: PRACTICE_URLS.sensitiveOutputs,
   acknowledgeable: "never",
   appliesTo: ["synth", "cdktf-json", "plan", "state", "hcl"],
   check(model) {

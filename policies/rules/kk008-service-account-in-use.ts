@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL, findingFor } from "./common";
+import { PRACTICE_URLS, findingFor } from "./common";
 
 /** Practice 3: unneeded service accounts are found and deleted. */
 export const ServiceAccountInUse: Rule = {
@@ -10,7 +10,7 @@ export const ServiceAccountInUse: Rule = {
   rationale:
     "A service account with no key and no access does nothing but widen the attack surface and clutter reviews.",
   fix: "Delete the unneeded service account (or give it the key and role bindings it was created for).",
-  helpUri: BEST_PRACTICES_URL,
+  helpUri: PRACTICE_URLS.deleteUnneeded,
   acknowledgeable: "always",
   appliesTo: ["synth", "cdktf-json", "plan", "state", "hcl", "inventory"],
   check(model) {

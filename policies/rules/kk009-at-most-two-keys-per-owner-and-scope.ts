@@ -1,6 +1,6 @@
 import type { ApiKey } from "../model";
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL, findingFor } from "./common";
+import { PRACTICE_URLS, findingFor } from "./common";
 
 export const MAX_LIVE_KEYS = 2;
 
@@ -12,7 +12,7 @@ export const AtMostTwoKeysPerOwnerAndScope: Rule = {
   summary: "At most two live API keys per owner and scope (the two slots of a rotation)",
   rationale: "A rotation needs two keys at once; any more are forgotten keys that still work and are never rotated.",
   fix: "Delete the keys no client uses (`confluent api-key list --service-account <id>`, then `confluent api-key delete`).",
-  helpUri: BEST_PRACTICES_URL,
+  helpUri: PRACTICE_URLS.rotate,
   acknowledgeable: "always",
   appliesTo: ["synth", "cdktf-json", "plan", "state", "hcl", "inventory"],
   check(model) {

@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL } from "./common";
+import { PRACTICE_URLS } from "./common";
 import { explainReason, isReplacement } from "./plan-changes";
 
 /** Practice 4: a replacement is a rotation done in one step: clients hold a deleted key until they are updated. */
@@ -11,7 +11,7 @@ export const ApiKeyNotReplacedInPlace: Rule = {
   rationale:
     "Changing a key's owner or managed_resource (or tainting it) replaces it: the old key is deleted in the same apply, so every client still using it fails until it is updated.",
   fix: "Revert the change to owner/managed_resource, or rotate through a second slot (BlueGreenApiKey + `keykit rotate`) so the old key outlives the switch.",
-  helpUri: BEST_PRACTICES_URL,
+  helpUri: PRACTICE_URLS.rotate,
   acknowledgeable: "always",
   appliesTo: ["plan"],
   check(model) {

@@ -1,6 +1,6 @@
 import type { PlannedChange } from "../model";
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL } from "./common";
+import { PRACTICE_URLS } from "./common";
 import { explainReason, isPureCreate, isPureDelete } from "./plan-changes";
 
 /** Practice 4: create new key, update clients, verify, then delete the old key — never all in one apply. */
@@ -11,8 +11,8 @@ export const RotationSpansTwoApplies: Rule = {
   summary: "A plan does not delete a key and create another for the same owner and scope (a one-apply rotation)",
   rationale:
     "Deleting the old key in the apply that creates the new one leaves no time to move clients: they fail between the apply and their update.",
-  fix: "Split the rotation: apply the new key first (`keykit rotate start`), move clients, then delete the old one (`keykit rotate finish`). For a renamed construct, add a `moved` block instead.",
-  helpUri: BEST_PRACTICES_URL,
+  fix: "Split the rotation into two reviewed pipelines: `keykit rotate start`, plan, `keykit check` the plan, apply it; move clients (`keykit verify`); then `keykit rotate finish`, plan, check and apply again. For a renamed construct, add a `moved` block instead.",
+  helpUri: PRACTICE_URLS.rotate,
   acknowledgeable: "always",
   appliesTo: ["plan"],
   check(model) {
@@ -31,9 +31,8 @@ export const RotationSpansTwoApplies: Rule = {
       if (!owner || !scope) continue;
       const partner = creates.get(`${owner}|${scope}`);
       if (!partner) continue;
-      const why = explainReason(deleted.actionReason);
       out.push({
-        message: `one-apply rotation: ${deleted.address} is deleted${why ? ` (${why})` : ""} and ${partner.address} created for the same owner ${owner} and scope ${scope}`,
+        message: oneApplyMessage(deleted, partner, `owner ${owner} and scope ${scope}`),
         location: deleted.location,
         subject: deleted.address,
       });
@@ -41,3 +40,18 @@ export const RotationSpansTwoApplies: Rule = {
     return out;
   },
 };
+
+/**
+ * Says which sides of the rotation the plan holds. For blue/green slots both steps landed in one plan (a `rotate
+ * finish` with no apply after its `start`), so Terraform's removal reason (e.g. "a changed construct ID") would
+ * blame the wrong cause and is left out.
+ */
+function oneApplyMessage(deleted: PlannedChange, created: PlannedChange, sameFor: string): string {
+  const rotation = deleted.rotation ?? created.rotation;
+  if (rotation) {
+    const slot = (c: PlannedChange) => (c.rotation ? ` (slot ${c.rotation.slot})` : "");
+    return `one-apply rotation of '${rotation.name}': the plan holds both sides, the start (creates ${created.address}${slot(created)}) and the finish (deletes ${deleted.address}${slot(deleted)}) for the same ${sameFor}; apply the start, move clients, then plan the finish`;
+  }
+  const why = explainReason(deleted.actionReason);
+  return `one-apply rotation: the plan holds both sides, the new key (creates ${created.address}) and the removal of the old one (deletes ${deleted.address}${why ? `, ${why}` : ""}) for the same ${sameFor}`;
+}

@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL } from "./common";
+import { PRACTICE_URLS } from "./common";
 import { deletesKey } from "./plan-changes";
 import { indexStores } from "./store-index";
 
@@ -11,7 +11,7 @@ export const ActiveRotationSlotKept: Rule = {
   summary: "A plan does not delete the active rotation slot (the key the secret store publishes)",
   rationale: "Clients read the active slot from the secret store; deleting it cuts them off before they can switch.",
   fix: "Publish the other slot first (`keykit rotate start`), wait for clients, then delete the retained slot (`keykit rotate finish`).",
-  helpUri: BEST_PRACTICES_URL,
+  helpUri: PRACTICE_URLS.rotate,
   acknowledgeable: "always",
   appliesTo: ["plan"],
   check(model) {

@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL } from "./common";
+import { PRACTICE_URLS } from "./common";
 import { deletesKey } from "./plan-changes";
 import { indexStores } from "./store-index";
 
@@ -10,8 +10,8 @@ export const PublishedKeyNotDeleted: Rule = {
   severity: "error",
   summary: "A plan does not delete a key that a secret-store entry still points to after apply",
   rationale: "Clients that fetch the secret from the store would get a deleted key and fail to authenticate.",
-  fix: "Point the secret-store entry to the new key in an earlier apply, then delete the old key.",
-  helpUri: BEST_PRACTICES_URL,
+  fix: "Point the secret-store entry to the new key in an earlier reviewed plan (plan, `keykit check`, apply), then delete the old key in the next one.",
+  helpUri: PRACTICE_URLS.rotate,
   acknowledgeable: "always",
   appliesTo: ["plan"],
   check(model) {

@@ -2,7 +2,7 @@ import type { AcknowledgementRecord } from "../metadata";
 import type { ApiKey, EntityBase, KeykitModel, ServedResource } from "../model";
 import type { Rule, RuleFinding } from "../rule";
 import { unsupportedReason } from "./kk002-global-api-key-serves-supported-resources";
-import { BEST_PRACTICES_URL, findingFor } from "./common";
+import { PRACTICE_URLS, findingFor } from "./common";
 
 /** The resources one owner's scoped keys are bound to, by `<kind>:<id>`; undefined when one of them is unknown. */
 type OwnerResources = Map<string, ServedResource> | undefined;
@@ -92,7 +92,7 @@ export const OwnerWithKeysOnSeveralResourcesUsesGlobalKey: Rule = {
   rationale:
     "One key per resource means one secret per resource to publish, rotate and revoke for the same client. Where every resource the client uses supports global keys (the Cloud Management API, Enterprise/Freight/Dedicated Kafka clusters, Schema Registry over private networking, Tableflow, Flink, ksqlDB), one global key does the same with one secret. Owners with a key on a resource global keys do not serve, or whose support cannot be told (an unknown cluster type, Schema Registry networking, an unresolved scope), are not advised.",
   fix: 'Create one global key for the owner (GlobalApiKey, listing every resource it serves), move the clients to it, then delete the scoped keys: an existing key cannot be converted (README, "Migrating scoped keys to a global key").',
-  helpUri: BEST_PRACTICES_URL,
+  helpUri: PRACTICE_URLS.globalKeys,
   acknowledgeable: "always",
   appliesTo: ["synth", "cdktf-json", "plan", "state", "hcl", "inventory"],
   check(model) {

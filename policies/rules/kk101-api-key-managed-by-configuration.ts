@@ -1,6 +1,6 @@
 import { describeKey, keyFinding } from "../inventory/describe";
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL } from "./common";
+import { PRACTICE_URLS } from "./common";
 
 /** Practice 3 (audit): every key in Confluent Cloud is declared by some configuration, or it is found and deleted. */
 export const ApiKeyManagedByConfiguration: Rule = {
@@ -11,7 +11,7 @@ export const ApiKeyManagedByConfiguration: Rule = {
   rationale:
     "A key no configuration declares escapes review and rotation; unneeded keys are attack surface and should be found and deleted.",
   fix: "Import the key into the configuration if it is needed; otherwise delete it (the cleanup script lists it when it is also user-owned, stale or orphaned).",
-  helpUri: BEST_PRACTICES_URL,
+  helpUri: PRACTICE_URLS.deleteUnneeded,
   acknowledgeable: "always",
   appliesTo: ["inventory"],
   check(_model, context) {

@@ -1,6 +1,6 @@
 import { ageText, describeKey, keyFinding } from "../inventory/describe";
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL } from "./common";
+import { PRACTICE_URLS } from "./common";
 
 /** Practice 4 (audit): after `keykit rotate finish` and the apply, the old key is verified gone. */
 export const RetiredRotationSlotDeleted: Rule = {
@@ -10,8 +10,8 @@ export const RetiredRotationSlotDeleted: Rule = {
   summary: "The key of a rotation slot retired by `keykit rotate finish` no longer exists in Confluent Cloud",
   rationale:
     "A rotation ends with deleting the old key and verifying it is gone; an old key that survives keeps a possibly leaked secret valid.",
-  fix: "Apply the configuration (cdktf deploy) so the retired slot is destroyed; if it still exists afterwards, delete it (cleanup script) and audit again.",
-  helpUri: BEST_PRACTICES_URL,
+  fix: "Plan the configuration, `keykit check` the plan, and apply the reviewed plan so the retired slot is destroyed; if it still exists afterwards, delete it (cleanup script) and audit again.",
+  helpUri: PRACTICE_URLS.rotate,
   acknowledgeable: "always",
   appliesTo: ["inventory"],
   check(_model, context) {

@@ -9,7 +9,7 @@ export const ConfiguredApiKeyExists: Rule = {
   summary: "Every API key the given configuration declares exists in Confluent Cloud",
   rationale:
     "A key in the state that Confluent no longer has was deleted outside the configuration: its clients fail, and the next apply recreates it with a new secret.",
-  fix: "Find out who deleted it; run `cdktf deploy` to recreate it and publish the new secret, or remove it from the configuration.",
+  fix: "Find out who deleted it; then plan, `keykit check` the plan and apply the reviewed plan to recreate it and publish the new secret, or remove it from the configuration.",
   helpUri: API_KEYS_URL,
   acknowledgeable: "always",
   appliesTo: ["inventory"],

@@ -1,7 +1,7 @@
 import { coverageDaysOf } from "../inventory/audit-model";
 import { isoTime, describeKey, keyFinding } from "../inventory/describe";
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL } from "./common";
+import { PRACTICE_URLS } from "./common";
 
 /**
  * Cleanup practice (audit logs): a key nobody authenticates with is unneeded. Only a long enough audit-log window
@@ -16,7 +16,7 @@ export const ApiKeyInUse: Rule = {
   rationale:
     "A key that nothing uses is a secret that can leak with no benefit; the audit logs are the evidence of use, and a short window proves nothing, since a weekly or monthly job may use the key.",
   fix: "Delete an unused key (the cleanup script lists it as a live line when the configuration does not manage it, or remove it in code); for 'not enough coverage', replicate or export the audit log over more days and audit again.",
-  helpUri: BEST_PRACTICES_URL,
+  helpUri: PRACTICE_URLS.auditLogs,
   acknowledgeable: "always",
   appliesTo: ["inventory"],
   check(_model, context) {

@@ -1,6 +1,6 @@
 import { describeKey, isoTime, keyFinding } from "../inventory/describe";
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL } from "./common";
+import { PRACTICE_URLS } from "./common";
 
 /**
  * Rotation practice ("verify the new API key is working properly" before deleting the old one): once a rotation
@@ -16,7 +16,7 @@ export const OldRotationSlotNoLongerUsed: Rule = {
   rationale:
     "A rotation is only done when every client uses the new key; a slot that still authenticates after `rotate start` is still needed, and deleting it (apply after `rotate finish`) breaks those clients.",
   fix: "Find the clients still using the old key (audit-log client addresses), make them read the published secret, and wait until the old slot is quiet before `keykit rotate finish` and the apply; after finish, restore access or move the clients at once.",
-  helpUri: BEST_PRACTICES_URL,
+  helpUri: PRACTICE_URLS.rotate,
   acknowledgeable: "always",
   appliesTo: ["inventory"],
   check(_model, context) {

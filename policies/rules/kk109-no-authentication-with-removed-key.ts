@@ -1,6 +1,6 @@
 import { describeKey, isoTime, keyFinding } from "../inventory/describe";
 import type { Rule, RuleFinding } from "../rule";
-import { BEST_PRACTICES_URL } from "./common";
+import { PRACTICE_URLS } from "./common";
 
 /**
  * Rotation practice ("verify the old key was deleted"): failed authentications with a deleted or retired key id
@@ -14,7 +14,7 @@ export const NoAuthenticationWithRemovedKey: Rule = {
   rationale:
     "A failed authentication with a key that was deleted (or retired by a rotation) comes from a client that still holds the old key: it is down, or it will be when the key goes.",
   fix: "Find the client (audit-log client address, the key id) and make it read the published secret; then audit again with a fresh audit log.",
-  helpUri: BEST_PRACTICES_URL,
+  helpUri: PRACTICE_URLS.auditLogs,
   acknowledgeable: "always",
   appliesTo: ["inventory"],
   check(_model, context) {

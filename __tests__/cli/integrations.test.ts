@@ -1,0 +1,95 @@
+/**
+ * What the kit ships for other tools: action.yml and .pre-commit-hooks.yaml use only commands, flags and paths that
+ * exist; the README's CLI reference is the grammar's (stale = failing, as RULES.md is for the rules).
+ */
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { CLI_REFERENCE_END, CLI_REFERENCE_START, withCliReference } from "../../cli/cli-reference";
+import { GRAMMAR, commandSpec, renderCommandHelp } from "../../cli/grammar";
+
+const ROOT = resolve(__dirname, "..", "..");
+const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
+
+/** Every `npx keykit <command> …` invocation in a file, up to the end of its line. */
+function invocations(text: string): { command: string; rest: string }[] {
+  return [...text.matchAll(/\bnpx (?:--no-install )?keykit (\w+)([^\n]*)/g)].map((m) => ({
+    command: m[1],
+    rest: m[2],
+  }));
+}
+
+function expectKnownInvocations(text: string): void {
+  const found = invocations(text);
+  expect(found.length).toBeGreaterThan(0);
+  for (const { command, rest } of found) {
+    const spec = commandSpec(command);
+    expect(spec?.name).toBe(command);
+    for (const [, flag] of rest.matchAll(/(?:^|\s)--([a-z][a-z-]*)/g))
+      expect(spec?.flags.map((f) => f.name)).toContain(flag);
+  }
+}
+
+describe("action.yml", () => {
+  const action = read("action.yml");
+
+  it("is a composite action that runs keykit check with existing flags", () => {
+    expect(action).toMatch(/^runs:\n {2}using: composite$/m);
+    expectKnownInvocations(action);
+    expect(action).toContain("--format sarif");
+  });
+
+  it("uploads the SARIF file it wrote with github/codeql-action/upload-sarif", () => {
+    expect(action).toMatch(/uses: github\/codeql-action\/upload-sarif@v\d+/);
+    const sarifInput =
+      /--output "\$KEYKIT_SARIF"/.test(action) && /KEYKIT_SARIF: \$\{\{ inputs\.sarif-file \}\}/.test(action);
+    expect(sarifInput).toBe(true);
+    expect(action).toMatch(/sarif_file: \$\{\{ inputs\.sarif-file \}\}/);
+    // Every input the steps read is declared.
+    const declared = new Set([...action.matchAll(/^ {2}([a-z-]+):\n {4}description:/gm)].map((m) => m[1]));
+    for (const [, used] of action.matchAll(/inputs\.([a-z-]+)/g)) expect(declared).toContain(used);
+  });
+
+  it("defaults its paths to what `keykit check` reads by default", () => {
+    expect(action).toMatch(/paths:\n(?: {4}.*\n)*? {4}default: cdktf\.out/);
+    expect(renderCommandHelp(GRAMMAR[0])).toContain("./cdktf.out");
+  });
+});
+
+describe(".pre-commit-hooks.yaml", () => {
+  const hooks = read(".pre-commit-hooks.yaml");
+
+  it("declares a keykit-check hook whose entry is an existing command", () => {
+    expect(hooks).toMatch(/^- id: keykit-check$/m);
+    expect(hooks).toMatch(/entry: npx --no-install keykit check$/m);
+    expectKnownInvocations(hooks);
+    expect(hooks).toMatch(/pass_filenames: false/);
+  });
+
+  it("runs on the files keykit reads", () => {
+    const files = /files: (.+)$/m.exec(hooks)?.[1] ?? "";
+    const pattern = new RegExp(files);
+    for (const path of ["main.tf", "infra/cdk.tf.json", "keykit.config.json", "keykit.acknowledgements.json"])
+      expect(pattern.test(path)).toBe(true);
+    expect(pattern.test("src/app.ts")).toBe(false);
+  });
+});
+
+describe("README", () => {
+  it("carries the CLI reference generated from the grammar (run `npm run cli:doc`)", () => {
+    const readme = read("README.md");
+    expect(readme).toContain(CLI_REFERENCE_START);
+    expect(readme).toContain(CLI_REFERENCE_END);
+    expect(withCliReference(readme)).toBe(readme);
+    for (const command of GRAMMAR) expect(readme).toContain(`### keykit ${command.name}`);
+  });
+
+  it("shows the integration examples with existing inputs and hook ids", () => {
+    const readme = read("README.md");
+    const action = read("action.yml");
+    expect(readme).toContain("id: keykit-check");
+    const example = /uses: <owner>\/keykit@<version>\n {4}with:\n((?: {6}[a-z-]+: .*\n)+)/.exec(readme)?.[1] ?? "";
+    expect(example).not.toBe("");
+    for (const [, input] of example.matchAll(/ {6}([a-z-]+):/g))
+      expect(action).toMatch(new RegExp(`^ {2}${input}:$`, "m"));
+  });
+});

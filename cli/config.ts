@@ -1,0 +1,121 @@
+/**
+ * `keykit.config.json`: the defaults a team wants every run to use, found from the working directory upwards.
+ * Precedence, highest first: command-line flags > environment (KEYKIT_*) > the file > built-in defaults.
+ * Paths in the file are relative to the file's directory; paths in the environment to the working directory.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import Ajv from "ajv";
+import { InputError, parseJsonText } from "../policies/loaders/util";
+import { InputFileError, readInputText } from "../policies/loaders/read-input-file";
+import type { FailOn } from "../policies/report";
+import { KIT_RULE_IDS } from "../policies/rules/catalogue";
+import { EXIT_USAGE, KeykitCliError } from "./errors";
+import { FAIL_ON_LEVELS } from "./grammar";
+import type { CliIo } from "./io";
+
+export const CONFIG_FILE = "keykit.config.json";
+
+/** What a project may set; every field optional. */
+export interface ProjectDefaults {
+  readonly failOn?: FailOn;
+  readonly maxAgeDays?: number;
+  /** Relative to the working directory (as a flag's value would be). */
+  readonly acknowledgements?: string;
+  readonly rotationState?: string;
+  readonly skipRules: readonly string[];
+}
+
+const CONFIG_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    $schema: { type: "string" },
+    failOn: { enum: [...FAIL_ON_LEVELS] },
+    maxAgeDays: { type: "integer", minimum: 1 },
+    acknowledgements: { type: "string", minLength: 1 },
+    rotationState: { type: "string", minLength: 1 },
+    skipRules: { type: "array", items: { type: "string", pattern: "^KK\\d{3}$" }, uniqueItems: true },
+  },
+} as const;
+
+interface ConfigFile {
+  failOn?: FailOn;
+  maxAgeDays?: number;
+  acknowledgements?: string;
+  rotationState?: string;
+  skipRules?: string[];
+}
+
+const validateConfig = new Ajv({ allErrors: false }).compile<ConfigFile>(CONFIG_SCHEMA);
+
+/** The nearest keykit.config.json at or above `cwd`. */
+export function findConfigFile(cwd: string): string | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const candidate = join(dir, CONFIG_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function readConfigFile(path: string, cwd: string): ConfigFile {
+  const shown = relative(cwd, path) || CONFIG_FILE;
+  let json: unknown;
+  try {
+    json = parseJsonText(readInputText(path, cwd), shown);
+  } catch (error) {
+    if (error instanceof InputFileError || error instanceof InputError) throw new KeykitCliError(error.message);
+    throw error;
+  }
+  if (!validateConfig(json)) {
+    const e = validateConfig.errors?.[0];
+    // The schema's own words and the field's path: never the value, which is input.
+    const where = e?.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "the file";
+    const what = e?.keyword === "additionalProperties" ? "has an unknown field" : (e?.message ?? "is invalid");
+    throw new KeykitCliError(`${shown}: ${where} ${what}`, EXIT_USAGE);
+  }
+  return json;
+}
+
+function envDefaults(env: CliIo["env"]): ConfigFile {
+  const out: ConfigFile = {};
+  const failOn = env.KEYKIT_FAIL_ON;
+  if (failOn !== undefined && failOn !== "") {
+    if (!(FAIL_ON_LEVELS as readonly string[]).includes(failOn))
+      throw new KeykitCliError(`KEYKIT_FAIL_ON must be one of ${FAIL_ON_LEVELS.join(", ")}`);
+    out.failOn = failOn as FailOn;
+  }
+  const maxAge = env.KEYKIT_MAX_AGE_DAYS;
+  if (maxAge !== undefined && maxAge !== "") {
+    if (!/^\d+$/.test(maxAge) || Number(maxAge) < 1)
+      throw new KeykitCliError("KEYKIT_MAX_AGE_DAYS must be a positive whole number");
+    out.maxAgeDays = Number(maxAge);
+  }
+  if (env.KEYKIT_ACKNOWLEDGEMENTS) out.acknowledgements = env.KEYKIT_ACKNOWLEDGEMENTS;
+  if (env.KEYKIT_ROTATION_STATE) out.rotationState = env.KEYKIT_ROTATION_STATE;
+  if (env.KEYKIT_SKIP_RULES) out.skipRules = env.KEYKIT_SKIP_RULES.split(",").map((s) => s.trim());
+  return out;
+}
+
+/** The project's defaults (environment over file); flags are applied over them by each command. */
+export function loadProjectDefaults(io: Pick<CliIo, "cwd" | "env">): ProjectDefaults {
+  const path = findConfigFile(io.cwd);
+  const file = path ? readConfigFile(path, io.cwd) : {};
+  const fromFile = (p: string | undefined) =>
+    p === undefined || !path ? p : relative(io.cwd, resolve(dirname(path), p));
+  const env = envDefaults(io.env);
+  const skipRules = env.skipRules ?? file.skipRules ?? [];
+  const unknown = skipRules.find((id) => !KIT_RULE_IDS.has(id));
+  if (unknown !== undefined) throw new KeykitCliError(`skipRules: no rule '${unknown}' (see 'keykit rules')`);
+  const acknowledgements = env.acknowledgements ?? fromFile(file.acknowledgements);
+  const rotationState = env.rotationState ?? fromFile(file.rotationState);
+  const failOn = env.failOn ?? file.failOn;
+  const maxAgeDays = env.maxAgeDays ?? file.maxAgeDays;
+  return {
+    skipRules,
+    ...(failOn !== undefined ? { failOn } : {}),
+    ...(maxAgeDays !== undefined ? { maxAgeDays } : {}),
+    ...(acknowledgements !== undefined ? { acknowledgements: acknowledgements || "." } : {}),
+    ...(rotationState !== undefined ? { rotationState: rotationState || "." } : {}),
+  };
+}
