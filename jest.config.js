@@ -9,4 +9,7 @@ module.exports = {
   globalSetup: "<rootDir>/__tests__/setup/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/setup/global-teardown.js",
   testTimeout: 60000,
+  // Jest's default on a 2-core machine is one worker (cores - 1), which runs the files one after another: two
+  // workers use both cores (the suite's files share no state: each makes its own temp directory).
+  maxWorkers: 2,
 };
