@@ -4,7 +4,7 @@
  */
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runCli } from "../../cli/main";
+import { runKeykit } from "../audit/helpers";
 
 const USER_KEY = `resource "confluent_api_key" "personal" {
   display_name = "personal"
@@ -16,21 +16,12 @@ const USER_KEY = `resource "confluent_api_key" "personal" {
 }
 `;
 
+/** The in-process CLI (the shared audit helper), with the JSON report parsed when there is one. */
 async function checkJson(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    cwd,
-    env: {},
-    isTty: false,
-  });
-  return {
-    code,
-    stderr,
-    report: stdout === "" ? undefined : (JSON.parse(stdout) as { findings: { ruleId: string; subject: string }[] }),
-  };
+  const { code, stdout, stderr } = await runKeykit(args, { cwd });
+  const report =
+    stdout === "" ? undefined : (JSON.parse(stdout) as { findings: { ruleId: string; subject: string }[] });
+  return { code, stderr, report };
 }
 
 describe("keykit check DIR with linked files", () => {
