@@ -1,8 +1,8 @@
 /** `keykit check` and `keykit rules` end to end through the CLI dispatcher (exit codes, formats, files). */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { runKeykit } from "../audit/helpers";
 import { join } from "node:path";
-import { runCli } from "../../cli/main";
 import { renderRulesMarkdown } from "../../policies/rules-doc";
 import { ALL_RULES } from "../../policies/rules";
 import { AUDIT_RULES, INVENTORY_COMPARISON_RULES } from "../../policies/rules/audit";
@@ -13,17 +13,9 @@ import * as tf from "./helpers/terraform";
 
 const SECRET = "cfltCLISECRET0123456789abcdefCLISECRET0123456789abcdefCLISECRET01";
 
-async function cli(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    cwd,
-    env: {},
-    isTty: false,
-  });
-  return { code, stdout, stderr };
+/** The in-process CLI through the shared helper (stdout, stderr, exit code). */
+function cli(args: string[], cwd: string) {
+  return runKeykit(args, { cwd });
 }
 
 const sa = { id: "sa-111" };

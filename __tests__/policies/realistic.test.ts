@@ -5,24 +5,16 @@
  * every key seen, every planted violation caught at its block's line.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { runKeykit } from "../audit/helpers";
 import { join } from "node:path";
-import { runCli } from "../../cli/main";
 import { readInputs } from "../../policies/loaders/input";
 import type { Report } from "../../policies/report";
 
 const FIXTURE = join(__dirname, "..", "fixtures", "realistic");
 
-async function cli(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    cwd,
-    env: {},
-    isTty: false,
-  });
-  return { code, stdout, stderr };
+/** The in-process CLI through the shared helper (stdout, stderr, exit code). */
+function cli(args: string[], cwd: string) {
+  return runKeykit(args, { cwd });
 }
 
 /** The 1-based line of the block header `kind "a" "b"` in a fixture file (read, not hard-coded). */
