@@ -1,51 +1,15 @@
 /**
  * The CLI grammar, defaults, config file and report formats, through the BUILT bin (dist/cli/main.js) as a
- * subprocess, the way a user or a CI job runs it. Run `npm run build` first (`npm ci` does): the suite refuses a
- * dist/ older than the sources rather than test stale code.
+ * subprocess, the way a user or a CI job runs it (helpers in bin-helpers.ts; the rest of issue #13's behaviours are
+ * in built-bin-behaviours.test.ts).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import Ajv from "ajv";
 import { GRAMMAR } from "../../cli/grammar";
+import { ROOT, expectOneLine, keykit, project, requireFreshBuild } from "./bin-helpers";
 
-const ROOT = resolve(__dirname, "..", "..");
-const BIN = join(ROOT, "dist", "cli", "main.js");
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-// Never rebuilt from here: other suites (the package test) read dist/ while jest runs, and a build empties it first.
-beforeAll(() => {
-  const sources = Math.max(newestSource(join(ROOT, "cli")), newestSource(join(ROOT, "policies")));
-  if (!existsSync(BIN)) throw new Error("dist/cli/main.js is missing: run `npm run build` before the tests");
-  if (statSync(BIN).mtimeMs < sources)
-    throw new Error("dist/ is older than cli/ or policies/: run `npm run build` before the tests");
-});
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function keykit(cwd: string, args: readonly string[], env: Record<string, string> = {}): Run {
-  const clean = { PATH: process.env.PATH ?? "", HOME: cwd, ...env };
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: clean, encoding: "utf8", timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function project(): string {
-  return mkdtempSync(join(process.env.TMPDIR ?? tmpdir(), "keykit-bin-"));
-}
+requireFreshBuild();
 
 /** A hand-written root module: a hard-coded provider key (KK007 error), an unrotated key (KK003 warning), an idle SA. */
 const MAIN_TF = `terraform {
@@ -95,13 +59,6 @@ function withModule(text = MAIN_TF): string {
   mkdirSync(join(dir, "infra"));
   writeFileSync(join(dir, "infra", "main.tf"), text);
   return dir;
-}
-
-function expectOneLine(run: Run, pattern: RegExp, code = 2): void {
-  expect(run.code).toBe(code);
-  expect(run.stderr).toMatch(/^keykit: /);
-  expect(run.stderr.trim().split("\n")).toHaveLength(1);
-  expect(run.stderr).toMatch(pattern);
 }
 
 describe("grammar", () => {

@@ -49,9 +49,28 @@ export const RotationSpansTwoApplies: Rule = {
 function oneApplyMessage(deleted: PlannedChange, created: PlannedChange, sameFor: string): string {
   const rotation = deleted.rotation ?? created.rotation;
   if (rotation) {
-    const slot = (c: PlannedChange) => (c.rotation ? ` (slot ${c.rotation.slot})` : "");
-    return `one-apply rotation of '${rotation.name}': the plan holds both sides, the start (creates ${created.address}${slot(created)}) and the finish (deletes ${deleted.address}${slot(deleted)}) for the same ${sameFor}; apply the start, move clients, then plan the finish`;
+    const slot = (c: PlannedChange, partner: PlannedChange) => {
+      const name = slotOf(c, partner);
+      return name ? ` (slot ${name})` : "";
+    };
+    return `one-apply rotation of '${rotation.name}': the plan holds both sides, the start (creates ${created.address}${slot(created, deleted)}) and the finish (deletes ${deleted.address}${slot(deleted, created)}) for the same ${sameFor}; apply the start, move clients, then plan the finish`;
   }
   const why = explainReason(deleted.actionReason);
   return `one-apply rotation: the plan holds both sides, the new key (creates ${created.address}) and the removal of the old one (deletes ${deleted.address}${why ? `, ${why}` : ""}) for the same ${sameFor}`;
+}
+
+/** cdktf's name for a slot's resource: the key's construct path, the slot's construct ID (Blue/Green), a hash. */
+const SLOT_ADDRESS = /^(.*)_(Blue|Green)_[0-9A-F]{8}$/;
+
+/**
+ * A change's slot: from its keykit metadata, else from its address when it is the other slot of its partner's key.
+ * The slot a `finish` deletes is gone from the cdk.tf.json the plan was made from, so it has no metadata; its
+ * address still names it, as the kit's slot construct IDs are fixed (`Blue`, `Green`) and share the key's path.
+ */
+function slotOf(c: PlannedChange, partner: PlannedChange): string | undefined {
+  if (c.rotation) return c.rotation.slot;
+  const own = SLOT_ADDRESS.exec(c.address);
+  const other = SLOT_ADDRESS.exec(partner.address);
+  if (!own || !other || !partner.rotation || own[1] !== other[1] || own[2] === other[2]) return undefined;
+  return own[2].toLowerCase();
 }
