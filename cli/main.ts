@@ -1,51 +1,57 @@
 #!/usr/bin/env node
+// Only the error mapping and the streams are loaded up front: everything else is loaded inside runCli's try, so a
+// module of the kit that fails to load is an internal error (exit 3, one line), not a crash with exit 1 and a stack.
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, KeykitCliError, escapeControlCharacters, formatErrorLine } from "./errors";
-import { COMMANDS } from "./commands";
-import { GRAMMAR, commandSpec, nearestName, renderCommandHelp, renderMainUsage } from "./grammar";
 import { type CliIo, processIo } from "./io";
-import { KEYKIT_VERSION } from "../policies/version";
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined) {
-    io.stderr(renderMainUsage());
-    return EXIT_USAGE;
-  }
-  if (name === "--help" || name === "-h") {
-    io.stdout(renderMainUsage());
-    return EXIT_OK;
-  }
-  if (name === "--version" || name === "-V") {
-    io.stdout(`${KEYKIT_VERSION}\n`);
-    return EXIT_OK;
-  }
-  if (name === "help") return help(rest, io);
-  const command = COMMANDS[name];
-  if (!command) return unknownCommand(name, io);
   try {
-    const run = await command.load();
-    return await run(rest, io);
+    return await dispatch(argv, io);
   } catch (error) {
     return reportError(error, io);
   }
 }
 
-/** `keykit help [<command>]`: the same text as `keykit <command> --help`. */
-function help(rest: readonly string[], io: CliIo): number {
-  if (rest.length === 0) {
-    io.stdout(renderMainUsage());
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const grammar = await import("./grammar");
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stderr(grammar.renderMainUsage());
+    return EXIT_USAGE;
+  }
+  if (name === "--help" || name === "-h") {
+    io.stdout(grammar.renderMainUsage());
     return EXIT_OK;
   }
-  const spec = commandSpec(rest[0]);
-  if (!spec || rest.length > 1) return unknownCommand(rest.slice(0, 2).join(" "), io);
-  io.stdout(renderCommandHelp(spec));
+  if (name === "--version" || name === "-V") {
+    io.stdout(`${(await import("../policies/version")).KEYKIT_VERSION}\n`);
+    return EXIT_OK;
+  }
+  if (name === "help") return help(grammar, rest, io);
+  const command = (await import("./commands")).COMMANDS[name];
+  if (!command) return unknownCommand(grammar, name, io);
+  const run = await command.load();
+  return await run(rest, io);
+}
+
+type Grammar = typeof import("./grammar");
+
+/** `keykit help [<command>]`: the same text as `keykit <command> --help`. */
+function help(grammar: Grammar, rest: readonly string[], io: CliIo): number {
+  if (rest.length === 0) {
+    io.stdout(grammar.renderMainUsage());
+    return EXIT_OK;
+  }
+  const spec = grammar.commandSpec(rest[0]);
+  if (!spec || rest.length > 1) return unknownCommand(grammar, rest.slice(0, 2).join(" "), io);
+  io.stdout(grammar.renderCommandHelp(spec));
   return EXIT_OK;
 }
 
-function unknownCommand(name: string, io: CliIo): number {
-  const nearest = nearestName(
+function unknownCommand(grammar: Grammar, name: string, io: CliIo): number {
+  const nearest = grammar.nearestName(
     name,
-    GRAMMAR.map((c) => c.name),
+    grammar.GRAMMAR.map((c) => c.name),
   );
   const hint = nearest ? `did you mean '${nearest}'? ` : "";
   io.stderr(formatErrorLine(`unknown command '${name}'; ${hint}run 'keykit --help' for the list`));

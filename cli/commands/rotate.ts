@@ -318,16 +318,17 @@ async function runStep(options: Options, io: CliIo, deps: RotateDependencies): P
   return EXIT_OK;
 }
 
-/** A typo'd --file must not silently start a new state while the synth keeps reading the real one. */
-function refuseMissingFile(options: Options, step: RotationStep, shown: string): void {
+/**
+ * A typo'd --file must not silently start a new state while the synth keeps reading the real one, nor show an empty
+ * status (as check, audit and verify refuse a named rotation-state file that is not there).
+ */
+function refuseMissingFile(options: Options, step: Options["subcommand"], shown: string): void {
   if (!options.fileGiven || options.init) return;
   try {
     lstatSync(options.file);
   } catch {
-    throw new KeykitCliError(
-      `rotate ${step}: ${shown} does not exist; check the path, or pass --init to create a new rotation-state file there`,
-      EXIT_USAGE,
-    );
+    const hint = step === "status" ? "" : ", or pass --init to create a new rotation-state file there";
+    throw new KeykitCliError(`rotate ${step}: ${shown} does not exist; check the path${hint}`, EXIT_USAGE);
   }
 }
 
@@ -428,6 +429,7 @@ function nextSteps(
 }
 
 function runStatus(options: Options, io: CliIo): number {
+  refuseMissingFile(options, "status", fileShown(options.file, io.cwd));
   const state = readState(options.file, fileShown(options.file, io.cwd));
   const declaredKeys = discoverDeclaredKeys(options.synthDir, io.cwd);
   const names = [...new Set([...Object.keys(state.keys), ...declaredKeys.keys()])].sort();
