@@ -567,13 +567,20 @@ describe("3. KK000 and exit 3, through a copy of the built bin with one module b
     const result = run.results.find((x: { ruleId: string }) => x.ruleId === "KK000");
     expect(result.level).toBe("error");
     expect(result.message.text).toContain("KK005");
-    expect(run.tool.driver.rules[result.ruleIndex].id).toBe("KK000");
+    const rule = run.tool.driver.rules[result.ruleIndex];
+    expect(rule.id).toBe("KK000");
+    // The full rule, not a summary: its fix is the help, and it can never be acknowledged.
+    expect(rule.help.text).toMatch(/Report the bug to keykit with the rule ID/);
+    expect(rule.properties["security-severity"]).toBe("9.0");
     expect(run.results.some((x: { ruleId: string }) => x.ruleId === "KK007")).toBe(true);
     expect(keykit(dir, [...CHECK, "--fail-on", "none"], {}, brokenRule).code).toBe(0);
     const text = keykit(dir, CHECK, {}, brokenRule);
     expect(text.code).toBe(1);
     expect(text.stderr).toBe("");
     expect(text.stdout).toContain("KK000 RuleEvaluatedWithoutError [error]");
+    expect(text.stdout).toMatch(/\n {2}✗ infra: KK005\n.*\n {2}fix: Report the bug to keykit with the rule ID/);
+    const md = keykit(dir, [...CHECK, "--format", "markdown"], {}, brokenRule).stdout;
+    expect(md).toMatch(/^- \*\*KK000 RuleEvaluatedWithoutError\*\*: Report the bug to keykit/m);
     expect(text.stdout).not.toMatch(/boom|\n\s+at /);
   });
 

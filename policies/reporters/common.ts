@@ -1,3 +1,4 @@
+import { INTERNAL_RULE_ERROR } from "../engine";
 import type { Finding, RuleMetadata } from "../rule";
 import type { FailOn, Report, RuleSummary } from "../report";
 
@@ -64,5 +65,11 @@ export function groupByRule(findings: readonly Finding[]): Map<string, Finding[]
 export function reportRules(report: Report, rules: readonly RuleMetadata[]): readonly (RuleMetadata | RuleSummary)[] {
   if (rules.length === 0) return report.rules;
   const known = new Set(rules.map((r) => r.id));
-  return [...rules, ...report.rules.filter((r) => !known.has(r.id))];
+  const added = report.rules.filter((r) => !known.has(r.id));
+  return [...rules, ...added.map((r) => (r.id === INTERNAL_RULE_ERROR.id ? INTERNAL_RULE_ERROR : r))];
+}
+
+/** The given rules and KK000, so a report that shows fixes has one for an internal rule error too. */
+export function withInternalRule(rules: readonly RuleMetadata[]): readonly RuleMetadata[] {
+  return rules.some((r) => r.id === INTERNAL_RULE_ERROR.id) ? rules : [...rules, INTERNAL_RULE_ERROR];
 }

@@ -4,7 +4,7 @@
  */
 import type { Report } from "../report";
 import type { Finding, RuleMetadata } from "../rule";
-import { type ReportOptions, commandOf, groupByRule, reportTitle, summaryLine } from "./common";
+import { type ReportOptions, commandOf, groupByRule, reportTitle, summaryLine, withInternalRule } from "./common";
 
 /** Control characters and line separators: a line break would end the table row (or the list item). */
 const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
@@ -61,7 +61,7 @@ export function formatMarkdown(report: Report, rules: readonly RuleMetadata[], o
   if (active.length > 0) {
     lines.push(...findingTables(active));
     const fixes = [...new Set(active.map((f) => f.ruleId))]
-      .map((id) => rules.find((r) => r.id === id))
+      .map((id) => withInternalRule(rules).find((r) => r.id === id))
       .filter((r) => r !== undefined);
     if (fixes.length > 0) {
       // Fixes are the kit's own Markdown (code spans included), never input: shown as written, one line each.

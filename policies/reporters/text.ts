@@ -6,7 +6,14 @@
 import { blocks, type Report } from "../report";
 import type { Finding, RuleMetadata } from "../rule";
 import { escapeControlCharacters } from "../text-safety";
-import { type ReportOptions, describeLocation, groupByRule, reportTitle, summaryLine } from "./common";
+import {
+  type ReportOptions,
+  describeLocation,
+  groupByRule,
+  reportTitle,
+  summaryLine,
+  withInternalRule,
+} from "./common";
 
 type Mark = Finding["severity"] | "acknowledged";
 const SYMBOLS: Readonly<Record<Mark, string>> = { error: "✗", warning: "⚠", info: "ℹ", acknowledged: "✓" };
@@ -32,7 +39,8 @@ export function formatText(report: Report, rules: readonly RuleMetadata[], optio
   if (!options.quiet)
     for (const input of report.inputs)
       for (const note of input.notes) lines.push(`  note: ${safe(input.source)}: ${safe(note)}`);
-  for (const [ruleId, findings] of groupByRule(shown)) lines.push(...ruleLines(ruleId, findings, rules, options));
+  const known = withInternalRule(rules);
+  for (const [ruleId, findings] of groupByRule(shown)) lines.push(...ruleLines(ruleId, findings, known, options));
   if (options.quiet) return `${lines.join("\n")}\n`;
   lines.push(...acknowledgementLines(report), ...optInLines(report));
   if (report.findings.length === 0) lines.push("", "no findings");
