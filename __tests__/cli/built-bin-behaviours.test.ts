@@ -146,11 +146,36 @@ function writeJson(dir: string, file: string, value: unknown): void {
   writeFileSync(join(dir, file), `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** A project with infra/main.tf (the given HCL) and the two inventory exports. */
-function workspace(tf = DEV_KEY_TF): string {
+/**
+ * The same user-owned key as a synthesized stack: most runs read JSON, which loads in a third of the time HCL takes
+ * (the HCL parser is WebAssembly), so the suite stays short on a shared machine.
+ */
+const DEV_KEY_STACK = {
+  resource: {
+    confluent_api_key: {
+      dev: {
+        display_name: "dev-key",
+        owner: { id: "u-abc123", api_version: "iam/v2", kind: "User" },
+        managed_resource: {
+          id: "lkc-abc123",
+          api_version: "cmk/v2",
+          kind: "Cluster",
+          environment: { id: "env-abc123" },
+        },
+      },
+    },
+  },
+};
+
+/**
+ * A project with the key in infra/ (infra/cdk.tf.json, or infra/main.tf when HCL is given) and the two inventory
+ * exports.
+ */
+function workspace(tf?: string): string {
   const dir = project();
   mkdirSync(join(dir, "infra"));
-  writeFileSync(join(dir, "infra", "main.tf"), tf);
+  if (tf === undefined) writeJson(dir, "infra/cdk.tf.json", DEV_KEY_STACK);
+  else writeFileSync(join(dir, "infra", "main.tf"), tf);
   writeJson(dir, "keys.json", KEYS_EXPORT);
   writeJson(dir, "accounts.json", ACCOUNTS_EXPORT);
   return dir;
@@ -243,7 +268,7 @@ describe("1. one grammar", () => {
       const written = readFileSync(join(dir, "reports", "out.json"), "utf8");
       expect(ids(JSON.parse(written) as JsonReport)).toContain("KK001");
       expect(readdirSync(join(dir, "reports"))).toEqual(["out.json"]);
-      const input = name === "check" ? "infra/main.tf" : "keys.json";
+      const input = name === "check" ? "infra/cdk.tf.json" : "keys.json";
       const before = readFileSync(join(dir, input), "utf8");
       const over = keykit(dir, [...args, "--output", input]);
       expect(over.code).toBe(2);
@@ -499,6 +524,41 @@ output "app_secret" {
 }
 `;
 
+/** LEAKY_TF as a synthesized stack (JSON loads faster; the rules see the same resources). */
+const LEAKY_STACK = {
+  provider: {
+    confluent: [{ cloud_api_key: "HARDCODEDKEY0001", cloud_api_secret: "plain-secret-one" }],
+    aws: [{ region: "eu-west-1", access_key: "AKIAHARDCODED00001", secret_key: "plain-secret-two" }],
+    vault: [{ address: "https://vault.internal.example:8200", token: "hvs.HARDCODEDTOKEN0001" }],
+  },
+  resource: {
+    confluent_service_account: { app: { display_name: "app" } },
+    confluent_api_key: {
+      app: {
+        display_name: "app",
+        owner: {
+          id: "${confluent_service_account.app.id}",
+          api_version: "${confluent_service_account.app.api_version}",
+          kind: "${confluent_service_account.app.kind}",
+        },
+        managed_resource: {
+          id: "lkc-abc123",
+          api_version: "cmk/v2",
+          kind: "Cluster",
+          environment: { id: "env-abc123" },
+        },
+      },
+    },
+  },
+  output: { app_secret: { value: "${confluent_api_key.app.secret}" } },
+};
+
+function leakyWorkspace(): string {
+  const dir = workspace();
+  writeJson(dir, "infra/cdk.tf.json", LEAKY_STACK);
+  return dir;
+}
+
 /** Rewrites one built module of a copy of dist/ (the production code itself stays as built). */
 function breakModule(root: string, relative: string, edit: (source: string) => string): void {
   const dir = join(root, "dist", relative, "..");
@@ -537,7 +597,7 @@ describe("3. KK000 and exit 3, through a copy of the built bin with one module b
   });
 
   it("the unbroken copy runs like the built bin (so the failures below are the broken module's)", () => {
-    const dir = workspace(LEAKY_TF);
+    const dir = leakyWorkspace();
     const copy = copyOfBuiltCli();
     const fromCopy = json(keykit(dir, [...CHECK, "--format", "json"], {}, copy.bin));
     expect(ids(fromCopy)).toEqual(ids(json(keykit(dir, [...CHECK, "--format", "json"]))));
@@ -545,7 +605,7 @@ describe("3. KK000 and exit 3, through a copy of the built bin with one module b
   });
 
   it("a rule that throws is a KK000 finding naming the rule; the other rules still report", () => {
-    const dir = workspace(LEAKY_TF);
+    const dir = leakyWorkspace();
     const r = keykit(dir, [...CHECK, "--format", "json"], {}, brokenRule);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("");
@@ -561,7 +621,7 @@ describe("3. KK000 and exit 3, through a copy of the built bin with one module b
   });
 
   it("KK000 is in SARIF as a rule and a result; the exit code follows --fail-on; text shows no stack", () => {
-    const dir = workspace(LEAKY_TF);
+    const dir = leakyWorkspace();
     const sarif = JSON.parse(keykit(dir, [...CHECK, "--format", "sarif"], {}, brokenRule).stdout);
     const run = sarif.runs[0];
     const result = run.results.find((x: { ruleId: string }) => x.ruleId === "KK000");
@@ -578,14 +638,16 @@ describe("3. KK000 and exit 3, through a copy of the built bin with one module b
     expect(text.code).toBe(1);
     expect(text.stderr).toBe("");
     expect(text.stdout).toContain("KK000 RuleEvaluatedWithoutError [error]");
-    expect(text.stdout).toMatch(/\n {2}✗ infra: KK005\n.*\n {2}fix: Report the bug to keykit with the rule ID/);
+    expect(text.stdout).toMatch(
+      /\n {2}✗ infra\/cdk\.tf\.json: KK005\n.*\n {2}fix: Report the bug to keykit with the rule ID/,
+    );
     const md = keykit(dir, [...CHECK, "--format", "markdown"], {}, brokenRule).stdout;
     expect(md).toMatch(/^- \*\*KK000 RuleEvaluatedWithoutError\*\*: Report the bug to keykit/m);
     expect(text.stdout).not.toMatch(/boom|\n\s+at /);
   });
 
   it("an internal error exits 3 with one line, no stack and no input; KEYKIT_DEBUG=1 adds the stack", () => {
-    const dir = workspace(LEAKY_TF);
+    const dir = leakyWorkspace();
     for (const [bin, args] of [
       [brokenReporter, [...CHECK, "--format", "sarif"]],
       [brokenReporter, [...AUDIT, "--format", "sarif"]],
@@ -621,7 +683,7 @@ describe("4. reports", () => {
     });
 
   it("SARIF: regions span the block's lines; an acknowledged finding is a suppression with its justification", () => {
-    const dir = workspace();
+    const dir = workspace(DEV_KEY_TF);
     acks(dir);
     const sarif = JSON.parse(keykit(dir, [...CHECK, "--format", "sarif"]).stdout);
     const results = sarif.runs[0].results as Json[];
@@ -683,7 +745,7 @@ describe("4. reports", () => {
     expect(check).toContain("\u001b[32m✓\u001b[0m");
     expect(check).toContain("\u001b[31m✗\u001b[0m");
     const plain = keykit(dir, CHECK).stdout;
-    expect(plain).toMatch(/ {2}✓ infra\/main\.tf:3: confluent_api_key\.dev \[acknowledged until 2027-03-31: /);
+    expect(plain).toMatch(/ {2}✓ infra\/cdk\.tf\.json:4: confluent_api_key\.dev \[acknowledged until 2027-03-31: /);
     expect(keykit(dir, [...AUDIT, "--config", "stack/cdk.tf.json"]).stdout).toMatch(/ {2}ℹ /);
     for (const env of [{ NO_COLOR: "1" }, { FORCE_COLOR: "0" }, {}] as Record<string, string>[])
       expect(keykit(dir, CHECK, env).stdout).not.toContain("\u001b[");
