@@ -13,6 +13,7 @@ import {
   fchmodSync,
   fsyncSync,
   lstatSync,
+  mkdirSync,
   openSync,
   readlinkSync,
   realpathSync,
@@ -53,6 +54,11 @@ export interface DurableWriteOptions {
   readonly forceMode?: boolean;
   /** What to call the file in errors (default: the path as given). */
   readonly shownAs?: string;
+  /**
+   * Create missing parent directories (`--output reports/keykit.sarif` in a fresh CI checkout, as `mkdir -p`
+   * would). Off for the rotation-state file: a missing directory there is a wrong path, not a new one.
+   */
+  readonly createDirectories?: boolean;
 }
 
 const MAX_SYMLINK_HOPS = 40;
@@ -81,6 +87,7 @@ export function writeFileDurable(path: string, text: string, options: DurableWri
   try {
     target = writeTarget(path);
     mode = modeFor(target, options);
+    if (options.createDirectories) createParents(target);
   } catch (error) {
     throw new DurableWriteError(shown, osReason(error));
   }
@@ -97,6 +104,16 @@ export function writeFileDurable(path: string, text: string, options: DurableWri
   } catch (error) {
     // The new file is complete and in place; only its durability across a power cut is in doubt.
     throw new DurableWriteError(shown, `written, but the directory could not be synced (${osReason(error)})`, true);
+  }
+}
+
+/** `mkdir -p` of the target's directory; each new directory's entry is synced into its parent, so it lasts too. */
+function createParents(target: string): void {
+  const first = mkdirSync(dirname(target), { recursive: true });
+  if (first === undefined) return;
+  for (let dir = dirname(target); ; dir = dirname(dir)) {
+    syncDirectory(dirname(dir));
+    if (dir === first) return;
   }
 }
 

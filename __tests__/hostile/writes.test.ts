@@ -10,6 +10,7 @@ import {
   ftruncateSync,
   linkSync,
   lstatSync,
+  existsSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -108,6 +109,24 @@ describe("writes go through completely or not at all", () => {
     expect(audit.code).toBe(2);
     expect(audit.err).toBe("keykit: audit: cannot write cleanup.sh: no space left on device\n");
     expect(snapshot(dir)).toEqual({ ...before, "keys.json": readFileSync(join(dir, "keys.json"), "utf8") });
+  });
+
+  test("--output into directories that do not exist yet creates them (mkdir -p), for check and audit", async () => {
+    const dir = project(["orders"]);
+    const check = await keykit(dir, ["check", "cdktf.out", "--format", "sarif", "--output", "results/ci/keykit.sarif"]);
+    expect(check.err).toBe("");
+    expect(JSON.parse(readFileSync(join(dir, "results", "ci", "keykit.sarif"), "utf8")).version).toBe("2.1.0");
+    const audit = await keykit(dir, [...auditInputs(dir), "--format", "json", "--output", "audit/out/report.json"]);
+    expect(audit.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "audit", "out", "report.json"), "utf8")).findings.length).toBeGreaterThan(
+      0,
+    );
+    // A parent that is a file is still refused with one line, and nothing is created.
+    writeFileSync(join(dir, "plain"), "x");
+    const refused = await keykit(dir, ["check", "cdktf.out", "--output", "plain/sub/report.json"]);
+    expect(refused.code).toBe(2);
+    expectOneLineError(refused.err);
+    expect(existsSync(join(dir, "plain", "sub"))).toBe(false);
   });
 
   test("the cleanup script is written whole and executable", async () => {

@@ -145,7 +145,11 @@ function writeOutput(file: string, cwd: string, text: string, inputs: readonly s
   try {
     const target = resolve(cwd, file);
     refuseOverwritingInputs(cwd, file, inputs);
-    writeFileDurable(target, text, { shownAs: file, ...(mode !== undefined ? { mode, forceMode: true } : {}) });
+    writeFileDurable(target, text, {
+      shownAs: file,
+      createDirectories: true,
+      ...(mode !== undefined ? { mode, forceMode: true } : {}),
+    });
   } catch (error) {
     if (error instanceof DurableWriteError) throw new KeykitCliError(`audit: ${error.message}`);
     throw error;

@@ -155,7 +155,7 @@ export const run: Command = async (args, io: CliIo) => {
       try {
         const target = resolve(io.cwd, parsed.output);
         refuseOverwritingInputs(io.cwd, parsed.output, inputs);
-        writeFileDurable(target, text, { shownAs: parsed.output });
+        writeFileDurable(target, text, { shownAs: parsed.output, createDirectories: true });
       } catch (error) {
         if (error instanceof DurableWriteError) throw new KeykitCliError(`check: ${error.message}`);
         throw error;
