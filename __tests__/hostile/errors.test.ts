@@ -195,6 +195,6 @@ describe("internal errors", () => {
     const r = await keykit(dir, ["rotate", "status"]);
     expect(r.code).toBe(2);
     expectOneLineError(r.err);
-    expect(r.err).toMatch(/cannot read .*cdk\.tf\.json: is a directory/);
+    expect(r.err).toMatch(/^keykit: cdktf\.out\/stacks\/dev\/cdk\.tf\.json: is a directory, not a file\n$/);
   });
 });
