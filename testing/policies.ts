@@ -17,9 +17,8 @@ import { readFileSync } from "node:fs";
 import type { FileAcknowledgement } from "../policies/acknowledgements";
 import { type EvaluateOptions, evaluate } from "../policies/engine";
 import { findJsonInputs, stackFile } from "../policies/loaders/discover";
-import { loadJsonInput } from "../policies/loaders/input";
-import { InputFileError, readInputText } from "../policies/loaders/read-input-file";
-import { InputError, parseJsonText } from "../policies/loaders/util";
+import { loadJsonFile, loadJsonInput } from "../policies/loaders/input";
+import { parseJsonText } from "../policies/loaders/util";
 import type { Tier } from "../policies/metadata";
 import { type KeykitModel, emptyModel } from "../policies/model";
 import type { Report } from "../policies/report";
@@ -48,21 +47,9 @@ const HELPERS_TAKE = "the jest helpers take cdk.tf.json, a cdktf.out, Terraform 
  */
 function modelsOfPath(path: string, options: KeykitCheckOptions): KeykitModel[] {
   const found = findJsonInputs(path, process.cwd(), HELPERS_TAKE);
-  const models = found.files.map(({ path: file }) =>
-    loadJsonInput(parseJsonText(readInputTextOrThrow(file), file), file, { tier: options.tier }),
-  );
+  const models = found.files.map(({ path: file }) => loadJsonFile(file, { tier: options.tier }));
   if (found.notes.length > 0) models.push({ ...emptyModel("hcl", path, options.tier), notes: found.notes });
   return models;
-}
-
-/** The one reader, its refusal (a FIFO, a dangling link, UTF-16) as the same one-line InputError as in the CLI. */
-function readInputTextOrThrow(file: string): string {
-  try {
-    return readInputText(file);
-  } catch (error) {
-    if (error instanceof InputFileError) throw new InputError(error.message);
-    throw error;
-  }
 }
 
 function modelsOf(input: unknown, options: KeykitCheckOptions): KeykitModel[] {

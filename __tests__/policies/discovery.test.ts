@@ -5,7 +5,7 @@
  * cdktf.out) is the same one line in each. The built bin runs the same tree in discovery-bin.test.ts.
  */
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { findInputs, findJsonInputs, stackFile } from "../../policies/loaders/discover";
 import { InputError } from "../../policies/loaders/util";
@@ -201,6 +201,21 @@ describe("a bad entry is the same one line in every reader", () => {
       await refusal(root, ["rotate", "status", "--synth-dir", "repo"]),
       helperRefusal(join(root, "repo")).replace(`${root}/`, ""),
     ]).toEqual([line, line, line]);
+  });
+
+  it("a stack file that is not JSON, or JSON of no known kind (position only, never a fragment)", async () => {
+    const root = discoveryTree();
+    const stack = join(root, "repo/app/cdktf.out/stacks/payments/cdk.tf.json");
+    writeFileSync(
+      stack,
+      '{\n  "resource": {\n    "confluent_api_key": { "k": { "secret": "s3cr3t-value" "x": 1 } }\n  }\n}\n',
+    );
+    const broken = "repo/app/cdktf.out/stacks/payments/cdk.tf.json is not valid JSON (line 3, column 60)";
+    expect(await everyRefusal(root, "repo/app/cdktf.out")).toEqual([broken, broken, broken, broken]);
+    writeFileSync(stack, '["s3cr3t-value"]\n');
+    const unknown =
+      "repo/app/cdktf.out/stacks/payments/cdk.tf.json: cannot tell what this JSON is (not a plan, state or cdk.tf.json)";
+    expect(await everyRefusal(root, "repo/app/cdktf.out")).toEqual([unknown, unknown, unknown, unknown]);
   });
 
   it("a dangling linked stack", async () => {

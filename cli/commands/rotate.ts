@@ -28,9 +28,11 @@ import {
   withEntry,
 } from "../../policies/rotation-state";
 import { type JsonInputs, findJsonInputs } from "../../policies/loaders/discover";
-import { InputError, jsonErrorPosition, isObject } from "../../policies/loaders/util";
-import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError, formatErrorLine, osReason } from "../errors";
+import { loadJsonFile } from "../../policies/loaders/input";
+import { InputError } from "../../policies/loaders/util";
+import { InputFileError } from "../../policies/loaders/read-input-file";
+import type { KeykitModel } from "../../policies/model";
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError, formatErrorLine } from "../errors";
 import type { CliIo, Command } from "../io";
 import { type ProjectDefaults, loadProjectDefaults } from "../config";
 import { type CommandSpec, commandSpec, parseCommandLine, renderCommandHelp } from "../grammar";
@@ -148,11 +150,6 @@ export interface DeclaredKey {
   readonly slots: Partial<Record<SlotName, string>>;
 }
 
-interface RotationMetadata {
-  readonly name?: unknown;
-  readonly slot?: unknown;
-}
-
 /** What `--synth-dir` reads, in the refusal of a directory that holds none of it. */
 export const SYNTH_DIR_TAKES = "rotate --synth-dir takes a cdktf.out or a directory of cdk.tf.json stacks";
 
@@ -178,19 +175,13 @@ export function discoverDeclaredKeys(
     throw error;
   }
   for (const { path, stack } of stacks.files) {
-    const json = readSynthesizedJson(path, cwd);
-    const keys =
-      isObject(json.resource) && isObject(json.resource.confluent_api_key) ? json.resource.confluent_api_key : {};
-    for (const [name, body] of Object.entries(keys)) {
-      const rotation = rotationMetadataOf(body);
+    for (const key of readStack(path, cwd).apiKeys) {
+      const rotation = key.rotation;
       if (typeof rotation?.name !== "string" || (rotation.slot !== "blue" && rotation.slot !== "green")) continue;
       // The constructs only write valid names; anything else is not a key of ours (and never reaches the terminal).
       if (validateKeyName(rotation.name) !== undefined) continue;
-      const key = found.get(rotation.name) ?? { stack: stack ?? path, slots: {} };
-      found.set(rotation.name, {
-        stack: key.stack,
-        slots: { ...key.slots, [rotation.slot]: `confluent_api_key.${name}` },
-      });
+      const declared = found.get(rotation.name) ?? { stack: stack ?? path, slots: {} };
+      found.set(rotation.name, { stack: declared.stack, slots: { ...declared.slots, [rotation.slot]: key.address } });
     }
   }
   // After every stack was read: a refusal stays the one line it is.
@@ -208,32 +199,14 @@ function pathExists(abs: string): boolean {
   }
 }
 
-/** A stack's cdk.tf.json as an object; malformed JSON is reported by position only (never a fragment). */
-function readSynthesizedJson(path: string, cwd: string): Record<string, unknown> {
-  let text: string;
+/** A stack's model, read by the one loader `keykit check` uses (so a bad file is the same line as in check). */
+function readStack(path: string, cwd: string): KeykitModel {
   try {
-    // The one reader: a FIFO, a dangling link or a UTF-16 file is one line (`<path>: <problem>`), as in check.
-    text = readInputText(path, cwd);
+    return loadJsonFile(path, { cwd });
   } catch (error) {
-    if (error instanceof InputFileError) throw new KeykitCliError(error.message, EXIT_USAGE);
-    throw new KeykitCliError(`cannot read ${path}: ${osReason(error)}`, EXIT_USAGE);
+    if (error instanceof InputError) throw new KeykitCliError(error.message, EXIT_USAGE);
+    throw error;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new KeykitCliError(`${path}: not valid JSON (${jsonErrorPosition(text, error)})`, EXIT_USAGE);
-  }
-  if (!isObject(json))
-    throw new KeykitCliError(`${path}: not a synthesized stack (expected a JSON object)`, EXIT_USAGE);
-  return json;
-}
-
-function rotationMetadataOf(body: unknown): RotationMetadata | undefined {
-  const comment = isObject(body) ? body["//"] : undefined;
-  const keykit = isObject(comment) ? comment.keykit : undefined;
-  const rotation = isObject(keykit) ? keykit.rotation : undefined;
-  return isObject(rotation) ? rotation : undefined;
 }
 
 function readState(path: string, shown: string): RotationState {

@@ -51,8 +51,11 @@ function readText(path: string, cwd?: string): string {
   }
 }
 
-/** Reads and loads one JSON file, with line numbers from its text. */
-function loadJsonFile(path: string, options: ReadInputOptions, metadata?: KeykitModel): KeykitModel {
+/**
+ * Reads and loads one JSON file, with line numbers from its text: the one reader of a stack's cdk.tf.json for check,
+ * rotate and the jest helpers (a FIFO, malformed JSON or a JSON of no known kind is the same line in each).
+ */
+export function loadJsonFile(path: string, options: ReadInputOptions, metadata?: KeykitModel): KeykitModel {
   const text = readText(path, options.cwd);
   return loadJsonInput(parseJsonText(text, path), path, options, metadata, text);
 }
