@@ -135,4 +135,18 @@ describe("built bin: a bad entry is the same one line in check, audit and rotate
       chmodSync(locked, 0o755);
     }
   });
+
+  it("a cdktf.out whose stacks/ cannot be listed: the same line given directly, one note below", () => {
+    const root = discoveryTree();
+    const stacks = join(root, "repo/app/cdktf.out/stacks");
+    chmodSync(stacks, 0o000);
+    try {
+      const line = "repo/app/cdktf.out/stacks: cannot read (permission denied)";
+      expect(everyReader("repo/app/cdktf.out").map((args) => refusal(keykit(root, args)))).toEqual([line, line, line]);
+      const check = keykit(root, ["check", "repo", "--format", "json", "--fail-on", "none"]);
+      expect(notesOf(check).filter((n) => n.includes("repo/app/cdktf.out"))).toEqual([`not checked: ${line}`]);
+    } finally {
+      chmodSync(stacks, 0o755);
+    }
+  });
 });

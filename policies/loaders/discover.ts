@@ -124,9 +124,9 @@ function walk(dir: string, cwd: string, rootEntries: Dirent[]): DiscoveredInput[
     }
     const stacks = stacksOf(path, abs, entries);
     if (stacks !== undefined && !Array.isArray(stacks)) {
-      // The path given must be listable; below it, an unlistable stacks/ is like any unlistable directory.
+      // The path given must be listable; below it, an unlistable stacks/ is like any unlistable directory (the
+      // walk reaches it next and lists it as "unreadable").
       if (depth === 0) throw new InputError(`${join(path, "stacks")}: ${stacks.problem}`);
-      found.push({ kind: "unreadable", path: join(path, "stacks"), problem: stacks.problem });
     } else if (stacks !== undefined && stacks.length > 0) {
       found.push({ kind: "cdktf-out", path, stacks });
       continue;
