@@ -8,18 +8,19 @@
  *     expect(findingsFor(cdkTfJson).map((f) => f.ruleId)).toEqual(["KK003"]);
  *
  * Inputs: a TerraformStack (synthesized with `Testing.fullSynth`), a synthesized stack object (e.g. from
- * `synthesizeStack`), a parsed plan/state, a JSON string, a path to a JSON file or to a cdktf.out directory.
+ * `synthesizeStack`), a parsed plan/state, a JSON string, a path to a JSON file or to a directory (searched like
+ * `keykit check DIR` searches it: every cdktf.out stack and every cdk.tf.json below it).
  * Note: `Testing.synth` strips every `"//"` property, including the kit's metadata (tier, rotation slots,
  * acknowledgements), so pass the stack itself or `synthesizeStack(stack)` rather than `Testing.synth(stack)`.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import type { FileAcknowledgement } from "../policies/acknowledgements";
 import { type EvaluateOptions, evaluate } from "../policies/engine";
-import { loadJsonInput } from "../policies/loaders/input";
+import { findJsonInputs, stackFile } from "../policies/loaders/discover";
+import { loadJsonFile, loadJsonInput } from "../policies/loaders/input";
 import { parseJsonText } from "../policies/loaders/util";
 import type { Tier } from "../policies/metadata";
-import type { KeykitModel } from "../policies/model";
+import { type KeykitModel, emptyModel } from "../policies/model";
 import type { Report } from "../policies/report";
 import { type Finding, type Rule, type Severity, severityRank } from "../policies/rule";
 import { ALL_RULES } from "../policies/rules";
@@ -36,26 +37,30 @@ export interface KeykitCheckOptions extends EvaluateOptions {
   readonly includeAcknowledged?: boolean;
 }
 
+/** What the helpers read from a path, in the refusal of a path that holds none of it. */
+const HELPERS_TAKE = "the jest helpers take cdk.tf.json, a cdktf.out, Terraform state or plan JSON";
+
+/**
+ * The models of a path, found as `keykit check` finds its inputs (the shared discovery): a file, or every stack of
+ * every cdktf.out and every `cdk.tf.json` below a directory. The helpers are synchronous and HCL parsing is not, so an
+ * HCL root found below the directory becomes a "not checked" note of the report; a path holding only HCL is refused.
+ */
+function modelsOfPath(path: string, options: KeykitCheckOptions): KeykitModel[] {
+  const found = findJsonInputs(path, process.cwd(), HELPERS_TAKE);
+  const models = found.files.map(({ path: file }) => loadJsonFile(file, { tier: options.tier }));
+  if (found.notes.length > 0) models.push({ ...emptyModel("hcl", path, options.tier), notes: found.notes });
+  return models;
+}
+
 function modelsOf(input: unknown, options: KeykitCheckOptions): KeykitModel[] {
   if (input instanceof TerraformStack) {
-    const file = join(Testing.fullSynth(input), "stacks", input.node.id, "cdk.tf.json");
+    const file = stackFile(Testing.fullSynth(input), input.node.id);
     return [loadJsonInput(parseJsonText(readFileSync(file, "utf8"), file), input.node.path, { tier: options.tier })];
   }
   if (typeof input === "string") {
-    const trimmed = input.trimStart();
-    if (trimmed.startsWith("{")) return [loadJsonInput(parseJsonText(input, "input"), "input", { tier: options.tier })];
-    if (!existsSync(input)) throw new Error(`keykit testing: '${input}' is neither JSON nor an existing path`);
-    if (statSync(input).isDirectory()) {
-      const stacks = existsSync(join(input, "stacks")) ? join(input, "stacks") : input;
-      const files = readdirSync(stacks)
-        .map((s) => join(stacks, s, "cdk.tf.json"))
-        .filter((f) => existsSync(f));
-      const direct = join(input, "cdk.tf.json");
-      const all = existsSync(direct) ? [direct] : files;
-      if (all.length === 0) throw new Error(`keykit testing: no cdk.tf.json under '${input}'`);
-      return all.map((f) => loadJsonInput(parseJsonText(readFileSync(f, "utf8"), f), f, { tier: options.tier }));
-    }
-    return [loadJsonInput(parseJsonText(readFileSync(input, "utf8"), input), input, { tier: options.tier })];
+    if (input.trimStart().startsWith("{"))
+      return [loadJsonInput(parseJsonText(input, "input"), "input", { tier: options.tier })];
+    return modelsOfPath(input, options);
   }
   return [loadJsonInput(input, "input", { tier: options.tier })];
 }

@@ -4,7 +4,7 @@
  * unlike `Testing.synth`).
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { stackFile } from "../policies/loaders/discover";
 import { type TerraformStack, Testing } from "../constructs/cdktf";
 import { assertValidAgainstProviderSchema } from "./provider-schema";
 
@@ -18,9 +18,7 @@ export type SynthesizedStack = Record<string, unknown> & {
 /** Synthesizes `stack` and returns its cdk.tf.json; throws when it violates the committed provider schema. */
 export function synthesizeStack(stack: TerraformStack): SynthesizedStack {
   const outdir = Testing.fullSynth(stack);
-  const json = JSON.parse(
-    readFileSync(join(outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8"),
-  ) as SynthesizedStack;
+  const json = JSON.parse(readFileSync(stackFile(outdir, stack.node.id), "utf8")) as SynthesizedStack;
   assertValidAgainstProviderSchema(json);
   return json;
 }

@@ -282,7 +282,9 @@ describe("keykit audit: configuration directories", () => {
     expect(ids(fromDirectory.report)).toContain("KK101:USERKEY");
     const empty = await runKeykit(["audit", "--inventory", ...inventory, "--config", tempDir()]);
     expect(empty.code).toBe(2);
-    expect(empty.stderr).toMatch(/^keykit: .*directory holds no cdk\.tf\.json or stacks\/ .*\n$/);
+    expect(empty.stderr).toMatch(
+      /^keykit: .*: no cdk\.tf\.json or cdktf\.out at any depth .*; audit --config takes .*\n$/,
+    );
   });
 });
 

@@ -2,13 +2,14 @@
  * Loads the desired state of an audit: `--config` inputs (cdk.tf.json, Terraform state JSON or plan JSON, stack
  * or cdktf.out directories) through the policy loaders, and the rotation-state file.
  */
-import { closeSync, createReadStream, existsSync, lstatSync, openSync, readdirSync, readSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { closeSync, createReadStream, lstatSync, openSync, readSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { KeykitCliError } from "../errors";
 import { emptyRotationState, parseRotationState, RotationStateError, SLOT_NAMES } from "../../policies/rotation-state";
-import { InputFileError, inputPathKind, readInputText } from "../../policies/loaders/read-input-file";
+import { findJsonInputs } from "../../policies/loaders/discover";
+import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
 import { detectJsonKind, loadJsonInput } from "../../policies/loaders/input";
 import { InputError, parseJsonText } from "../../policies/loaders/util";
 import { AuditLogAccumulator, AuditLogError, type AuditLogUsage } from "../../policies/inventory/audit-log";
@@ -25,48 +26,39 @@ export function readInputFile(path: string, cwd: string): string {
   }
 }
 
+/** What `--config` reads, in the refusal of a path that holds none of it. */
+export const AUDIT_CONFIG_TAKES = "audit --config takes cdk.tf.json, a cdktf.out, Terraform state or plan JSON";
+
 /**
- * The configuration files behind `--config` paths: a file as is, a stack directory (`cdk.tf.json` inside), or a
- * cdktf.out directory (every `stacks/<stack>/cdk.tf.json`), like `keykit check`.
+ * The configuration files behind `--config` paths, found as `keykit check` finds its inputs (the shared discovery):
+ * a file as is, every stack of a cdktf.out and every `cdk.tf.json` below a directory. HCL roots found below a
+ * directory are passed over with a note (audit reads no HCL); a path that is or holds only HCL is refused.
  */
-export function configFiles(paths: readonly string[], cwd: string): string[] {
+export function configFiles(paths: readonly string[], cwd: string): { files: string[]; notes: string[] } {
   const files: string[] = [];
+  const notes: string[] = [];
   for (const path of paths) {
-    let directory: boolean;
     try {
-      directory = inputPathKind(path, cwd) === "directory";
+      const found = findJsonInputs(path, cwd, AUDIT_CONFIG_TAKES);
+      files.push(...found.files.map((f) => f.path));
+      notes.push(...found.notes);
     } catch (error) {
-      if (error instanceof InputFileError) throw new KeykitCliError(error.message);
+      if (error instanceof InputError) throw new KeykitCliError(error.message);
       throw error;
     }
-    if (!directory) {
-      files.push(path);
-      continue;
-    }
-    const stacks = join(path, "stacks");
-    if (existsSync(resolve(cwd, stacks))) {
-      const found = readdirSync(resolve(cwd, stacks))
-        .sort()
-        .map((stack) => join(stacks, stack, "cdk.tf.json"))
-        .filter((file) => existsSync(resolve(cwd, file)));
-      if (found.length === 0) throw new KeykitCliError(`${path}: a cdktf.out directory without stacks/*/cdk.tf.json`);
-      files.push(...found);
-    } else if (existsSync(resolve(cwd, join(path, "cdk.tf.json")))) {
-      files.push(join(path, "cdk.tf.json"));
-    } else {
-      throw new KeykitCliError(
-        `${path}: directory holds no cdk.tf.json or stacks/ (pass cdk.tf.json, state or plan JSON)`,
-      );
-    }
   }
-  return files;
+  return { files, notes };
 }
 
 /** Loads `--config` inputs with the policy loaders (the kind is detected as `keykit check` does). */
-export function loadDesiredState(paths: readonly string[], cwd: string): DesiredState {
+export function loadDesiredState(
+  paths: readonly string[],
+  cwd: string,
+): DesiredState & { readonly notes: readonly string[] } {
   const models: KeykitModel[] = [];
   const names = new Map<string, NameFacts>();
-  for (const file of configFiles(paths, cwd)) {
+  const { files, notes } = configFiles(paths, cwd);
+  for (const file of files) {
     const text = readInputFile(file, cwd);
     try {
       const json = parseJsonText(text, file);
@@ -79,7 +71,7 @@ export function loadDesiredState(paths: readonly string[], cwd: string): Desired
       throw error;
     }
   }
-  return desiredStateFromModels(models, names);
+  return { ...desiredStateFromModels(models, names), notes };
 }
 
 /** Every slot of every key in the rotation-state file (a missing file is an empty state). */

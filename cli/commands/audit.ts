@@ -64,10 +64,10 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
           args.maxPages !== undefined ? { ...deps, live: { ...deps.live, maxPages: args.maxPages } } : deps,
         )
       : fileInventory(args.inventory, io.cwd);
-    const desired: DesiredState =
+    const desired: DesiredState & { readonly notes: readonly string[] } =
       args.config.length > 0
         ? loadDesiredState(args.config, io.cwd)
-        : { sources: [], keys: [], serviceAccounts: [], grantPrincipals: [] };
+        : { sources: [], keys: [], serviceAccounts: [], grantPrincipals: [], notes: [] };
     // Like `keykit check`: the default rotation-state file is optional, an explicit one must exist.
     if (args.rotationState !== undefined && !pathExists(args.rotationState, io.cwd)) {
       throw new KeykitCliError(`--rotation-state: ${args.rotationState}: no such file`);
@@ -205,9 +205,14 @@ function readAcknowledgements(file: string, cwd: string): FileAcknowledgement[] 
 }
 
 /** What the report should say about inputs (and about checks that could not run). */
-function auditNotes(inventory: Inventory, desired: DesiredState, rotationFile: string | undefined): string[] {
+function auditNotes(
+  inventory: Inventory,
+  desired: DesiredState & { readonly notes: readonly string[] },
+  rotationFile: string | undefined,
+): string[] {
   const notes: string[] = [];
   for (const source of desired.sources) notes.push(`configuration: ${source}`);
+  notes.push(...desired.notes); // what the --config search found but could not read (HCL roots)
   if (rotationFile) notes.push(`rotation state: ${rotationFile}`);
   notes.push(
     `inventory: ${inventory.apiKeys.length} API key(s), ${inventory.serviceAccounts.length} service account(s)`,

@@ -3,8 +3,8 @@
  * the rotation-state file (keykit.rotation.json). The command never talks to Confluent Cloud or Terraform: it
  * changes data that the next synth reads, and says what the next apply will create and delete.
  */
-import { existsSync, lstatSync, readdirSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { lstatSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import {
   DEFAULT_ROTATION_STATE_FILE,
   type KeyRotationEntry,
@@ -27,9 +27,12 @@ import {
   validateKeyName,
   withEntry,
 } from "../../policies/rotation-state";
-import { jsonErrorPosition, isObject } from "../../policies/loaders/util";
-import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError, formatErrorLine, osReason } from "../errors";
+import { type JsonInputs, findJsonInputs } from "../../policies/loaders/discover";
+import { loadJsonFile } from "../../policies/loaders/input";
+import { InputError } from "../../policies/loaders/util";
+import { InputFileError } from "../../policies/loaders/read-input-file";
+import type { KeykitModel } from "../../policies/model";
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError, formatErrorLine } from "../errors";
 import type { CliIo, Command } from "../io";
 import { type ProjectDefaults, loadProjectDefaults } from "../config";
 import { type CommandSpec, commandSpec, parseCommandLine, renderCommandHelp } from "../grammar";
@@ -147,66 +150,63 @@ export interface DeclaredKey {
   readonly slots: Partial<Record<SlotName, string>>;
 }
 
-interface RotationMetadata {
-  readonly name?: unknown;
-  readonly slot?: unknown;
-}
+/** What `--synth-dir` reads, in the refusal of a directory that holds none of it. */
+export const SYNTH_DIR_TAKES = "rotate --synth-dir takes a cdktf.out or a directory of cdk.tf.json stacks";
 
 /**
- * The keys declared in code, from `<synthDir>/stacks/<stack>/cdk.tf.json` (`"//".keykit.rotation` on each slot).
- * This is how the CLI knows a key that has no entry in the state file yet. A missing directory is no keys.
+ * The keys declared in code, from the synthesized stacks in `synthDir` (`"//".keykit.rotation` on each slot), found
+ * as `keykit check` finds them (the shared discovery: every `stacks/<stack>/cdk.tf.json` of a cdktf.out, every
+ * `cdk.tf.json` below). This is how the CLI knows a key that has no entry in the state file yet. A missing
+ * directory is no keys (nothing synthesized yet); what the search passes over goes to `onNote`.
  */
-export function discoverDeclaredKeys(synthDir: string, cwd?: string): Map<string, DeclaredKey> {
+export function discoverDeclaredKeys(
+  synthDir: string,
+  cwd: string = process.cwd(),
+  onNote: (note: string) => void = () => undefined,
+): Map<string, DeclaredKey> {
   const found = new Map<string, DeclaredKey>();
-  const stacksDir = join(synthDir, "stacks");
-  if (!existsSync(stacksDir)) return found;
-  for (const stack of readdirSync(stacksDir).sort()) {
-    const file = join(stacksDir, stack, "cdk.tf.json");
-    if (!existsSync(file)) continue;
-    const json = readSynthesizedJson(file, cwd === undefined ? file : fileShown(file, cwd));
-    const keys =
-      isObject(json.resource) && isObject(json.resource.confluent_api_key) ? json.resource.confluent_api_key : {};
-    for (const [name, body] of Object.entries(keys)) {
-      const rotation = rotationMetadataOf(body);
+  const shownDir = fileShown(resolve(cwd, synthDir), cwd);
+  if (!pathExists(resolve(cwd, synthDir))) return found;
+  let stacks: JsonInputs;
+  try {
+    stacks = findJsonInputs(shownDir, cwd, SYNTH_DIR_TAKES);
+  } catch (error) {
+    if (error instanceof InputError) throw new KeykitCliError(error.message, EXIT_USAGE);
+    throw error;
+  }
+  for (const { path, stack } of stacks.files) {
+    for (const key of readStack(path, cwd).apiKeys) {
+      const rotation = key.rotation;
       if (typeof rotation?.name !== "string" || (rotation.slot !== "blue" && rotation.slot !== "green")) continue;
       // The constructs only write valid names; anything else is not a key of ours (and never reaches the terminal).
       if (validateKeyName(rotation.name) !== undefined) continue;
-      const key = found.get(rotation.name) ?? { stack, slots: {} };
-      found.set(rotation.name, {
-        stack: key.stack,
-        slots: { ...key.slots, [rotation.slot]: `confluent_api_key.${name}` },
-      });
+      const declared = found.get(rotation.name) ?? { stack: stack ?? path, slots: {} };
+      found.set(rotation.name, { stack: declared.stack, slots: { ...declared.slots, [rotation.slot]: key.address } });
     }
   }
+  // After every stack was read: a refusal stays the one line it is.
+  stacks.notes.forEach((note) => onNote(note));
   return found;
 }
 
-/** A stack's cdk.tf.json as an object; malformed JSON is reported by position only (never a fragment). */
-function readSynthesizedJson(file: string, shown: string): Record<string, unknown> {
-  let text: string;
+/** True when something (even a dangling link) is at `abs`: only a truly missing directory is "nothing synthesized". */
+function pathExists(abs: string): boolean {
   try {
-    // readInputText: a FIFO or a UTF-16 file is refused (one line) instead of blocking or failing to parse.
-    text = readInputText(file);
-  } catch (error) {
-    if (error instanceof InputFileError) throw new KeykitCliError(`cannot read ${shown}: ${error.problem}`, EXIT_USAGE);
-    throw new KeykitCliError(`cannot read ${shown}: ${osReason(error)}`, EXIT_USAGE);
+    lstatSync(abs);
+    return true;
+  } catch {
+    return false;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new KeykitCliError(`${shown}: not valid JSON (${jsonErrorPosition(text, error)})`, EXIT_USAGE);
-  }
-  if (!isObject(json))
-    throw new KeykitCliError(`${shown}: not a synthesized stack (expected a JSON object)`, EXIT_USAGE);
-  return json;
 }
 
-function rotationMetadataOf(body: unknown): RotationMetadata | undefined {
-  const comment = isObject(body) ? body["//"] : undefined;
-  const keykit = isObject(comment) ? comment.keykit : undefined;
-  const rotation = isObject(keykit) ? keykit.rotation : undefined;
-  return isObject(rotation) ? rotation : undefined;
+/** A stack's model, read by the one loader `keykit check` uses (so a bad file is the same line as in check). */
+function readStack(path: string, cwd: string): KeykitModel {
+  try {
+    return loadJsonFile(path, { cwd });
+  } catch (error) {
+    if (error instanceof InputError) throw new KeykitCliError(error.message, EXIT_USAGE);
+    throw error;
+  }
 }
 
 function readState(path: string, shown: string): RotationState {
@@ -217,6 +217,11 @@ function readState(path: string, shown: string): RotationState {
     if (error instanceof InputFileError) throw new KeykitCliError(error.message, EXIT_USAGE);
     throw error;
   }
+}
+
+/** What the stack search passed over, as a `keykit: not checked: …` line on stderr (stdout stays the answer). */
+function noteTo(io: CliIo): (note: string) => void {
+  return (note) => io.stderr(formatErrorLine(note));
 }
 
 function fileShown(path: string, cwd: string): string {
@@ -283,7 +288,7 @@ async function runStep(options: Options, io: CliIo, deps: RotateDependencies): P
   const shown = fileShown(options.file, io.cwd);
   refuseMissingFile(options, step, shown);
   // Read before taking the lock: the synthesized output and the evidence are not what concurrent steps change.
-  const declared = discoverDeclaredKeys(options.synthDir, io.cwd).get(name);
+  const declared = discoverDeclaredKeys(options.synthDir, io.cwd, noteTo(io)).get(name);
   const now = (deps.now ?? (() => new Date()))();
   const at = now.toISOString();
   const evidence = step === "finish" ? await loadEvidence(options, io, name, now, declared) : undefined;
@@ -431,7 +436,7 @@ function nextSteps(
 function runStatus(options: Options, io: CliIo): number {
   refuseMissingFile(options, "status", fileShown(options.file, io.cwd));
   const state = readState(options.file, fileShown(options.file, io.cwd));
-  const declaredKeys = discoverDeclaredKeys(options.synthDir, io.cwd);
+  const declaredKeys = discoverDeclaredKeys(options.synthDir, io.cwd, noteTo(io));
   const names = [...new Set([...Object.keys(state.keys), ...declaredKeys.keys()])].sort();
   if (options.key !== undefined && !names.includes(options.key)) {
     throw new KeykitCliError(

@@ -1,40 +1,96 @@
 /**
- * Directory discovery for `keykit check DIR`, the way scanners read a repository (checkov -d, tflint --recursive):
- * every Terraform root below DIR (a directory with `*.tf` that no other directory calls as a local module), every
- * `cdk.tf.json` and every `cdktf.out` (a directory with `stacks/<stack>/cdk.tf.json`). `.terraform/`,
- * `node_modules/`, hidden directories and symbolic links are not entered; the walk is iterative and stops at
- * MAX_DIRECTORY_DEPTH levels.
+ * The one answer to "which inputs does this path hold?", for `keykit check`, `keykit audit --config`,
+ * `keykit rotate --synth-dir` and the jest helpers alike, so that they all see the same stacks.
+ *
+ * - A file is itself (its kind is told from its content by the loader; `*.tf` is HCL).
+ * - A cdktf.out is a directory with `stacks/<stack>/cdk.tf.json`; it yields its stacks in name order and is not
+ *   searched further. Given directly, a `stacks/` directory without any stack is an "empty cdktf.out" error.
+ * - Any other directory is searched like scanners read a repository (checkov -d, tflint --recursive): every
+ *   Terraform root (a directory with `*.tf` that no other directory calls as a local module), every `cdk.tf.json`
+ *   and every cdktf.out below it, in path order. `.terraform/`, `node_modules/` and hidden directories are skipped;
+ *   the walk is iterative and stops at MAX_DIRECTORY_DEPTH levels.
+ * - Symbolic links: the path given is followed; below it, a link to a file is an input like the file, and a link to a
+ *   directory is never entered (no loop, no walk out of the tree).
+ * - Whatever sits where an input file should be (a FIFO, a dangling link, a directory named `cdk.tf.json` in a
+ *   stack) is listed, so that the reader refuses it with one line (`<path>: is a FIFO …`) instead of passing it over.
+ * - A directory below the path that cannot be listed is an input of kind "unreadable" (a note or an error, as the
+ *   caller decides); the path itself, or a cdktf.out's `stacks/`, that cannot be listed is an error.
+ * Framework-free: no cdktf import, only the file system.
  */
-import { type Dirent, existsSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { type Dirent, lstatSync, readdirSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { isLocalSource } from "./hcl-modules";
-import { readInputText } from "./read-input-file";
+import { InputFileError, inputPathKind, readInputText } from "./read-input-file";
+import { InputError } from "./util";
 
 export const MAX_DIRECTORY_DEPTH = 64;
 
-export interface DiscoveredInput {
-  /** The path as the user would write it (below the given directory). */
+/** A synthesized stack: its name and its `cdk.tf.json` (as the user would write the path). */
+export interface FoundStack {
+  readonly stack: string;
   readonly path: string;
-  readonly kind: "hcl" | "cdktf-json" | "cdktf-out";
+}
+
+/** One input of a path; every `path` is written below the path given (as the user would write it). */
+export type DiscoveredInput =
+  | { readonly kind: "file"; readonly path: string }
+  | { readonly kind: "hcl"; readonly path: string }
+  | { readonly kind: "cdktf-json"; readonly path: string; readonly stack: string }
+  | { readonly kind: "cdktf-out"; readonly path: string; readonly stacks: readonly FoundStack[] }
+  | { readonly kind: "unreadable"; readonly path: string; readonly problem: string };
+
+/** The one layout of a synthesized stack: `<cdktf.out>/stacks/<stack>/cdk.tf.json`. */
+export function stackFile(outdir: string, stack: string): string {
+  return join(outdir, "stacks", stack, "cdk.tf.json");
 }
 
 const SKIPPED = new Set([".terraform", "node_modules"]);
 /** `source = "./…"` inside a `module` block: enough to tell which directories are modules, without parsing. */
 const MODULE_SOURCE = /module\s+"[^"]*"\s*\{[^}]*?\bsource\s*=\s*"([^"]+)"/g;
 
-function listDirectory(abs: string): Dirent[] {
+/** One sort order everywhere: by code unit, so the same tree lists the same way on every machine and locale. */
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function listingProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return `cannot read (${code === "EACCES" || code === "EPERM" ? "permission denied" : (code ?? "error")})`;
+}
+
+/** The sorted entries of a directory, or the problem that kept it from being listed. */
+function listDirectory(abs: string): Dirent[] | { problem: string } {
   try {
-    return readdirSync(abs, { withFileTypes: true });
-  } catch {
-    return []; // unreadable directories hold nothing checkable
+    return readdirSync(abs, { withFileTypes: true }).sort((a, b) => byName(a.name, b.name));
+  } catch (error) {
+    return { problem: listingProblem(error) };
   }
 }
 
-function isCdktfOut(abs: string, entries: readonly Dirent[]): boolean {
-  if (!entries.some((e) => e.isDirectory() && e.name === "stacks")) return false;
-  return listDirectory(join(abs, "stacks")).some(
-    (s) => s.isDirectory() && existsSync(join(abs, "stacks", s.name, "cdk.tf.json")),
-  );
+function exists(abs: string): boolean {
+  try {
+    lstatSync(abs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The stacks of `path` when it holds a `stacks/` directory (a real one, not a link), else undefined. A stack is a
+ * real directory of `stacks/` with anything named `cdk.tf.json` in it (the reader judges what that is).
+ */
+function stacksOf(
+  path: string,
+  abs: string,
+  entries: readonly Dirent[],
+): FoundStack[] | { problem: string } | undefined {
+  if (!entries.some((e) => e.isDirectory() && e.name === "stacks")) return undefined;
+  const listed = listDirectory(join(abs, "stacks"));
+  if (!Array.isArray(listed)) return listed;
+  return listed
+    .filter((s) => s.isDirectory() && exists(stackFile(abs, s.name)))
+    .map((s) => ({ stack: s.name, path: stackFile(path, s.name) }));
 }
 
 /** Local module directories a Terraform directory calls (absolute). */
@@ -52,8 +108,8 @@ function calledModules(abs: string, tfNames: readonly string[], into: Set<string
   }
 }
 
-/** Every checkable input below `dir` (itself included), in path order. */
-export function discoverInputs(dir: string, cwd: string): DiscoveredInput[] {
+/** Every input below the directory `dir` (itself included), in path order; empty when there is none. */
+function walk(dir: string, cwd: string, rootEntries: Dirent[]): DiscoveredInput[] {
   const found: DiscoveredInput[] = [];
   const terraformDirs: { path: string; abs: string }[] = [];
   const called = new Set<string>();
@@ -61,15 +117,23 @@ export function discoverInputs(dir: string, cwd: string): DiscoveredInput[] {
   while (queue.length > 0) {
     const { path, depth } = queue.shift() as { path: string; depth: number };
     const abs = resolve(cwd, path);
-    const entries = listDirectory(abs).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    if (isCdktfOut(abs, entries)) {
-      found.push({ path, kind: "cdktf-out" });
+    const entries = depth === 0 ? rootEntries : listDirectory(abs);
+    if (!Array.isArray(entries)) {
+      found.push({ kind: "unreadable", path, problem: entries.problem });
       continue;
     }
-    // Anything but a directory under these names is an input: a linked file is read, and a FIFO or a dangling link
-    // is reported by the reader (one line or a note) instead of being silently passed over.
+    const stacks = stacksOf(path, abs, entries);
+    if (stacks !== undefined && !Array.isArray(stacks)) {
+      // The path given must be listable; below it, an unlistable stacks/ is like any unlistable directory (the
+      // walk reaches it next and lists it as "unreadable").
+      if (depth === 0) throw new InputError(`${join(path, "stacks")}: ${stacks.problem}`);
+    } else if (stacks !== undefined && stacks.length > 0) {
+      found.push({ kind: "cdktf-out", path, stacks });
+      continue;
+    }
+    // Anything but a directory under these names is an input (see the header).
     if (entries.some((e) => !e.isDirectory() && e.name === "cdk.tf.json"))
-      found.push({ path: join(path, "cdk.tf.json"), kind: "cdktf-json" });
+      found.push({ kind: "cdktf-json", path: join(path, "cdk.tf.json"), stack: basename(resolve(abs)) });
     const tfNames = entries.filter((e) => !e.isDirectory() && e.name.endsWith(".tf")).map((e) => e.name);
     if (tfNames.length > 0) {
       terraformDirs.push({ path, abs });
@@ -80,6 +144,75 @@ export function discoverInputs(dir: string, cwd: string): DiscoveredInput[] {
       if (e.isDirectory() && !SKIPPED.has(e.name) && !e.name.startsWith("."))
         queue.push({ path: join(path, e.name), depth: depth + 1 });
   }
-  for (const t of terraformDirs) if (!called.has(t.abs)) found.push({ path: t.path, kind: "hcl" });
-  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const t of terraformDirs) if (!called.has(t.abs)) found.push({ kind: "hcl", path: t.path });
+  return found.sort((a, b) => byName(a.path, b.path));
+}
+
+/** The path's own kind; a missing path, a FIFO or a dangling link is one line naming it. */
+function pathKind(path: string, cwd: string): "file" | "directory" {
+  try {
+    return inputPathKind(path, cwd);
+  } catch (error) {
+    if (error instanceof InputFileError) throw new InputError(error.message);
+    throw error;
+  }
+}
+
+/** The inputs of `path` (a file or a directory, relative to `cwd`); may be empty. Throws InputError (one line). */
+function discover(path: string, cwd: string): DiscoveredInput[] {
+  if (pathKind(path, cwd) === "file") return [{ kind: "file", path }];
+  const abs = resolve(cwd, path);
+  const entries = listDirectory(abs);
+  if (!Array.isArray(entries)) throw new InputError(`${path}: ${entries.problem}`);
+  const found = walk(path, cwd, entries);
+  if (found.length === 0 && entries.some((e) => e.isDirectory() && e.name === "stacks"))
+    throw new InputError(`${path}: a cdktf.out directory without stacks/*/cdk.tf.json`);
+  return found;
+}
+
+/** Every input `keykit check` reads in `path`; a path holding none is refused (InputError, one line). */
+export function findInputs(path: string, cwd: string): DiscoveredInput[] {
+  const found = discover(path, cwd);
+  if (found.length === 0)
+    throw new InputError(`${path}: no *.tf files, cdk.tf.json or cdktf.out at any depth (below ${path})`);
+  return found;
+}
+
+/** A JSON input of a command that reads no HCL; `stack` for synthesized stacks. */
+export interface JsonInput {
+  readonly path: string;
+  readonly stack?: string;
+}
+
+export interface JsonInputs {
+  readonly files: readonly JsonInput[];
+  /** What was found but not read (an HCL root, a directory that cannot be listed), as "not checked: …" notes. */
+  readonly notes: readonly string[];
+}
+
+/**
+ * The JSON inputs in `path`, for a command that cannot read HCL (audit --config, rotate --synth-dir, the jest
+ * helpers): the same search as `keykit check`, with HCL roots found below the path passed over in a note. A path
+ * that is HCL, or holds only HCL, is refused with one line naming what the command takes (`takes`, e.g.
+ * "audit --config takes cdk.tf.json, a cdktf.out, Terraform state or plan JSON").
+ */
+export function findJsonInputs(path: string, cwd: string, takes: string): JsonInputs {
+  const files: JsonInput[] = [];
+  const notes: string[] = [];
+  let hcl = 0;
+  for (const input of discover(path, cwd)) {
+    if (input.kind === "file" && input.path.endsWith(".tf"))
+      throw new InputError(`${path}: is HCL, which only keykit check reads; ${takes}`);
+    if (input.kind === "file") files.push({ path: input.path, stack: basename(dirname(resolve(cwd, input.path))) });
+    else if (input.kind === "cdktf-json") files.push({ path: input.path, stack: input.stack });
+    else if (input.kind === "cdktf-out") files.push(...input.stacks);
+    else if (input.kind === "unreadable") notes.push(`not checked: ${input.path}: ${input.problem}`);
+    else {
+      hcl++;
+      notes.push(`not checked: ${input.path}: an HCL root, which only keykit check reads (${takes})`);
+    }
+  }
+  if (files.length > 0) return { files, notes };
+  if (hcl > 0) throw new InputError(`${path}: holds only HCL (*.tf), which only keykit check reads; ${takes}`);
+  throw new InputError(`${path}: no cdk.tf.json or cdktf.out at any depth (below ${path}); ${takes}`);
 }

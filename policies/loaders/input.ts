@@ -4,17 +4,18 @@
  *   cdk.tf.json → that stack; JSON with `resource_changes` → plan; `values.root_module` (or only `format_version`)
  *   → state; `resource`/`terraform`/`provider`/`output`/`data` at the top → cdk.tf.json; a *.tf file → HCL.
  * A plan or state next to a `cdk.tf.json` (the stack directory `cdktf synth` wrote) picks up its keykit metadata.
+ * Which inputs a directory holds is decided by discover.ts, the search every command shares.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Tier } from "../metadata";
 import { type KeykitModel, type RotationEntry, emptyModel } from "../model";
-import { type DiscoveredInput, discoverInputs } from "./discover";
+import { type DiscoveredInput, findInputs } from "./discover";
 import { loadConfiguration } from "./configuration";
 import { loadHclDirectory, loadHclFiles } from "./hcl";
 import { loadPlan } from "./plan";
 import { withRotationState } from "./rotation";
-import { InputFileError, inputPathKind, readInputText } from "./read-input-file";
+import { InputFileError, readInputText } from "./read-input-file";
 import { loadState } from "./state";
 import { addressPositions, configurationPositions } from "./json-positions";
 import { InputError, isObject, parseJsonText } from "./util";
@@ -50,8 +51,11 @@ function readText(path: string, cwd?: string): string {
   }
 }
 
-/** Reads and loads one JSON file, with line numbers from its text. */
-function loadJsonFile(path: string, options: ReadInputOptions, metadata?: KeykitModel): KeykitModel {
+/**
+ * Reads and loads one JSON file, with line numbers from its text: the one reader of a stack's cdk.tf.json for check,
+ * rotate and the jest helpers (a FIFO, malformed JSON or a JSON of no known kind is the same line in each).
+ */
+export function loadJsonFile(path: string, options: ReadInputOptions, metadata?: KeykitModel): KeykitModel {
   const text = readText(path, options.cwd);
   return loadJsonInput(parseJsonText(text, path), path, options, metadata, text);
 }
@@ -109,21 +113,47 @@ export function loadJsonInput(
   }
 }
 
+/** Loads a file given by path: `*.tf` is HCL, anything else JSON told by its content. */
+async function loadFile(path: string, options: ReadInputOptions): Promise<KeykitModel> {
+  if (path.endsWith(".tf")) {
+    return loadHclFiles([{ file: path, text: readText(path, options.cwd) }], {
+      source: path,
+      tier: options.tier,
+      cwd: options.cwd,
+      dir: dirname(path),
+    });
+  }
+  // The text (hundreds of MB for a big plan) is kept only until its positions are scanned.
+  const text = readText(path, options.cwd);
+  const json = parseJsonText(text, path);
+  const kind = detectJsonKind(json);
+  const metadata = kind === "plan" || kind === "state" ? siblingMetadata(path, options) : undefined;
+  return loadJsonInput(json, path, options, metadata, text);
+}
+
 /** Loads one discovered input (a cdktf.out gives one model per stack). */
 async function loadDiscovered(input: DiscoveredInput, options: ReadInputOptions): Promise<KeykitModel[]> {
-  if (input.kind === "cdktf-json") return [loadJsonFile(input.path, options)];
-  if (input.kind === "cdktf-out") return loadPath(input.path, options);
-  return [await loadHclDirectory(input.path, { source: input.path, tier: options.tier, cwd: options.cwd })];
+  switch (input.kind) {
+    case "file":
+      return [await loadFile(input.path, options)];
+    case "cdktf-json":
+      return [loadJsonFile(input.path, options)];
+    case "cdktf-out":
+      return input.stacks.map((s) => loadJsonFile(s.path, options));
+    case "hcl":
+      return [await loadHclDirectory(input.path, { source: input.path, tier: options.tier, cwd: options.cwd })];
+    case "unreadable":
+      throw new InputError(`${input.path}: ${input.problem}`);
+  }
 }
 
 /**
- * A directory: every root, cdk.tf.json and cdktf.out below it, each its own input. With several, one that cannot
- * be read becomes a note on an empty input and the others are checked; refused (exit 2) only when none can be.
+ * A path: a file, or every root, cdk.tf.json and cdktf.out found in a directory (policies/loaders/discover.ts), each
+ * its own input. With several, one that cannot be read becomes a note on an empty input and the others are checked;
+ * refused (exit 2) only when none can be.
  */
-async function loadDirectory(path: string, options: ReadInputOptions): Promise<KeykitModel[]> {
-  const inputs = discoverInputs(path, resolve(options.cwd ?? "."));
-  if (inputs.length === 0)
-    throw new InputError(`${path}: no *.tf files, cdk.tf.json or cdktf.out at any depth (below ${path})`);
+async function loadPath(path: string, options: ReadInputOptions): Promise<KeykitModel[]> {
+  const inputs = findInputs(path, resolve(options.cwd ?? "."));
   if (inputs.length === 1) return loadDiscovered(inputs[0], options);
   const models: KeykitModel[] = [];
   let firstError: InputError | undefined;
@@ -141,45 +171,6 @@ async function loadDirectory(path: string, options: ReadInputOptions): Promise<K
     throw new InputError(`${path}: none of the ${inputs.length} inputs found could be read (${firstError.message})`);
   }
   return models;
-}
-
-async function loadPath(path: string, options: ReadInputOptions): Promise<KeykitModel[]> {
-  const abs = (p: string) => resolve(options.cwd ?? ".", p);
-  let pathKind;
-  try {
-    pathKind = inputPathKind(path, options.cwd ?? ".");
-  } catch (error) {
-    if (error instanceof InputFileError) throw new InputError(error.message);
-    throw error;
-  }
-  if (pathKind === "directory") {
-    const stacksDir = join(path, "stacks");
-    if (existsSync(abs(stacksDir)) && statSync(abs(stacksDir)).isDirectory()) {
-      const stacks = readdirSync(abs(stacksDir))
-        .sort()
-        .map((s) => join(stacksDir, s, "cdk.tf.json"))
-        .filter((f) => existsSync(abs(f)));
-      if (stacks.length === 0) throw new InputError(`${path}: a cdktf.out directory without stacks/*/cdk.tf.json`);
-      return stacks.map((f) => loadJsonFile(f, options));
-    }
-    return loadDirectory(path, options);
-  }
-  if (path.endsWith(".tf")) {
-    return [
-      await loadHclFiles([{ file: path, text: readText(path, options.cwd) }], {
-        source: path,
-        tier: options.tier,
-        cwd: options.cwd,
-        dir: dirname(path),
-      }),
-    ];
-  }
-  // The text (hundreds of MB for a big plan) is kept only until its positions are scanned.
-  const text = readText(path, options.cwd);
-  const json = parseJsonText(text, path);
-  const kind = detectJsonKind(json);
-  const metadata = kind === "plan" || kind === "state" ? siblingMetadata(path, options) : undefined;
-  return [loadJsonInput(json, path, options, metadata, text)];
 }
 
 /** Loads every input path into models (a cdktf.out directory gives one model per stack). */

@@ -1,0 +1,152 @@
+/**
+ * The shared discovery through the BUILT bin (dist/cli/main.js) as a subprocess, the way a user or a CI job runs it:
+ * `keykit check`, `keykit audit --config` and `keykit rotate status --synth-dir` on one repository tree see the same
+ * stacks, and a bad entry (a FIFO where a stack file should be, a directory that cannot be listed) is the same one
+ * line in each. Run `npm run build` first (`npm ci` does); a dist/ older than the sources is refused.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { TREE_KEYS, TREE_STACKS, discoveryTree } from "../policies/helpers/discovery-tree";
+
+const ROOT = resolve(__dirname, "..", "..");
+const BIN = join(ROOT, "dist", "cli", "main.js");
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+beforeAll(() => {
+  const sources = Math.max(newestSource(join(ROOT, "cli")), newestSource(join(ROOT, "policies")));
+  if (!existsSync(BIN)) throw new Error("dist/cli/main.js is missing: run `npm run build` before the tests");
+  if (statSync(BIN).mtimeMs < sources)
+    throw new Error("dist/ is older than cli/ or policies/: run `npm run build` before the tests");
+});
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Root ignores permissions: as root, the bin runs as `nobody` so an unlistable directory is one. */
+const UNPRIVILEGED = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+function keykit(cwd: string, args: readonly string[]): Run {
+  const env = { PATH: process.env.PATH ?? "", HOME: cwd };
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    env,
+    encoding: "utf8",
+    timeout: 60_000,
+    ...UNPRIVILEGED,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const AUDIT = ["audit", "--inventory", "keys.json", "--format", "json", "--fail-on", "none", "--config"];
+
+function notesOf(run: Run): string[] {
+  return (JSON.parse(run.stdout) as { inputs: { notes: string[] }[] }).inputs.flatMap((i) => i.notes);
+}
+
+/** The one line of a refusal (exit 2), without the `keykit: ` prefix. */
+function refusal(run: Run): string {
+  expect(run.stdout).toBe("");
+  expect(run.stderr).toMatch(/^keykit: [^\n]+\n$/);
+  expect(run.code).toBe(2);
+  return run.stderr.replace(/^keykit: /, "").trimEnd();
+}
+
+describe("built bin: check, audit and rotate see the same stacks", () => {
+  const root = discoveryTree();
+
+  it("keykit check repo", () => {
+    const run = keykit(root, ["check", "repo", "--format", "json", "--fail-on", "none"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const sources = (JSON.parse(run.stdout) as { inputs: { source: string }[] }).inputs.map((i) => i.source);
+    expect(sources).toEqual([...TREE_STACKS, "repo/legacy/network"]);
+  });
+
+  it("keykit audit --config repo", () => {
+    const run = keykit(root, [...AUDIT, "repo"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const configured = notesOf(run).filter((n) => n.startsWith("configuration: "));
+    expect(configured).toEqual(TREE_STACKS.map((s) => `configuration: ${s}`));
+  });
+
+  it("keykit rotate status --synth-dir repo", () => {
+    const run = keykit(root, ["rotate", "status", "--synth-dir", "repo", "--format", "json"]);
+    expect(run.code).toBe(0);
+    const keys = (JSON.parse(run.stdout) as { keys: { name: string; addresses: object }[] }).keys;
+    expect(Object.fromEntries(keys.map((k) => [k.name, k.addresses]))).toEqual(TREE_KEYS);
+    expect(run.stderr).toMatch(/^keykit: not checked: repo\/legacy\/network: an HCL root[^\n]*\n$/);
+  });
+});
+
+describe("built bin: a bad entry is the same one line in check, audit and rotate", () => {
+  const everyReader = (path: string) => [
+    ["check", path],
+    [...AUDIT, path],
+    ["rotate", "status", "--synth-dir", path],
+  ];
+
+  it("a FIFO where a stack file should be", () => {
+    const root = discoveryTree();
+    const stack = join(root, "repo/app/cdktf.out/stacks/payments/cdk.tf.json");
+    rmSync(stack);
+    execFileSync("mkfifo", [stack]);
+    const line =
+      "repo/app/cdktf.out/stacks/payments/cdk.tf.json: is a FIFO (named pipe): only regular files and directories are read";
+    // Neither reader blocks on the FIFO (the timeout would end the run with no exit code).
+    expect(everyReader("repo/app/cdktf.out").map((args) => refusal(keykit(root, args)))).toEqual([line, line, line]);
+  });
+
+  it("a directory that cannot be listed: an error given directly, a note (or the same line) below", () => {
+    const root = discoveryTree();
+    const locked = join(root, "repo/legacy/locked");
+    mkdirSync(locked);
+    writeFileSync(
+      join(locked, "main.tf"),
+      'resource "confluent_service_account" "hidden" {\n  display_name = "x"\n}\n',
+    );
+    chmodSync(locked, 0o000);
+    try {
+      const line = "repo/legacy/locked: cannot read (permission denied)";
+      expect(everyReader("repo/legacy/locked").map((args) => refusal(keykit(root, args)))).toEqual([line, line, line]);
+      const check = keykit(root, ["check", "repo", "--format", "json", "--fail-on", "none"]);
+      expect(check.code).toBe(0);
+      expect(notesOf(check)).toContain(`not checked: ${line}`);
+      const audit = keykit(root, [...AUDIT, "repo"]);
+      expect(audit.code).toBe(0);
+      expect(notesOf(audit)).toContain(`not checked: ${line}`);
+      const rotate = keykit(root, ["rotate", "status", "--synth-dir", "repo", "--format", "json"]);
+      expect(rotate.code).toBe(0);
+      expect(rotate.stderr).toContain(`keykit: not checked: ${line}\n`);
+    } finally {
+      chmodSync(locked, 0o755);
+    }
+  });
+
+  it("a cdktf.out whose stacks/ cannot be listed: the same line given directly, one note below", () => {
+    const root = discoveryTree();
+    const stacks = join(root, "repo/app/cdktf.out/stacks");
+    chmodSync(stacks, 0o000);
+    try {
+      const line = "repo/app/cdktf.out/stacks: cannot read (permission denied)";
+      expect(everyReader("repo/app/cdktf.out").map((args) => refusal(keykit(root, args)))).toEqual([line, line, line]);
+      const check = keykit(root, ["check", "repo", "--format", "json", "--fail-on", "none"]);
+      expect(notesOf(check).filter((n) => n.includes("repo/app/cdktf.out"))).toEqual([`not checked: ${line}`]);
+    } finally {
+      chmodSync(stacks, 0o755);
+    }
+  });
+});
