@@ -857,6 +857,8 @@ describe("5. messages", () => {
     expect(links.get("provider.vault")).toMatch(/^https:\/\/registry\.terraform\.io\/providers\/hashicorp\/vault\//);
     const md = keykit(dir, [...CHECK, "--format", "markdown"]).stdout;
     expect(md).toContain(`[KK007](${links.get("provider.aws")})`);
+    const text = keykit(dir, [...CHECK, "--format", "text"]).stdout;
+    for (const uri of links.values()) expect(text).toContain(`see: ${uri}`);
     // The hard-coded values themselves are never printed.
     expect(md + JSON.stringify(report)).not.toMatch(/plain-secret|HARDCODEDTOKEN|AKIAHARDCODED/);
   });

@@ -71,7 +71,8 @@ function ruleLines(
     for (const note of f.notes) lines.push(`      note: ${safe(note)}`);
   }
   if (rule) lines.push(`  fix: ${rule.fix}`);
-  lines.push(`  see: ${f0.helpUri}`);
+  // One rule can link per finding (KK007 on the AWS provider links to that provider's docs, on Confluent's to its).
+  for (const uri of new Set(findings.map((f) => f.helpUri))) lines.push(`  see: ${uri}`);
   return lines;
 }
 
