@@ -9,8 +9,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createVerifyCommand } from "../../cli/commands/verify";
 import { KeykitCliError } from "../../cli/errors";
-import { runCli } from "../../cli/main";
 import { loadRotationSlots } from "../../cli/audit/config";
+import { runKeykit, terraformShowJson } from "../audit/helpers";
 
 const SECRET = "published-secret-Zq81xLmN0pQrStUvWxYz0123456789abcdefABCDEF";
 const CLOUD_SECRET = "cloud-api-secret-9f8e7d6c5b4a3928171605";
@@ -528,26 +528,18 @@ function terraformState(restEndpoint: string): Record<string, unknown> {
     },
     sensitive_values: { secret: true },
   });
-  return {
-    format_version: "1.0",
-    terraform_version: "1.11.0",
-    values: {
-      root_module: {
-        resources: [
-          {
-            address: "data.confluent_kafka_cluster.orders",
-            mode: "data",
-            type: "confluent_kafka_cluster",
-            name: "orders",
-            values: { id: "lkc-7r2x9q", rest_endpoint: restEndpoint, bootstrap_endpoint: "SASL_SSL://pkc-1:9092" },
-          },
-        ],
-        child_modules: [
-          { address: "module.orders", resources: [key("blue", "BLUEKEY001"), key("green", "GREENKEY01")] },
-        ],
+  return terraformShowJson({
+    resources: [
+      {
+        address: "data.confluent_kafka_cluster.orders",
+        mode: "data",
+        type: "confluent_kafka_cluster",
+        name: "orders",
+        values: { id: "lkc-7r2x9q", rest_endpoint: restEndpoint, bootstrap_endpoint: "SASL_SSL://pkc-1:9092" },
       },
-    },
-  };
+    ],
+    child_modules: [{ address: "module.orders", resources: [key("blue", "BLUEKEY001"), key("green", "GREENKEY01")] }],
+  });
 }
 
 describe("keykit rotate verify", () => {
@@ -557,14 +549,8 @@ describe("keykit rotate verify", () => {
     const outputs = join(dir, "outputs.json");
     const doc = { key_id: "KSQLKEY001", secret: SECRET, slot: "green" };
     writeFileSync(outputs, JSON.stringify({ creds: { sensitive: true, type: "object", value: doc } }));
-    let stdout = "";
-    const code = await runCli(["rotate", "verify", "orders", "--output-json", outputs, "--scope", "ksqldb"], {
-      stdout: (t) => (stdout += t),
-      stderr: () => undefined,
-      cwd: dir,
-      env: {},
-      isTty: false,
-    });
+    const argv = ["rotate", "verify", "orders", "--output-json", outputs, "--scope", "ksqldb"];
+    const { code, stdout } = await runKeykit(argv, { cwd: dir });
     expect(code).toBe(0);
     expect(stdout).toContain(`  ok    published document: output creds in ${outputs} (key_id KSQLKEY001, slot green)`);
     expect(stdout).not.toContain(SECRET);
@@ -598,18 +584,7 @@ describe("keykit verify records what it proved; rotate finish requires it", () =
     return file;
   }
 
-  async function finish(dir: string, ...extra: string[]) {
-    let stdout = "";
-    let stderr = "";
-    const code = await runCli(["rotate", "finish", "orders", ...extra], {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      cwd: dir,
-      env: {},
-      isTty: false,
-    });
-    return { code, stdout, stderr };
-  }
+  const finish = (dir: string, ...extra: string[]) => runKeykit(["rotate", "finish", "orders", ...extra], { cwd: dir });
 
   it("records verifiedAt and the proof on the published slot, keeping the file's other fields; finish then passes", async () => {
     const dir = tempDir();
@@ -755,14 +730,7 @@ describe("keykit verify records what it proved; rotate finish requires it", () =
     const dir = tempDir();
     rotationFile(dir, "rotating");
     const status = async () => {
-      let stdout = "";
-      const code = await runCli(["rotate", "status", "--format", "json"], {
-        stdout: (t) => (stdout += t),
-        stderr: () => undefined,
-        cwd: dir,
-        env: {},
-        isTty: false,
-      });
+      const { code, stdout } = await runKeykit(["rotate", "status", "--format", "json"], { cwd: dir });
       expect(code).toBe(0);
       return JSON.parse(stdout) as { keys: { name: string; next: { step: string; command: string } }[] };
     };
