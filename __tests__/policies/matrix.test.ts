@@ -23,9 +23,10 @@ import {
   type ResourceSpec,
   type StackSpec,
   Template,
-  block,
   cdktfJson,
   hcl,
+  managedResourceBlock,
+  ownerBlock,
   plan,
   ref,
   state,
@@ -55,21 +56,8 @@ function key(
     name,
     args: {
       display_name: name,
-      owner: block({
-        id: owner,
-        api_version: "iam/v2",
-        kind: typeof owner === "string" && owner.startsWith("u-") ? "User" : "ServiceAccount",
-      }),
-      ...(scope
-        ? {
-            managed_resource: block({
-              id: scope.id,
-              api_version: scope.apiVersion ?? "cmk/v2",
-              kind: scope.kind ?? "Cluster",
-              environment: block({ id: "env-mx" }),
-            }),
-          }
-        : {}),
+      owner: ownerBlock(owner),
+      ...(scope ? { managed_resource: managedResourceBlock(scope.id, "env-mx", scope.apiVersion, scope.kind) } : {}),
     },
     computed: {
       id: `MXKEY${String(n).padStart(11, "0")}`,
