@@ -117,6 +117,14 @@ export function writeJson(path: string, value: unknown): string {
   return path;
 }
 
+/** A central acknowledgements file (`acks.json` in `dir`), as a team writes one; returns its path. */
+export function writeAcknowledgements(
+  dir: string,
+  acknowledgements: readonly { rule: string; resource: string; reason: string; expires: string }[],
+): string {
+  return writeJson(join(dir, "acks.json"), { version: 1, acknowledgements });
+}
+
 const created: string[] = [];
 
 /**
