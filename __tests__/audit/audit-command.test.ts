@@ -12,7 +12,7 @@ import {
   stateJson,
   tempDir,
   writeInventory,
-  writeAcknowledgements,
+  writeAcksFile,
   writeJson,
 } from "./helpers";
 
@@ -174,7 +174,7 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
 
   it("leaves an item out of the script when its finding is acknowledged", async () => {
     const { base, dir } = setup(shape);
-    const acks = writeAcknowledgements(dir, [
+    const acks = writeAcksFile(dir, [
       { rule: "KK004", resource: "STALE*", reason: "legacy batch job, replaced in Q3", expires: "2026-12-31" },
       {
         rule: "KK101",
@@ -195,7 +195,7 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
 
   it("lets a user-owned key be acknowledged only outside production (--tier development)", async () => {
     const { base, dir } = setup(shape);
-    const acks = writeAcknowledgements(dir, [
+    const acks = writeAcksFile(dir, [
       { rule: "KK001", resource: "USERKEY", reason: "developer sandbox key, expires soon", expires: "2026-12-31" },
     ]);
     const production = await report([...base, "--acknowledgements", acks]);
@@ -226,7 +226,7 @@ describe("keykit audit: report header and shared acknowledgements", () => {
 
   it("accepts an acknowledgements file shared with keykit check: audit rules apply, check-only rules are skipped", async () => {
     const { base, dir } = setup("cli");
-    const acks = writeAcknowledgements(dir, [
+    const acks = writeAcksFile(dir, [
       {
         rule: "KK101",
         resource: "FRESHUNMANAGED",

@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Report } from "../../policies/report";
-import { type KeySpec, runKeykit, tempDir, writeInventory, writeAcknowledgements, writeJson } from "./helpers";
+import { type KeySpec, runKeykit, tempDir, writeInventory, writeAcksFile, writeJson } from "./helpers";
 
 const NOW = "2026-06-01";
 const SANDBOX_REASON = "personal sandbox for the schema migration spike, ends with Q3";
@@ -88,7 +88,7 @@ describe("keykit audit: tiers per stack", () => {
 
   it("accepts an acknowledgement of a development stack's key, rejects one of a production stack's", async () => {
     const { dir, args } = setup();
-    const acks = writeAcknowledgements(dir, [
+    const acks = writeAcksFile(dir, [
       { rule: "KK001", resource: "DEVNOOPT", reason: "opt-in is being added in PR 214", expires: "2026-07-01" },
       { rule: "KK001", resource: "OPSKEY", reason: "break-glass key, reviewed monthly", expires: "2026-07-01" },
     ]);

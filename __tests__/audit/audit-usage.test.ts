@@ -6,15 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Report } from "../../policies/report";
 import { jsonLines, kafkaAuthentication, schemaRegistryAuthentication, createTopicRecord } from "./audit-log-fixtures";
-import {
-  cdktfJson,
-  type KeySpec,
-  runKeykit,
-  tempDir,
-  writeInventory,
-  writeAcknowledgements,
-  writeJson,
-} from "./helpers";
+import { cdktfJson, type KeySpec, runKeykit, tempDir, writeInventory, writeAcksFile, writeJson } from "./helpers";
 import { writeFileSync } from "node:fs";
 
 const NOW = "2026-06-01";
@@ -186,7 +178,7 @@ describe("keykit audit --audit-log: unused keys (KK107) and the cleanup script",
 
   it("an acknowledged unused finding is no evidence", async () => {
     const { dir, args } = setup();
-    const acks = writeAcknowledgements(dir, [
+    const acks = writeAcksFile(dir, [
       { rule: "KK107", resource: "UNUSEDOLD", reason: "quarterly reconciliation job", expires: "2026-12-31" },
     ]);
     const script = join(dir, "cleanup.sh");

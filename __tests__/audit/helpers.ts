@@ -118,7 +118,7 @@ export function writeJson(path: string, value: unknown): string {
 }
 
 /** A central acknowledgements file (`acks.json` in `dir`), as a team writes one; returns its path. */
-export function writeAcknowledgements(
+export function writeAcksFile(
   dir: string,
   acknowledgements: readonly { rule: string; resource: string; reason: string; expires: string }[],
 ): string {

@@ -12,19 +12,8 @@ import { loadPlan } from "../../policies/loaders/plan";
 import { loadState } from "../../policies/loaders/state";
 import type { InputKind, KeykitModel } from "../../policies/model";
 import { ALL_RULES } from "../../policies/rules";
-import {
-  type StackSpec,
-  JsonEncoded,
-  Template,
-  block,
-  cdktfJson,
-  hcl,
-  managedResourceBlock,
-  ownerBlock,
-  plan,
-  ref,
-  state,
-} from "./helpers/one-stack";
+import { type StackSpec, JsonEncoded, Template, block, cdktfJson, hcl, plan, ref, state } from "./helpers/one-stack";
+import { managedResourceBlock, ownerBlock } from "./helpers/api-key-blocks";
 
 const NOW = "2026-12-01T00:00:00Z";
 const SECRET = (n: number) => `cfltEQUIV${String(n).padStart(4, "0")}${"s".repeat(51)}`;

@@ -25,12 +25,11 @@ import {
   Template,
   cdktfJson,
   hcl,
-  managedResourceBlock,
-  ownerBlock,
   plan,
   ref,
   state,
 } from "./helpers/one-stack";
+import { managedResourceBlock, ownerBlock } from "./helpers/api-key-blocks";
 import * as tf from "./helpers/terraform";
 
 const NOW = "2026-12-01T00:00:00Z";

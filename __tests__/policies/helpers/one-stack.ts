@@ -35,18 +35,6 @@ export class Template {
 export const ref = (e: string) => new Ref(e);
 export const block = (a: { readonly [k: string]: Arg }) => new Block(a);
 
-/** A key's `owner` block: a user for a `u-…` id, else a service account (an id or a reference). */
-export const ownerBlock = (owner: Arg) =>
-  block({
-    id: owner,
-    api_version: "iam/v2",
-    kind: typeof owner === "string" && owner.startsWith("u-") ? "User" : "ServiceAccount",
-  });
-
-/** A key's `managed_resource` block: a Kafka cluster of `environment` unless the API version and kind say else. */
-export const managedResourceBlock = (id: Arg, environment: string, apiVersion = "cmk/v2", kind = "Cluster") =>
-  block({ id, api_version: apiVersion, kind, environment: block({ id: environment }) });
-
 export interface ResourceSpec {
   readonly type: string;
   readonly name: string;
