@@ -14,8 +14,7 @@ export const ActiveRotationSlotKept: Rule = {
   acknowledgeable: "always",
   appliesTo: ["plan"],
   check(model) {
-    return findingsPerDeletedKey(model, (c, stores) => {
-      const id = c.before?.id;
+    return findingsPerDeletedKey(model, (c, id, stores) => {
       const publishedBy = id ? (stores.byPreviousKeyId.get(id) ?? []).map((s) => s.address) : [];
       if (!c.rotation?.active && publishedBy.length === 0) return undefined;
       const why = c.rotation?.active

@@ -14,8 +14,7 @@ export const PublishedKeyNotDeleted: Rule = {
   acknowledgeable: "always",
   appliesTo: ["plan"],
   check(model) {
-    return findingsPerDeletedKey(model, (c, stores) => {
-      const id = c.before?.id;
+    return findingsPerDeletedKey(model, (c, id, stores) => {
       // A pure delete whose address a store still references cannot apply cleanly either.
       const byAddress = c.actions.length === 1 ? (stores.byKeyAddress.get(c.address) ?? []) : [];
       const pointing = [...new Set([...(id !== undefined ? (stores.byKeyId.get(id) ?? []) : []), ...byAddress])];

@@ -27,16 +27,19 @@ export function indexStores(model: KeykitModel): StoreIndex {
   return { byKeyId, byPreviousKeyId, byKeyAddress };
 }
 
-/** What a plan rule says of each change that deletes a key, judged against the secret stores (indexed once). */
+/**
+ * What a plan rule says of each change that deletes a key (with the key's id before the change, when known), judged
+ * against the secret stores (indexed once).
+ */
 export function findingsPerDeletedKey(
   model: KeykitModel,
-  judge: (change: PlannedChange, stores: StoreIndex) => RuleFinding | undefined,
+  judge: (change: PlannedChange, keyId: string | undefined, stores: StoreIndex) => RuleFinding | undefined,
 ): RuleFinding[] {
   const out: RuleFinding[] = [];
   const stores = indexStores(model);
   for (const change of model.changes) {
     if (!deletesKey(change)) continue;
-    const finding = judge(change, stores);
+    const finding = judge(change, change.before?.id, stores);
     if (finding) out.push(finding);
   }
   return out;
