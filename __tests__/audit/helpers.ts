@@ -247,27 +247,17 @@ export function stateJson(
 ): Record<string, unknown> {
   return terraformShowJson({
     resources: [
-      ...accounts.map((a) => ({
-        address: `confluent_service_account.${a.name}`,
-        mode: "managed",
-        type: "confluent_service_account",
-        name: a.name,
-        provider_name: "registry.terraform.io/confluentinc/confluent",
-        values: {
+      ...accounts.map((a) =>
+        stateResource("confluent_service_account", a.name, {
           id: a.id,
           display_name: a.displayName,
           description: "test",
           api_version: "iam/v2",
           kind: "ServiceAccount",
-        },
-      })),
+        }),
+      ),
       ...keys.map((k) => ({
-        address: `confluent_api_key.${k.name}`,
-        mode: "managed",
-        type: "confluent_api_key",
-        name: k.name,
-        provider_name: "registry.terraform.io/confluentinc/confluent",
-        values: {
+        ...stateResource("confluent_api_key", k.name, {
           id: k.id,
           secret: k.secret ?? "",
           display_name: `${k.name} key`,
@@ -276,11 +266,23 @@ export function stateJson(
           managed_resource: [
             { id: "lkc-abc123", api_version: "cmk/v2", kind: "Cluster", environment: [{ id: "env-1" }] },
           ],
-        },
+        }),
         sensitive_values: { secret: true },
       })),
     ],
   });
+}
+
+/** A managed resource of the Confluent provider in state JSON. */
+function stateResource(type: string, name: string, values: Record<string, unknown>): Record<string, unknown> {
+  return {
+    address: `${type}.${name}`,
+    mode: "managed",
+    type,
+    name,
+    provider_name: "registry.terraform.io/confluentinc/confluent",
+    values,
+  };
 }
 
 interface PlanKeySide {
