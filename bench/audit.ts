@@ -37,6 +37,7 @@ import { createInterface } from "node:readline";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { kafkaAuthenticationRecord, schemaRegistryAuthenticationRecord } from "./audit-log-records";
+import { stateResource } from "./state-json";
 
 const ROOT = resolve(__dirname, "..", "..", "..");
 const DIR = join(ROOT, ".tmp", "bench-audit");
@@ -78,33 +79,23 @@ function generate(keys: number, accounts: number): Files {
   const cliRows: unknown[] = [];
   const stateResources: unknown[] = [];
   for (let a = 0; a < accounts; a++) {
-    stateResources.push({
-      address: `confluent_service_account.app_${a}`,
-      mode: "managed",
-      type: "confluent_service_account",
-      name: `app_${a}`,
-      provider_name: "registry.terraform.io/confluentinc/confluent",
-      values: {
+    stateResources.push(
+      stateResource("confluent_service_account", `app_${a}`, {
         id: `sa-${a}`,
         display_name: `app-${a}`,
         description: "bench",
         api_version: "iam/v2",
         kind: "ServiceAccount",
-      },
-    });
-    stateResources.push({
-      address: `confluent_role_binding.app_${a}`,
-      mode: "managed",
-      type: "confluent_role_binding",
-      name: `app_${a}`,
-      provider_name: "registry.terraform.io/confluentinc/confluent",
-      values: {
+      }),
+    );
+    stateResources.push(
+      stateResource("confluent_role_binding", `app_${a}`, {
         id: `rb-${a}`,
         principal: `User:sa-${a}`,
         role_name: "DeveloperWrite",
         crn_pattern: `crn://x/topic=t${a}`,
-      },
-    });
+      }),
+    );
   }
   for (let k = 0; k < keys; k++) {
     const id = `K${String(k).padStart(15, "0")}`;
@@ -152,19 +143,14 @@ function generate(keys: number, accounts: number): Files {
     }
     if (!odd) {
       stateResources.push({
-        address: `confluent_api_key.app_${k}`,
-        mode: "managed",
-        type: "confluent_api_key",
-        name: `app_${k}`,
-        provider_name: "registry.terraform.io/confluentinc/confluent",
-        values: {
+        ...stateResource("confluent_api_key", `app_${k}`, {
           id,
           secret: SECRET,
           display_name: `app-${k} key`,
           description,
           owner: [{ id: owner, api_version: "iam/v2", kind: "ServiceAccount" }],
           managed_resource: [{ id: cluster, api_version: "cmk/v2", kind: "Cluster", environment: [{ id: "env-1" }] }],
-        },
+        }),
         sensitive_values: { secret: true },
       });
     }

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../../cli/main";
 import type { CliIo } from "../../cli/io";
+import { stateResource } from "../../bench/state-json";
 
 export interface KeySpec {
   readonly id: string;
@@ -271,18 +272,6 @@ export function stateJson(
       })),
     ],
   });
-}
-
-/** A managed resource of the Confluent provider in state JSON. */
-function stateResource(type: string, name: string, values: Record<string, unknown>): Record<string, unknown> {
-  return {
-    address: `${type}.${name}`,
-    mode: "managed",
-    type,
-    name,
-    provider_name: "registry.terraform.io/confluentinc/confluent",
-    values,
-  };
 }
 
 interface PlanKeySide {
