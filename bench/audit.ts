@@ -36,6 +36,8 @@ import {
 import { createInterface } from "node:readline";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import { kafkaAuthenticationRecord, schemaRegistryAuthenticationRecord } from "./audit-log-records";
+import { stateResource } from "./state-json";
 
 const ROOT = resolve(__dirname, "..", "..", "..");
 const DIR = join(ROOT, ".tmp", "bench-audit");
@@ -77,33 +79,23 @@ function generate(keys: number, accounts: number): Files {
   const cliRows: unknown[] = [];
   const stateResources: unknown[] = [];
   for (let a = 0; a < accounts; a++) {
-    stateResources.push({
-      address: `confluent_service_account.app_${a}`,
-      mode: "managed",
-      type: "confluent_service_account",
-      name: `app_${a}`,
-      provider_name: "registry.terraform.io/confluentinc/confluent",
-      values: {
+    stateResources.push(
+      stateResource("confluent_service_account", `app_${a}`, {
         id: `sa-${a}`,
         display_name: `app-${a}`,
         description: "bench",
         api_version: "iam/v2",
         kind: "ServiceAccount",
-      },
-    });
-    stateResources.push({
-      address: `confluent_role_binding.app_${a}`,
-      mode: "managed",
-      type: "confluent_role_binding",
-      name: `app_${a}`,
-      provider_name: "registry.terraform.io/confluentinc/confluent",
-      values: {
+      }),
+    );
+    stateResources.push(
+      stateResource("confluent_role_binding", `app_${a}`, {
         id: `rb-${a}`,
         principal: `User:sa-${a}`,
         role_name: "DeveloperWrite",
         crn_pattern: `crn://x/topic=t${a}`,
-      },
-    });
+      }),
+    );
   }
   for (let k = 0; k < keys; k++) {
     const id = `K${String(k).padStart(15, "0")}`;
@@ -151,19 +143,14 @@ function generate(keys: number, accounts: number): Files {
     }
     if (!odd) {
       stateResources.push({
-        address: `confluent_api_key.app_${k}`,
-        mode: "managed",
-        type: "confluent_api_key",
-        name: `app_${k}`,
-        provider_name: "registry.terraform.io/confluentinc/confluent",
-        values: {
+        ...stateResource("confluent_api_key", `app_${k}`, {
           id,
           secret: SECRET,
           display_name: `app-${k} key`,
           description,
           owner: [{ id: owner, api_version: "iam/v2", kind: "ServiceAccount" }],
           managed_resource: [{ id: cluster, api_version: "cmk/v2", kind: "Cluster", environment: [{ id: "env-1" }] }],
-        },
+        }),
         sensitive_values: { secret: true },
       });
     }
@@ -336,54 +323,34 @@ const LOG_ORG = "crn://confluent.cloud/organization=2f6a1c3e-8b4d-4e7f-9a0b-c1d2
 
 /** One authentication record: the Kafka shape (85%) or the cloudResources shape of Schema Registry (15%). */
 function logRecord(n: number, keys: number, start: number): string {
-  const key = `K${String((n * 7919) % keys).padStart(15, "0")}`;
-  // Partitions interleave: times jump back and forth within a 30-day window.
-  const time = new Date(start + ((n * 104729) % 2_592_000) * 1000).toISOString();
-  const ok = n % 20 !== 7;
+  const fields = {
+    key: `K${String((n * 7919) % keys).padStart(15, "0")}`,
+    // Partitions interleave: times jump back and forth within a 30-day window.
+    time: new Date(start + ((n * 104729) % 2_592_000) * 1000).toISOString(),
+    status: n % 20 !== 7 ? "SUCCESS" : "UNAUTHENTICATED",
+    serviceAccount: `sa-${n % 10_000}`,
+  };
   if (n % 20 < 17) {
     const cluster = `lkc-${(n % 5) + 1}x9q`;
-    const crn = `${LOG_ORG}/environment=env-q8d4k1/cloud-cluster=${cluster}/kafka=${cluster}`;
-    return JSON.stringify({
-      datacontenttype: "application/json",
-      data: {
-        serviceName: "crn://confluent.cloud/",
-        methodName: "kafka.Authentication",
-        resourceName: crn,
-        authenticationInfo: {
-          principal: ok ? `User:sa-${n % 10_000}` : "",
-          metadata: { mechanism: "SASL_SSL/PLAIN", identifier: key },
-        },
-        requestMetadata: { client_address: `/10.${n % 250}.${(n >> 8) % 250}.7` },
-        result: { status: ok ? "SUCCESS" : "UNAUTHENTICATED", message: ok ? "" : "Authentication failed" },
-      },
-      subject: crn,
-      specversion: "1.0",
-      id: `0f7c${n.toString(16).padStart(12, "0")}-auth`,
-      source: crn,
-      time,
-      type: "io.confluent.kafka.server/authentication",
-    });
+    return JSON.stringify(
+      kafkaAuthenticationRecord({
+        ...fields,
+        id: `0f7c${n.toString(16).padStart(12, "0")}-auth`,
+        crn: `${LOG_ORG}/environment=env-q8d4k1/cloud-cluster=${cluster}/kafka=${cluster}`,
+        clientAddress: `/10.${n % 250}.${(n >> 8) % 250}.7`,
+      }),
+    );
   }
-  return JSON.stringify({
-    specversion: "1.0",
-    id: `a41d${n.toString(16).padStart(12, "0")}-sg`,
-    source: "crn://confluent.cloud/",
-    type: "io.confluent.sg.server/authentication",
-    datacontenttype: "application/json",
-    subject: `${LOG_ORG}/environment=env-q8d4k1/schema-registry=lsrc-3m9wq0`,
-    time,
-    data: {
-      serviceName: "crn://confluent.cloud/",
-      methodName: "schema-registry.Authentication",
-      cloudResources: [{ resource: { type: "SCHEMA_REGISTRY", resourceId: "lsrc-3m9wq0" } }],
-      authenticationInfo: {
-        principal: { confluentServiceAccount: { resourceId: `sa-${n % 10_000}` } },
-        credentials: { idSecretCredentials: { credentialId: key }, mechanism: "HTTP_BASIC" },
-        result: ok ? "SUCCESS" : "UNAUTHENTICATED",
-      },
-      requestMetadata: { requestId: [`r${n}`], clientAddress: [{ ip: `198.51.100.${n % 250}` }] },
-    },
-  });
+  return JSON.stringify(
+    schemaRegistryAuthenticationRecord({
+      ...fields,
+      id: `a41d${n.toString(16).padStart(12, "0")}-sg`,
+      subject: `${LOG_ORG}/environment=env-q8d4k1/schema-registry=lsrc-3m9wq0`,
+      cloudResource: { resource: { type: "SCHEMA_REGISTRY", resourceId: "lsrc-3m9wq0" } },
+      requestId: `r${n}`,
+      clientIp: `198.51.100.${n % 250}`,
+    }),
+  );
 }
 
 /** Writes the JSON-lines export in batches (the generator must not hold the file in memory either). */

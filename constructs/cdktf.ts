@@ -6,31 +6,9 @@
  * (scripts/cdktn-build.mjs) the same sources with ./framework/cdktn.ts in its place. ESLint forbids `cdktf` and
  * `cdktn` imports anywhere else under constructs/.
  */
-export {
-  Annotations,
-  App,
-  Aspects,
-  FRAMEWORK,
-  Fn,
-  Lazy,
-  TerraformDataSource,
-  TerraformElement,
-  TerraformOutput,
-  TerraformProvider,
-  TerraformResource,
-  TerraformStack,
-  Testing,
-  Token,
-} from "./framework/cdktf";
-export type {
-  AppConfig,
-  FrameworkInfo,
-  IAspect,
-  IResolvable,
-  ITerraformDependable,
-  TerraformProviderGeneratorMetadata,
-  TerraformResourceLifecycle,
-} from "./framework/cdktf";
+// Everything the framework module exports, under the same names: a list kept here as well would be a third copy
+// of the two modules' lists, to keep in step by hand.
+export * from "./framework/cdktf";
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
 

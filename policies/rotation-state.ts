@@ -16,9 +16,9 @@
  * `start` goes stable → rotating (creates a slot, publishes it); `finish` goes rotating → stable (deletes the retained
  * slot). Any other step is refused. A key absent from the file is in the initial state: blue active, green absent.
  */
-import { lstatSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { isTimestamp } from "./dates";
-import { InputFileError, readInputText } from "./loaders/read-input-file";
+import { InputFileError, pathExists, readInputText } from "./loaders/read-input-file";
 import { jsonErrorPosition } from "./loaders/util";
 
 export const ROTATION_STATE_VERSION = 1;
@@ -502,19 +502,12 @@ function findLastIndex<T>(items: readonly T[], test: (item: T) => boolean): numb
   return -1;
 }
 
-/** Reads the file; a missing file is an empty state (every key in its initial state). `source` names it in errors. */
-/** Whether anything (a file, a directory, even a dangling link) is at `path`: only nothing at all is a new state. */
-function lexists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
+/**
+ * Reads the file; a missing file is an empty state (every key in its initial state). Only nothing at all at `path`
+ * (not even a dangling link) is a new state. `source` names the file in errors.
+ */
 export function readRotationStateFile(path: string, source: string = path): RotationState {
-  if (!lexists(path)) return emptyRotationState();
+  if (!pathExists(path)) return emptyRotationState();
   let text: string;
   try {
     // The one input reader: a FIFO or device is refused before open, a BOM is dropped, UTF-16 is refused.

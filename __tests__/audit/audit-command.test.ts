@@ -12,6 +12,7 @@ import {
   stateJson,
   tempDir,
   writeInventory,
+  writeAcksFile,
   writeJson,
 } from "./helpers";
 
@@ -173,18 +174,15 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
 
   it("leaves an item out of the script when its finding is acknowledged", async () => {
     const { base, dir } = setup(shape);
-    const acks = writeJson(join(dir, "acks.json"), {
-      version: 1,
-      acknowledgements: [
-        { rule: "KK004", resource: "STALE*", reason: "legacy batch job, replaced in Q3", expires: "2026-12-31" },
-        {
-          rule: "KK101",
-          resource: "STALE*",
-          reason: "the batch team's own Terraform manages it",
-          expires: "2026-12-31",
-        },
-      ],
-    });
+    const acks = writeAcksFile(dir, [
+      { rule: "KK004", resource: "STALE*", reason: "legacy batch job, replaced in Q3", expires: "2026-12-31" },
+      {
+        rule: "KK101",
+        resource: "STALE*",
+        reason: "the batch team's own Terraform manages it",
+        expires: "2026-12-31",
+      },
+    ]);
     const script = join(dir, "cleanup.sh");
     const { report: r } = await report([...base, "--acknowledgements", acks, "--emit-cleanup", script]);
     expect(r.findings.find((f) => f.ruleId === "KK004" && f.subject === "STALEKEY")?.suppressed?.reason).toBe(
@@ -197,12 +195,9 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
 
   it("lets a user-owned key be acknowledged only outside production (--tier development)", async () => {
     const { base, dir } = setup(shape);
-    const acks = writeJson(join(dir, "acks.json"), {
-      version: 1,
-      acknowledgements: [
-        { rule: "KK001", resource: "USERKEY", reason: "developer sandbox key, expires soon", expires: "2026-12-31" },
-      ],
-    });
+    const acks = writeAcksFile(dir, [
+      { rule: "KK001", resource: "USERKEY", reason: "developer sandbox key, expires soon", expires: "2026-12-31" },
+    ]);
     const production = await report([...base, "--acknowledgements", acks]);
     expect(production.report.findings.find((f) => f.ruleId === "KK001")?.suppressed).toBeUndefined();
     expect(production.report.acknowledgements.rejected).toHaveLength(1);
@@ -231,19 +226,16 @@ describe("keykit audit: report header and shared acknowledgements", () => {
 
   it("accepts an acknowledgements file shared with keykit check: audit rules apply, check-only rules are skipped", async () => {
     const { base, dir } = setup("cli");
-    const acks = writeJson(join(dir, "acks.json"), {
-      version: 1,
-      acknowledgements: [
-        {
-          rule: "KK101",
-          resource: "FRESHUNMANAGED",
-          reason: "created by the data team's tooling",
-          expires: "2026-12-31",
-        },
-        { rule: "KK005", resource: "output.*", reason: "check-only rule, not the audit's", expires: "2026-12-31" },
-        { rule: "KK999", resource: "*", reason: "no such rule in the kit", expires: "2026-12-31" },
-      ],
-    });
+    const acks = writeAcksFile(dir, [
+      {
+        rule: "KK101",
+        resource: "FRESHUNMANAGED",
+        reason: "created by the data team's tooling",
+        expires: "2026-12-31",
+      },
+      { rule: "KK005", resource: "output.*", reason: "check-only rule, not the audit's", expires: "2026-12-31" },
+      { rule: "KK999", resource: "*", reason: "no such rule in the kit", expires: "2026-12-31" },
+    ]);
     const { report: r } = await report([...base, "--acknowledgements", acks]);
     expect(r.findings.find((f) => f.ruleId === "KK101" && f.subject === "FRESHUNMANAGED")?.suppressed?.reason).toBe(
       "created by the data team's tooling",

@@ -1,10 +1,14 @@
 /**
- * Confluent Cloud audit-log records, written from the documented CloudEvents shapes: the Kafka authentication
- * event (`data.authenticationInfo.metadata.identifier`, `data.result.status`) and the newer cloudResources shape
- * of Schema Registry / Flink (`data.authenticationInfo.credentials.idSecretCredentials.credentialId`,
- * `data.authenticationInfo.result`). Fields the kit does not read are filled in as the service writes them, so
+ * Confluent Cloud audit-log records, written from the documented CloudEvents shapes (the authentication records
+ * are bench/audit-log-records.ts's, which the audit benchmark generates too) with the fields a real export adds, so
  * the reader is tested against what it will really see.
  */
+import {
+  type AuthenticationFields,
+  kafkaAuthenticationRecord,
+  schemaRegistryAuthenticationRecord,
+} from "../../bench/audit-log-records";
+
 const ORG = "crn://confluent.cloud/organization=9c1e3a52-0d4b-4f6e-a1c2-7b8d9e0f1a2b";
 let sequence = 0;
 
@@ -19,65 +23,42 @@ export interface AuthSpec {
 /** A Kafka cluster authentication record (`io.confluent.kafka.server/authentication`). */
 export function kafkaAuthentication(spec: AuthSpec): Record<string, unknown> {
   const cluster = spec.cluster ?? "lkc-7r2x9q";
-  const crn = `${ORG}/environment=env-q8d4k1/cloud-cluster=${cluster}/kafka=${cluster}`;
-  const success = (spec.result ?? "SUCCESS") === "SUCCESS";
-  return {
-    datacontenttype: "application/json",
-    data: {
-      serviceName: "crn://confluent.cloud/",
-      methodName: "kafka.Authentication",
-      resourceName: crn,
-      authenticationInfo: {
-        principal: success ? "User:sa-8kq2vd" : "",
-        metadata: { mechanism: "SASL_SSL/PLAIN", identifier: spec.key },
-      },
-      requestMetadata: { client_address: "/203.0.113.24" },
-      result: { status: spec.result ?? "SUCCESS", message: success ? "" : "Authentication failed" },
-      clientId: "orders-consumer-1",
+  return kafkaAuthenticationRecord(
+    {
+      ...fieldsOf(spec),
+      id: `kafka-${++sequence}-0f7c`,
+      crn: `${ORG}/environment=env-q8d4k1/cloud-cluster=${cluster}/kafka=${cluster}`,
+      clientAddress: "/203.0.113.24",
     },
-    subject: crn,
-    specversion: "1.0",
-    id: `kafka-${++sequence}-0f7c`,
-    source: crn,
-    time: spec.time,
-    type: "io.confluent.kafka.server/authentication",
-  };
+    { clientId: "orders-consumer-1" },
+  );
 }
 
 /** A Schema Registry authentication record in the cloudResources shape (`io.confluent.sg.server/authentication`). */
 export function schemaRegistryAuthentication(spec: AuthSpec): Record<string, unknown> {
   const registry = spec.cluster ?? "lsrc-3m9wq0";
-  return {
-    specversion: "1.0",
-    id: `sg-${++sequence}-a41d`,
-    source: "crn://confluent.cloud/",
-    type: "io.confluent.sg.server/authentication",
-    datacontenttype: "application/json",
-    subject: `${ORG}/environment=env-q8d4k1/schema-registry=${registry}`,
-    time: spec.time,
-    data: {
-      serviceName: "crn://confluent.cloud/",
-      methodName: "schema-registry.Authentication",
-      cloudResources: [
-        {
-          scope: {
-            resources: [
-              { type: "ORGANIZATION", resourceId: "9c1e3a52-0d4b-4f6e-a1c2-7b8d9e0f1a2b" },
-              { type: "ENVIRONMENT", resourceId: "env-q8d4k1" },
-            ],
-          },
-          resource: { type: "SCHEMA_REGISTRY", resourceId: registry },
-        },
-      ],
-      authenticationInfo: {
-        principal: { confluentServiceAccount: { resourceId: "sa-8kq2vd" } },
-        credentials: { idSecretCredentials: { credentialId: spec.key }, mechanism: "HTTP_BASIC" },
-        result: spec.result ?? "SUCCESS",
-      },
-      requestMetadata: { requestId: ["4b5d"], clientAddress: [{ ip: "198.51.100.7" }] },
-      newFieldFromAFutureRelease: { nested: [1, 2, { deep: "value" }] },
-    },
+  const scope = {
+    resources: [
+      { type: "ORGANIZATION", resourceId: "9c1e3a52-0d4b-4f6e-a1c2-7b8d9e0f1a2b" },
+      { type: "ENVIRONMENT", resourceId: "env-q8d4k1" },
+    ],
   };
+  return schemaRegistryAuthenticationRecord(
+    {
+      ...fieldsOf(spec),
+      id: `sg-${++sequence}-a41d`,
+      subject: `${ORG}/environment=env-q8d4k1/schema-registry=${registry}`,
+      cloudResource: { scope, resource: { type: "SCHEMA_REGISTRY", resourceId: registry } },
+      requestId: "4b5d",
+      clientIp: "198.51.100.7",
+    },
+    // The reader must skip what it does not know.
+    { newFieldFromAFutureRelease: { nested: [1, 2, { deep: "value" }] } },
+  );
+}
+
+function fieldsOf(spec: AuthSpec): Omit<AuthenticationFields, "id"> {
+  return { key: spec.key, time: spec.time, status: spec.result ?? "SUCCESS", serviceAccount: "sa-8kq2vd" };
 }
 
 /** An unrelated record of the same topic (a topic creation), which only widens the coverage window. */

@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Report } from "../../policies/report";
-import { type KeySpec, runKeykit, tempDir, writeInventory, writeJson } from "./helpers";
+import { type KeySpec, runKeykit, tempDir, writeInventory, writeAcksFile, writeJson } from "./helpers";
 
 const NOW = "2026-06-01";
 const SANDBOX_REASON = "personal sandbox for the schema migration spike, ends with Q3";
@@ -88,13 +88,10 @@ describe("keykit audit: tiers per stack", () => {
 
   it("accepts an acknowledgement of a development stack's key, rejects one of a production stack's", async () => {
     const { dir, args } = setup();
-    const acks = writeJson(join(dir, "acks.json"), {
-      version: 1,
-      acknowledgements: [
-        { rule: "KK001", resource: "DEVNOOPT", reason: "opt-in is being added in PR 214", expires: "2026-07-01" },
-        { rule: "KK001", resource: "OPSKEY", reason: "break-glass key, reviewed monthly", expires: "2026-07-01" },
-      ],
-    });
+    const acks = writeAcksFile(dir, [
+      { rule: "KK001", resource: "DEVNOOPT", reason: "opt-in is being added in PR 214", expires: "2026-07-01" },
+      { rule: "KK001", resource: "OPSKEY", reason: "break-glass key, reviewed monthly", expires: "2026-07-01" },
+    ]);
     const r = await audit(dir, [...args, "--acknowledgements", acks]);
     const of = (subject: string) => r.findings.find((f) => f.ruleId === "KK001" && f.subject === subject);
     expect(of("DEVNOOPT")?.suppressed?.reason).toBe("opt-in is being added in PR 214");

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Report } from "../../policies/report";
 import { jsonLines, kafkaAuthentication, schemaRegistryAuthentication, createTopicRecord } from "./audit-log-fixtures";
-import { cdktfJson, type KeySpec, runKeykit, tempDir, writeInventory, writeJson } from "./helpers";
+import { cdktfJson, type KeySpec, runKeykit, tempDir, writeInventory, writeAcksFile, writeJson } from "./helpers";
 import { writeFileSync } from "node:fs";
 
 const NOW = "2026-06-01";
@@ -178,12 +178,9 @@ describe("keykit audit --audit-log: unused keys (KK107) and the cleanup script",
 
   it("an acknowledged unused finding is no evidence", async () => {
     const { dir, args } = setup();
-    const acks = writeJson(join(dir, "acks.json"), {
-      version: 1,
-      acknowledgements: [
-        { rule: "KK107", resource: "UNUSEDOLD", reason: "quarterly reconciliation job", expires: "2026-12-31" },
-      ],
-    });
+    const acks = writeAcksFile(dir, [
+      { rule: "KK107", resource: "UNUSEDOLD", reason: "quarterly reconciliation job", expires: "2026-12-31" },
+    ]);
     const script = join(dir, "cleanup.sh");
     await runKeykit(["audit", ...args, "--now", NOW, "--acknowledgements", acks, "--emit-cleanup", script], {
       cwd: dir,

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../../cli/main";
 import type { CliIo } from "../../cli/io";
+import { stateResource } from "../../bench/state-json";
 
 export interface KeySpec {
   readonly id: string;
@@ -117,6 +118,14 @@ export function writeJson(path: string, value: unknown): string {
   return path;
 }
 
+/** A central acknowledgements file (`acks.json` in `dir`), as a team writes one; returns its path. */
+export function writeAcksFile(
+  dir: string,
+  acknowledgements: readonly { rule: string; resource: string; reason: string; expires: string }[],
+): string {
+  return writeJson(join(dir, "acks.json"), { version: 1, acknowledgements });
+}
+
 const created: string[] = [];
 
 /**
@@ -227,53 +236,42 @@ export function cdktfJson(
   };
 }
 
+/** `terraform show -json` of a state: Terraform 1.11's envelope around the root module. */
+export function terraformShowJson(rootModule: Record<string, unknown>): Record<string, unknown> {
+  return { format_version: "1.0", terraform_version: "1.11.0", values: { root_module: rootModule } };
+}
+
 /** A `terraform show -json` state with API keys (ids and planted secrets) and service accounts. */
 export function stateJson(
   keys: readonly { name: string; id: string; ownerId: string; description: string; secret?: string }[],
   accounts: readonly { name: string; id: string; displayName: string }[],
 ): Record<string, unknown> {
-  return {
-    format_version: "1.0",
-    terraform_version: "1.11.0",
-    values: {
-      root_module: {
-        resources: [
-          ...accounts.map((a) => ({
-            address: `confluent_service_account.${a.name}`,
-            mode: "managed",
-            type: "confluent_service_account",
-            name: a.name,
-            provider_name: "registry.terraform.io/confluentinc/confluent",
-            values: {
-              id: a.id,
-              display_name: a.displayName,
-              description: "test",
-              api_version: "iam/v2",
-              kind: "ServiceAccount",
-            },
-          })),
-          ...keys.map((k) => ({
-            address: `confluent_api_key.${k.name}`,
-            mode: "managed",
-            type: "confluent_api_key",
-            name: k.name,
-            provider_name: "registry.terraform.io/confluentinc/confluent",
-            values: {
-              id: k.id,
-              secret: k.secret ?? "",
-              display_name: `${k.name} key`,
-              description: k.description,
-              owner: [{ id: k.ownerId, api_version: "iam/v2", kind: "ServiceAccount" }],
-              managed_resource: [
-                { id: "lkc-abc123", api_version: "cmk/v2", kind: "Cluster", environment: [{ id: "env-1" }] },
-              ],
-            },
-            sensitive_values: { secret: true },
-          })),
-        ],
-      },
-    },
-  };
+  return terraformShowJson({
+    resources: [
+      ...accounts.map((a) =>
+        stateResource("confluent_service_account", a.name, {
+          id: a.id,
+          display_name: a.displayName,
+          description: "test",
+          api_version: "iam/v2",
+          kind: "ServiceAccount",
+        }),
+      ),
+      ...keys.map((k) => ({
+        ...stateResource("confluent_api_key", k.name, {
+          id: k.id,
+          secret: k.secret ?? "",
+          display_name: `${k.name} key`,
+          description: k.description,
+          owner: [{ id: k.ownerId, api_version: "iam/v2", kind: "ServiceAccount" }],
+          managed_resource: [
+            { id: "lkc-abc123", api_version: "cmk/v2", kind: "Cluster", environment: [{ id: "env-1" }] },
+          ],
+        }),
+        sensitive_values: { secret: true },
+      })),
+    ],
+  });
 }
 
 interface PlanKeySide {

@@ -101,9 +101,12 @@ async function audit(live: AuditDependencies["live"], argv: string[] = [], env: 
 }
 
 describe("pagination that never ends", () => {
+  /** Every page links to one more: page_token 1, 2, 3, … */
+  const endlessPages: Handler = (_q, r, url) =>
+    json(r, page(`/iam/v2/api-keys?page_token=${Number(url.searchParams.get("page_token") ?? 0) + 1}`));
+
   it("stops an ever-increasing page token at the page cap", async () => {
-    handler = (_q, r, url) =>
-      json(r, page(`/iam/v2/api-keys?page_token=${Number(url.searchParams.get("page_token") ?? 0) + 1}`));
+    handler = endlessPages;
     const result = await audit({ maxPages: 25 });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
@@ -113,8 +116,7 @@ describe("pagination that never ends", () => {
   }, 10_000);
 
   it("takes the cap from --max-pages", async () => {
-    handler = (_q, r, url) =>
-      json(r, page(`/iam/v2/api-keys?page_token=${Number(url.searchParams.get("page_token") ?? 0) + 1}`));
+    handler = endlessPages;
     const result = await audit({}, ["--max-pages", "7"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/more than 7 pages/);

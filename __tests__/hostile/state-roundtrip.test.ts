@@ -50,17 +50,12 @@ describe("the rotation-state file round-trips", () => {
     expect(await step(dir, "start", "orders")).toEqual({ code: 0, err: "" });
     const after = readFileSync(file, "utf8");
     // Exactly the hand-kept file with the step applied to `orders`: nothing else moved or changed.
-    const ordersBefore = `    "orders": {
-      "owner": "team-orders",
-      "active": "blue",
-      "rotations": 0,
-      "slots": {
-        "blue": {
-          "status": "active",
-          "note": "predates the state file"
-        }
-      }
-    }`;
+    // The hand-kept `orders` entry, the file's last key, exactly as helpers.ts writes it.
+    const kept = handKeptState();
+    const ordersBefore = kept.slice(kept.indexOf('    "orders": {'), kept.lastIndexOf("\n  }\n}\n"));
+    expect(ordersBefore).toMatch(
+      /^ {4}"orders": \{\n {6}"owner": "team-orders",\n[^]*"predates the state file"\n {8}\}\n {6}\}\n {4}\}$/,
+    );
     const ordersAfter = `    "orders": {
       "owner": "team-orders",
       "active": "green",
@@ -78,8 +73,7 @@ describe("the rotation-state file round-trips", () => {
         }
       }
     }`;
-    expect(handKeptState()).toContain(ordersBefore);
-    expect(after).toBe(handKeptState().replace(ordersBefore, ordersAfter));
+    expect(after).toBe(kept.replace(ordersBefore, ordersAfter));
     // The unknown fields are still where they were, byte for byte.
     expect(after).toContain('"//": "Edited only by keykit rotate; owners per key are for the on-call rota.",');
     expect(after).toMatch(/"orders": \{\n {6}"owner": "team-orders",\n {6}"active": "green",/);

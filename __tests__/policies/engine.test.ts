@@ -26,28 +26,25 @@ const plainKey = (acks?: Json[]) =>
     acks ? { construct: "X", acknowledgements: acks as never } : undefined,
   );
 
+/** The report of a stack whose one key acknowledges KK003 in code until `expires`, and its KK003 finding. */
+function legacyKeyAcknowledgedUntil(expires: string) {
+  const json = stackWith({
+    confluent_api_key: { legacy: plainKey([{ rule: "KK003", reason: "migrating in Q1 2027", expires }]) },
+  });
+  const report = evaluate(loadConfiguration(json, { source: "s" }), ALL_RULES, [], { now: NOW });
+  return { report, f: report.findings.find((x) => x.ruleId === "KK003") };
+}
+
 describe("code acknowledgements", () => {
   it("suppress a matching finding until the expiry date (inclusive) and report it applied", () => {
-    const json = stackWith({
-      confluent_api_key: {
-        legacy: plainKey([{ rule: "KK003", reason: "migrating in Q1 2027", expires: "2026-11-28" }]),
-      },
-    });
-    const report = evaluate(loadConfiguration(json, { source: "s" }), ALL_RULES, [], { now: NOW });
-    const f = report.findings.find((x) => x.ruleId === "KK003");
+    const { report, f } = legacyKeyAcknowledgedUntil("2026-11-28");
     expect(f?.suppressed).toEqual({ reason: "migrating in Q1 2027", expires: "2026-11-28", source: "code" });
     expect(report.summary.suppressed).toBe(1);
     expect(report.summary.warnings).toBe(0);
     expect(report.acknowledgements.applied).toHaveLength(1);
   });
   it("stop applying after expiry and say so", () => {
-    const json = stackWith({
-      confluent_api_key: {
-        legacy: plainKey([{ rule: "KK003", reason: "migrating in Q1 2027", expires: "2026-11-27" }]),
-      },
-    });
-    const report = evaluate(loadConfiguration(json, { source: "s" }), ALL_RULES, [], { now: NOW });
-    const f = report.findings.find((x) => x.ruleId === "KK003");
+    const { report, f } = legacyKeyAcknowledgedUntil("2026-11-27");
     expect(f?.suppressed).toBeUndefined();
     expect(f?.notes.join()).toMatch(/expired on 2026-11-27/);
     expect(report.acknowledgements.expired).toHaveLength(1);

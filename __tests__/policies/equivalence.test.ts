@@ -13,6 +13,7 @@ import { loadState } from "../../policies/loaders/state";
 import type { InputKind, KeykitModel } from "../../policies/model";
 import { ALL_RULES } from "../../policies/rules";
 import { type StackSpec, JsonEncoded, Template, block, cdktfJson, hcl, plan, ref, state } from "./helpers/one-stack";
+import { managedResourceBlock, ownerBlock } from "./helpers/api-key-blocks";
 
 const NOW = "2026-12-01T00:00:00Z";
 const SECRET = (n: number) => `cfltEQUIV${String(n).padStart(4, "0")}${"s".repeat(51)}`;
@@ -28,17 +29,8 @@ const key = (name: string, owner: string | ReturnType<typeof ref>, cluster: stri
   name,
   args: {
     display_name: name,
-    owner: block({
-      id: owner,
-      api_version: "iam/v2",
-      kind: typeof owner === "string" && owner.startsWith("u-") ? "User" : "ServiceAccount",
-    }),
-    managed_resource: block({
-      id: cluster,
-      api_version: "cmk/v2",
-      kind: "Cluster",
-      environment: block({ id: "env-eq1" }),
-    }),
+    owner: ownerBlock(owner),
+    managed_resource: managedResourceBlock(cluster, "env-eq1"),
   },
   computed: { id: `EQKEY${String(n).padStart(11, "0")}`, secret: SECRET(n) },
   sensitive: ["secret"],

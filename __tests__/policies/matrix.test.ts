@@ -23,13 +23,13 @@ import {
   type ResourceSpec,
   type StackSpec,
   Template,
-  block,
   cdktfJson,
   hcl,
   plan,
   ref,
   state,
 } from "./helpers/one-stack";
+import { managedResourceBlock, ownerBlock } from "./helpers/api-key-blocks";
 import * as tf from "./helpers/terraform";
 
 const NOW = "2026-12-01T00:00:00Z";
@@ -55,21 +55,8 @@ function key(
     name,
     args: {
       display_name: name,
-      owner: block({
-        id: owner,
-        api_version: "iam/v2",
-        kind: typeof owner === "string" && owner.startsWith("u-") ? "User" : "ServiceAccount",
-      }),
-      ...(scope
-        ? {
-            managed_resource: block({
-              id: scope.id,
-              api_version: scope.apiVersion ?? "cmk/v2",
-              kind: scope.kind ?? "Cluster",
-              environment: block({ id: "env-mx" }),
-            }),
-          }
-        : {}),
+      owner: ownerBlock(owner),
+      ...(scope ? { managed_resource: managedResourceBlock(scope.id, "env-mx", scope.apiVersion, scope.kind) } : {}),
     },
     computed: {
       id: `MXKEY${String(n).padStart(11, "0")}`,

@@ -45,28 +45,25 @@ function metadata(serves: unknown[]): KeykitModel {
     { source: "cdk.tf.json" },
   );
 }
+/** One key as a no-op plan, read with `m` as the stack's metadata. */
+const planOfKey = (address: string, spec: tf.KeySpec, m?: KeykitModel) =>
+  loadPlan(tf.plan({ changes: [tf.keyNoop(address, spec)] }), { source: "p", metadata: m });
+
+/** The same key as a state. */
+const stateOfKey = (address: string, spec: tf.KeySpec, m?: KeykitModel) =>
+  loadState(tf.state([{ address, type: "confluent_api_key", values: tf.apiKeyValues(spec) }]), {
+    source: "s",
+    metadata: m,
+  });
+
 const goodServes = [
   { kind: "kafka", id: "lkc-9", clusterType: "dedicated" },
   { kind: "flink", id: "aws.eu-central-1" },
 ];
 
 describe("KK002 on plans and states (with the stack's metadata)", () => {
-  const planWith = (m?: KeykitModel) =>
-    loadPlan(tf.plan({ changes: [tf.keyNoop("confluent_api_key.g", { id: "G", owner: sa, managed: GLOBAL })] }), {
-      source: "p",
-      metadata: m,
-    });
-  const stateWith = (m?: KeykitModel) =>
-    loadState(
-      tf.state([
-        {
-          address: "confluent_api_key.g",
-          type: "confluent_api_key",
-          values: tf.apiKeyValues({ id: "G", owner: sa, managed: GLOBAL }),
-        },
-      ]),
-      { source: "s", metadata: m },
-    );
+  const planWith = (m?: KeykitModel) => planOfKey("confluent_api_key.g", { id: "G", owner: sa, managed: GLOBAL }, m);
+  const stateWith = (m?: KeykitModel) => stateOfKey("confluent_api_key.g", { id: "G", owner: sa, managed: GLOBAL }, m);
   it("accepts a global key serving two supported resources", () => {
     expect(fired(planWith(metadata(goodServes)), "KK002")).toEqual([]);
     expect(fired(stateWith(metadata(goodServes)), "KK002")).toEqual([]);
@@ -80,22 +77,8 @@ describe("KK002 on plans and states (with the stack's metadata)", () => {
 });
 
 describe("KK003 on plans, states and HCL", () => {
-  const plan = (m?: KeykitModel) =>
-    loadPlan(tf.plan({ changes: [tf.keyNoop("confluent_api_key.k", { id: "K", owner: sa, managed: lkc })] }), {
-      source: "p",
-      metadata: m,
-    });
-  const state = (m?: KeykitModel) =>
-    loadState(
-      tf.state([
-        {
-          address: "confluent_api_key.k",
-          type: "confluent_api_key",
-          values: tf.apiKeyValues({ id: "K", owner: sa, managed: lkc }),
-        },
-      ]),
-      { source: "s", metadata: m },
-    );
+  const plan = (m?: KeykitModel) => planOfKey("confluent_api_key.k", { id: "K", owner: sa, managed: lkc }, m);
+  const state = (m?: KeykitModel) => stateOfKey("confluent_api_key.k", { id: "K", owner: sa, managed: lkc }, m);
   it("accepts a key the stack metadata marks as a rotation slot, flags one without", async () => {
     expect(fired(plan(metadata(goodServes)), "KK003")).toEqual([]);
     expect(fired(state(metadata(goodServes)), "KK003")).toEqual([]);
@@ -113,20 +96,9 @@ describe("KK004 on plans and states (slot ages from the rotation state)", () => 
     { name: "k", activeSlot: "blue" as const, slots: [{ slot: "blue" as const, createdAt }] },
   ];
   it("flags a slot older than the maximum age and accepts a young one", () => {
-    const plan = loadPlan(
-      tf.plan({ changes: [tf.keyNoop("confluent_api_key.k", { id: "K", owner: sa, managed: lkc })] }),
-      { source: "p", metadata: metadata(goodServes) },
-    );
-    const state = loadState(
-      tf.state([
-        {
-          address: "confluent_api_key.k",
-          type: "confluent_api_key",
-          values: tf.apiKeyValues({ id: "K", owner: sa, managed: lkc }),
-        },
-      ]),
-      { source: "s", metadata: metadata(goodServes) },
-    );
+    const spec = { id: "K", owner: sa, managed: lkc };
+    const plan = planOfKey("confluent_api_key.k", spec, metadata(goodServes));
+    const state = stateOfKey("confluent_api_key.k", spec, metadata(goodServes));
     for (const model of [plan, state]) {
       expect(fired(withRotationState(model, rotation("2026-01-01T00:00:00Z")), "KK004")).toHaveLength(1);
       expect(fired(withRotationState(model, rotation("2026-11-01T00:00:00Z")), "KK004")).toEqual([]);

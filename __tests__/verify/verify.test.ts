@@ -9,8 +9,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createVerifyCommand } from "../../cli/commands/verify";
 import { KeykitCliError } from "../../cli/errors";
-import { runCli } from "../../cli/main";
 import { loadRotationSlots } from "../../cli/audit/config";
+import { runKeykit, terraformShowJson } from "../audit/helpers";
 
 const SECRET = "published-secret-Zq81xLmN0pQrStUvWxYz0123456789abcdefABCDEF";
 const CLOUD_SECRET = "cloud-api-secret-9f8e7d6c5b4a3928171605";
@@ -83,6 +83,13 @@ function rotationFile(dir: string, phase: "rotating" | "finished" | "stable"): s
   const file = join(dir, "keykit.rotation.json");
   writeFileSync(file, JSON.stringify({ version: 1, keys: { orders: { active, rotations: 1, slots } } }, null, 2));
   return file;
+}
+
+/** A fresh project whose rotation `orders` is under way (green published, blue retained). */
+function rotatingDir(): string {
+  const dir = tempDir();
+  rotationFile(dir, "rotating");
+  return dir;
 }
 
 interface VaultDoc {
@@ -160,8 +167,7 @@ const vaultArgs = ["--vault-mount", "kv", "--vault-name", "teams/orders/kafka"];
 
 describe("keykit verify: the published credentials work", () => {
   it("reads Vault KV v2, checks the slot, and retries 401 while the new key propagates", async () => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     const kafka = authenticated("GREENKEY01", SECRET, 2);
     serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (path, request) =>
       path === "/kafka/v3/clusters/lkc-7r2x9q/topics" ? kafka(request) : { status: 404 },
@@ -188,8 +194,7 @@ describe("keykit verify: the published credentials work", () => {
   });
 
   it("fails with the status and its meaning when the key never works within --wait", async () => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, () => ({ status: 401 }));
     const r = await verify(
       ["orders", ...vaultArgs, "--rest-endpoint", base, "--cluster", "lkc-7r2x9q", "--scope", "kafka", "--wait", "30s"],
@@ -204,8 +209,7 @@ describe("keykit verify: the published credentials work", () => {
   });
 
   it("fails when the document publishes the wrong slot", async () => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     const kafka = authenticated("BLUEKEY001", SECRET);
     serve({ key_id: "BLUEKEY001", secret: SECRET, slot: "blue" }, (_p, request) => kafka(request));
     const r = await verify(
@@ -219,8 +223,7 @@ describe("keykit verify: the published credentials work", () => {
   });
 
   it("fails on a document without a secret, naming no value", async () => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     serve({ key_id: "GREENKEY01", slot: "green" }, () => ({ status: 404 }));
     const r = await verify(["orders", ...vaultArgs, "--scope", "cloud", "--base-url", base], dir);
     expect(r.code).toBe(1);
@@ -228,8 +231,7 @@ describe("keykit verify: the published credentials work", () => {
   });
 
   it("reads the key, its cluster's REST endpoint and the slot from Terraform state JSON", async () => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     const kafka = authenticated("GREENKEY01", SECRET);
     serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (path, request) =>
       path === "/kafka/v3/clusters/lkc-7r2x9q/topics" ? kafka(request) : { status: 404 },
@@ -252,8 +254,7 @@ describe("keykit verify: the published credentials work", () => {
   });
 
   it("reads the sensitive-output sink from 'terraform output -json' and probes Schema Registry", async () => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     const registry = authenticated("SRKEY00001", SECRET);
     route = (path, request) => (path === "/subjects" ? registry(request) : { status: 404 });
     const outputs = join(dir, "outputs.json");
@@ -280,8 +281,7 @@ describe("keykit verify: the published credentials work", () => {
   });
 
   it("probes Cloud keys on the org API and says 'no probe' for ksqlDB", async () => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     const org = authenticated("CLOUDKEY01", SECRET);
     serve({ key_id: "CLOUDKEY01", secret: SECRET, slot: "green" }, (path, request) =>
       path === "/org/v2/environments" ? org(request) : { status: 404 },
@@ -297,8 +297,7 @@ describe("keykit verify: the published credentials work", () => {
 
 describe("keykit verify: Flink", () => {
   it("probes the statements API of the organisation and environment", async () => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     const flink = authenticated("FLINKKEY01", SECRET, 1);
     serve({ key_id: "FLINKKEY01", secret: SECRET, slot: "green" }, (path, request) =>
       path === "/sql/v1/organizations/9c1e3a52-0d4b/environments/env-q8d4k1/statements"
@@ -315,8 +314,7 @@ describe("keykit verify: Flink", () => {
   });
 
   it("a 404 from the probe fails at once, saying the endpoint or id is wrong", async () => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     serve({ key_id: "FLINKKEY01", secret: SECRET, slot: "green" }, () => ({ status: 404 }));
     const r = await verify(
       [
@@ -419,8 +417,7 @@ describe("keykit verify: AWS Secrets Manager through the AWS SDK v3 client", () 
   }
 
   it("reads the published document with the real client and probes the key", async () => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     const aws = secretsManager({
       "orders/kafka": JSON.stringify({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }),
     });
@@ -439,8 +436,7 @@ describe("keykit verify: AWS Secrets Manager through the AWS SDK v3 client", () 
   });
 
   it("a missing secret is one line, exit 2", async () => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     const aws = secretsManager({});
     route = (path, request, body) => aws(path, request, body) ?? { status: 404 };
     const r = await verify(
@@ -464,8 +460,7 @@ describe("keykit verify: bad usage and unreachable servers exit 2 with one line"
     [["orders", ...vaultArgs, "--scope", "mainframe"], /--scope 'mainframe' must be one of kafka/],
     [["orders", ...vaultArgs, "--rotation-state", "nope.json"], /--rotation-state: nope\.json: no such file/],
   ])("%p", async (argv, pattern) => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     const r = await verify(argv, dir);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
@@ -474,8 +469,7 @@ describe("keykit verify: bad usage and unreachable servers exit 2 with one line"
   });
 
   it("an unreachable Kafka REST endpoint proves nothing: exit 2", async () => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, () => ({ status: 404 }));
     // A port nothing listens on: a server opened and closed again.
     const closed = createServer();
@@ -500,8 +494,7 @@ describe("keykit verify: bad usage and unreachable servers exit 2 with one line"
   });
 
   it("a rotation the state file does not know is refused", async () => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     const r = await verify(["payments", ...vaultArgs, "--scope", "cloud"], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("keykit: verify: 'payments' has no rotation in keykit.rotation.json\n");
@@ -528,43 +521,28 @@ function terraformState(restEndpoint: string): Record<string, unknown> {
     },
     sensitive_values: { secret: true },
   });
-  return {
-    format_version: "1.0",
-    terraform_version: "1.11.0",
-    values: {
-      root_module: {
-        resources: [
-          {
-            address: "data.confluent_kafka_cluster.orders",
-            mode: "data",
-            type: "confluent_kafka_cluster",
-            name: "orders",
-            values: { id: "lkc-7r2x9q", rest_endpoint: restEndpoint, bootstrap_endpoint: "SASL_SSL://pkc-1:9092" },
-          },
-        ],
-        child_modules: [
-          { address: "module.orders", resources: [key("blue", "BLUEKEY001"), key("green", "GREENKEY01")] },
-        ],
+  return terraformShowJson({
+    resources: [
+      {
+        address: "data.confluent_kafka_cluster.orders",
+        mode: "data",
+        type: "confluent_kafka_cluster",
+        name: "orders",
+        values: { id: "lkc-7r2x9q", rest_endpoint: restEndpoint, bootstrap_endpoint: "SASL_SSL://pkc-1:9092" },
       },
-    },
-  };
+    ],
+    child_modules: [{ address: "module.orders", resources: [key("blue", "BLUEKEY001"), key("green", "GREENKEY01")] }],
+  });
 }
 
 describe("keykit rotate verify", () => {
   it("is keykit verify", async () => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     const outputs = join(dir, "outputs.json");
     const doc = { key_id: "KSQLKEY001", secret: SECRET, slot: "green" };
     writeFileSync(outputs, JSON.stringify({ creds: { sensitive: true, type: "object", value: doc } }));
-    let stdout = "";
-    const code = await runCli(["rotate", "verify", "orders", "--output-json", outputs, "--scope", "ksqldb"], {
-      stdout: (t) => (stdout += t),
-      stderr: () => undefined,
-      cwd: dir,
-      env: {},
-      isTty: false,
-    });
+    const argv = ["rotate", "verify", "orders", "--output-json", outputs, "--scope", "ksqldb"];
+    const { code, stdout } = await runKeykit(argv, { cwd: dir });
     expect(code).toBe(0);
     expect(stdout).toContain(`  ok    published document: output creds in ${outputs} (key_id KSQLKEY001, slot green)`);
     expect(stdout).not.toContain(SECRET);
@@ -598,18 +576,7 @@ describe("keykit verify records what it proved; rotate finish requires it", () =
     return file;
   }
 
-  async function finish(dir: string, ...extra: string[]) {
-    let stdout = "";
-    let stderr = "";
-    const code = await runCli(["rotate", "finish", "orders", ...extra], {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      cwd: dir,
-      env: {},
-      isTty: false,
-    });
-    return { code, stdout, stderr };
-  }
+  const finish = (dir: string, ...extra: string[]) => runKeykit(["rotate", "finish", "orders", ...extra], { cwd: dir });
 
   it("records verifiedAt and the proof on the published slot, keeping the file's other fields; finish then passes", async () => {
     const dir = tempDir();
@@ -752,17 +719,9 @@ describe("keykit verify records what it proved; rotate finish requires it", () =
   });
 
   it("rotate status --format json names verify, then finish, as the next step", async () => {
-    const dir = tempDir();
-    rotationFile(dir, "rotating");
+    const dir = rotatingDir();
     const status = async () => {
-      let stdout = "";
-      const code = await runCli(["rotate", "status", "--format", "json"], {
-        stdout: (t) => (stdout += t),
-        stderr: () => undefined,
-        cwd: dir,
-        env: {},
-        isTty: false,
-      });
+      const { code, stdout } = await runKeykit(["rotate", "status", "--format", "json"], { cwd: dir });
       expect(code).toBe(0);
       return JSON.parse(stdout) as { keys: { name: string; next: { step: string; command: string } }[] };
     };

@@ -3,7 +3,6 @@
  * prints a report. Exit 0 when no active finding is at or above --fail-on, 1 when one is, 2 for bad usage/input.
  * Its flags are declared in cli/grammar.ts.
  */
-import { lstatSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   AcknowledgementsFileError,
@@ -12,7 +11,7 @@ import {
 } from "../../policies/acknowledgements";
 import { evaluate } from "../../policies/engine";
 import { readInputs } from "../../policies/loaders/input";
-import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
+import { InputFileError, pathExists, readInputText } from "../../policies/loaders/read-input-file";
 import { rotationEntriesFrom } from "../../policies/loaders/rotation";
 import { InputError, parseJsonText } from "../../policies/loaders/util";
 import type { RotationEntry } from "../../policies/model";
@@ -48,7 +47,7 @@ export interface CheckOptions {
 
 /** Without a path: the synthesized output when there is one, else the project itself. */
 function defaultPaths(cwd: string): string[] {
-  return lstatExists(resolve(cwd, "cdktf.out")) ? ["cdktf.out"] : ["."];
+  return pathExists(resolve(cwd, "cdktf.out")) ? ["cdktf.out"] : ["."];
 }
 
 export function parseCheckArgs(
@@ -96,7 +95,7 @@ function readSideFile(
 ): { path: string; json: unknown } | undefined {
   const path = explicit ?? fallback;
   // lstat, not existsSync: a dangling link or a symlink loop is named, not taken for a missing file.
-  if (!lstatExists(resolve(cwd, path))) {
+  if (!pathExists(resolve(cwd, path))) {
     if (explicit !== undefined) throw new KeykitCliError(`check: ${explicit}: no such file`);
     return undefined;
   }
@@ -108,15 +107,6 @@ function readSideFile(
     throw error;
   }
   return { path, json: parseJsonText(text, path) };
-}
-
-function lstatExists(abs: string): boolean {
-  try {
-    lstatSync(abs);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export const run: Command = async (args, io: CliIo) => {

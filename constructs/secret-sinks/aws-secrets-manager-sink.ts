@@ -4,18 +4,11 @@ import {
   type TerraformProvider,
   type TerraformResource,
   type TerraformResourceLifecycle,
-  Token,
 } from "../cdktf";
 import { AWS_PROVIDER_PACKAGE, requireOptionalPeer } from "../optional-peer";
-import {
-  type PublishedCredentials,
-  type SecretSink,
-  type WriteOnlyOption,
-  claimSink,
-  credentialsDocument,
-  writeOnlyVersion,
-} from "./secret-sink";
+import type { PublishedCredentials, SecretSink, WriteOnlyOption } from "./secret-sink";
 import { StoreResource } from "./store-resource";
+import { publicationOf, requireCreatedOrExisting, requireMatchIfGiven, valueAttributes } from "./store-sink";
 
 export interface AwsSecretsManagerSinkProps extends WriteOnlyOption {
   /**
@@ -97,16 +90,9 @@ export class AwsSecretsManagerSink implements SecretSink {
   private readonly bindings?: AwsBindings;
 
   constructor(private readonly props: AwsSecretsManagerSinkProps) {
-    const given = [props?.secretName, props?.secretArn].filter((v) => v !== undefined).length;
-    if (given !== 1) {
-      throw new Error(
-        `${NAME}: pass exactly one of secretName (to create a secret) and secretArn (an existing one); got ${given}`,
-      );
-    }
-    const name = props.secretName;
-    if (name !== undefined && !Token.isUnresolved(name) && !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name)) {
-      throw new Error(`${NAME}: secretName '${name}' may contain only letters, digits and /_+=.@- (1-512 characters)`);
-    }
+    requireCreatedOrExisting(NAME, ["secretName", props?.secretName], ["secretArn", props?.secretArn]);
+    const nameRule = "may contain only letters, digits and /_+=.@- (1-512 characters)";
+    requireMatchIfGiven(NAME, "secretName", props.secretName, /^[A-Za-z0-9/_+=.@-]{1,512}$/, nameRule);
     // Only the resource modules used: the provider's index loads thousands of classes (seconds of synth time).
     if (FRAMEWORK.storeBindings === "provider-packages") {
       this.bindings = {
@@ -117,8 +103,8 @@ export class AwsSecretsManagerSink implements SecretSink {
   }
 
   publish(parent: Construct, credentials: PublishedCredentials): void {
-    claimSink(this, parent, NAME);
-    const { secretName, secretArn, kmsKeyId, description, provider, writeOnly } = this.props;
+    const publication = publicationOf(this, NAME, parent, credentials, this.props.writeOnly);
+    const { secretName, secretArn, kmsKeyId, description, provider } = this.props;
     let secretId = secretArn as string;
     if (secretName !== undefined) {
       this.secret = this.createSecret(parent, {
@@ -129,10 +115,11 @@ export class AwsSecretsManagerSink implements SecretSink {
       });
       secretId = this.secret.getStringAttribute("id");
     }
-    const document = credentialsDocument(credentials);
-    const contents: { secretString?: string; secretStringWo?: string; secretStringWoVersion?: number } = writeOnly
-      ? { secretStringWo: document, secretStringWoVersion: writeOnlyVersion(NAME, parent, credentials) }
-      : { secretString: document };
+    const contents = valueAttributes(publication, {
+      plain: "secretString",
+      writeOnly: "secretStringWo",
+      version: "secretStringWoVersion",
+    });
     const lifecycle = { createBeforeDestroy: true };
     if (this.bindings) {
       this.version = new this.bindings.version.SecretsmanagerSecretVersion(parent, "PublishedVersion", {

@@ -1,13 +1,7 @@
-import { type Construct, type TerraformProvider, Token } from "../cdktf";
-import {
-  type PublishedCredentials,
-  type SecretSink,
-  type WriteOnlyOption,
-  claimSink,
-  credentialsDocument,
-  writeOnlyVersion,
-} from "./secret-sink";
+import type { Construct, TerraformProvider } from "../cdktf";
+import type { PublishedCredentials, SecretSink, WriteOnlyOption } from "./secret-sink";
 import { StoreResource } from "./store-resource";
+import { publicationOf, requireMatch, valueAttributes } from "./store-sink";
 
 export interface AzureKeyVaultSinkProps extends WriteOnlyOption {
   /** The Key Vault's resource id (e.g. `azurerm_key_vault.vault.id` or a data source's `id`). */
@@ -45,19 +39,21 @@ export class AzureKeyVaultSink implements SecretSink {
   secret?: StoreResource;
 
   constructor(private readonly props: AzureKeyVaultSinkProps) {
-    const name = props?.name;
-    if (typeof name !== "string" || (!Token.isUnresolved(name) && !/^[0-9A-Za-z-]{1,127}$/.test(name))) {
-      throw new Error(`${NAME}: name '${String(name)}' may contain only letters, digits and '-' (1-127 characters)`);
-    }
+    requireMatch(
+      NAME,
+      "name",
+      props?.name,
+      /^[0-9A-Za-z-]{1,127}$/,
+      "may contain only letters, digits and '-' (1-127 characters)",
+    );
     if (typeof props.keyVaultId !== "string" || props.keyVaultId.trim() === "") {
       throw new Error(`${NAME}: keyVaultId must be the Key Vault's resource id`);
     }
   }
 
   publish(parent: Construct, credentials: PublishedCredentials): void {
-    claimSink(this, parent, NAME);
-    const { keyVaultId, name, contentType, tags, provider, writeOnly } = this.props;
-    const document = credentialsDocument(credentials);
+    const publication = publicationOf(this, NAME, parent, credentials, this.props.writeOnly);
+    const { keyVaultId, name, contentType, tags, provider } = this.props;
     this.secret = new StoreResource(parent, "PublishedSecret", {
       type: "azurerm_key_vault_secret",
       providerName: "azurerm",
@@ -67,9 +63,7 @@ export class AzureKeyVaultSink implements SecretSink {
         name,
         content_type: contentType ?? "application/json",
         tags,
-        ...(writeOnly
-          ? { value_wo: document, value_wo_version: writeOnlyVersion(NAME, parent, credentials) }
-          : { value: document }),
+        ...valueAttributes(publication, { plain: "value", writeOnly: "value_wo", version: "value_wo_version" }),
       },
     });
   }

@@ -1,13 +1,7 @@
-import { type Construct, type TerraformProvider, Token } from "../cdktf";
-import {
-  type PublishedCredentials,
-  type SecretSink,
-  type WriteOnlyOption,
-  claimSink,
-  credentialsDocument,
-  writeOnlyVersion,
-} from "./secret-sink";
+import type { Construct, TerraformProvider } from "../cdktf";
+import type { PublishedCredentials, SecretSink, WriteOnlyOption } from "./secret-sink";
 import { StoreBlock, StoreResource } from "./store-resource";
+import { publicationOf, requireCreatedOrExisting, requireMatchIfGiven, valueAttributes } from "./store-sink";
 
 export interface GcpSecretManagerSinkProps extends WriteOnlyOption {
   /**
@@ -55,29 +49,22 @@ export class GcpSecretManagerSink implements SecretSink {
   version?: StoreResource;
 
   constructor(private readonly props: GcpSecretManagerSinkProps) {
-    const given = [props?.secretId, props?.existingSecret].filter((v) => v !== undefined).length;
-    if (given !== 1) {
-      throw new Error(
-        `${NAME}: pass exactly one of secretId (to create a secret) and existingSecret (an existing one); got ${given}`,
-      );
-    }
-    const id = props.secretId;
-    if (id !== undefined && !Token.isUnresolved(id) && !/^[A-Za-z0-9_-]{1,255}$/.test(id)) {
-      throw new Error(`${NAME}: secretId '${id}' may contain only letters, digits, '_' and '-' (1-255 characters)`);
-    }
-    const existing = props.existingSecret;
-    if (
-      existing !== undefined &&
-      !Token.isUnresolved(existing) &&
-      !/^projects\/[^/]+\/secrets\/[^/]+$/.test(existing)
-    ) {
-      throw new Error(`${NAME}: existingSecret '${existing}' must be 'projects/<project>/secrets/<id>'`);
-    }
+    requireCreatedOrExisting(NAME, ["secretId", props?.secretId], ["existingSecret", props?.existingSecret]);
+    const secretIdRule = "may contain only letters, digits, '_' and '-' (1-255 characters)";
+    requireMatchIfGiven(NAME, "secretId", props.secretId, /^[A-Za-z0-9_-]{1,255}$/, secretIdRule);
+    const existingRule = "must be 'projects/<project>/secrets/<id>'";
+    requireMatchIfGiven(
+      NAME,
+      "existingSecret",
+      props.existingSecret,
+      /^projects\/[^/]+\/secrets\/[^/]+$/,
+      existingRule,
+    );
   }
 
   publish(parent: Construct, credentials: PublishedCredentials): void {
-    claimSink(this, parent, NAME);
-    const { secretId, existingSecret, project, labels, provider, writeOnly } = this.props;
+    const publication = publicationOf(this, NAME, parent, credentials, this.props.writeOnly);
+    const { secretId, existingSecret, project, labels, provider } = this.props;
     let secret = existingSecret as string;
     if (secretId !== undefined) {
       this.secret = new StoreResource(parent, "Secret", {
@@ -88,7 +75,6 @@ export class GcpSecretManagerSink implements SecretSink {
       });
       secret = this.secret.attribute("id");
     }
-    const document = credentialsDocument(credentials);
     this.version = new StoreResource(parent, "PublishedVersion", {
       type: "google_secret_manager_secret_version",
       providerName: "google",
@@ -96,9 +82,11 @@ export class GcpSecretManagerSink implements SecretSink {
       lifecycle: { createBeforeDestroy: true },
       attributes: {
         secret,
-        ...(writeOnly
-          ? { secret_data_wo: document, secret_data_wo_version: writeOnlyVersion(NAME, parent, credentials) }
-          : { secret_data: document }),
+        ...valueAttributes(publication, {
+          plain: "secret_data",
+          writeOnly: "secret_data_wo",
+          version: "secret_data_wo_version",
+        }),
       },
     });
   }

@@ -1,13 +1,7 @@
-import { type Construct, type TerraformProvider, Token } from "../cdktf";
-import {
-  type PublishedCredentials,
-  type SecretSink,
-  type WriteOnlyOption,
-  claimSink,
-  credentialsDocument,
-  writeOnlyVersion,
-} from "./secret-sink";
+import type { Construct, TerraformProvider } from "../cdktf";
+import type { PublishedCredentials, SecretSink, WriteOnlyOption } from "./secret-sink";
 import { StoreBlock, StoreResource } from "./store-resource";
+import { publicationOf, requireMatch, valueAttributes } from "./store-sink";
 
 export interface KubernetesSecretSinkProps extends WriteOnlyOption {
   /** The Secret's name (a DNS subdomain: lower-case letters, digits, '-', '.'). */
@@ -54,17 +48,13 @@ export class KubernetesSecretSink implements SecretSink {
       ["namespace", props?.namespace, LABEL, "a DNS label (lower-case letters, digits, '-')"],
       ["key", props?.key ?? "credentials.json", DATA_KEY, "letters, digits, '-', '_', '.'"],
     ];
-    for (const [field, value, pattern, what] of checks) {
-      if (typeof value !== "string" || (!Token.isUnresolved(value) && !pattern.test(value))) {
-        throw new Error(`${NAME}: ${field} '${String(value)}' must be ${what}`);
-      }
-    }
+    for (const [field, value, pattern, what] of checks) requireMatch(NAME, field, value, pattern, `must be ${what}`);
   }
 
   publish(parent: Construct, credentials: PublishedCredentials): void {
-    claimSink(this, parent, NAME);
-    const { name, namespace, labels, provider, writeOnly } = this.props;
-    const data = { [this.props.key ?? "credentials.json"]: credentialsDocument(credentials) };
+    const publication = publicationOf(this, NAME, parent, credentials, this.props.writeOnly);
+    const { name, namespace, labels, provider } = this.props;
+    const data = { [this.props.key ?? "credentials.json"]: publication.document };
     this.secret = new StoreResource(parent, "PublishedSecret", {
       type: "kubernetes_secret_v1",
       providerName: "kubernetes",
@@ -72,7 +62,7 @@ export class KubernetesSecretSink implements SecretSink {
       attributes: {
         metadata: new StoreBlock({ name, namespace, labels }),
         type: "Opaque",
-        ...(writeOnly ? { data_wo: data, data_wo_revision: writeOnlyVersion(NAME, parent, credentials) } : { data }),
+        ...valueAttributes(publication, { plain: "data", writeOnly: "data_wo", version: "data_wo_revision" }, data),
       },
     });
   }

@@ -1,14 +1,8 @@
-import { type Construct, FRAMEWORK, type TerraformProvider, type TerraformResource, Token } from "../cdktf";
+import { type Construct, FRAMEWORK, type TerraformProvider, type TerraformResource } from "../cdktf";
 import { VAULT_PROVIDER_PACKAGE, requireOptionalPeer } from "../optional-peer";
-import {
-  type PublishedCredentials,
-  type SecretSink,
-  type WriteOnlyOption,
-  claimSink,
-  credentialsDocument,
-  writeOnlyVersion,
-} from "./secret-sink";
+import type { PublishedCredentials, SecretSink, WriteOnlyOption } from "./secret-sink";
 import { StoreResource } from "./store-resource";
+import { publicationOf, requireMatch, valueAttributes } from "./store-sink";
 
 export interface VaultKvSecretSinkProps extends WriteOnlyOption {
   /** The path where the KV v2 secrets engine is mounted, e.g. `kv` or `secret`. */
@@ -65,14 +59,8 @@ export class VaultKvSecretSink implements SecretSink {
   private readonly bindings?: KvSecretV2Bindings;
 
   constructor(private readonly props: VaultKvSecretSinkProps) {
-    for (const field of ["mount", "name"] as const) {
-      const value = props?.[field];
-      if (typeof value !== "string" || (!Token.isUnresolved(value) && !SEGMENT.test(value))) {
-        throw new Error(
-          `${NAME}: ${field} '${String(value)}' must be a path of letters, digits, '.', '_', '-' separated by '/' (no leading or trailing '/')`,
-        );
-      }
-    }
+    const path = "must be a path of letters, digits, '.', '_', '-' separated by '/' (no leading or trailing '/')";
+    for (const field of ["mount", "name"] as const) requireMatch(NAME, field, props?.[field], SEGMENT, path);
     // Only the one resource module: the provider's index would load every Vault resource at synth.
     if (FRAMEWORK.storeBindings === "provider-packages") {
       this.bindings = requireOptionalPeer(VAULT_PROVIDER_PACKAGE, "lib/kv-secret-v2", NAME);
@@ -80,12 +68,13 @@ export class VaultKvSecretSink implements SecretSink {
   }
 
   publish(parent: Construct, credentials: PublishedCredentials): void {
-    claimSink(this, parent, NAME);
-    const { mount, name, namespace, provider, writeOnly } = this.props;
-    const document = credentialsDocument(credentials);
-    const contents: { dataJson?: string; dataJsonWo?: string; dataJsonWoVersion?: number } = writeOnly
-      ? { dataJsonWo: document, dataJsonWoVersion: writeOnlyVersion(NAME, parent, credentials) }
-      : { dataJson: document };
+    const publication = publicationOf(this, NAME, parent, credentials, this.props.writeOnly);
+    const { mount, name, namespace, provider } = this.props;
+    const contents = valueAttributes(publication, {
+      plain: "dataJson",
+      writeOnly: "dataJsonWo",
+      version: "dataJsonWoVersion",
+    });
     if (this.bindings) {
       this.secret = new this.bindings.KvSecretV2(parent, "PublishedSecret", {
         mount,

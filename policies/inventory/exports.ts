@@ -174,9 +174,7 @@ export class InventoryBuilder {
 
   private addCliKeys(items: unknown[], file: string): void {
     this.listedApiKeys = true;
-    items.forEach((item, index) => {
-      const at = `entry ${index + 1}`;
-      if (!isObject(item)) throw new InventoryInputError(file, `${at} is not an object`);
+    forEachEntry(items, file, "entry", (item, at) => {
       const id = requiredString(item, "key", file, at);
       const ownerId = stringField(item.owner) ?? stringField(item.owner_resource_id);
       if (!ownerId) throw new InventoryInputError(file, `${at} (key ${id}) has no 'owner'`);
@@ -200,9 +198,7 @@ export class InventoryBuilder {
 
   private addApiKeys(items: unknown[], file: string, label: string): void {
     this.listedApiKeys = true;
-    items.forEach((item, index) => {
-      const at = `${label} ${index + 1}`;
-      if (!isObject(item)) throw new InventoryInputError(file, `${at} is not an object`);
+    forEachEntry(items, file, label, (item, at) => {
       const id = requiredString(item, "id", file, at);
       const spec = isObject(item.spec) ? item.spec : null;
       if (!spec) throw new InventoryInputError(file, `${at} (key ${id}) has no 'spec'`);
@@ -232,9 +228,7 @@ export class InventoryBuilder {
 
   private addCliServiceAccounts(items: unknown[], file: string): void {
     this.listedServiceAccounts = true;
-    items.forEach((item, index) => {
-      const at = `entry ${index + 1}`;
-      if (!isObject(item)) throw new InventoryInputError(file, `${at} is not an object`);
+    forEachEntry(items, file, "entry", (item, at) => {
       const id = requiredString(item, "id", file, at);
       this.mergeAccount({
         id,
@@ -247,9 +241,7 @@ export class InventoryBuilder {
 
   private addApiServiceAccounts(items: unknown[], file: string, label: string): void {
     this.listedServiceAccounts = true;
-    items.forEach((item, index) => {
-      const at = `${label} ${index + 1}`;
-      if (!isObject(item)) throw new InventoryInputError(file, `${at} is not an object`);
+    forEachEntry(items, file, label, (item, at) => {
       const id = requiredString(item, "id", file, at);
       const metadata = isObject(item.metadata) ? item.metadata : {};
       this.mergeAccount({
@@ -493,6 +485,20 @@ function ownerKindOf(kind: string, id: string): OwnerKind {
 
 function stringField(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
+}
+
+/** Calls `add` with each entry of an export list and its name in errors (`entry 3`); a non-object entry is refused. */
+function forEachEntry(
+  items: unknown[],
+  file: string,
+  label: string,
+  add: (item: JsonObject, at: string) => void,
+): void {
+  items.forEach((item, index) => {
+    const at = `${label} ${index + 1}`;
+    if (!isObject(item)) throw new InventoryInputError(file, `${at} is not an object`);
+    add(item, at);
+  });
 }
 
 function requiredString(item: JsonObject, field: string, file: string, at: string): string {

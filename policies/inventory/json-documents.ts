@@ -2,6 +2,7 @@
  * Reads one export file as one or more JSON documents (`curl page1 page2 > keys.json` concatenates pages),
  * with error messages that never quote the file's content: exports can hold secrets.
  */
+import { lineAndColumn } from "../loaders/util";
 
 /** A problem with an input file; the CLI turns it into exit code 2 and one line. */
 export class InventoryInputError extends Error {
@@ -81,15 +82,8 @@ function positionOf(error: unknown): number {
 }
 
 function where(text: string, offset: number): string {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 0x0a) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return `line ${line}, column ${offset - lineStart + 1}`;
+  const { line, column } = lineAndColumn(text, offset);
+  return `line ${line}, column ${column}`;
 }
 
 /**

@@ -131,3 +131,13 @@ function reasonOf(error: unknown): string {
   if (code === "EISDIR") return "is a directory";
   return code ?? "error";
 }
+
+/** Whether anything (a file, a directory, a FIFO, even a dangling link) is at `path`, without following links. */
+export function pathExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

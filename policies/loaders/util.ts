@@ -92,7 +92,8 @@ function prefixIsWrong(prefix: string): boolean {
   }
 }
 
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+/** The 1-based line and column of `offset` in `text` (an offset past the end is the end). */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset && i < text.length; i++) {

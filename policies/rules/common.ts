@@ -1,7 +1,8 @@
 /** Shared bits of the rules: links to the practices and a finding builder that carries code acknowledgements. */
+import type { AuditFacts, AuditedKey } from "../inventory/audit-model";
 import type { Tier } from "../metadata";
 import type { EntityBase } from "../model";
-import type { RuleFinding, Severity } from "../rule";
+import type { RuleContext, RuleFinding, Severity } from "../rule";
 
 export const BEST_PRACTICES_URL =
   "https://docs.confluent.io/cloud/current/security/authenticate/workload-identities/service-accounts/api-keys/best-practices-api-keys.html";
@@ -46,4 +47,22 @@ export function findingFor(
 /** How an owner is shown in messages: its id, or the reference it is written as. */
 export function describeOwner(owner: { id?: string; reference?: { address: string } }): string {
   return owner.id ?? owner.reference?.address ?? "an unknown owner";
+}
+
+/**
+ * The findings of an audit rule that judges the inventory's keys one at a time: what `judge` says of each key (or
+ * nothing). None outside `keykit audit`, whose join of inventory and configurations is what the audit rules read.
+ */
+export function findingsPerAuditedKey(
+  context: RuleContext,
+  judge: (key: AuditedKey, audit: AuditFacts) => RuleFinding | undefined,
+): RuleFinding[] {
+  const audit = context.audit;
+  if (!audit) return [];
+  const out: RuleFinding[] = [];
+  for (const key of audit.keys) {
+    const finding = judge(key, audit);
+    if (finding) out.push(finding);
+  }
+  return out;
 }

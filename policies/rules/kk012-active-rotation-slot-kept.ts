@@ -1,7 +1,6 @@
-import type { Rule, RuleFinding } from "../rule";
+import type { Rule } from "../rule";
 import { PRACTICE_URLS } from "./common";
-import { deletesKey } from "./plan-changes";
-import { indexStores } from "./store-index";
+import { findingsPerDeletedKey } from "./store-index";
 
 /** Practice 4/5: the slot the secret store publishes is the one clients use; it is deleted only after a switch. */
 export const ActiveRotationSlotKept: Rule = {
@@ -15,18 +14,13 @@ export const ActiveRotationSlotKept: Rule = {
   acknowledgeable: "always",
   appliesTo: ["plan"],
   check(model) {
-    const out: RuleFinding[] = [];
-    const stores = indexStores(model);
-    for (const c of model.changes) {
-      if (!deletesKey(c)) continue;
-      const id = c.before?.id;
+    return findingsPerDeletedKey(model, (c, id, stores) => {
       const publishedBy = id ? (stores.byPreviousKeyId.get(id) ?? []).map((s) => s.address) : [];
-      if (!c.rotation?.active && publishedBy.length === 0) continue;
+      if (!c.rotation?.active && publishedBy.length === 0) return undefined;
       const why = c.rotation?.active
         ? `it is the active slot of ${c.rotation.name}`
         : `it is the key published by ${publishedBy.join(", ")}`;
-      out.push({ message: `${c.address} is deleted but ${why}`, location: c.location, subject: c.address });
-    }
-    return out;
+      return { message: `${c.address} is deleted but ${why}`, location: c.location, subject: c.address };
+    });
   },
 };

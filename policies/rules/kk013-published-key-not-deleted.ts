@@ -1,7 +1,6 @@
-import type { Rule, RuleFinding } from "../rule";
+import type { Rule } from "../rule";
 import { PRACTICE_URLS } from "./common";
-import { deletesKey } from "./plan-changes";
-import { indexStores } from "./store-index";
+import { findingsPerDeletedKey } from "./store-index";
 
 /** Practice 5: a secret store must never point to a key that no longer exists. */
 export const PublishedKeyNotDeleted: Rule = {
@@ -15,21 +14,16 @@ export const PublishedKeyNotDeleted: Rule = {
   acknowledgeable: "always",
   appliesTo: ["plan"],
   check(model) {
-    const out: RuleFinding[] = [];
-    const stores = indexStores(model);
-    for (const c of model.changes) {
-      if (!deletesKey(c)) continue;
-      const id = c.before?.id;
+    return findingsPerDeletedKey(model, (c, id, stores) => {
       // A pure delete whose address a store still references cannot apply cleanly either.
       const byAddress = c.actions.length === 1 ? (stores.byKeyAddress.get(c.address) ?? []) : [];
       const pointing = [...new Set([...(id !== undefined ? (stores.byKeyId.get(id) ?? []) : []), ...byAddress])];
-      if (pointing.length === 0) continue;
-      out.push({
+      if (pointing.length === 0) return undefined;
+      return {
         message: `${c.address} is deleted while ${pointing.map((s) => s.address).join(", ")} still point(s) to it after apply`,
         location: c.location,
         subject: c.address,
-      });
-    }
-    return out;
+      };
+    });
   },
 };

@@ -1,6 +1,6 @@
 import { ageText, describeKey, keyFinding } from "../inventory/describe";
-import type { Rule, RuleFinding } from "../rule";
-import { API_KEYS_URL } from "./common";
+import type { Rule } from "../rule";
+import { API_KEYS_URL, findingsPerAuditedKey } from "./common";
 
 /** Practice 3 (audit): a key whose owner service account was deleted is orphaned. */
 export const ApiKeyOwnerExists: Rule = {
@@ -15,18 +15,13 @@ export const ApiKeyOwnerExists: Rule = {
   acknowledgeable: "always",
   appliesTo: ["inventory"],
   check(_model, context) {
-    const audit = context.audit;
-    if (!audit) return [];
-    const out: RuleFinding[] = [];
-    for (const k of audit.keys) {
-      if (!k.ownerMissing) continue;
-      out.push(
-        keyFinding(
-          k,
-          `${describeKey(k)} is owned by service account ${k.key.ownerId}, which no longer exists; ${ageText(k)}`,
-        ),
-      );
-    }
-    return out;
+    return findingsPerAuditedKey(context, (k) =>
+      k.ownerMissing
+        ? keyFinding(
+            k,
+            `${describeKey(k)} is owned by service account ${k.key.ownerId}, which no longer exists; ${ageText(k)}`,
+          )
+        : undefined,
+    );
   },
 };

@@ -1,6 +1,6 @@
 import { ageText, describeKey, keyFinding } from "../inventory/describe";
-import type { Rule, RuleFinding } from "../rule";
-import { PRACTICE_URLS } from "./common";
+import type { Rule } from "../rule";
+import { PRACTICE_URLS, findingsPerAuditedKey } from "./common";
 
 /** Practice 4 (audit): after `keykit rotate finish` and the apply, the old key is verified gone. */
 export const RetiredRotationSlotDeleted: Rule = {
@@ -15,22 +15,16 @@ export const RetiredRotationSlotDeleted: Rule = {
   acknowledgeable: "always",
   appliesTo: ["inventory"],
   check(_model, context) {
-    const audit = context.audit;
-    if (!audit) return [];
-    const out: RuleFinding[] = [];
-    for (const k of audit.keys) {
+    return findingsPerAuditedKey(context, (k) => {
       const slot = k.retiredSlot;
-      if (!slot) continue;
+      if (!slot) return undefined;
       const when = slot.retiredAt ? ` on ${slot.retiredAt}` : "";
       const how = slot.keyId !== undefined ? "" : " (matched by owner, description and creation date)";
       const still = k.managedBy ? `; still declared by ${k.managedBy.address}: apply the configuration` : "";
-      out.push(
-        keyFinding(
-          k,
-          `${describeKey(k)} is the ${slot.slot} slot of '${slot.name}', retired${when}${how}, but still exists; ${ageText(k)}${still}`,
-        ),
+      return keyFinding(
+        k,
+        `${describeKey(k)} is the ${slot.slot} slot of '${slot.name}', retired${when}${how}, but still exists; ${ageText(k)}${still}`,
       );
-    }
-    return out;
+    });
   },
 };

@@ -1,3 +1,4 @@
+import type { MissingKey } from "../inventory/audit-model";
 import type { Rule, RuleFinding } from "../rule";
 import { API_KEYS_URL } from "./common";
 
@@ -14,36 +15,33 @@ export const ConfiguredApiKeyExists: Rule = {
   acknowledgeable: "always",
   appliesTo: ["inventory"],
   check(_model, context) {
-    const audit = context.audit;
-    if (!audit) return [];
-    const out: RuleFinding[] = [];
-    for (const m of audit.missing) {
-      const c = m.configured;
-      const location = {
-        file: c.source,
-        address: c.address,
-        ...(c.constructPath !== undefined ? { constructPath: c.constructPath } : {}),
-      };
-      const base = { subject: c.address, location, codeAcknowledgements: c.acknowledgements };
-      if (m.byId) {
-        out.push({
-          ...base,
-          message: `${c.address} (key ${c.id}) is in ${c.source} but not in Confluent Cloud (deleted outside the configuration?)`,
-        });
-      } else {
-        // Without an id (cdk.tf.json only) the key may simply not be deployed yet: a hint, not a warning.
-        const by = c.description
-          ? `description "${c.description}"`
-          : c.displayName
-            ? `display name "${c.displayName}"`
-            : "description";
-        out.push({
-          ...base,
-          severity: "info",
-          message: `${c.address}: no key in Confluent Cloud has its ${by} (not deployed yet? pass the state JSON to match by id)`,
-        });
-      }
-    }
-    return out;
+    return (context.audit?.missing ?? []).map(missingKeyFinding);
   },
 };
+
+function missingKeyFinding(m: MissingKey): RuleFinding {
+  const c = m.configured;
+  const location = {
+    file: c.source,
+    address: c.address,
+    ...(c.constructPath !== undefined ? { constructPath: c.constructPath } : {}),
+  };
+  const base = { subject: c.address, location, codeAcknowledgements: c.acknowledgements };
+  if (m.byId) {
+    return {
+      ...base,
+      message: `${c.address} (key ${c.id}) is in ${c.source} but not in Confluent Cloud (deleted outside the configuration?)`,
+    };
+  }
+  // Without an id (cdk.tf.json only) the key may simply not be deployed yet: a hint, not a warning.
+  const by = c.description
+    ? `description "${c.description}"`
+    : c.displayName
+      ? `display name "${c.displayName}"`
+      : "description";
+  return {
+    ...base,
+    severity: "info",
+    message: `${c.address}: no key in Confluent Cloud has its ${by} (not deployed yet? pass the state JSON to match by id)`,
+  };
+}

@@ -1,8 +1,8 @@
 import { keyFinding } from "../inventory/describe";
 import { visible } from "../inventory/ids";
 import type { InventoryConflict } from "../inventory/types";
-import type { Rule, RuleFinding } from "../rule";
-import { API_KEYS_URL } from "./common";
+import type { Rule } from "../rule";
+import { API_KEYS_URL, findingsPerAuditedKey } from "./common";
 
 /** Audit: the exports agree on what each key is (owner, scope, creation date). */
 export const InventoryFactsConsistent: Rule = {
@@ -17,21 +17,15 @@ export const InventoryFactsConsistent: Rule = {
   acknowledgeable: "always",
   appliesTo: ["inventory"],
   check(_model, context) {
-    const audit = context.audit;
-    if (!audit) return [];
-    const out: RuleFinding[] = [];
-    for (const k of audit.keys) {
+    return findingsPerAuditedKey(context, (k) => {
       const conflicts = k.key.conflicts;
-      if (conflicts === undefined || conflicts.length === 0) continue;
+      if (conflicts === undefined || conflicts.length === 0) return undefined;
       const what = conflicts.map(describeConflict).join("; ");
-      out.push(
-        keyFinding(
-          { ...k, location: { ...k.location, address: visible(k.key.id) } },
-          `API key ${visible(k.key.id)}: the exports disagree on its ${what}; it is left out of the cleanup script until they agree`,
-        ),
+      return keyFinding(
+        { ...k, location: { ...k.location, address: visible(k.key.id) } },
+        `API key ${visible(k.key.id)}: the exports disagree on its ${what}; it is left out of the cleanup script until they agree`,
       );
-    }
-    return out;
+    });
   },
 };
 

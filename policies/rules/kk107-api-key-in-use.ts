@@ -1,7 +1,7 @@
-import { coverageDaysOf } from "../inventory/audit-model";
+import { type AuditLogFacts, type AuditedKey, coverageDaysOf } from "../inventory/audit-model";
 import { isoTime, describeKey, keyFinding } from "../inventory/describe";
 import type { Rule, RuleFinding } from "../rule";
-import { PRACTICE_URLS } from "./common";
+import { PRACTICE_URLS, findingsPerAuditedKey } from "./common";
 
 /**
  * Cleanup practice (audit logs): a key nobody authenticates with is unneeded. Only a long enough audit-log window
@@ -20,32 +20,26 @@ export const ApiKeyInUse: Rule = {
   acknowledgeable: "always",
   appliesTo: ["inventory"],
   check(_model, context) {
-    const audit = context.audit;
-    const log = audit?.auditLog;
-    if (!audit || !log) return [];
-    const out: RuleFinding[] = [];
-    for (const k of audit.keys) {
-      if (k.usage?.lastSuccess !== undefined) continue;
-      const days = coverageDaysOf(k, log) ?? 0;
-      const failed = k.usage?.failures ? `; ${k.usage.failures} failed authentication(s)` : "";
-      if (days < log.unusedDays) {
-        out.push(
-          keyFinding(
-            k,
-            `${describeKey(k)}: not enough audit-log coverage (${days} days of ${log.unusedDays}) to tell whether it is used; no successful authentication in the window${failed}`,
-            "info",
-          ),
-        );
-        continue;
-      }
-      const { earliest = 0, latest = 0 } = log.usage;
-      out.push(
-        keyFinding(
-          k,
-          `${describeKey(k)} is unused: no successful authentication in ${days} days of audit log (${isoTime(earliest)} to ${isoTime(latest)})${failed}`,
-        ),
-      );
-    }
-    return out;
+    const log = context.audit?.auditLog;
+    if (!log) return [];
+    return findingsPerAuditedKey(context, (k) => (k.usage?.lastSuccess !== undefined ? undefined : unused(k, log)));
   },
 };
+
+/** A key with no successful authentication: unused, or (with too short a window) not known to be used. */
+function unused(k: AuditedKey, log: AuditLogFacts): RuleFinding {
+  const days = coverageDaysOf(k, log) ?? 0;
+  const failed = k.usage?.failures ? `; ${k.usage.failures} failed authentication(s)` : "";
+  if (days < log.unusedDays) {
+    return keyFinding(
+      k,
+      `${describeKey(k)}: not enough audit-log coverage (${days} days of ${log.unusedDays}) to tell whether it is used; no successful authentication in the window${failed}`,
+      "info",
+    );
+  }
+  const { earliest = 0, latest = 0 } = log.usage;
+  return keyFinding(
+    k,
+    `${describeKey(k)} is unused: no successful authentication in ${days} days of audit log (${isoTime(earliest)} to ${isoTime(latest)})${failed}`,
+  );
+}

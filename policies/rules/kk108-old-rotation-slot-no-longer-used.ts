@@ -1,6 +1,6 @@
 import { describeKey, isoTime, keyFinding } from "../inventory/describe";
-import type { Rule, RuleFinding } from "../rule";
-import { PRACTICE_URLS } from "./common";
+import type { Rule } from "../rule";
+import { PRACTICE_URLS, findingsPerAuditedKey } from "./common";
 
 /**
  * Rotation practice ("verify the new API key is working properly" before deleting the old one): once a rotation
@@ -20,26 +20,22 @@ export const OldRotationSlotNoLongerUsed: Rule = {
   acknowledgeable: "always",
   appliesTo: ["inventory"],
   check(_model, context) {
-    const audit = context.audit;
-    if (!audit?.auditLog) return [];
-    const out: RuleFinding[] = [];
-    for (const k of audit.keys) {
+    if (!context.audit?.auditLog) return [];
+    return findingsPerAuditedKey(context, (k) => {
       const slot = k.rotationSlot;
       const last = k.usage?.lastSuccess;
-      if (!slot || slot.status === "active" || last === undefined || k.rotationStartedAt === undefined) continue;
-      if (last <= Date.parse(k.rotationStartedAt)) continue;
+      if (!slot || slot.status === "active" || last === undefined || k.rotationStartedAt === undefined)
+        return undefined;
+      if (last <= Date.parse(k.rotationStartedAt)) return undefined;
       const retired = slot.status === "retired";
       const phase = retired
         ? `retired by 'rotate finish'${slot.retiredAt ? ` on ${slot.retiredAt}` : ""}`
         : "retained while the rotation is under way";
-      out.push(
-        keyFinding(
-          k,
-          `${describeKey(k)} is the ${slot.slot} slot of '${slot.name}', ${phase}, but authenticated successfully at ${isoTime(last)}, after the rotation started (${k.rotationStartedAt}): clients have not moved to the published slot`,
-          retired ? "error" : "warning",
-        ),
+      return keyFinding(
+        k,
+        `${describeKey(k)} is the ${slot.slot} slot of '${slot.name}', ${phase}, but authenticated successfully at ${isoTime(last)}, after the rotation started (${k.rotationStartedAt}): clients have not moved to the published slot`,
+        retired ? "error" : "warning",
       );
-    }
-    return out;
+    });
   },
 };

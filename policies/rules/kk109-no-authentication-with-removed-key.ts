@@ -1,6 +1,6 @@
 import { describeKey, isoTime, keyFinding } from "../inventory/describe";
-import type { Rule, RuleFinding } from "../rule";
-import { PRACTICE_URLS } from "./common";
+import type { Rule } from "../rule";
+import { PRACTICE_URLS, findingsPerAuditedKey } from "./common";
 
 /**
  * Rotation practice ("verify the old key was deleted"): failed authentications with a deleted or retired key id
@@ -21,19 +21,16 @@ export const NoAuthenticationWithRemovedKey: Rule = {
     const audit = context.audit;
     const log = audit?.auditLog;
     if (!audit || !log) return [];
-    const out: RuleFinding[] = [];
-    for (const k of audit.keys) {
+    const out = findingsPerAuditedKey(context, (k) => {
       const failed = k.usage?.lastFailure;
       const slot = k.retiredSlot;
-      if (!slot || failed === undefined) continue;
-      if (slot.retiredAt !== undefined && failed <= Date.parse(slot.retiredAt)) continue;
-      out.push(
-        keyFinding(
-          k,
-          `${describeKey(k)}, the retired ${slot.slot} slot of '${slot.name}', had ${k.usage?.failures} failed authentication(s), the last at ${isoTime(failed)}: a client still holds the old key`,
-        ),
+      if (!slot || failed === undefined) return undefined;
+      if (slot.retiredAt !== undefined && failed <= Date.parse(slot.retiredAt)) return undefined;
+      return keyFinding(
+        k,
+        `${describeKey(k)}, the retired ${slot.slot} slot of '${slot.name}', had ${k.usage?.failures} failed authentication(s), the last at ${isoTime(failed)}: a client still holds the old key`,
       );
-    }
+    });
     // Ids in the log but not in the key list: deleted (or never valid). Without the key list nothing can be said.
     if (!audit.inventory.listedApiKeys) return out;
     const existing = new Set(audit.keys.map((k) => k.key.id));

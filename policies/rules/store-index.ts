@@ -1,4 +1,6 @@
-import type { KeykitModel, SecretStoreEntry } from "../model";
+import type { KeykitModel, PlannedChange, SecretStoreEntry } from "../model";
+import type { RuleFinding } from "../rule";
+import { deletesKey } from "./plan-changes";
 
 /** Secret stores by the key ids they hold (after / before apply) and by the key addresses they reference. */
 export interface StoreIndex {
@@ -23,4 +25,22 @@ export function indexStores(model: KeykitModel): StoreIndex {
     for (const a of s.keyAddresses) push(byKeyAddress, a, s);
   }
   return { byKeyId, byPreviousKeyId, byKeyAddress };
+}
+
+/**
+ * What a plan rule says of each change that deletes a key (with the key's id before the change, when known), judged
+ * against the secret stores (indexed once).
+ */
+export function findingsPerDeletedKey(
+  model: KeykitModel,
+  judge: (change: PlannedChange, keyId: string | undefined, stores: StoreIndex) => RuleFinding | undefined,
+): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  const stores = indexStores(model);
+  for (const change of model.changes) {
+    if (!deletesKey(change)) continue;
+    const finding = judge(change, change.before?.id, stores);
+    if (finding) out.push(finding);
+  }
+  return out;
 }

@@ -211,27 +211,27 @@ function expression(arg: Arg): unknown {
 /** Planned values of a create: everything that depends on a reference or is computed is unknown. */
 function planned(arg: Arg): { value?: unknown; unknown?: unknown } {
   if (arg instanceof Block) {
-    const value: Json = {};
-    const unknown: Json = {};
-    for (const [k, v] of Object.entries(arg.args)) {
-      const p = planned(v);
-      if ("value" in p) value[k] = p.value;
-      if (p.unknown !== undefined) unknown[k] = p.unknown;
-    }
+    const { value, unknown } = plannedArgs(arg.args);
     return { value: [value], unknown: [unknown] };
   }
   return refsIn(arg).length > 0 ? { unknown: true } : { value: toStateValue(arg, () => undefined) };
 }
 
+/** The known values and the unknown markers of a resource's (or a block's) arguments. */
+function plannedArgs(args: { readonly [k: string]: Arg }): { value: Json; unknown: Json } {
+  const value: Json = {};
+  const unknown: Json = {};
+  for (const [k, v] of Object.entries(args)) {
+    const p = planned(v);
+    if ("value" in p) value[k] = p.value;
+    if (p.unknown !== undefined) unknown[k] = p.unknown;
+  }
+  return { value, unknown };
+}
+
 export function plan(spec: StackSpec): Json {
   const changes = spec.resources.map((r) => {
-    const after: Json = {};
-    const afterUnknown: Json = {};
-    for (const [k, v] of Object.entries(r.args)) {
-      const p = planned(v);
-      if ("value" in p) after[k] = p.value;
-      if (p.unknown !== undefined) afterUnknown[k] = p.unknown;
-    }
+    const { value: after, unknown: afterUnknown } = plannedArgs(r.args);
     for (const k of Object.keys(r.computed ?? {})) afterUnknown[k] = true;
     return {
       address: addressOf(r),
