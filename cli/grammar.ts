@@ -46,7 +46,11 @@ const SHARED = {
     choices: REPORT_FORMATS,
     help: "report format (default: text)",
   },
-  output: { name: "output", value: "<file>", help: "write the report to <file> (atomically; missing directories are created) instead of stdout" },
+  output: {
+    name: "output",
+    value: "<file>",
+    help: "write the report to <file> (atomically; missing directories are created) instead of stdout",
+  },
   failOn: {
     name: "fail-on",
     value: "<level>",
