@@ -458,17 +458,17 @@ describe("keykit audit: bad usage and bad input exit 2 with one line", () => {
       /keys\.json: invalid JSON at line 1, column 14/,
     ],
     ["missing file", (dir: string) => ["--inventory", join(dir, "nope.json")], /nope\.json: no such file or directory/],
-    ["no inventory", () => [], /audit needs --inventory/],
+    ["no inventory", () => [], /^keykit: audit: needs --inventory/],
     ["unknown flag", () => ["--frobnicate"], /unknown option '--frobnicate'/],
     [
       "bad --max-age-days",
       (dir: string) => ["--inventory", join(dir, "x.json"), "--max-age-days", "-3"],
-      /--max-age-days must be a whole number/,
+      /audit: --max-age-days .-3. must be a whole number of days/,
     ],
     [
       "bad --now",
       (dir: string) => ["--inventory", join(dir, "x.json"), "--now", "tomorrow"],
-      /--now must be an ISO date/,
+      /audit: --now .* is not a real ISO 8601 date/,
     ],
     [
       "cleanup without configuration",
@@ -488,7 +488,7 @@ describe("keykit audit: bad usage and bad input exit 2 with one line", () => {
     [
       "missing rotation-state file",
       (dir: string) => ["--inventory", writeText(join(dir, "api-keys.json"), "[]"), "--rotation-state", "nope.json"],
-      /--rotation-state: nope\.json: no such file/,
+      /audit: nope\.json: no such file/,
     ],
     [
       "malformed rotation-state file",

@@ -207,7 +207,7 @@ describe("keykit audit --audit-log: files", () => {
 
   it.each([
     [["--unused-days", "10"], /--unused-days only applies with --audit-log/],
-    [["--audit-log", "x.jsonl", "--unused-days", "0"], /--unused-days must be a whole number of days/],
+    [["--audit-log", "x.jsonl", "--unused-days", "0"], /audit: --unused-days .0. must be a whole number of days/],
     [["--audit-log"], /--audit-log needs a value/],
   ])("refuses bad usage %p", async (args, pattern) => {
     const dir = tempDir();

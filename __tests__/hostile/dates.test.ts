@@ -73,7 +73,11 @@ describe("the date parser", () => {
 describe("impossible dates are refused with one line, nothing changed", () => {
   test.each([
     ["check --now", ["check", "cdktf.out", "--now", "2024-02-30"], /--now '2024-02-30' is not a real ISO 8601 date/],
-    ["audit --now", ["audit", "--inventory", "keys.json", "--now", "2023-02-29"], /--now must be an ISO date/],
+    [
+      "audit --now",
+      ["audit", "--inventory", "keys.json", "--now", "2023-02-29"],
+      /audit: --now .2023-02-29. is not a real ISO 8601 date/,
+    ],
     ["check --now without a zone", ["check", "cdktf.out", "--now", "2026-01-01T10:00"], /--now/],
   ])("%s", async (_name, args, message) => {
     const dir = project(["orders"]);

@@ -128,7 +128,9 @@ describe("pagination that never ends", () => {
     for (const bad of ["0", "-1", "ten", "2000000"]) {
       const result = await audit({}, ["--max-pages", bad]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toBe("keykit: --max-pages must be a whole number of pages from 1 to 1000000\n");
+      expect(result.stderr).toBe(
+        `keykit: audit: --max-pages '${bad}' must be a whole number of pages from 1 to 1000000\n`,
+      );
     }
     expect(requests).toHaveLength(0);
   }, 10_000);

@@ -1,8 +1,8 @@
 /** `keykit audit`'s arguments: its flags are declared in cli/grammar.ts; the cross-flag rules live here. */
 import type { ProjectDefaults } from "../config";
 import { KeykitCliError } from "../errors";
+import { nowFlag, wholeNumberFlag } from "../flag-values";
 import { type CommandSpec, commandSpec, parseCommandLine, renderCommandHelp } from "../grammar";
-import { parseDateOrTimestamp } from "../../policies/dates";
 import type { Tier } from "../../policies/metadata";
 import type { FailOn } from "../../policies/report";
 import type { ReportFormat } from "../../policies/reporters";
@@ -60,20 +60,11 @@ export function parseAuditArgs(argv: readonly string[], defaults: ProjectDefault
   const failOn = (single["--fail-on"] ?? defaults.failOn ?? "error") as FailOn;
   const maxAgeDays = wholeDays(single, "--max-age-days", defaults.maxAgeDays ?? 90);
   const unusedDays = wholeDays(single, "--unused-days", 30);
-  let maxPages: number | undefined;
-  if (single["--max-pages"] !== undefined) {
-    maxPages = Number(single["--max-pages"]);
-    if (!/^\d+$/.test(single["--max-pages"]) || maxPages < 1 || maxPages > 1_000_000)
-      throw new KeykitCliError("--max-pages must be a whole number of pages from 1 to 1000000");
-  }
-  let now: Date | undefined;
-  if (single["--now"] !== undefined) {
-    now = parseDateOrTimestamp(single["--now"]);
-    if (now === undefined)
-      throw new KeykitCliError(
-        `--now must be an ISO date or timestamp, a real calendar day (got '${single["--now"]}')`,
-      );
-  }
+  const maxPages =
+    single["--max-pages"] !== undefined
+      ? wholeNumberFlag("audit", "--max-pages", single["--max-pages"], "pages")
+      : undefined;
+  const now = single["--now"] !== undefined ? nowFlag("audit", single["--now"]) : undefined;
   const args: AuditArgs = {
     help,
     live,
@@ -101,27 +92,23 @@ export function parseAuditArgs(argv: readonly string[], defaults: ProjectDefault
   };
   if (help) return args;
   if (!live && args.inventory.length === 0)
-    throw new KeykitCliError("audit needs --inventory <file>... (CLI or API exports) or --live");
+    throw new KeykitCliError("audit: needs --inventory <file>... (CLI or API exports) or --live");
   if (live && args.inventory.length > 0)
-    throw new KeykitCliError("--live and --inventory are exclusive: the live inventory is complete on its own");
-  if (!live && args.baseUrl !== undefined) throw new KeykitCliError("--base-url only applies with --live");
-  if (!live && args.maxPages !== undefined) throw new KeykitCliError("--max-pages only applies with --live");
+    throw new KeykitCliError("audit: --live and --inventory are exclusive: the live inventory is complete on its own");
+  if (!live && args.baseUrl !== undefined) throw new KeykitCliError("audit: --base-url only applies with --live");
+  if (!live && args.maxPages !== undefined) throw new KeykitCliError("audit: --max-pages only applies with --live");
   if (single["--unused-days"] !== undefined && args.auditLog.length === 0)
-    throw new KeykitCliError("--unused-days only applies with --audit-log");
+    throw new KeykitCliError("audit: --unused-days only applies with --audit-log");
   if (args.emitCleanup !== undefined && args.config.length === 0) {
     throw new KeykitCliError(
-      "--emit-cleanup needs --config: keys the configuration manages must never be deleted behind its back",
+      "audit: --emit-cleanup needs --config: keys the configuration manages must never be deleted behind its back",
     );
   }
   return args;
 }
 
-/** A whole number of days ≥ 1 from a flag, or the default. */
+/** A whole number of days from a flag, or the default. */
 function wholeDays(single: Readonly<Record<string, string>>, flag: string, fallback: number): number {
   const text = single[flag];
-  if (text === undefined) return fallback;
-  const days = Number(text);
-  if (!/^\d+$/.test(text) || days < 1)
-    throw new KeykitCliError(`${flag} must be a whole number of days ≥ 1 (got '${text}')`);
-  return days;
+  return text === undefined ? fallback : wholeNumberFlag("audit", flag, text, "days");
 }

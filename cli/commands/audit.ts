@@ -70,7 +70,7 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
         : { sources: [], keys: [], serviceAccounts: [], grantPrincipals: [], notes: [] };
     // Like `keykit check`: the default rotation-state file is optional, an explicit one must exist.
     if (args.rotationState !== undefined && !pathExists(args.rotationState, io.cwd)) {
-      throw new KeykitCliError(`--rotation-state: ${args.rotationState}: no such file`);
+      throw new KeykitCliError(`audit: ${args.rotationState}: no such file`);
     }
     const rotationFile = args.rotationState ?? DEFAULT_ROTATION_STATE_FILE;
     const rotationSlots = loadRotationSlots(rotationFile, io.cwd);

@@ -21,9 +21,9 @@ import { ALL_RULES } from "../../policies/rules";
 import { KIT_RULE_IDS } from "../../policies/rules/catalogue";
 import type { Tier } from "../../policies/metadata";
 import { DurableWriteError, refuseOverwritingInputs, writeFileDurable } from "../durable-write";
-import { parseDateOrTimestamp } from "../../policies/dates";
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError } from "../errors";
 import { type ProjectDefaults, loadProjectDefaults } from "../config";
+import { nowFlag, wholeNumberFlag } from "../flag-values";
 import { commandSpec, parseCommandLine, renderCommandHelp, type CommandSpec } from "../grammar";
 import { type CliIo, type Command, useColor } from "../io";
 
@@ -59,9 +59,8 @@ export function parseCheckArgs(
   if (line.help) return "help";
   const values = line.values;
   const maxAge = values["--max-age-days"];
-  if (maxAge !== undefined && (!/^\d+$/.test(maxAge) || Number(maxAge) < 1))
-    throw new KeykitCliError(`check: --max-age-days '${maxAge}' must be a positive whole number`);
-  const maxAgeDays = maxAge !== undefined ? Number(maxAge) : defaults.maxAgeDays;
+  const maxAgeDays =
+    maxAge !== undefined ? wholeNumberFlag("check", "--max-age-days", maxAge, "days") : defaults.maxAgeDays;
   const acknowledgements = values["--acknowledgements"] ?? defaults.acknowledgements;
   const rotationState = values["--rotation-state"] ?? defaults.rotationState;
   return {
@@ -73,18 +72,9 @@ export function parseCheckArgs(
     ...(acknowledgements !== undefined ? { acknowledgements } : {}),
     ...(rotationState !== undefined ? { rotationState } : {}),
     ...(maxAgeDays !== undefined ? { maxAgeDays } : {}),
-    ...(values["--now"] !== undefined ? { now: nowOf(values["--now"]) } : {}),
+    ...(values["--now"] !== undefined ? { now: nowFlag("check", values["--now"]) } : {}),
     ...(values["--tier"] !== undefined ? { tier: values["--tier"] as Tier } : {}),
   };
-}
-
-function nowOf(text: string): Date {
-  const now = parseDateOrTimestamp(text);
-  if (now === undefined)
-    throw new KeykitCliError(
-      `check: --now '${text}' is not a real ISO 8601 date or timestamp (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)`,
-    );
-  return now;
 }
 
 /** Reads an optional JSON side file: explicit path must exist; the default is used only when present. */
