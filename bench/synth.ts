@@ -11,6 +11,13 @@
  *   npm run bench:synth                                # sizes 1000,5000, 5 repetitions
  *   node .tmp/bench-dist/bench/synth.js --sizes 1000 --reps 9
  *   npm run bench:synth -- --framework cdktn           # the cdktn build under Node 22 (after npm run test:cdktn)
+ *   npm run bench:synth -- --instructions --sizes 1000 # also: instructions per side, counted by valgrind
+ *
+ * `--instructions` (optional; needs valgrind) runs each side once more under `valgrind --tool=callgrind` with
+ * `node --single-threaded` (no background compiler or GC threads, so the count repeats within ~0.5%) and reports the
+ * kit/raw ratio of instructions executed: a figure the load of a shared machine does not move. It is not time (cache
+ * misses and memory cost time, not instructions), so the timed ratios stay the target's measure. ~1.5 min per side
+ * at 1,000 apps.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -190,6 +197,50 @@ function runChild(side: Side, apps: number): Sample {
   return JSON.parse(result.stdout.trim().split("\n").pop() as string) as Sample;
 }
 
+/** Instructions executed by one child (all of it: load, build, synth, exit), as valgrind's callgrind counts them. */
+function countInstructions(side: Side, apps: number): number {
+  const result = spawnSync(
+    "valgrind",
+    [
+      "--tool=callgrind",
+      "--callgrind-out-file=/dev/null",
+      "--cache-sim=no",
+      "--branch-sim=no",
+      // V8 writes and rewrites machine code: valgrind must notice code changes outside file mappings.
+      "--smc-check=all-non-file",
+      NODE,
+      "--single-threaded",
+      __filename,
+      "--child",
+      side,
+      String(apps),
+    ],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", KEYKIT_BENCH_FRAMEWORK: FRAMEWORK },
+    },
+  );
+  const collected = /Collected : (\d+)/.exec(result.stderr ?? "");
+  if (result.status !== 0 || !collected) {
+    const why = result.error ? "valgrind is not installed" : `exit ${result.status}`;
+    throw new Error(`--instructions: valgrind run of the ${side} side at ${apps} apps failed (${why})`);
+  }
+  return Number(collected[1]);
+}
+
+function printInstructionRatios(sizes: readonly number[]): void {
+  for (const apps of sizes) {
+    const counts = new Map(SIDES.map((side) => [side, countInstructions(side, apps)] as const));
+    const raw = counts.get("raw") as number;
+    const shown = SIDES.map((side) => `${side} ${((counts.get(side) as number) / 1e9).toFixed(3)}e9`).join(", ");
+    console.log(`instructions at ${apps} apps (node --single-threaded under callgrind): ${shown}`);
+    for (const side of SIDES.slice(1)) {
+      console.log(`  ${side}/raw at ${apps} apps: instructions ${((counts.get(side) as number) / raw).toFixed(3)}`);
+    }
+  }
+}
+
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
   return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
@@ -292,6 +343,7 @@ function main(): void {
       );
     }
   }
+  if (process.argv.includes("--instructions")) printInstructionRatios(sizes);
   console.log(`json: ${JSON.stringify({ samples: summary, ratios })}`);
 }
 
