@@ -3,11 +3,32 @@
  * runs on cdk.tf.json, and each finding becomes an annotation on the construct it names. An error (not
  * acknowledged) makes synth fail: `cdktf synth` exits 1, `app.synth()` and `Testing.fullSynth` throw.
  */
-import { evaluate } from "../policies/engine";
-import { loadConfiguration } from "../policies/loaders/configuration";
-import { ALL_RULES } from "../policies/rules";
 import type { Rule } from "../policies/rule";
 import { Annotations, type IConstruct, TerraformStack } from "./cdktf";
+
+interface PolicyEngine {
+  readonly evaluate: typeof import("../policies/engine").evaluate;
+  readonly loadConfiguration: typeof import("../policies/loaders/configuration").loadConfiguration;
+  readonly ALL_RULES: typeof import("../policies/rules").ALL_RULES;
+}
+let engine: PolicyEngine | undefined;
+
+/**
+ * The rule engine, its loader and the rules, loaded by the first synth that validates: an app that imports the kit
+ * but turns the validation off (or synthesizes nothing) does not load and compile them.
+ */
+function policyEngine(): PolicyEngine {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  engine ??= {
+    evaluate: (require("../policies/engine") as typeof import("../policies/engine")).evaluate,
+    loadConfiguration: (
+      require("../policies/loaders/configuration") as typeof import("../policies/loaders/configuration")
+    ).loadConfiguration,
+    ALL_RULES: (require("../policies/rules") as typeof import("../policies/rules")).ALL_RULES,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return engine;
+}
 
 export interface PolicyValidationOptions {
   /**
@@ -47,6 +68,7 @@ function constructAt(stack: TerraformStack, path: string | undefined): IConstruc
  * TerraformStack classes. `json` is the stack's cdk.tf.json as synth will write it.
  */
 export function annotateFindings(stack: TerraformStack, json: unknown, options: PolicyValidationOptions = {}): void {
+  const { evaluate, loadConfiguration, ALL_RULES } = policyEngine();
   const model = loadConfiguration(json, { kind: "synth", source: stack.node.path });
   const report = evaluate(model, options.rules ?? ALL_RULES, [], { maxAgeDays: options.maxAgeDays });
   for (const finding of report.findings) {

@@ -34,20 +34,31 @@ export function interpolations(text: string): string[] {
   const out: string[] = [];
   let i = text.indexOf("${");
   while (i !== -1) {
-    let depth = 0;
-    let j = i + 2;
-    for (; j < text.length; j++) {
-      const ch = text[j];
-      if (ch === "{") depth++;
-      else if (ch === "}") {
-        if (depth === 0) break;
-        depth--;
-      }
-    }
-    out.push(text.slice(i + 2, j));
-    i = text.indexOf("${", j);
+    const end = interpolationEnd(text, i + 2);
+    out.push(text.slice(i + 2, end));
+    i = text.indexOf("${", end);
   }
   return out;
+}
+
+/**
+ * The index of the `}` closing an interpolation whose body starts at `from` (braces nested inside counted), or the
+ * text's length when it is not closed. Jumps between braces with indexOf rather than reading every character: this
+ * runs on every reference of every input, at synth too. Each brace is visited once (the next `{` is remembered), so
+ * it stays linear on any text.
+ */
+function interpolationEnd(text: string, from: number): number {
+  let depth = 0;
+  let open = text.indexOf("{", from);
+  let at = from;
+  for (;;) {
+    const close = text.indexOf("}", at);
+    if (close === -1) return text.length;
+    for (; open !== -1 && open < close; open = text.indexOf("{", open + 1)) depth++;
+    if (depth === 0) return close;
+    depth--;
+    at = close + 1;
+  }
 }
 
 /** Every resource/data reference inside the interpolations of `text`. */
