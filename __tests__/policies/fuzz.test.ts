@@ -1,7 +1,7 @@
 /**
  * Property-based tests: random and mutated inputs for every loader end in a report or an InputError (which the CLI
  * prints as one line with exit 2), never an uncaught exception; and no output format ever contains a planted secret.
- * 10,000 runs per loader in CI (`npm run test:fuzz`, which .ci/run also runs); `npm test` runs 1,000 per loader so
+ * 10,000 runs per loader in CI (`npm run test:fuzz`, which .ci/run also runs); `npm test` runs 250 per loader so
  * the whole suite stays under a minute. KEYKIT_FUZZ_RUNS sets the count.
  */
 import fc from "fast-check";
@@ -22,7 +22,7 @@ import { ALL_RULES } from "../../policies/rules";
 import { compliantStack, key } from "./helpers/synth";
 import * as tf from "./helpers/terraform";
 
-const RUNS = Number(process.env.KEYKIT_FUZZ_RUNS ?? 1_000);
+const RUNS = Number(process.env.KEYKIT_FUZZ_RUNS ?? 250);
 const SECRET = "cfltPLANTED0123456789abcdefPLANTED0123456789abcdefPLANTED012345";
 const sa = { id: "sa-1" };
 const lkc = { id: "lkc-1", environment: "env-1" };
