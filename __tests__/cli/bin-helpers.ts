@@ -38,10 +38,28 @@ export interface Run {
   readonly stderr: string;
 }
 
+/** Who the bin runs as (root ignores permissions: a test of an unreadable file runs the bin as `nobody`). */
+export interface RunAs {
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
 /** Runs `node <bin> …args` in `cwd` with a clean environment (PATH, HOME and `env` only). */
-export function keykit(cwd: string, args: readonly string[], env: Record<string, string> = {}, bin = BIN): Run {
+export function keykit(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+  bin = BIN,
+  runAs: RunAs = {},
+): Run {
   const clean = { PATH: process.env.PATH ?? "", HOME: cwd, ...env };
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env: clean, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    env: clean,
+    encoding: "utf8",
+    timeout: 60_000,
+    ...runAs,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -74,6 +74,13 @@ interface JsonReport {
 }
 
 const NOW = "2026-12-01";
+/** The acknowledgement of the unrotated development key (KK003) that several tests put in their files. */
+const DEV_KEY_ACK = {
+  rule: "KK003",
+  resource: "confluent_api_key.dev",
+  reason: "migrating to BlueGreenApiKey in Q1",
+  expires: "2027-03-31",
+};
 
 /** Two comment lines first, so a region that starts at line 1 by default would show. */
 const DEV_KEY_TF = `# A key a developer made for themselves.
@@ -326,12 +333,7 @@ describe("1. one grammar", () => {
     writeJson(dir, "security/acks.json", {
       version: 1,
       acknowledgements: [
-        {
-          rule: "KK003",
-          resource: "confluent_api_key.dev",
-          reason: "migrating to BlueGreenApiKey in Q1",
-          expires: "2027-03-31",
-        },
+        DEV_KEY_ACK,
         {
           rule: "KK101",
           resource: "SERVICEKEY000001",
@@ -382,14 +384,7 @@ describe("2. defaults from keykit.config.json", () => {
     const dir = workspace();
     writeJson(dir, "security/keykit.acknowledgements.json", {
       version: 1,
-      acknowledgements: [
-        {
-          rule: "KK003",
-          resource: "confluent_api_key.dev",
-          reason: "migrating to BlueGreenApiKey in Q1",
-          expires: "2027-03-31",
-        },
-      ],
+      acknowledgements: [DEV_KEY_ACK],
     });
     writeJson(dir, "keykit.config.json", {
       acknowledgements: "security/keykit.acknowledgements.json",
@@ -672,14 +667,7 @@ describe("4. reports", () => {
   const acks = (dir: string) =>
     writeJson(dir, "keykit.acknowledgements.json", {
       version: 1,
-      acknowledgements: [
-        {
-          rule: "KK003",
-          resource: "confluent_api_key.dev",
-          reason: "migrating to BlueGreenApiKey in Q1",
-          expires: "2027-03-31",
-        },
-      ],
+      acknowledgements: [DEV_KEY_ACK],
     });
 
   it("SARIF: regions span the block's lines; an acknowledged finding is a suppression with its justification", () => {

@@ -4,50 +4,19 @@
  * stacks, and a bad entry (a FIFO where a stack file should be, a directory that cannot be listed) is the same one
  * line in each. Run `npm run build` first (`npm ci` does); a dist/ older than the sources is refused.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { TREE_KEYS, TREE_STACKS, discoveryTree } from "../policies/helpers/discovery-tree";
+import { BIN, type Run, keykit as runBin, requireFreshBuild } from "./bin-helpers";
 
-const ROOT = resolve(__dirname, "..", "..");
-const BIN = join(ROOT, "dist", "cli", "main.js");
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  const sources = Math.max(newestSource(join(ROOT, "cli")), newestSource(join(ROOT, "policies")));
-  if (!existsSync(BIN)) throw new Error("dist/cli/main.js is missing: run `npm run build` before the tests");
-  if (statSync(BIN).mtimeMs < sources)
-    throw new Error("dist/ is older than cli/ or policies/: run `npm run build` before the tests");
-});
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+requireFreshBuild();
 
 /** Root ignores permissions: as root, the bin runs as `nobody` so an unlistable directory is one. */
 const UNPRIVILEGED = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
 function keykit(cwd: string, args: readonly string[]): Run {
-  const env = { PATH: process.env.PATH ?? "", HOME: cwd };
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    env,
-    encoding: "utf8",
-    timeout: 60_000,
-    ...UNPRIVILEGED,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runBin(cwd, args, {}, BIN, UNPRIVILEGED);
 }
 
 const AUDIT = ["audit", "--inventory", "keys.json", "--format", "json", "--fail-on", "none", "--config"];

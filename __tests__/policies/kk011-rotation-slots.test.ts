@@ -43,8 +43,10 @@ function keyValues(id: string, secret: string, slot: string): Json {
   };
 }
 
-/** Terraform's change entry for a key that the configuration no longer declares. */
-function deleteChange(address: string, values: Json, reason: string): Json {
+const KEY_SENSITIVE = { secret: true, owner: [{}], managed_resource: [{ environment: [{}] }] };
+
+/** A `resource_changes` entry for a confluent_api_key, as Terraform writes one. */
+function keyChange(address: string, change: Json, actionReason?: string): Json {
   const [type, name] = address.split(".");
   return {
     address,
@@ -52,41 +54,42 @@ function deleteChange(address: string, values: Json, reason: string): Json {
     type,
     name,
     provider_name: "registry.terraform.io/confluentinc/confluent",
-    change: {
+    change,
+    ...(actionReason !== undefined ? { action_reason: actionReason } : {}),
+  };
+}
+
+/** Terraform's change entry for a key that the configuration no longer declares. */
+function deleteChange(address: string, values: Json, reason: string): Json {
+  return keyChange(
+    address,
+    {
       actions: ["delete"],
       before: values,
       after: null,
       after_unknown: {},
-      before_sensitive: { secret: true, owner: [{}], managed_resource: [{ environment: [{}] }] },
+      before_sensitive: KEY_SENSITIVE,
       after_sensitive: false,
     },
-    action_reason: reason,
-  };
+    reason,
+  );
 }
 
 function createChange(address: string, slot: string | undefined): Json {
-  const [type, name] = address.split(".");
-  return {
-    address,
-    mode: "managed",
-    type,
-    name,
-    provider_name: "registry.terraform.io/confluentinc/confluent",
-    change: {
-      actions: ["create"],
-      before: null,
-      after: {
-        display_name: slot ? `orders (${slot})` : "orders",
-        description: "Managed by keykit (payments/orders), rotation orders",
-        disable_wait_for_ready: false,
-        owner,
-        managed_resource: managedResource,
-      },
-      after_unknown: { id: true, secret: true, owner: [{}], managed_resource: [{ environment: [{}] }] },
-      before_sensitive: false,
-      after_sensitive: { secret: true, owner: [{}], managed_resource: [{ environment: [{}] }] },
+  return keyChange(address, {
+    actions: ["create"],
+    before: null,
+    after: {
+      display_name: slot ? `orders (${slot})` : "orders",
+      description: "Managed by keykit (payments/orders), rotation orders",
+      disable_wait_for_ready: false,
+      owner,
+      managed_resource: managedResource,
     },
-  };
+    after_unknown: { id: true, ...KEY_SENSITIVE },
+    before_sensitive: false,
+    after_sensitive: KEY_SENSITIVE,
+  });
 }
 
 function plan(deleted: Json, created: Json, priorKey: { address: string; values: Json }): Json {
