@@ -10,6 +10,9 @@ import { displayUrl, escapeControlCharacters, formatErrorLine, redactUrls } from
 import type { CliIo } from "../../cli/io";
 import { reportError } from "../../cli/main";
 import { SECRET, expectOneLineError, keykit, project, snapshot, spawnKeykitSync } from "./helpers";
+import { requireFreshBuild } from "../cli/bin-helpers";
+
+requireFreshBuild();
 
 const STATE = "keykit.rotation.json";
 

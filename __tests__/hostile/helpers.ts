@@ -8,6 +8,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkS
 import { join } from "node:path";
 import type { CliIo } from "../../cli/io";
 import { runCli } from "../../cli/main";
+import { BIN } from "../cli/bin-helpers";
 
 export const ROOT = join(__dirname, "..", "..");
 const TMP = join(ROOT, ".tmp", "hostile");
@@ -38,16 +39,20 @@ export async function keykit(
   return { code, out: out.join(""), err: err.join("") };
 }
 
-const TSX = ["--import", "tsx", join(ROOT, "cli", "main.ts")];
+/**
+ * The built bin, as users run it (a test file that spawns it calls `requireFreshBuild()`, which refuses a stale
+ * dist/). Not through tsx: transpiling the CLI in every child cost four times the bin's own start-up.
+ */
+const BIN_ARGS = [BIN];
 
-/** `keykit` as its own process (the real binary path through tsx), for concurrency and exit-code cases. */
+/** `keykit` as its own process (the built bin), for concurrency and exit-code cases. */
 export function spawnKeykit(
   cwd: string,
   args: readonly string[],
   env: Record<string, string> = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...TSX, ...args], {
+    const child = spawn(process.execPath, [...BIN_ARGS, ...args], {
       cwd,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -66,7 +71,7 @@ export function spawnKeykit(
 }
 
 export function spawnKeykitSync(cwd: string, args: readonly string[], env: Record<string, string> = {}): RunResult {
-  const r = spawnSync(process.execPath, [...TSX, ...args], {
+  const r = spawnSync(process.execPath, [...BIN_ARGS, ...args], {
     cwd,
     env: { ...process.env, ...env },
     encoding: "utf8",

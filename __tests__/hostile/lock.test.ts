@@ -12,6 +12,9 @@ import { reportError } from "../../cli/main";
 import type { CliIo } from "../../cli/io";
 import { parseRotationState } from "../../policies/rotation-state";
 import { expectOneLineError, project, snapshot, spawnKeykit } from "./helpers";
+import { requireFreshBuild } from "../cli/bin-helpers";
+
+requireFreshBuild();
 
 const STATE = "keykit.rotation.json";
 
