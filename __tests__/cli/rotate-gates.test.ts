@@ -11,9 +11,9 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { rotateCommand } from "../../cli/commands/rotate";
 import { runCli } from "../../cli/main";
+import { BIN, requireFreshBuild } from "./bin-helpers";
 
 const root = join(__dirname, "..", "..", ".tmp", "rotate-gates-tests");
-const repo = join(__dirname, "..", "..");
 const NOW = new Date("2026-06-01T12:00:00.000Z");
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
 
@@ -454,8 +454,9 @@ describe("rotate status --format json", () => {
 });
 
 describe("the spawned bin", () => {
+  requireFreshBuild();
   const bin = (dir: string, ...args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", join(repo, "cli", "main.ts"), "rotate", ...args], {
+    spawnSync(process.execPath, [BIN, "rotate", ...args], {
       cwd: dir,
       encoding: "utf8",
       env: { ...process.env, CHECKPOINT_DISABLE: "1" },
@@ -499,7 +500,7 @@ describe("the spawned bin: verify after the apply, then finish", () => {
 
   const run = (dir: string, args: string[]) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn(process.execPath, ["--import", "tsx", join(repo, "cli", "main.ts"), ...args], {
+      const child = spawn(process.execPath, [BIN, ...args], {
         cwd: dir,
         env: { ...process.env, CHECKPOINT_DISABLE: "1" },
       });

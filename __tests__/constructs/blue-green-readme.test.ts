@@ -8,6 +8,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkAgainstProviderSchema } from "../../testing";
 import { readmeBlockAfter, repoRoot as root, typecheck, writeExample } from "../helpers/readme";
+import { BIN, requireFreshBuild } from "../cli/bin-helpers";
+
+requireFreshBuild();
 
 const work = join(root, ".tmp", "readme-blue-green");
 
@@ -25,7 +28,7 @@ function synth(): Json {
 }
 
 function keykit(...args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", join(root, "cli", "main.ts"), ...args], {
+  return spawnSync(process.execPath, [BIN, ...args], {
     cwd: work,
     encoding: "utf8",
   });
