@@ -58,6 +58,8 @@ export interface ConfigurationModule {
 
 /** Secret references: `confluent_api_key.x.secret` or the whole object `confluent_api_key.x` (which holds the secret). */
 export function secretReferencesIn(text: string): string[] {
+  // A text that never names the type holds no such reference: the reference parser is not run on it.
+  if (!text.includes("confluent_api_key.")) return [];
   const out = new Set<string>();
   for (const r of referencesIn(text)) {
     if (
@@ -79,9 +81,9 @@ function stringify(value: unknown, what = "configuration"): string {
   return parts.join("\n");
 }
 
-function readAcknowledgements(value: unknown): AcknowledgementRecord[] {
-  // Most resources carry none: no filter/map arrays for them (thousands per stack at synth).
-  if (!Array.isArray(value)) return [];
+function readAcknowledgements(value: unknown): readonly AcknowledgementRecord[] {
+  // Most resources carry none: the shared empty list, no filter/map arrays (thousands per stack at synth).
+  if (!Array.isArray(value)) return NO_ACKNOWLEDGEMENTS;
   return asArray(value)
     .filter(isObject)
     .map((a) => ({ rule: String(a.rule ?? ""), reason: String(a.reason ?? ""), expires: String(a.expires ?? "") }));
