@@ -68,8 +68,13 @@ export function referencesIn(text: string): ResolvedReference[] {
     // exec on the shared regex, not matchAll: matchAll clones the regex per call, which shows on 50,000-key inputs.
     REF_IN_TEXT.lastIndex = 0;
     for (let m = REF_IN_TEXT.exec(expr); m !== null; m = REF_IN_TEXT.exec(expr)) {
-      const [, modules, data, type, name, attribute] = m;
+      // Indexes, not array destructuring: destructuring runs the iterator protocol, costly in cold code (synth).
+      const modules = m[1];
+      const data = m[2];
+      const type = m[3];
       if (NOT_RESOURCES.has(type) || !type.includes("_")) continue;
+      const name = m[4];
+      const attribute = m[5];
       const mode = data ? "data" : "managed";
       // Module instance keys are dropped: a declaration inside a counted module is counted once.
       const prefix = modules ? modules.replace(/\[[^\]]*\]/g, "") : "";

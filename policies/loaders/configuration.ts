@@ -58,6 +58,8 @@ export interface ConfigurationModule {
 
 /** Secret references: `confluent_api_key.x.secret` or the whole object `confluent_api_key.x` (which holds the secret). */
 export function secretReferencesIn(text: string): string[] {
+  // A text that never names the type holds no such reference: the reference parser is not run on it.
+  if (!text.includes("confluent_api_key.")) return [];
   const out = new Set<string>();
   for (const r of referencesIn(text)) {
     if (
@@ -79,7 +81,9 @@ function stringify(value: unknown, what = "configuration"): string {
   return parts.join("\n");
 }
 
-function readAcknowledgements(value: unknown): AcknowledgementRecord[] {
+function readAcknowledgements(value: unknown): readonly AcknowledgementRecord[] {
+  // Most resources carry none: the shared empty list, no filter/map arrays (thousands per stack at synth).
+  if (!Array.isArray(value)) return NO_ACKNOWLEDGEMENTS;
   return asArray(value)
     .filter(isObject)
     .map((a) => ({ rule: String(a.rule ?? ""), reason: String(a.reason ?? ""), expires: String(a.expires ?? "") }));
@@ -99,25 +103,26 @@ function readLifecycle(body: JsonObject): ApiKey["lifecycle"] {
   };
 }
 
-interface ResourceBody {
-  readonly address: string;
-  readonly type: string;
-  readonly mode: "managed" | "data";
-  readonly body: JsonObject;
-}
+const SECTIONS = [
+  ["resource", "managed", ""],
+  ["data", "data", "data."],
+] as const;
 
-/** Resource and data blocks of one configuration (a module's, with its address prefix). */
-function collectBodies(json: JsonObject, prefix: string, into: ResourceBody[]): void {
-  for (const [section, mode] of [
-    ["resource", "managed"],
-    ["data", "data"],
-  ] as const) {
-    for (const [type, byName] of entries(json[section])) {
-      for (const [name, raw] of entries(byName)) {
+/**
+ * The views of the resource and data blocks of one configuration (a module's, with its address prefix), built in
+ * the one walk over the blocks. Entries are indexed, not destructured: destructuring runs the iterator protocol,
+ * which shows in cold code on every resource of a stack at synth.
+ */
+function collectViews(json: JsonObject, prefix: string, locate: Locate, into: ResourceView[]): void {
+  for (const [section, mode, addressPrefix] of SECTIONS) {
+    for (const typeEntry of entries(json[section])) {
+      const type = typeEntry[0];
+      for (const nameEntry of entries(typeEntry[1])) {
+        const raw = nameEntry[1];
         // count/for_each: one declaration is one entity (Terraform would expand it; the rules judge the declaration).
         const body = asObject(Array.isArray(raw) ? raw[0] : raw);
         if (!body) continue;
-        into.push({ address: `${prefix}${mode === "data" ? "data." : ""}${type}.${name}`, type, mode, body });
+        into.push(configurationView(`${prefix}${addressPrefix}${type}.${nameEntry[0]}`, type, mode, body, locate));
       }
     }
   }
@@ -165,13 +170,15 @@ function locator(options: ConfigurationLoadOptions): Locate {
     const constructPath = asString(meta?.path) ?? asString(keykit?.path);
     const at = originOf(meta?.stackTrace) ?? options.positions?.get(address);
     const file = at?.file ?? options.fileOf?.get(address) ?? options.file ?? options.source;
-    return {
+    // Assigned in the order the fields are listed (reports keep it), without the spreads of optional fields.
+    const location: { file: string; address: string; constructPath?: string; line?: number; endLine?: number } = {
       file,
       address,
-      ...(constructPath ? { constructPath } : {}),
-      ...(at ? { line: at.line } : {}),
-      ...(at?.endLine !== undefined ? { endLine: at.endLine } : {}),
     };
+    if (constructPath) location.constructPath = constructPath;
+    if (at) location.line = at.line;
+    if (at?.endLine !== undefined) location.endLine = at.endLine;
+    return location;
   };
 }
 
@@ -214,30 +221,39 @@ function viewMetadata(body: JsonObject, keykit: KeykitResourceMetadata | undefin
 const STRINGS: ReferenceSource = { kind: "strings" };
 
 /** One resource or data block as a neutral view: configuration writes references inside its strings. */
-function configurationView(b: ResourceBody, locate: Locate): ResourceView {
-  const keykit = readKeykit(b.body);
+function configurationView(
+  address: string,
+  type: string,
+  mode: "managed" | "data",
+  body: JsonObject,
+  locate: Locate,
+): ResourceView {
+  const keykit = readKeykit(body);
   return {
-    address: b.address,
-    type: b.type,
-    mode: b.mode,
+    address,
+    type,
+    mode,
     present: true,
-    values: b.body,
+    values: body,
     references: STRINGS,
-    metadata: viewMetadata(b.body, keykit),
-    location: locate(b.address, b.body, keykit),
+    metadata: viewMetadata(body, keykit),
+    location: locate(address, body, keykit),
   };
 }
 
 function outputViews(json: JsonObject, locate: Locate, what: string): OutputView[] {
   const outputs: OutputView[] = [];
-  for (const [name, raw] of entries(json.output)) {
+  for (const entry of entries(json.output)) {
+    const name = entry[0];
+    const raw = entry[1];
     const body = Array.isArray(raw) ? asObject(raw[0]) : asObject(raw);
     if (!body) continue;
     const address = `output.${name}`;
+    const keykit = readKeykit(body);
     outputs.push({
       name,
-      location: locate(address, body),
-      acknowledgements: readAcknowledgements(readKeykit(body)?.acknowledgements),
+      location: locate(address, body, keykit),
+      acknowledgements: readAcknowledgements(keykit?.acknowledgements),
       sensitive: body.sensitive === true,
       secretOf: secretReferencesIn(stringify(body.value, what)),
     });
@@ -270,9 +286,9 @@ export function loadConfiguration(json: unknown, options: ConfigurationLoadOptio
   if (!isObject(json)) throw new InputError(`${options.source}: a Terraform JSON configuration must be an object`);
   const locate = locator(options);
   const what = options.source;
-  const bodies: ResourceBody[] = [];
-  collectBodies(json, "", bodies);
-  for (const m of options.modules ?? []) collectBodies(m.json, m.prefix, bodies);
+  const views: ResourceView[] = [];
+  collectViews(json, "", locate, views);
+  for (const m of options.modules ?? []) collectViews(m.json, m.prefix, locate, views);
   const providers: ProviderView[] = [];
   providerViews(json, "", locate, providers);
   for (const m of options.modules ?? []) providerViews(m.json, m.prefix, locate, providers);
@@ -280,7 +296,7 @@ export function loadConfiguration(json: unknown, options: ConfigurationLoadOptio
     kind: options.kind ?? "cdktf-json",
     source: options.source,
     tier: readTier(json, options),
-    views: bodies.map((b) => configurationView(b, locate)),
+    views,
     outputs: outputViews(json, locate, what),
     providers,
     mentionsOf: (view) => keyMentionsIn(view.values, what),
