@@ -88,3 +88,42 @@ export function copyOfBuiltCli(): { readonly root: string; readonly bin: string 
   symlinkSync(join(ROOT, "node_modules"), join(root, "node_modules"), "dir");
   return { root, bin: join(root, "dist", "cli", "main.js") };
 }
+
+/** Hand-written HCL for the bin suites, block by block as people write it. */
+export function serviceAccountTf(name: string, displayName: string): string {
+  return `resource "confluent_service_account" "${name}" {
+  display_name = "${displayName}"
+}
+`;
+}
+
+/** The owner block's three attributes as HCL expressions (a service account's references, or literals for a user). */
+export function serviceAccountOwner(account: string): { id: string; apiVersion: string; kind: string } {
+  const ref = `confluent_service_account.${account}`;
+  return { id: `${ref}.id`, apiVersion: `${ref}.api_version`, kind: `${ref}.kind` };
+}
+
+/** A key on the Kafka cluster lkc-abc123 (environment env-abc123). */
+export function clusterKeyTf(
+  name: string,
+  displayName: string,
+  owner: { id: string; apiVersion: string; kind: string },
+): string {
+  return `resource "confluent_api_key" "${name}" {
+  display_name = "${displayName}"
+  owner {
+    id          = ${owner.id}
+    api_version = ${owner.apiVersion}
+    kind        = ${owner.kind}
+  }
+  managed_resource {
+    id          = "lkc-abc123"
+    api_version = "cmk/v2"
+    kind        = "Cluster"
+    environment {
+      id = "env-abc123"
+    }
+  }
+}
+`;
+}

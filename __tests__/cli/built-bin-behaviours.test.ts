@@ -53,7 +53,17 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, copyOfBuiltCli, expectOneLine, keykit, project, requireFreshBuild } from "./bin-helpers";
+import {
+  ROOT,
+  clusterKeyTf,
+  copyOfBuiltCli,
+  expectOneLine,
+  keykit,
+  project,
+  requireFreshBuild,
+  serviceAccountOwner,
+  serviceAccountTf,
+} from "./bin-helpers";
 
 requireFreshBuild();
 
@@ -85,23 +95,7 @@ const DEV_KEY_ACK = {
 /** Two comment lines first, so a region that starts at line 1 by default would show. */
 const DEV_KEY_TF = `# A key a developer made for themselves.
 # Owned by a user, not under rotation.
-resource "confluent_api_key" "dev" {
-  display_name = "dev-key"
-  owner {
-    id          = "u-abc123"
-    api_version = "iam/v2"
-    kind        = "User"
-  }
-  managed_resource {
-    id          = "lkc-abc123"
-    api_version = "cmk/v2"
-    kind        = "Cluster"
-    environment {
-      id = "env-abc123"
-    }
-  }
-}
-`;
+${clusterKeyTf("dev", "dev-key", { id: '"u-abc123"', apiVersion: '"iam/v2"', kind: '"User"' })}`;
 
 /** Hard-coded credentials in three providers' blocks: KK007 once per provider, each with its own link. */
 const PROVIDERS_TF = `provider "confluent" {
@@ -493,27 +487,8 @@ describe("3. one discovery, one error type", () => {
 
 /** An input every rule can look at: a non-sensitive output with a key's secret (KK005) and hard-coded providers. */
 const LEAKY_TF = `${PROVIDERS_TF}
-resource "confluent_service_account" "app" {
-  display_name = "app"
-}
-
-resource "confluent_api_key" "app" {
-  display_name = "app"
-  owner {
-    id          = confluent_service_account.app.id
-    api_version = confluent_service_account.app.api_version
-    kind        = confluent_service_account.app.kind
-  }
-  managed_resource {
-    id          = "lkc-abc123"
-    api_version = "cmk/v2"
-    kind        = "Cluster"
-    environment {
-      id = "env-abc123"
-    }
-  }
-}
-
+${serviceAccountTf("app", "app")}
+${clusterKeyTf("app", "app", serviceAccountOwner("app"))}
 output "app_secret" {
   value = confluent_api_key.app.secret
 }

@@ -7,7 +7,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv";
 import { GRAMMAR } from "../../cli/grammar";
-import { ROOT, expectOneLine, keykit, project, requireFreshBuild } from "./bin-helpers";
+import {
+  ROOT,
+  clusterKeyTf,
+  expectOneLine,
+  keykit,
+  project,
+  requireFreshBuild,
+  serviceAccountOwner,
+  serviceAccountTf,
+} from "./bin-helpers";
 
 requireFreshBuild();
 
@@ -25,31 +34,9 @@ provider "confluent" {
   cloud_api_secret = "literal-secret-in-code"
 }
 
-resource "confluent_service_account" "orders" {
-  display_name = "orders-app"
-}
-
-resource "confluent_service_account" "idle" {
-  display_name = "idle-app"
-}
-
-resource "confluent_api_key" "orders" {
-  display_name = "orders-kafka"
-  owner {
-    id          = confluent_service_account.orders.id
-    api_version = confluent_service_account.orders.api_version
-    kind        = confluent_service_account.orders.kind
-  }
-  managed_resource {
-    id          = "lkc-abc123"
-    api_version = "cmk/v2"
-    kind        = "Cluster"
-    environment {
-      id = "env-abc123"
-    }
-  }
-}
-`;
+${serviceAccountTf("orders", "orders-app")}
+${serviceAccountTf("idle", "idle-app")}
+${clusterKeyTf("orders", "orders-kafka", serviceAccountOwner("orders"))}`;
 
 /** The same module without the hard-coded credentials: warnings only. */
 const WARNINGS_ONLY_TF = MAIN_TF.replace(/provider "confluent" \{[^}]*\}\n/, "");
