@@ -84,6 +84,13 @@ interface JsonReport {
 }
 
 const NOW = "2026-12-01";
+/** The managed_resource block of a key on the cluster the suites use, as cdk.tf.json writes it. */
+const CLUSTER_RESOURCE = {
+  id: "lkc-abc123",
+  api_version: "cmk/v2",
+  kind: "Cluster",
+  environment: { id: "env-abc123" },
+};
 /** The acknowledgement of the unrotated development key (KK003) that several tests put in their files. */
 const DEV_KEY_ACK = {
   rule: "KK003",
@@ -157,12 +164,7 @@ const DEV_KEY_STACK = {
       dev: {
         display_name: "dev-key",
         owner: { id: "u-abc123", api_version: "iam/v2", kind: "User" },
-        managed_resource: {
-          id: "lkc-abc123",
-          api_version: "cmk/v2",
-          kind: "Cluster",
-          environment: { id: "env-abc123" },
-        },
+        managed_resource: CLUSTER_RESOURCE,
       },
     },
   },
@@ -440,12 +442,7 @@ function synthesizedApp(dir: string): void {
             api_version: "${confluent_service_account.orders.api_version}",
             kind: "${confluent_service_account.orders.kind}",
           },
-          managed_resource: {
-            id: "lkc-abc123",
-            api_version: "cmk/v2",
-            kind: "Cluster",
-            environment: { id: "env-abc123" },
-          },
+          managed_resource: CLUSTER_RESOURCE,
           lifecycle: { prevent_destroy: true },
         },
       },
@@ -511,12 +508,7 @@ const LEAKY_STACK = {
           api_version: "${confluent_service_account.app.api_version}",
           kind: "${confluent_service_account.app.kind}",
         },
-        managed_resource: {
-          id: "lkc-abc123",
-          api_version: "cmk/v2",
-          kind: "Cluster",
-          environment: { id: "env-abc123" },
-        },
+        managed_resource: CLUSTER_RESOURCE,
       },
     },
   },
@@ -691,12 +683,7 @@ describe("4. reports", () => {
             display_name: "billing",
             description: "billing-app key",
             owner: { id: "sa-orders1", api_version: "iam/v2", kind: "ServiceAccount" },
-            managed_resource: {
-              id: "lkc-abc123",
-              api_version: "cmk/v2",
-              kind: "Cluster",
-              environment: { id: "env-abc123" },
-            },
+            managed_resource: CLUSTER_RESOURCE,
           },
         },
       },
@@ -728,12 +715,7 @@ describe("4. reports", () => {
             display_name: "billing",
             description: hostile,
             owner: { id: "sa-orders1", api_version: "iam/v2", kind: "ServiceAccount" },
-            managed_resource: {
-              id: "lkc-abc123",
-              api_version: "cmk/v2",
-              kind: "Cluster",
-              environment: { id: "env-abc123" },
-            },
+            managed_resource: CLUSTER_RESOURCE,
           },
         },
       },
