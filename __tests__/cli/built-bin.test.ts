@@ -174,6 +174,32 @@ describe("keykit.config.json", () => {
 });
 
 describe("reports", () => {
+  it("a report far larger than a pipe's buffer arrives whole (the bin exits only once stdout is flushed)", () => {
+    // 600 user-owned keys: KK001 on each, a JSON report of several hundred KiB through the pipe to this process.
+    const keys = Object.fromEntries(
+      Array.from({ length: 600 }, (_, i) => [
+        `dev${i}`,
+        {
+          display_name: `dev-${i}`,
+          owner: { id: `u-dev${i}`, api_version: "iam/v2", kind: "User" },
+          managed_resource: {
+            id: "lkc-abc123",
+            api_version: "cmk/v2",
+            kind: "Cluster",
+            environment: { id: "env-abc123" },
+          },
+        },
+      ]),
+    );
+    const dir = project();
+    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ resource: { confluent_api_key: keys } }));
+    const r = keykit(dir, ["check", "cdk.tf.json", "--format", "json", "--fail-on", "none"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBeGreaterThan(256 * 1024);
+    const report = JSON.parse(r.stdout) as { findings: { ruleId: string }[] };
+    expect(report.findings.filter((f) => f.ruleId === "KK001")).toHaveLength(600);
+  });
+
   it("SARIF validates against the SARIF 2.1.0 schema and carries security-severity and helpUri per rule", () => {
     const work = withModule();
     const r = keykit(work, ["check", "infra", "--format", "sarif"]);
