@@ -1,7 +1,9 @@
 import type { KeykitStackMetadata, Tier } from "../policies/metadata";
 import { METADATA_VERSION, TIERS } from "../policies/metadata";
-import { type Construct, type IConstruct, TerraformStack } from "./cdktf";
+import type { Node } from "constructs";
+import { type Construct, type IConstruct, TerraformElement, TerraformStack } from "./cdktf";
 import { collectKeykitMetadata, injectKeykitMetadata } from "./keykit-metadata";
+import { hashedLogicalId } from "./logical-ids";
 import { type PolicyValidationOptions, enablePolicyValidation } from "./policy-validation";
 
 export type { Tier } from "../policies/metadata";
@@ -71,6 +73,23 @@ export class KeykitStack extends TerraformStack {
   }
 
   private renderedForSynth?: ReturnType<TerraformStack["toTerraform"]>;
+
+  /**
+   * The framework's logical ID, computed without its per-element scope list and hash object (see logical-ids.ts:
+   * the kit's nested constructs make every ID a hashed one). Elements of other stacks, plain nodes and paths the
+   * framework rejects get the framework's own answer.
+   */
+  protected override allocateLogicalId(element: TerraformElement | Node): string {
+    if (!TerraformElement.isTerraformElement(element) || element.cdktfStack !== this) {
+      return super.allocateLogicalId(element);
+    }
+    const components: string[] = [];
+    for (let scope: IConstruct | undefined = element; scope !== this; scope = scope.node.scope) {
+      if (scope === undefined) return super.allocateLogicalId(element);
+      components.push(scope.node.id);
+    }
+    return hashedLogicalId(components.reverse()) ?? super.allocateLogicalId(element);
+  }
 
   public override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
     const rendered = this.renderedForSynth;
