@@ -61,8 +61,29 @@ function interpolationEnd(text: string, from: number): number {
   }
 }
 
+/**
+ * `${type.name}` / `${type.name.attribute}` / `${data.type.name…}`, alone or after plain text (`User:${…}`): how the
+ * frameworks write almost every reference, parsed by one anchored match. Anything else goes to the general parser.
+ */
+const SINGLE_REFERENCE = new RegExp(`^[^\${}]*\\$\\{(data\\.)?(${NAME})\\.(${NAME})(?:\\.(${NAME}))?\\}$`);
+
 /** Every resource/data reference inside the interpolations of `text`. */
 export function referencesIn(text: string): ResolvedReference[] {
+  const single = SINGLE_REFERENCE.exec(text);
+  if (single === null) return referencesInInterpolations(text);
+  // The general parser's answer on such a text, without its scan (runs on most key owners and principals at synth).
+  const data = single[1];
+  const type = single[2];
+  if (NOT_RESOURCES.has(type) || !type.includes("_")) return [];
+  const name = single[3];
+  const attribute = single[4];
+  const address = `${data ? "data." : ""}${type}.${name}`;
+  const mode = data ? "data" : "managed";
+  return [attribute ? { address, type, mode, attribute } : { address, type, mode }];
+}
+
+/** Every resource/data reference inside the interpolations of `text`, by scanning each (referencesIn's general case). */
+export function referencesInInterpolations(text: string): ResolvedReference[] {
   const out: ResolvedReference[] = [];
   for (const expr of interpolations(text)) {
     // exec on the shared regex, not matchAll: matchAll clones the regex per call, which shows on 50,000-key inputs.

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { interpolations, referencesIn } from "../../policies/references";
+import { interpolations, referencesIn, referencesInInterpolations } from "../../policies/references";
 
 /** The plain reading of the rule: walk every character after `${`, counting braces, until the `}` at depth 0. */
 function interpolationsByCharacter(text: string): string[] {
@@ -72,5 +72,33 @@ describe("referencesIn", () => {
 
   it("ignores references written outside an interpolation", () => {
     expect(referencesIn("confluent_api_key.blue.secret and ${var.x}")).toEqual([]);
+  });
+
+  it("gives the general parser's answer on any text, single references (its fast path) included", () => {
+    // Pieces a reference is made of, and pieces that make it something else (indexes, modules, escapes, nesting).
+    const piece = fc.constantFrom(
+      "${", "}", "$", "{", ".", "[0]", "-", "_", "User:", "data", "module", "var", "confluent_api_key", "k", "id",
+      "secret", "a_b", "x", " ",
+    );
+    const single = fc
+      .tuple(
+        fc.constantFrom("", "User:", "x ", "$", "{", "}", "${confluent_api_key.k.id}"),
+        fc.constantFrom("", "data."),
+        fc.constantFrom("confluent_service_account", "var", "module", "data", "ab", "a-b_c"),
+        fc.constantFrom("app", "a-b", "_x", "9x"),
+        fc.constantFrom("", ".id", ".secret", ".x.y", "[0].id"),
+        fc.constantFrom("", " tail", "}", "${confluent_api_key.k.secret}"),
+      )
+      .map(([prefix, data, type, name, tail, after]) => `${prefix}\${${data}${type}.${name}${tail}}${after}`);
+    fc.assert(
+      fc.property(fc.oneof(single, fc.array(piece, { maxLength: 12 }).map((p) => p.join(""))), (text) => {
+        expect(referencesIn(text)).toEqual(referencesInInterpolations(text));
+      }),
+      { numRuns: 3000 },
+    );
+    // Both kinds were generated: the fast path answered some texts (the frameworks' usual form) with a reference.
+    expect(referencesIn("User:${confluent_service_account.app.id}")).toEqual([
+      { address: "confluent_service_account.app", type: "confluent_service_account", mode: "managed", attribute: "id" },
+    ]);
   });
 });
