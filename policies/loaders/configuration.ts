@@ -97,10 +97,11 @@ function readKeykit(body: JsonObject): KeykitResourceMetadata | undefined {
 function readLifecycle(body: JsonObject): ApiKey["lifecycle"] {
   const l = firstBlock(body.lifecycle);
   if (!l) return undefined;
-  return {
-    ...(typeof l.prevent_destroy === "boolean" ? { preventDestroy: l.prevent_destroy } : {}),
-    ...(typeof l.create_before_destroy === "boolean" ? { createBeforeDestroy: l.create_before_destroy } : {}),
-  };
+  // Assigned, not spread: every kit key has a lifecycle block, and spreads of optional fields are slow in cold code.
+  const lifecycle: { preventDestroy?: boolean; createBeforeDestroy?: boolean } = {};
+  if (typeof l.prevent_destroy === "boolean") lifecycle.preventDestroy = l.prevent_destroy;
+  if (typeof l.create_before_destroy === "boolean") lifecycle.createBeforeDestroy = l.create_before_destroy;
+  return lifecycle;
 }
 
 const SECTIONS = [

@@ -98,12 +98,16 @@ interface BuildContext {
 
 export type KeyFactsResolver = (view: ResourceView) => KeyFacts;
 
+/** The two characters valueKey separates with: a value holding one is never shared. */
+const SEPARATORS = /[\u0000\u0001]/;
+
 /** A cache key for string-or-absent facts; undefined for any other value (resolved on its own, never shared). */
 function valueKey(values: readonly unknown[]): string | undefined {
   let key = "";
-  for (const value of values) {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
     if (value === undefined) key += "\u0001";
-    else if (typeof value === "string" && !/[\u0000\u0001]/.test(value)) key += `${value}\u0000`;
+    else if (typeof value === "string" && !SEPARATORS.test(value)) key += `${value}\u0000`;
     else return undefined;
   }
   return key;
