@@ -12,7 +12,7 @@
  * address and its construct path.
  */
 import { isCalendarDate } from "./dates";
-import { nestsDeeperThan } from "./inventory/json-documents";
+import { nestsDeeperThan } from "./loaders/util";
 import type { AcknowledgementRecord } from "./metadata";
 
 export const ACKNOWLEDGEMENTS_FILE_VERSION = 1;

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MAX_ACKNOWLEDGEMENTS_DEPTH } from "../../policies/acknowledgements";
 import { nameFactsFromJson } from "../../policies/inventory/desired-state";
-import { nestsDeeperThan } from "../../policies/inventory/json-documents";
+import { nestsDeeperThan } from "../../policies/loaders/util";
 import type { Report } from "../../policies/report";
 import { expectOneLine, runKeykit, snapshot, tempDir } from "./input-helpers";
 

@@ -85,19 +85,3 @@ function where(text: string, offset: number): string {
   const { line, column } = lineAndColumn(text, offset);
   return `line ${line}, column ${column}`;
 }
-
-/**
- * Whether a parsed JSON value nests deeper than `limit` arrays/objects. Iterative (an explicit stack of
- * [value, depth]), so a 100,000-level document is measured, not a stack overflow; stops at the first level too deep.
- */
-export function nestsDeeperThan(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop() as [unknown, number];
-    if (typeof current !== "object" || current === null) continue;
-    if (depth + 1 > limit) return true;
-    const children = Array.isArray(current) ? current : Object.values(current);
-    for (const child of children) if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
-  }
-  return false;
-}

@@ -160,16 +160,20 @@ export function forEachString(value: unknown, visit: (text: string) => void, wha
   }
 }
 
-/** Throws tooDeep(what) when a JSON value nests past MAX_NESTING_DEPTH (iterative; cheap on flat values). */
-export function assertDepth(value: unknown, what: string): void {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+/**
+ * Whether a parsed JSON value nests deeper than `limit` arrays/objects. Iterative (an explicit stack of
+ * [value, depth]), so a 100,000-level document is measured, not a stack overflow; stops at the first level too deep.
+ */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
   while (stack.length > 0) {
-    const { value: node, depth } = stack.pop() as { value: unknown; depth: number };
-    if (typeof node !== "object" || node === null) continue;
-    if (depth >= MAX_NESTING_DEPTH) throw tooDeep(what);
-    for (const v of Array.isArray(node) ? node : Object.values(node))
-      if (typeof v === "object" && v !== null) stack.push({ value: v, depth: depth + 1 });
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (typeof current !== "object" || current === null) continue;
+    if (depth + 1 > limit) return true;
+    const children = Array.isArray(current) ? current : Object.values(current);
+    for (const child of children) if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
   }
+  return false;
 }
 
 /** Characters a key id or secret is made of: anything else separates tokens. */
