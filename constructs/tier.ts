@@ -80,14 +80,12 @@ export class KeykitStack extends TerraformStack {
    * framework rejects get the framework's own answer.
    */
   protected override allocateLogicalId(element: TerraformElement | Node): string {
-    if (!TerraformElement.isTerraformElement(element) || element.cdktfStack !== this) {
-      return super.allocateLogicalId(element);
-    }
+    if (!TerraformElement.isTerraformElement(element)) return super.allocateLogicalId(element);
+    // One walk up to the element's stack (the framework walks twice: to find the stack, then for the scope list).
     const components: string[] = [];
-    for (let scope: IConstruct | undefined = element; scope !== this; scope = scope.node.scope) {
-      if (scope === undefined) return super.allocateLogicalId(element);
-      components.push(scope.node.id);
-    }
+    let scope: IConstruct | undefined = element;
+    for (; scope !== undefined && !TerraformStack.isStack(scope); scope = scope.node.scope) components.push(scope.node.id);
+    if (scope !== this) return super.allocateLogicalId(element);
     return hashedLogicalId(components.reverse()) ?? super.allocateLogicalId(element);
   }
 
