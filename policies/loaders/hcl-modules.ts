@@ -7,7 +7,7 @@
  * output's expression. Registry and git sources cannot be followed offline and become notes, as do cycles, missing
  * directories and unparsable module files: the rest of the run goes on.
  */
-import { type JsonObject, MAX_NESTING_DEPTH, asString, entries, firstBlock, isObject, tooDeep } from "./util";
+import { type JsonObject, MAX_NESTING_DEPTH, asString, entries, firstBlock, isObject, isPrototypeKey, tooDeep } from "./util";
 
 const NAME = "[A-Za-z_][A-Za-z0-9_-]*";
 const NOT_PREFIXED = new Set(["var", "local", "each", "count", "path", "terraform", "self"]);
@@ -39,7 +39,7 @@ export function mapStrings(value: unknown, fn: (text: string) => unknown, what: 
     } else {
       const dst: Record<string, unknown> = {};
       parent[key] = dst;
-      const keys = Object.keys(src).filter((k) => k !== "__proto__" && k !== "constructor" && k !== "prototype");
+      const keys = Object.keys(src).filter((k) => !isPrototypeKey(k));
       for (const k of keys) dst[k] = undefined; // keys in their original order; values filled in as popped
       for (const k of keys)
         stack.push({ src: (src as Record<string, unknown>)[k], parent: dst, key: k, depth: depth + 1 });
