@@ -4,7 +4,7 @@
  */
 import { type FileAcknowledgement, acknowledgementProblem, compileGlob, isExpired } from "./acknowledgements";
 import type { AcknowledgementRecord } from "./metadata";
-import { isAuditModel } from "./inventory/audit-model";
+import type { AuditModel } from "./inventory/audit-model";
 import type { KeykitModel } from "./model";
 import {
   type AcknowledgementUse,
@@ -285,6 +285,11 @@ function checkGuarded(
     };
     return { internalError };
   }
+}
+
+/** An inventory model carrying the audit's join (written here, not imported: the audit's model module is not needed at synth). */
+function isAuditModel(model: KeykitModel): model is AuditModel {
+  return model.kind === "inventory" && (model as Partial<AuditModel>).audit !== undefined;
 }
 
 /** The rule a development opt-in (`userOwnerAllowed`) answers: KK001, user-owned keys. */

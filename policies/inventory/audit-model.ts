@@ -137,10 +137,6 @@ export interface AuditModel extends KeykitModel {
   readonly audit: AuditFacts;
 }
 
-export function isAuditModel(model: KeykitModel): model is AuditModel {
-  return model.kind === "inventory" && (model as Partial<AuditModel>).audit !== undefined;
-}
-
 export interface AuditOptions {
   readonly now: Date;
   /** The tier the organisation's keys are judged at (KK001 acknowledgements); default production. */
