@@ -6,27 +6,17 @@
 import type { Rule } from "../policies/rule";
 import { Annotations, type IConstruct, TerraformStack } from "./cdktf";
 
-interface PolicyEngine {
-  readonly evaluate: typeof import("../policies/engine").evaluate;
-  readonly loadConfiguration: typeof import("../policies/loaders/configuration").loadConfiguration;
-  readonly ALL_RULES: typeof import("../policies/rules").ALL_RULES;
-}
+type PolicyEngine = typeof import("../policies/synth-engine");
 let engine: PolicyEngine | undefined;
 
 /**
  * The rule engine, its loader and the rules, loaded by the first synth that validates: an app that imports the kit
- * but turns the validation off (or synthesizes nothing) does not load and compile them.
+ * but turns the validation off (or synthesizes nothing) does not load and compile them. The built kit loads them as
+ * one bundled file (see policies/synth-engine.ts).
  */
 function policyEngine(): PolicyEngine {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  engine ??= {
-    evaluate: (require("../policies/engine") as typeof import("../policies/engine")).evaluate,
-    loadConfiguration: (
-      require("../policies/loaders/configuration") as typeof import("../policies/loaders/configuration")
-    ).loadConfiguration,
-    ALL_RULES: (require("../policies/rules") as typeof import("../policies/rules")).ALL_RULES,
-  };
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  engine ??= require("../policies/synth-engine") as PolicyEngine;
   return engine;
 }
 

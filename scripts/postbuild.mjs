@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// After `tsc`: make the CLI executable, and make the namespaced index of `keykit/confluent` lazy (from the
-// lazy-index.ts `cdktf get` writes): `import * as confluent from "keykit/confluent"` then loads a binding only when
-// it is used, where a prebuilt provider package's index loads all of them. The type declarations are unchanged.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+// After `tsc`: make the CLI executable, bundle the synth-time policies into one file, and make the namespaced index
+// of `keykit/confluent` lazy (from the lazy-index.ts `cdktf get` writes): `import * as confluent from
+// "keykit/confluent"` then loads a binding only when it is used, where a prebuilt provider package's index loads all
+// of them. The type declarations are unchanged.
+import { buildSync } from "esbuild";
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // The build folder: dist/ by default, or the one given (the cdktn build, scripts/cdktn-build.mjs).
 const dist = process.argv[2] ?? join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "dist");
 chmodSync(join(dist, "cli", "main.js"), 0o755);
+bundleInPlace(join(dist, "policies", "synth-engine.js"));
 const bindings = join(dist, ".gen", "providers", "confluent");
 if (!existsSync(join(bindings, "lazy-index.js"))) {
   console.error("keykit: dist/.gen/providers/confluent/lazy-index.js is missing; did `cdktf get` run?");
@@ -40,3 +43,27 @@ writeFileSync(
     "",
   ].join("\n"),
 );
+
+/**
+ * Replaces a compiled module by one file holding it and every module of the kit it requires (npm packages and
+ * Node's own stay `require`s): see policies/synth-engine.ts for why. Bundled from tsc's output, so it is the same
+ * code the other modules of dist/ run.
+ */
+function bundleInPlace(file) {
+  const bundled = `${file}.bundled`;
+  const result = buildSync({
+    entryPoints: [file],
+    outfile: bundled,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
+  });
+  if (result.errors.length > 0) {
+    console.error(`keykit: bundling ${file} failed`);
+    process.exit(1);
+  }
+  renameSync(bundled, file);
+}
