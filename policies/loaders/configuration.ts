@@ -10,7 +10,7 @@ import type { KeyMention } from "./secret-flow";
 import type { ApiKey, InputKind, KeykitModel, ProviderCredential, SourceLocation } from "../model";
 import { referencesIn } from "../references";
 import { type OutputView, type ProviderView, buildModel } from "./model-builder";
-import { NO_ACKNOWLEDGEMENTS, type ReferenceSource, type ResourceView, type ViewMetadata } from "./resource-view";
+import { NO_ACKNOWLEDGEMENTS, NO_METADATA, type ReferenceSource, type ResourceView, type ViewMetadata } from "./resource-view";
 import { classifyCredential, credentialAttributes, soleVariable, throughDefault } from "./provider-credentials";
 import {
   InputError,
@@ -206,6 +206,8 @@ export function keyMentionsIn(body: JsonObject, what: string): KeyMention[] {
 
 /** The kit's metadata of one resource, as the model builder reads it. */
 function viewMetadata(body: JsonObject, keykit: KeykitResourceMetadata | undefined): ViewMetadata {
+  // Most resources of a stack have neither: one shared object instead of thousands of empty ones.
+  if (keykit === undefined && body.lifecycle === undefined) return NO_METADATA;
   const acknowledgements = readAcknowledgements(keykit?.acknowledgements);
   const userOwner = keykit?.userOwner;
   return {
