@@ -75,7 +75,8 @@ const CLUSTER = {
 
 function writeRotationState(file: string, apps: number): void {
   const keys: Record<string, unknown> = {};
-  for (let i = 0; i < apps; i++) keys[`app-${i}`] = { active: "blue", rotations: 0, slots: { blue: { status: "active" } } };
+  for (let i = 0; i < apps; i++)
+    keys[`app-${i}`] = { active: "blue", rotations: 0, slots: { blue: { status: "active" } } };
   writeFileSync(file, JSON.stringify({ version: 1, keys }));
 }
 

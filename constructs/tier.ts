@@ -84,7 +84,8 @@ export class KeykitStack extends TerraformStack {
     // One walk up to the element's stack (the framework walks twice: to find the stack, then for the scope list).
     const components: string[] = [];
     let scope: IConstruct | undefined = element;
-    for (; scope !== undefined && !TerraformStack.isStack(scope); scope = scope.node.scope) components.push(scope.node.id);
+    for (; scope !== undefined && !TerraformStack.isStack(scope); scope = scope.node.scope)
+      components.push(scope.node.id);
     if (scope !== this) return super.allocateLogicalId(element);
     return hashedLogicalId(components.reverse()) ?? super.allocateLogicalId(element);
   }

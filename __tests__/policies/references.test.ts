@@ -77,8 +77,25 @@ describe("referencesIn", () => {
   it("gives the general parser's answer on any text, single references (its fast path) included", () => {
     // Pieces a reference is made of, and pieces that make it something else (indexes, modules, escapes, nesting).
     const piece = fc.constantFrom(
-      "${", "}", "$", "{", ".", "[0]", "-", "_", "User:", "data", "module", "var", "confluent_api_key", "k", "id",
-      "secret", "a_b", "x", " ",
+      "${",
+      "}",
+      "$",
+      "{",
+      ".",
+      "[0]",
+      "-",
+      "_",
+      "User:",
+      "data",
+      "module",
+      "var",
+      "confluent_api_key",
+      "k",
+      "id",
+      "secret",
+      "a_b",
+      "x",
+      " ",
     );
     const single = fc
       .tuple(
@@ -91,9 +108,15 @@ describe("referencesIn", () => {
       )
       .map(([prefix, data, type, name, tail, after]) => `${prefix}\${${data}${type}.${name}${tail}}${after}`);
     fc.assert(
-      fc.property(fc.oneof(single, fc.array(piece, { maxLength: 12 }).map((p) => p.join(""))), (text) => {
-        expect(referencesIn(text)).toEqual(referencesInInterpolations(text));
-      }),
+      fc.property(
+        fc.oneof(
+          single,
+          fc.array(piece, { maxLength: 12 }).map((p) => p.join("")),
+        ),
+        (text) => {
+          expect(referencesIn(text)).toEqual(referencesInInterpolations(text));
+        },
+      ),
       { numRuns: 3000 },
     );
     // Both kinds were generated: the fast path answered some texts (the frameworks' usual form) with a reference.

@@ -10,7 +10,13 @@ import type { KeyMention } from "./secret-flow";
 import type { ApiKey, InputKind, KeykitModel, ProviderCredential, SourceLocation } from "../model";
 import { referencesIn } from "../references";
 import { type OutputView, type ProviderView, buildModel } from "./model-builder";
-import { NO_ACKNOWLEDGEMENTS, NO_METADATA, type ReferenceSource, type ResourceView, type ViewMetadata } from "./resource-view";
+import {
+  NO_ACKNOWLEDGEMENTS,
+  NO_METADATA,
+  type ReferenceSource,
+  type ResourceView,
+  type ViewMetadata,
+} from "./resource-view";
 import { classifyCredential, credentialAttributes, soleVariable, throughDefault } from "./provider-credentials";
 import {
   InputError,

@@ -7,7 +7,16 @@
  * output's expression. Registry and git sources cannot be followed offline and become notes, as do cycles, missing
  * directories and unparsable module files: the rest of the run goes on.
  */
-import { type JsonObject, MAX_NESTING_DEPTH, asString, entries, firstBlock, isObject, isPrototypeKey, tooDeep } from "./util";
+import {
+  type JsonObject,
+  MAX_NESTING_DEPTH,
+  asString,
+  entries,
+  firstBlock,
+  isObject,
+  isPrototypeKey,
+  tooDeep,
+} from "./util";
 
 const NAME = "[A-Za-z_][A-Za-z0-9_-]*";
 const NOT_PREFIXED = new Set(["var", "local", "each", "count", "path", "terraform", "self"]);
