@@ -24,12 +24,10 @@ const MAX_HUMAN_LEN = 240;
 const MAX_ID_LEN = 255;
 const DISALLOWED = /[^A-Za-z0-9_-]/g;
 
-type Md5Hex = (text: string) => string;
-
-/** One-shot hashing where Node has it (≥ 20.12, 21.7), else the hash object the frameworks use. */
-const md5Hex: Md5Hex =
-  typeof (crypto as { hash?: unknown }).hash === "function"
-    ? (text) => (crypto as unknown as { hash: (algorithm: string, data: string) => string }).hash("md5", text)
+/** One-shot hashing where Node has it (≥ 20.12, 21.7; the kit supports Node ≥ 20), else the frameworks' hash object. */
+const md5Hex: (text: string) => string =
+  typeof crypto.hash === "function"
+    ? (text) => crypto.hash("md5", text)
     : (text) => crypto.createHash("md5").update(text).digest("hex");
 
 /**
@@ -46,7 +44,8 @@ export function hashedLogicalId(components: readonly string[]): string | undefin
   const hash = md5Hex(kept.join("/")).slice(0, 8).toUpperCase();
   const human: string[] = [];
   let previous: string | undefined;
-  for (const id of kept) {
+  for (let i = 0; i < kept.length; i++) {
+    const id = kept[i];
     // A component the previous one ends with is a duplicate ("Bucket/BucketResource" style names).
     if (previous !== undefined && previous.endsWith(id)) continue;
     previous = id;
