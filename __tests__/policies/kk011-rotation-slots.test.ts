@@ -13,6 +13,7 @@ import { readInputs } from "../../policies/loaders/input";
 import type { Finding } from "../../policies/rule";
 import { ALL_RULES } from "../../policies/rules";
 import { keykit, requireFreshBuild } from "../cli/bin-helpers";
+import { resourceChange } from "./helpers/terraform";
 
 requireFreshBuild();
 
@@ -45,40 +46,23 @@ function keyValues(id: string, secret: string, slot: string): Json {
 
 const KEY_SENSITIVE = { secret: true, owner: [{}], managed_resource: [{ environment: [{}] }] };
 
-/** A `resource_changes` entry for a confluent_api_key, as Terraform writes one. */
-function keyChange(address: string, change: Json, actionReason?: string): Json {
-  const [type, name] = address.split(".");
-  return {
-    address,
-    mode: "managed",
-    type,
-    name,
-    provider_name: "registry.terraform.io/confluentinc/confluent",
-    change,
-    ...(actionReason !== undefined ? { action_reason: actionReason } : {}),
-  };
-}
-
 /** Terraform's change entry for a key that the configuration no longer declares. */
 function deleteChange(address: string, values: Json, reason: string): Json {
-  return keyChange(
+  return resourceChange({
     address,
-    {
-      actions: ["delete"],
-      before: values,
-      after: null,
-      after_unknown: {},
-      before_sensitive: KEY_SENSITIVE,
-      after_sensitive: false,
-    },
-    reason,
-  );
+    type: "confluent_api_key",
+    actions: ["delete"],
+    before: values,
+    beforeSensitive: KEY_SENSITIVE,
+    actionReason: reason,
+  });
 }
 
 function createChange(address: string, slot: string | undefined): Json {
-  return keyChange(address, {
+  return resourceChange({
+    address,
+    type: "confluent_api_key",
     actions: ["create"],
-    before: null,
     after: {
       display_name: slot ? `orders (${slot})` : "orders",
       description: "Managed by keykit (payments/orders), rotation orders",
@@ -86,9 +70,8 @@ function createChange(address: string, slot: string | undefined): Json {
       owner,
       managed_resource: managedResource,
     },
-    after_unknown: { id: true, ...KEY_SENSITIVE },
-    before_sensitive: false,
-    after_sensitive: KEY_SENSITIVE,
+    afterUnknown: { id: true, ...KEY_SENSITIVE },
+    afterSensitive: KEY_SENSITIVE,
   });
 }
 

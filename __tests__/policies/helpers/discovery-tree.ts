@@ -16,6 +16,7 @@
  */
 import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { type Actions, type Json, resourceChange } from "./terraform";
 
 /** The synthesized stacks every reader must find in the tree, in the one sort order. */
 export const TREE_STACKS = [
@@ -88,24 +89,17 @@ const ORDERS_PLAN = JSON.stringify({
   errored: false,
 });
 
-function change(address: string, type: string, actions: string[]): Record<string, unknown> {
-  const [, name] = address.split(".");
-  const body = { display_name: name };
-  return {
+/** A change of one resource whose values are its display name (what the discovery tests need of a plan). */
+function change(address: string, type: string, actions: Actions): Json {
+  const body = { display_name: address.split(".")[1] };
+  const only = actions.length === 1;
+  return resourceChange({
     address,
-    mode: "managed",
     type,
-    name,
-    provider_name: "registry.terraform.io/confluentinc/confluent",
-    change: {
-      actions,
-      before: actions.includes("create") && actions.length === 1 ? null : body,
-      after: actions.includes("delete") && actions.length === 1 ? null : body,
-      after_unknown: {},
-      before_sensitive: {},
-      after_sensitive: {},
-    },
-  };
+    actions,
+    before: only && actions[0] === "create" ? null : body,
+    after: only && actions[0] === "delete" ? null : body,
+  });
 }
 
 const NETWORK_ROOT = `terraform {
