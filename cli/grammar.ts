@@ -253,12 +253,16 @@ const VERIFY: CommandSpec = {
     { name: "base-url", value: "<url>", help: "the Cloud API base URL" },
     { name: "retired-key-id", value: "<id>", help: "after finish: the retired key that must be gone (404 or 403)" },
     { name: "wait", value: "<duration>", help: "how long 401/403 is retried: 90s, 5m, 1h (default: 5m)" },
+    { name: "allow-http", help: "send credentials over plain http to a non-loopback host (a trusted network only)" },
   ],
   description: `Proves the published credentials of a blue/green key work and, after 'keykit rotate finish', that the
 retired slot is gone. Checks the published slot is the active one and, with --state, that key_id is that slot's
 resource; authenticates with it (401/403 are retried with backoff up to --wait, since new keys take minutes to
-propagate). The secret is never printed. What was proven is recorded in the rotation-state file (verifiedAt and
-verification on the slot), which 'keykit rotate finish' requires and the audit's cleanup script reads.
+propagate), then checks a wrong secret for the same key id is refused (a server that accepts both proves nothing).
+Endpoints come from flags, or from the state resource that defines them (confluent_kafka_cluster, the
+confluent_schema_registry_cluster data source); https only, except loopback or --allow-http. The secret is never
+printed. What was proven, or what failed, is recorded in the rotation-state file (on the slot), which 'keykit
+rotate finish' requires and the audit's cleanup script reads.
 
 exit codes: 0 proven, 1 not working or not gone, 2 bad usage or unreachable, 3 internal error`,
 };

@@ -37,6 +37,11 @@ export type SlotStatus = "active" | "retained" | "retired";
 
 export interface SlotRecord {
   readonly status: SlotStatus;
+  /**
+   * The slot's API key id as `keykit verify` proved it (recorded with a "works" proof, kept when `finish` retires
+   * the slot): what `verify --retired-key-id` must name, and what the audit matches a retired slot's proof by.
+   */
+  readonly keyId?: string;
   /** When the `start` that created this slot was recorded. Absent for the initial blue slot (created before the file). */
   readonly createdAt?: string;
   /** When this slot became the published one. */
@@ -49,6 +54,8 @@ export interface SlotRecord {
   readonly verifiedAt?: string;
   /** What that `keykit verify` proved (set with verifiedAt). */
   readonly verification?: SlotVerification;
+  /** The last `keykit verify` whose check about this slot failed: a proof older than it no longer stands. */
+  readonly failedVerify?: FailedVerify;
   /** Set when `rotate finish --force` retired this slot although a gate was not met. */
   readonly forced?: ForcedStep;
 }
@@ -59,11 +66,24 @@ export interface SlotRecord {
  */
 export interface SlotVerification {
   readonly proved: "works" | "gone";
+  /** The exact key the proof is about: a proof stands only for this id. */
   readonly keyId: string;
+  /** The endpoint that answered (scheme, host, port) and where verify took it from ("--rest-endpoint", "--state <address>"). */
+  readonly endpoint?: string;
+  readonly endpointFrom?: string;
   /** The check that answered, e.g. "Kafka REST https://pkc-1.confluent.cloud GET /kafka/v3/clusters/lkc-1/topics: 200". */
   readonly by: string;
+  /** "works" only: the status the same request got with a deliberately wrong secret (401 or 403: the server checks). */
+  readonly control?: number;
   /** Where the published document was read ("vault kv/apps/orders"); "works" only. */
   readonly document?: string;
+}
+
+/** A failed `keykit verify` of a slot: when, for which key (when known), and which check failed. */
+export interface FailedVerify {
+  readonly at: string;
+  readonly keyId?: string;
+  readonly failed: string;
 }
 
 /** A `finish` recorded without its gates: who reviews the diff sees why. */
@@ -180,10 +200,38 @@ export function finishRotation(entry: KeyRotationEntry, at: string, name = "the 
       "finish",
     );
   }
+  const record = entry.slots[retained] as SlotRecord;
+  // The retired slot keeps the key id it had, so a later gone check and the audit can be matched to that key.
+  const keyId = record.keyId ?? (record.verification?.proved === "works" ? record.verification.keyId : undefined);
   return {
     ...entry,
-    slots: { ...entry.slots, [retained]: { ...entry.slots[retained], status: "retired", retiredAt: at } },
+    slots: {
+      ...entry.slots,
+      [retained]: { ...record, ...(keyId !== undefined ? { keyId } : {}), status: "retired", retiredAt: at },
+    },
   };
+}
+
+/**
+ * Why the slot has no standing "works" proof since `since` (its start), or undefined when it has one: a recorded
+ * "works" after `since`, made with the wrong-secret control, and no failed verify after it. Recorded text is
+ * never quoted (the file is input); times and key ids are validated.
+ */
+export function worksProofProblem(record: SlotRecord | undefined, since: string | undefined): string | undefined {
+  const after = (time: string | undefined) =>
+    time !== undefined && (since === undefined || Date.parse(time) >= Date.parse(since));
+  const proof = record?.verification?.proved === "works" && after(record.verifiedAt) ? record : undefined;
+  const failed = record?.failedVerify;
+  if (
+    failed !== undefined &&
+    after(failed.at) &&
+    (proof === undefined || Date.parse(failed.at) >= Date.parse(proof.verifiedAt as string))
+  )
+    return `a verify failed at ${failed.at}${failed.keyId !== undefined ? ` (key ${failed.keyId})` : ""} and none succeeded after it`;
+  if (proof === undefined) return "was not verified after its start";
+  if (proof.verification?.control === undefined)
+    return `was verified at ${proof.verifiedAt} without the wrong-secret control (by an older keykit)`;
+  return undefined;
 }
 
 export function applyStep(entry: KeyRotationEntry, step: RotationStep, at: string, name?: string): KeyRotationEntry {
@@ -218,9 +266,10 @@ export function slotChanges(before: KeyRotationEntry, after: KeyRotationEntry): 
 const STATUSES: readonly SlotStatus[] = ["active", "retained", "retired"];
 const TIMESTAMP_FIELDS = ["createdAt", "activatedAt", "deactivatedAt", "retiredAt", "verifiedAt"] as const;
 /** Every known slot field, in the order a new file writes them. */
-const SLOT_FIELDS = ["status", ...TIMESTAMP_FIELDS, "verification", "forced"] as const;
+const SLOT_FIELDS = ["status", "keyId", ...TIMESTAMP_FIELDS, "verification", "failedVerify", "forced"] as const;
 /** Key ids are short words (the audit log's and verify's alphabet). */
-const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+export const API_KEY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+const KEY_ID = API_KEY_ID_PATTERN;
 /** Recorded text (a probe line, a --force reason) is one printable line of bounded length. */
 export const MAX_RECORDED_TEXT = 500;
 
@@ -250,11 +299,16 @@ function parseSlot(value: unknown, where: string): SlotRecord {
     }
     record[field] = v;
   }
+  if (value.keyId !== undefined && (typeof value.keyId !== "string" || !KEY_ID.test(value.keyId)))
+    throw new RotationStateError(`${where}.keyId: must be an API key id`);
   const verification = value.verification === undefined ? undefined : parseVerification(value.verification, where);
+  const failedVerify = value.failedVerify === undefined ? undefined : parseFailedVerify(value.failedVerify, where);
   const forced = value.forced === undefined ? undefined : parseForced(value.forced, where);
   return {
     ...(record as unknown as SlotRecord),
+    ...(typeof value.keyId === "string" ? { keyId: value.keyId } : {}),
     ...(verification ? { verification } : {}),
+    ...(failedVerify ? { failedVerify } : {}),
     ...(forced ? { forced } : {}),
   };
 }
@@ -273,11 +327,32 @@ function parseVerification(value: unknown, where: string): SlotVerification {
     throw new RotationStateError(`${at}.proved: must be "works" or "gone"`);
   if (typeof value.keyId !== "string" || !KEY_ID.test(value.keyId))
     throw new RotationStateError(`${at}.keyId: must be an API key id`);
+  if (value.control !== undefined && value.control !== 401 && value.control !== 403)
+    throw new RotationStateError(`${at}.control: must be 401 or 403 (the status a wrong secret got)`);
   return {
     proved: value.proved,
     keyId: value.keyId,
+    ...(value.endpoint !== undefined ? { endpoint: recordedText(value.endpoint, `${at}.endpoint`) } : {}),
+    ...(value.endpointFrom !== undefined
+      ? { endpointFrom: recordedText(value.endpointFrom, `${at}.endpointFrom`) }
+      : {}),
     by: recordedText(value.by, `${at}.by`),
+    ...(value.control !== undefined ? { control: value.control } : {}),
     ...(value.document !== undefined ? { document: recordedText(value.document, `${at}.document`) } : {}),
+  };
+}
+
+function parseFailedVerify(value: unknown, where: string): FailedVerify {
+  const at = `${where}.failedVerify`;
+  if (!isRecord(value)) throw new RotationStateError(`${at}: must be an object`);
+  if (typeof value.at !== "string" || !isTimestamp(value.at))
+    throw new RotationStateError(`${at}.at: must be a real ISO 8601 timestamp with a zone (e.g. 2026-01-31T09:30:00Z)`);
+  if (value.keyId !== undefined && (typeof value.keyId !== "string" || !KEY_ID.test(value.keyId)))
+    throw new RotationStateError(`${at}.keyId: must be an API key id`);
+  return {
+    at: value.at,
+    ...(typeof value.keyId === "string" ? { keyId: value.keyId } : {}),
+    failed: recordedText(value.failed, `${at}.failed`),
   };
 }
 
@@ -370,9 +445,24 @@ function canonicalEntry(entry: KeyRotationEntry): Record<string, unknown> {
   return { active: entry.active, rotations: entry.rotations, slots };
 }
 
-const RECORDED_FIELDS = ["proved", "keyId", "by", "document", "reason", "unmet"];
+const RECORDED_FIELDS = [
+  "at",
+  "proved",
+  "keyId",
+  "endpoint",
+  "endpointFrom",
+  "by",
+  "control",
+  "document",
+  "failed",
+  "reason",
+  "unmet",
+];
 
-/** Recorded objects in a fixed field order (verification: proved, keyId, by, document; forced: reason, unmet). */
+/**
+ * Recorded objects in a fixed field order (verification: proved, keyId, endpoint, endpointFrom, by, control,
+ * document; failedVerify: at, keyId, failed; forced: reason, unmet).
+ */
 function canonicalValue(value: unknown): unknown {
   if (!isRecord(value)) return value;
   return Object.fromEntries(RECORDED_FIELDS.filter((f) => value[f] !== undefined).map((f) => [f, value[f]]));
@@ -465,7 +555,7 @@ function mergeEntry(old: unknown, next: Record<string, unknown>): Record<string,
 
 /** A recorded object (verification, forced) keeps fields keykit does not know, like every other level. */
 function mergeRecorded(field: string, old: unknown, next: unknown): unknown {
-  if (field !== "verification" && field !== "forced") return next;
+  if (field !== "verification" && field !== "failedVerify" && field !== "forced") return next;
   return isRecord(old) && isRecord(next) ? mergeKeepingOrder(old, next, RECORDED_FIELDS) : next;
 }
 

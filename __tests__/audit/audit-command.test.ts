@@ -419,19 +419,37 @@ describe("keykit audit: retired rotation slots", () => {
       // Not verified yet: commented out, saying how to get the evidence.
       expect(commands()).toEqual([]);
       expect(readFileSync(script, "utf8")).toMatch(/needs .*'keykit verify orders' after the apply/);
-      // `keykit verify` records verifiedAt on the retired slot: now it is evidence.
-      const blue = { ...rotation.keys.orders.slots.blue, verifiedAt: "2026-05-21T00:00:00Z" };
-      const verified = {
-        version: 1,
-        keys: { orders: { ...rotation.keys.orders, slots: { ...rotation.keys.orders.slots, blue } } },
+      // `keykit verify` records a gone proof on the retired slot: evidence, but only for the key id it names.
+      const withProof = (keyId: string, extra: Record<string, unknown> = {}) => {
+        const blue = {
+          ...rotation.keys.orders.slots.blue,
+          verifiedAt: "2026-05-21T00:00:00Z",
+          verification: {
+            proved: "gone",
+            keyId,
+            by: `retired key ${keyId} is gone (404 from https://api.confluent.cloud)`,
+          },
+          ...extra,
+        };
+        writeJson(rotationFile, {
+          version: 1,
+          keys: { orders: { ...rotation.keys.orders, slots: { ...rotation.keys.orders.slots, blue } } },
+        });
       };
-      writeJson(rotationFile, verified);
-      await runKeykit(
-        ["audit", "--inventory", ...inventory, "--config", config, "--now", NOW, "--emit-cleanup", script],
-        {
+      const audit = () =>
+        runKeykit(["audit", "--inventory", ...inventory, "--config", config, "--now", NOW, "--emit-cleanup", script], {
           cwd: dir,
-        },
-      );
+        });
+      // A proof for another id (a mistyped --retired-key-id) is no evidence for BLUEKEY.
+      withProof("BLUEKEY2");
+      await audit();
+      expect(commands()).toEqual([]);
+      // A later failed verify of the slot takes the proof back.
+      withProof("BLUEKEY", { failedVerify: { at: "2026-05-22T00:00:00Z", keyId: "BLUEKEY", failed: "still exists" } });
+      await audit();
+      expect(commands()).toEqual([]);
+      withProof("BLUEKEY");
+      await audit();
       expect(commands()).toEqual(["confluent api-key delete --force -- BLUEKEY"]);
       expect(readFileSync(script, "utf8")).toContain(
         "# evidence: retired blue slot of 'orders', verified on 2026-05-21T00:00:00Z",

@@ -7,7 +7,13 @@ import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { KeykitCliError } from "../errors";
-import { emptyRotationState, parseRotationState, RotationStateError, SLOT_NAMES } from "../../policies/rotation-state";
+import {
+  emptyRotationState,
+  parseRotationState,
+  RotationStateError,
+  SLOT_NAMES,
+  type SlotRecord,
+} from "../../policies/rotation-state";
 import { findJsonInputs } from "../../policies/loaders/discover";
 import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
 import { detectJsonKind, loadJsonInput } from "../../policies/loaders/input";
@@ -91,7 +97,8 @@ export function loadRotationSlots(path: string, cwd: string): RotationSlotFacts[
           ...(record.createdAt !== undefined ? { createdAt: record.createdAt } : {}),
           ...(record.retiredAt !== undefined ? { retiredAt: record.retiredAt } : {}),
           ...(record.deactivatedAt !== undefined ? { deactivatedAt: record.deactivatedAt } : {}),
-          ...(record.verifiedAt !== undefined ? { verifiedAt: record.verifiedAt } : {}),
+          ...recordedKey(record),
+          ...standingGoneProof(record),
         });
       }
     }
@@ -100,6 +107,20 @@ export function loadRotationSlots(path: string, cwd: string): RotationSlotFacts[
     if (error instanceof RotationStateError) throw new KeykitCliError(error.message.split("\n")[0]);
     throw error;
   }
+}
+
+/** The slot's key id as the file records it (its own, else its proof's), for matching the retired slot by id. */
+function recordedKey(record: SlotRecord): { keyId?: string } {
+  const keyId = record.keyId ?? record.verification?.keyId;
+  return keyId !== undefined ? { keyId } : {};
+}
+
+/** A "gone" proof not followed by a failed verify: evidence for its key id only. */
+function standingGoneProof(record: SlotRecord): { verifiedAt?: string; verifiedKeyId?: string } {
+  const { verifiedAt, verification, failedVerify } = record;
+  if (verifiedAt === undefined || verification?.proved !== "gone") return {};
+  if (failedVerify !== undefined && Date.parse(failedVerify.at) >= Date.parse(verifiedAt)) return {};
+  return { verifiedAt, verifiedKeyId: verification.keyId };
 }
 
 /** True when something (even a dangling link) is at `path`: only a truly missing file is "not given". */

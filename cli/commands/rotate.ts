@@ -26,6 +26,7 @@ import {
   slotChanges,
   validateKeyName,
   withEntry,
+  worksProofProblem,
 } from "../../policies/rotation-state";
 import { type JsonInputs, findJsonInputs } from "../../policies/loaders/discover";
 import { loadJsonFile } from "../../policies/loaders/input";
@@ -493,10 +494,8 @@ export function nextStepOf(name: string, entry: KeyRotationEntry): NextStep {
   const active = entry.slots[entry.active];
   const started = active?.activatedAt ?? active?.createdAt;
   if (phaseOf(entry) === "rotating") {
-    const verified =
-      active?.verifiedAt !== undefined &&
-      active.verification?.proved !== "gone" &&
-      (started === undefined || Date.parse(active.verifiedAt) >= Date.parse(started));
+    // The gate's own test: a standing "works" proof after the start (with its control, no later failure).
+    const verified = worksProofProblem(active, started) === undefined;
     return verified
       ? {
           step: "finish",

@@ -11,7 +11,8 @@ import type { CliIo, Command } from "../io";
 import { parseVerifyArgs, VERIFY_USAGE, type VerifyArgs } from "../verify/args";
 import { type AwsLocation, readAwsDocument } from "../verify/aws";
 import { DocumentError, type PublishedDocument, readOutputDocument, readVaultDocument } from "../verify/document";
-import { type HttpGet, httpGet, joinUrl } from "../verify/http";
+import { checkedEndpoint, type Endpoint, stateEndpoint } from "../verify/endpoints";
+import { type HttpGet, httpGet, joinUrl, originOf } from "../verify/http";
 import {
   checkKeyGone,
   type ProbeOutcome,
@@ -21,18 +22,22 @@ import {
   type Timing,
 } from "../verify/probes";
 import { probeDescription, recordable, recordProofs, type SlotProof } from "../verify/record";
-import { readStateFacts, type StateFacts, type StateKey } from "../verify/state";
+import { findSlotKey, readStateFacts, type StateFacts, type StateKey } from "../verify/state";
 import {
   entryFor,
   type KeyRotationEntry,
+  MAX_RECORDED_TEXT,
   otherSlot,
+  type SlotName,
   RotationStateError,
   readRotationStateFile,
 } from "../../policies/rotation-state";
 
-/** Test seams: the HTTP client, the clock of the 401/403 backoff, the clock of `verifiedAt`, the lock wait. */
+/** Test seams: the HTTP client and its deadline, the clock of the 401/403 backoff, the clock of records, the lock wait. */
 export interface VerifyDependencies {
   readonly get?: HttpGet;
+  /** Per request (headers and body): the default is the client's (30 s). */
+  readonly timeoutMs?: number;
   readonly timing?: Partial<Omit<Timing, "waitMs">>;
   readonly clock?: () => Date;
   readonly lockWaitMs?: number;
@@ -49,9 +54,12 @@ export function createVerifyCommand(deps: VerifyDependencies = {}): Command {
       io.stdout(VERIFY_USAGE);
       return EXIT_OK;
     }
-    const get = deps.get ?? httpGet;
+    const client = deps.get ?? httpGet;
+    const get: HttpGet = deps.timeoutMs === undefined ? client : (r) => client({ timeoutMs: deps.timeoutMs, ...r });
+    // Everything that can refuse the run does so before the first request: the name, the state, the retired id.
     const entry = readEntry(args, io.cwd);
     const state = args.state !== undefined ? readStateFacts(args.state, io.cwd) : undefined;
+    const retiredKeyId = checkRetiredKeyId(args, entry, state);
     let failed = 0;
     const report: Report = (outcome) => {
       if (outcome.kind === "usage") throw new KeykitCliError(`verify: ${outcome.line}`);
@@ -61,12 +69,12 @@ export function createVerifyCommand(deps: VerifyDependencies = {}): Command {
       return outcome;
     };
     io.stdout(`keykit verify ${args.name}: published slot ${entry.active} in ${args.rotationState}\n`);
-    const proofs: SlotProof[] = [];
+    const findings: SlotProof[] = [];
     const works = await proveWorks(args, io, { entry, state, get, report, timing: timingOf(args, deps) });
-    if (works) proofs.push(works);
-    const gone = await proveGone(args, io, entry, get, report);
-    if (gone) proofs.push(gone);
-    await record(args, io, deps, proofs);
+    if (works) findings.push(works);
+    const gone = await proveGone(args, io, { entry, get, report, retiredKeyId });
+    if (gone) findings.push(gone);
+    await record(args, io, deps, findings);
     io.stdout(failed === 0 ? `verified: ${args.name}\n` : `not verified: ${failed} check(s) failed\n`);
     return failed === 0 ? EXIT_OK : EXIT_FINDINGS;
   };
@@ -80,68 +88,112 @@ interface WorksContext {
   readonly timing: Timing;
 }
 
-/** The document, its slot, its resource in the state, and an authenticated request: a "works" proof if all hold. */
+/**
+ * The document, its slot, its resource in the state, an authenticated request and its wrong-secret control: a
+ * "works" proof if all hold, a recorded failure of the published slot if a check failed, nothing if no check ran.
+ */
 async function proveWorks(args: VerifyArgs, io: CliIo, ctx: WorksContext): Promise<SlotProof | undefined> {
-  const { entry, state, report } = ctx;
+  const { entry, state } = ctx;
+  let firstFailure: string | undefined;
+  const report: Report = (outcome) => {
+    if (outcome.kind === "fail") firstFailure ??= outcome.line;
+    return ctx.report(outcome);
+  };
+  const slot = entry.active;
+  const since = entry.slots[slot]?.activatedAt;
+  const failure = (keyId?: string): SlotProof | undefined =>
+    firstFailure === undefined ? undefined : failureProof(slot, "active", since, firstFailure, keyId);
   const doc = await readDocument(args, io, ctx.get, report);
-  if (!doc) return undefined;
+  if (!doc) return failure();
   let proven = report(slotCheck(doc, entry, args.rotationState)).kind === "ok";
   const stateKey = state?.keys.get(doc.keyId);
   if (state && report(stateCheck(doc, stateKey, entry, args.state as string)).kind !== "ok") proven = false;
   const target = probeTarget(args, io, state, stateKey);
-  if (report(await probeCredentials(target, doc, ctx.get, ctx.timing)).kind !== "ok") return undefined;
+  const endpoint = scopeEndpoint(target);
+  if (endpoint) {
+    checkedEndpoint(endpoint.what, endpoint, args.allowHttp);
+    report({ kind: "none", line: `endpoint: ${endpoint.what} ${originOf(endpoint.url)}, from ${endpoint.from}` });
+  }
+  const outcome = report(await probeCredentials(target, doc, ctx.get, ctx.timing));
   const probe = probeUrl(target);
-  if (!proven || "kind" in probe) return undefined;
+  if (!proven || outcome.kind !== "ok" || outcome.control === undefined || "kind" in probe) return failure(doc.keyId);
   const document = recordable(doc.from);
-  const record = entry.slots[entry.active];
   return {
-    slot: entry.active,
+    slot,
     status: "active",
-    since: record?.activatedAt,
+    since,
     verification: {
       proved: "works",
       keyId: doc.keyId,
-      by: probeDescription(probe.what, probe.url, 200),
+      endpoint: originOf(probe.url),
+      ...(recordable(probe.from ?? "") !== undefined ? { endpointFrom: probe.from } : {}),
+      by: withControl(probeDescription(probe.what, probe.url, 200), outcome.control),
+      control: outcome.control,
       ...(document !== undefined ? { document } : {}),
     },
   };
 }
 
-async function proveGone(
-  args: VerifyArgs,
-  io: CliIo,
-  entry: KeyRotationEntry,
-  get: HttpGet,
-  report: Report,
-): Promise<SlotProof | undefined> {
-  const outcome = await goneCheck(args, io, entry, get);
-  if (!outcome || report(outcome).kind !== "ok" || args.retiredKeyId === undefined) return undefined;
+/** "…: 200, a wrong secret 401": the check and its negative control in one recorded line. */
+function withControl(description: string, control: number): string {
+  return recordable(`${description}, a wrong secret ${control}`) ?? description;
+}
+
+function failureProof(
+  slot: SlotName,
+  status: SlotProof["status"],
+  since: string | undefined,
+  line: string,
+  keyId: string | undefined,
+): SlotProof {
+  // The line is kit text (ids, origins, statuses); cut to what the file accepts.
+  const failed = recordable(line) ?? recordable(`${line.slice(0, MAX_RECORDED_TEXT - 1)}…`) ?? "a check failed";
+  return { slot, status, since, failure: { ...(keyId !== undefined ? { keyId } : {}), failed } };
+}
+
+interface GoneContext {
+  readonly entry: KeyRotationEntry;
+  readonly get: HttpGet;
+  readonly report: Report;
+  readonly retiredKeyId: string | undefined;
+}
+
+async function proveGone(args: VerifyArgs, io: CliIo, ctx: GoneContext): Promise<SlotProof | undefined> {
+  const { entry, retiredKeyId } = ctx;
+  const outcome = await goneCheck(args, io, entry, ctx.get, retiredKeyId);
+  if (!outcome) return undefined;
+  const kind = ctx.report(outcome).kind;
   const slot = otherSlot(entry.active);
-  const url = joinUrl(cloudUrl(args, io), `iam/v2/api-keys/${encodeURIComponent(args.retiredKeyId)}`);
+  const since = entry.slots[slot]?.retiredAt;
+  if (retiredKeyId === undefined) return undefined;
+  if (kind === "fail") return failureProof(slot, "retired", since, outcome.line, retiredKeyId);
+  if (kind !== "ok") return undefined;
+  const cloud = cloudEndpoint(args, io);
+  const url = joinUrl(cloud.url, `iam/v2/api-keys/${encodeURIComponent(retiredKeyId)}`);
   return {
     slot,
     status: "retired",
-    since: entry.slots[slot]?.retiredAt,
+    since,
     // The line says which answer (404 or 403) proved it.
     verification: {
       proved: "gone",
-      keyId: args.retiredKeyId,
+      keyId: retiredKeyId,
+      endpoint: originOf(url),
+      endpointFrom: cloud.from,
       by: recordable(outcome.line) ?? probeDescription("Cloud API", url, 404),
     },
   };
 }
 
-/** Writes the proofs (under the state file's lock) and says what was recorded, one line each. */
-async function record(args: VerifyArgs, io: CliIo, deps: VerifyDependencies, proofs: readonly SlotProof[]) {
+/** Writes the proofs and failures (under the state file's lock) and says what was recorded, one line each. */
+async function record(args: VerifyArgs, io: CliIo, deps: VerifyDependencies, findings: readonly SlotProof[]) {
   const shown = args.rotationState;
-  if (proofs.length === 0) {
-    io.stdout(
-      `  note  nothing recorded in ${shown}: no check proved a slot (finish needs a recorded proof, or --state)\n`,
-    );
+  if (findings.length === 0) {
+    io.stdout(`  note  nothing recorded in ${shown}: no check proved a slot (finish needs a recorded proof)\n`);
     return;
   }
   const at = (deps.clock ?? (() => new Date()))().toISOString();
-  const outcomes = await recordProofs(proofs, {
+  const outcomes = await recordProofs(findings, {
     path: resolve(io.cwd, shown),
     shownAs: shown,
     name: args.name,
@@ -150,16 +202,24 @@ async function record(args: VerifyArgs, io: CliIo, deps: VerifyDependencies, pro
     onNote: (note) => io.stderr(formatErrorLine(note)),
   });
   for (const { proof, recorded } of outcomes) {
-    const what =
-      proof.verification.proved === "works"
-        ? `slot ${proof.slot} works (key ${proof.verification.keyId})`
-        : `retired slot ${proof.slot} is gone (key ${proof.verification.keyId})`;
+    const what = describeFinding(proof);
     io.stdout(
       recorded
-        ? `  ok    recorded in ${shown}: ${what}, verifiedAt ${at}\n`
+        ? `  ${proof.failure ? "note" : "ok  "}  recorded in ${shown}: ${what}, ${proof.failure ? "failedVerify.at" : "verifiedAt"} ${at}\n`
         : `  note  not recorded: ${what}, but ${shown} changed while verifying (run verify again)\n`,
     );
   }
+}
+
+function describeFinding(proof: SlotProof): string {
+  if (proof.failure) {
+    const key = proof.failure.keyId !== undefined ? ` (key ${proof.failure.keyId})` : "";
+    const blocks = proof.status === "active" ? ": finish stays refused until a verify succeeds" : "";
+    return `the verify of slot ${proof.slot} failed${key}${blocks}`;
+  }
+  return proof.verification.proved === "works"
+    ? `slot ${proof.slot} works (key ${proof.verification.keyId})`
+    : `retired slot ${proof.slot} is gone (key ${proof.verification.keyId})`;
 }
 
 export const run: Command = createVerifyCommand();
@@ -169,7 +229,8 @@ function readEntry(args: VerifyArgs, cwd: string): KeyRotationEntry {
   if (!existsSync(path)) throw new KeykitCliError(`--rotation-state: ${args.rotationState}: no such file`);
   try {
     const state = readRotationStateFile(path, args.rotationState);
-    if (!state.keys[args.name])
+    // An own entry only: a name like "constructor" is an ordinary name, not an inherited property.
+    if (!Object.prototype.hasOwnProperty.call(state.keys, args.name))
       throw new KeykitCliError(`verify: '${args.name}' has no rotation in ${args.rotationState}`, EXIT_FINDINGS);
     return entryFor(state, args.name);
   } catch (error) {
@@ -190,8 +251,8 @@ async function readDocument(
       sink.kind === "output"
         ? readOutputDocument(sink.file, sink.outputName, io.cwd)
         : sink.kind === "aws"
-          ? await readAwsDocument(awsLocation(sink, io))
-          : await readVaultDocument(vaultLocation(sink, io), get);
+          ? await readAwsDocument(awsLocation(sink, io, args.allowHttp))
+          : await readVaultDocument(vaultLocation(sink, io, args.allowHttp), get);
     const slot = doc.slot ? `, slot ${doc.slot}` : "";
     report({ kind: "ok", line: `published document: ${doc.from} (key_id ${doc.keyId}${slot})` });
     return doc;
@@ -202,16 +263,20 @@ async function readDocument(
   }
 }
 
-function vaultLocation(sink: Extract<VerifyArgs["sink"], { kind: "vault" }>, io: CliIo) {
+function vaultLocation(sink: Extract<VerifyArgs["sink"], { kind: "vault" }>, io: CliIo, allowHttp: boolean) {
   const address = io.env.VAULT_ADDR;
   const token = io.env.VAULT_TOKEN;
   if (!address || !token)
     throw new KeykitCliError("the Vault sink needs VAULT_ADDR and VAULT_TOKEN in the environment");
+  // The token goes there, and the published secret comes back: the same transport rule as every endpoint.
+  checkedEndpoint("Vault", { url: address, from: "VAULT_ADDR" }, allowHttp);
   return { mount: sink.mount, name: sink.secretName, address, token, namespace: io.env.VAULT_NAMESPACE || undefined };
 }
 
 /** Credentials from the command's environment when it has them (tests, CI); otherwise the SDK's default chain. */
-function awsLocation(sink: Extract<VerifyArgs["sink"], { kind: "aws" }>, io: CliIo): AwsLocation {
+function awsLocation(sink: Extract<VerifyArgs["sink"], { kind: "aws" }>, io: CliIo, allowHttp: boolean): AwsLocation {
+  if (sink.endpoint !== undefined)
+    checkedEndpoint("Secrets Manager", { url: sink.endpoint, from: "--aws-endpoint" }, allowHttp);
   const {
     AWS_ACCESS_KEY_ID: accessKeyId,
     AWS_SECRET_ACCESS_KEY: secretAccessKey,
@@ -253,6 +318,7 @@ function stateCheck(
   return { kind: "ok", line: `state: key_id ${doc.keyId} is ${key.address}, the ${entry.active} slot` };
 }
 
+/** The probe's target: each endpoint from a flag (or the environment), else from the state resource defining it. */
 function probeTarget(
   args: VerifyArgs,
   io: CliIo,
@@ -261,26 +327,103 @@ function probeTarget(
 ): ProbeTarget {
   const scope = args.scope ?? key?.scope;
   if (scope === undefined) throw new KeykitCliError("verify needs --scope (or --state, where the key's scope is read)");
-  const cluster = args.cluster ?? key?.resourceId;
-  const fromState = cluster !== undefined ? state?.restEndpoints.get(cluster) : undefined;
+  const cluster = args.cluster ?? (scope === "kafka" ? key?.resourceId : undefined);
+  const cloud = cloudEndpoint(args, io);
+  const endpoint = (flag: string, value: string | undefined, kind: "kafka" | "schema-registry", id?: string) =>
+    value !== undefined
+      ? { url: value, from: flag }
+      : state !== undefined && id !== undefined
+        ? stateEndpoint(state, kind, id, flag)
+        : undefined;
+  const rest = scope === "kafka" ? endpoint("--rest-endpoint", args.restEndpoint, "kafka", cluster) : undefined;
+  const registry =
+    scope === "schema-registry"
+      ? endpoint("--schema-registry-endpoint", args.schemaRegistryEndpoint, "schema-registry", key?.resourceId)
+      : undefined;
+  const from =
+    scope === "kafka"
+      ? rest?.from
+      : scope === "schema-registry"
+        ? registry?.from
+        : scope === "flink"
+          ? "--flink-endpoint"
+          : cloud.from;
   return {
     scope,
     clusterId: cluster,
-    restEndpoint: args.restEndpoint ?? (scope === "kafka" ? fromState : undefined),
-    schemaRegistryEndpoint: args.schemaRegistryEndpoint ?? (scope === "schema-registry" ? fromState : undefined),
-    cloudEndpoint: cloudUrl(args, io),
+    restEndpoint: rest?.url,
+    schemaRegistryEndpoint: registry?.url,
+    cloudEndpoint: cloud.url,
     flinkEndpoint: args.flinkEndpoint,
     organizationId: args.organization,
     environmentId: args.environment ?? key?.environmentId,
+    endpointFrom: from,
   };
 }
 
-function cloudUrl(args: VerifyArgs, io: CliIo): string {
-  return args.baseUrl ?? io.env.CONFLUENT_CLOUD_BASE_URL ?? DEFAULT_CLOUD_URL;
+/** The endpoint the scope's probe sends the key to, with its source; undefined when the scope has no probe. */
+function scopeEndpoint(target: ProbeTarget): (Endpoint & { readonly what: string }) | undefined {
+  const from = target.endpointFrom ?? "a flag";
+  switch (target.scope) {
+    case "kafka":
+      return target.restEndpoint !== undefined ? { url: target.restEndpoint, from, what: "Kafka REST" } : undefined;
+    case "schema-registry":
+      return target.schemaRegistryEndpoint !== undefined
+        ? { url: target.schemaRegistryEndpoint, from, what: "Schema Registry" }
+        : undefined;
+    case "cloud":
+    case "global":
+      return { url: target.cloudEndpoint, from, what: "Cloud API" };
+    case "flink":
+      return target.flinkEndpoint !== undefined ? { url: target.flinkEndpoint, from, what: "Flink" } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The Cloud API: --base-url, else CONFLUENT_CLOUD_BASE_URL (the operator's environment), else Confluent's. */
+function cloudEndpoint(args: VerifyArgs, io: CliIo): Endpoint {
+  if (args.baseUrl !== undefined) return { url: args.baseUrl, from: "--base-url" };
+  const env = io.env.CONFLUENT_CLOUD_BASE_URL;
+  if (env) return { url: env, from: "CONFLUENT_CLOUD_BASE_URL" };
+  return { url: DEFAULT_CLOUD_URL, from: "the default" };
+}
+
+/**
+ * `--retired-key-id` must be the retired slot's key as the rotation record (the slot's key id, or its proof) or
+ * `--state` knows it: a mistyped id would prove some other key gone. Refused before anything is sent.
+ */
+function checkRetiredKeyId(args: VerifyArgs, entry: KeyRotationEntry, state: StateFacts | undefined) {
+  const id = args.retiredKeyId;
+  const slot = otherSlot(entry.active);
+  const record = entry.slots[slot];
+  if (id === undefined || record?.status !== "retired") return id;
+  const known = new Set<string>();
+  if (record.keyId !== undefined) known.add(record.keyId);
+  if (record.verification !== undefined) known.add(record.verification.keyId);
+  const inState = state !== undefined ? findSlotKey(state, args.name, slot) : undefined;
+  const stateId =
+    inState !== undefined ? [...(state as StateFacts).keys].find(([, k]) => k === inState)?.[0] : undefined;
+  if (stateId !== undefined) known.add(stateId);
+  if (known.size === 0)
+    throw new KeykitCliError(
+      `verify: ${args.rotationState} records no key id for the retired slot ${slot}, so --retired-key-id cannot be checked: give --state <terraform state JSON from before the finish's apply> that holds the slot`,
+    );
+  if (!known.has(id))
+    throw new KeykitCliError(
+      `verify: --retired-key-id ${id} is not the retired slot ${slot}'s key (the rotation record or --state knows ${[...known].join(", ")})`,
+    );
+  return id;
 }
 
 /** After `finish` the retired slot must be gone; while rotating, the retained slot is still needed. */
-async function goneCheck(args: VerifyArgs, io: CliIo, entry: KeyRotationEntry, get: HttpGet) {
+async function goneCheck(
+  args: VerifyArgs,
+  io: CliIo,
+  entry: KeyRotationEntry,
+  get: HttpGet,
+  retiredKeyId: string | undefined,
+) {
   const old = entry.slots[otherSlot(entry.active)];
   if (!old || old.status === "active") return undefined;
   if (old.status === "retained")
@@ -288,7 +431,7 @@ async function goneCheck(args: VerifyArgs, io: CliIo, entry: KeyRotationEntry, g
       kind: "none",
       line: `the ${otherSlot(entry.active)} slot is retained (rotation under way): the gone check runs after finish`,
     } as const;
-  if (args.retiredKeyId === undefined)
+  if (retiredKeyId === undefined)
     throw new KeykitCliError(
       "after finish, verify needs --retired-key-id <id of the retired slot's key> for the gone check",
     );
@@ -298,7 +441,8 @@ async function goneCheck(args: VerifyArgs, io: CliIo, entry: KeyRotationEntry, g
     throw new KeykitCliError(
       "the gone check needs CONFLUENT_CLOUD_API_KEY and CONFLUENT_CLOUD_API_SECRET (a Cloud API key)",
     );
-  return checkKeyGone(args.retiredKeyId, cloudUrl(args, io), { keyId: apiKey, secret: apiSecret }, get);
+  const cloud = checkedEndpoint("Cloud API", cloudEndpoint(args, io), args.allowHttp);
+  return checkKeyGone(retiredKeyId, cloud.url, { keyId: apiKey, secret: apiSecret }, get);
 }
 
 function timingOf(args: VerifyArgs, deps: VerifyDependencies): Timing {

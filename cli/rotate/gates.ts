@@ -2,15 +2,21 @@
  * The gates of `keykit rotate finish`: finish deletes the retained slot, so it is only recorded on evidence that
  * the published slot really works and, given audit logs, that no client still authenticates with the retained one.
  *
- * - proven: the published slot was verified (`keykit verify`) after its `start`, or, given `--state <terraform state
- *   JSON>`, its confluent_api_key exists there (the start's apply ran);
+ * - proven: the published slot has a standing "works" proof of `keykit verify` after its `start` (with the
+ *   wrong-secret control, no failed verify after it; given `--state`, for the key id the state holds for the slot);
  * - quiet (only with `--audit-log`): the retained slot's key has had no successful authentication for
  *   `--quiet-minutes`, over audit logs that reach into that window.
  *
  * Pure: the inputs are read before the state file's lock is taken, the gates are decided under it.
  */
 import type { AuditLogUsage } from "../../policies/inventory/audit-log";
-import { type KeyRotationEntry, type SlotName, retainedSlot } from "../../policies/rotation-state";
+import {
+  type KeyRotationEntry,
+  type SlotName,
+  type SlotVerification,
+  retainedSlot,
+  worksProofProblem,
+} from "../../policies/rotation-state";
 import { findSlotKey, type StateFacts } from "../verify/state";
 
 export const DEFAULT_QUIET_MINUTES = 15;
@@ -40,29 +46,36 @@ export function finishGates(entry: KeyRotationEntry, inputs: GateInputs): GateRe
   return { met, unmet };
 }
 
+/**
+ * The published slot must have a standing "works" proof after its start: recorded by `keykit verify` with the
+ * wrong-secret control, no failed verify after it, and — given `--state` — for the key id the state holds for the
+ * slot. `--state` alone proves nothing: a resource in the state is not a working credential.
+ */
 function provenGate(entry: KeyRotationEntry, inputs: GateInputs): { ok: boolean; line: string } {
   const slot = entry.active;
   const record = entry.slots[slot];
   const started = record?.activatedAt ?? record?.createdAt;
-  const verifiedAt = record?.verifiedAt;
-  const works = record?.verification === undefined || record.verification.proved === "works";
-  if (verifiedAt !== undefined && works && (started === undefined || Date.parse(verifiedAt) >= Date.parse(started)))
-    return { ok: true, line: `the published slot ${slot} was verified at ${verifiedAt} (keykit verify)` };
-  const state = inputs.terraformState;
-  if (state === undefined)
+  const problem = worksProofProblem(record, started);
+  if (problem !== undefined)
     return {
       ok: false,
-      line:
-        `the published slot ${slot} was not verified after its start: apply, then run 'keykit verify ${inputs.name} …'` +
-        ` (or give --state <terraform state JSON> that holds it)`,
+      line: problem.startsWith("a verify")
+        ? `the published slot ${slot} has no standing proof: ${problem}: fix it, then run 'keykit verify ${inputs.name} …' again`
+        : `the published slot ${slot} ${problem}: apply, then run 'keykit verify ${inputs.name} …'`,
     };
-  const key = findSlotKey(state.facts, inputs.name, slot, inputs.addresses?.[slot]);
-  return key
-    ? { ok: true, line: `the published slot ${slot} exists in ${state.shown} (${key.address})` }
-    : {
-        ok: false,
-        line: `the published slot ${slot} is not in ${state.shown} and was not verified: apply the start first`,
-      };
+  const proof = record?.verification as SlotVerification;
+  const state = inputs.terraformState;
+  const key = state ? findSlotKey(state.facts, inputs.name, slot, inputs.addresses?.[slot]) : undefined;
+  const stateId = state && key ? [...state.facts.keys].find(([, k]) => k === key)?.[0] : undefined;
+  if (state && stateId !== undefined && stateId !== proof.keyId)
+    return {
+      ok: false,
+      line: `the published slot ${slot} was verified for key ${proof.keyId}, but ${state.shown} holds key ${stateId} for it: verify it again`,
+    };
+  return {
+    ok: true,
+    line: `the published slot ${slot} was verified at ${record?.verifiedAt} (keykit verify, key ${proof.keyId})`,
+  };
 }
 
 function quietGate(

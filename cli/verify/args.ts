@@ -1,7 +1,7 @@
 /** `keykit verify`'s arguments: its flags are declared in cli/grammar.ts; the cross-flag rules live here. */
 import { KeykitCliError } from "../errors";
 import { type CommandSpec, commandSpec, parseCommandLine, renderCommandHelp } from "../grammar";
-import { DEFAULT_ROTATION_STATE_FILE, validateKeyName } from "../../policies/rotation-state";
+import { API_KEY_ID_PATTERN, DEFAULT_ROTATION_STATE_FILE, validateKeyName } from "../../policies/rotation-state";
 import type { ProbeScope } from "./probes";
 
 export interface VerifyArgs {
@@ -23,6 +23,8 @@ export interface VerifyArgs {
   readonly baseUrl?: string;
   readonly retiredKeyId?: string;
   readonly waitMs: number;
+  /** `--allow-http`: plain http to a non-loopback host is allowed (the operator's choice, never the input's). */
+  readonly allowHttp: boolean;
 }
 
 const VERIFY_SPEC = commandSpec("verify") as CommandSpec;
@@ -39,6 +41,9 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | "help" {
   const name = positional[0];
   const problem = validateKeyName(name);
   if (problem !== undefined) throw new KeykitCliError(`verify: ${problem}`);
+  const retired = values["--retired-key-id"];
+  if (retired !== undefined && !API_KEY_ID_PATTERN.test(retired))
+    throw new KeykitCliError("--retired-key-id must be an API key id (letters, digits, '_', '.', ':' or '-')");
   const scope = values["--scope"] as ProbeScope | undefined; // one of PROBE_SCOPES: the grammar checks it
   for (const flag of [
     "--rest-endpoint",
@@ -65,6 +70,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | "help" {
     baseUrl: values["--base-url"],
     retiredKeyId: values["--retired-key-id"],
     waitMs: waitOf(values["--wait"]),
+    allowHttp: line.switches.has("--allow-http"),
   };
 }
 

@@ -24,7 +24,7 @@ export type HttpGet = (request: HttpRequest) => Promise<HttpResponse>;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Bodies are only read for small JSON documents (Vault); anything larger is not what verify expects. */
-const MAX_BODY_CHARS = 1 << 20;
+export const MAX_BODY_BYTES = 1 << 20;
 
 export const httpGet: HttpGet = async (request) => {
   const headers: Record<string, string> = { accept: "application/json", ...request.headers };
@@ -32,20 +32,43 @@ export const httpGet: HttpGet = async (request) => {
     const token = Buffer.from(`${request.basic.user}:${request.basic.password}`).toString("base64");
     headers.authorization = `Basic ${token}`;
   }
-  let response: Response;
+  // One deadline for the whole exchange: headers and body (a server trickling its body runs into it too).
+  const signal = AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   try {
-    response = await fetch(request.url, {
-      headers,
-      redirect: "manual",
-      signal: AbortSignal.timeout(request.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    });
+    const response = await fetch(request.url, { headers, redirect: "manual", signal });
+    return { status: response.status, body: await readCapped(response, MAX_BODY_BYTES) };
   } catch (error) {
-    const reason = (error as Error).name === "TimeoutError" ? "timed out" : "unreachable";
+    const reason = isTimeout(error, signal) ? "timed out" : "unreachable";
     throw new KeykitCliError(`${request.what}: ${originOf(request.url)} ${reason}`);
   }
-  const body = await response.text();
-  return { status: response.status, body: body.length > MAX_BODY_CHARS ? "" : body };
 };
+
+function isTimeout(error: unknown, signal: AbortSignal): boolean {
+  const name = (error as Error | undefined)?.name;
+  return name === "TimeoutError" || (signal.aborted && (signal.reason as Error | undefined)?.name === "TimeoutError");
+}
+
+/**
+ * The body as text, read chunk by chunk and abandoned at `cap` bytes (then ""): a huge body is never held in
+ * memory, and the connection is released at once instead of draining it.
+ */
+export async function readCapped(response: Response, cap: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > cap) {
+      await reader.cancel().catch(() => undefined);
+      return "";
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 /** The scheme, host and port of a URL: enough to say where, never a path or query that could hold a token. */
 export function originOf(url: string): string {

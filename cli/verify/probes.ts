@@ -1,8 +1,11 @@
 /**
  * Proving credentials work: one authenticated GET per scope, where the scope has an endpoint that accepts an API
  * key. 200 works; 401/403 is retried with backoff up to `--wait` (a new key takes minutes to propagate), then fails
- * with the status and what it means. Any other status fails at once.
+ * with the status and what it means. Any other status fails at once. A 200 is then checked against a negative
+ * control: the same request with a deliberately wrong secret for the same key id must be refused (401/403), or the
+ * server accepts anything and the 200 proves nothing.
  */
+import { randomBytes } from "node:crypto";
 import { type HttpGet, joinUrl, originOf } from "./http";
 
 export type ProbeScope = "kafka" | "schema-registry" | "cloud" | "global" | "flink" | "ksqldb" | "tableflow";
@@ -27,6 +30,8 @@ export interface ProbeTarget {
   readonly flinkEndpoint?: string;
   readonly organizationId?: string;
   readonly environmentId?: string;
+  /** Where the scope's endpoint came from ("--rest-endpoint", "--state data.confluent_kafka_cluster.x"). */
+  readonly endpointFrom?: string;
 }
 
 export interface Timing {
@@ -39,13 +44,18 @@ export interface Timing {
 }
 
 export type ProbeOutcome =
-  | { readonly kind: "ok"; readonly line: string }
+  | { readonly kind: "ok"; readonly line: string; readonly control?: number }
   | { readonly kind: "fail"; readonly line: string }
   | { readonly kind: "none"; readonly line: string }
   | { readonly kind: "usage"; readonly line: string };
 
 /** The probe URL of a scope, or why there is none / what is missing. */
-export function probeUrl(target: ProbeTarget): { url: string; what: string } | ProbeOutcome {
+export function probeUrl(target: ProbeTarget): { url: string; what: string; from?: string } | ProbeOutcome {
+  const found = probePath(target);
+  return "kind" in found ? found : { ...found, from: target.endpointFrom };
+}
+
+function probePath(target: ProbeTarget): { url: string; what: string } | ProbeOutcome {
   switch (target.scope) {
     case "kafka":
       if (!target.restEndpoint || !target.clusterId)
@@ -102,11 +112,10 @@ export async function probeCredentials(
     });
     const waited = Math.round((timing.now() - started) / 1000);
     const where = `${probe.what} ${originOf(probe.url)}`;
-    if (response.status === 200)
-      return {
-        kind: "ok",
-        line: `${where}: key ${credentials.keyId} works (200 after ${attempt} attempt(s), ${waited} s)`,
-      };
+    if (response.status === 200) {
+      const works = `${where}: key ${credentials.keyId} works (200 after ${attempt} attempt(s), ${waited} s)`;
+      return negativeControl(probe, credentials, get, works);
+    }
     if (response.status !== 401 && response.status !== 403)
       return {
         kind: "fail",
@@ -120,6 +129,42 @@ export async function probeCredentials(
     }
     await timing.sleep(delay);
     delay = Math.min(delay * 2, timing.maxDelayMs);
+  }
+}
+
+/** The same request with a wrong secret for the same key id: only a refusal (401/403) makes the 200 mean something. */
+async function negativeControl(
+  probe: { readonly url: string; readonly what: string },
+  credentials: { readonly keyId: string; readonly secret: string },
+  get: HttpGet,
+  works: string,
+): Promise<ProbeOutcome> {
+  const response = await get({
+    url: probe.url,
+    basic: { user: credentials.keyId, password: wrongSecret(credentials.secret) },
+    what: probe.what,
+  });
+  const where = `${probe.what} ${originOf(probe.url)}`;
+  if (response.status === 401 || response.status === 403)
+    return { kind: "ok", line: `${works}; a wrong secret is refused (${response.status})`, control: response.status };
+  if (response.status === 200)
+    return {
+      kind: "fail",
+      line: `${where}: also accepted a wrong secret for key ${credentials.keyId} (200): it does not check credentials, so its 200 proves nothing`,
+    };
+  return {
+    kind: "fail",
+    line: `${where}: answered ${response.status} to a wrong secret for key ${credentials.keyId} (expected 401 or 403): the 200 proves nothing`,
+  };
+}
+
+/** A secret that is certainly not `secret`: random, of the same length (a length check alone cannot tell). */
+export function wrongSecret(secret: string): string {
+  for (;;) {
+    const candidate = randomBytes(Math.max(secret.length, 16))
+      .toString("base64url")
+      .slice(0, Math.max(secret.length, 16));
+    if (candidate !== secret) return candidate;
   }
 }
 

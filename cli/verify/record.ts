@@ -1,11 +1,13 @@
 /**
- * Recording what `keykit verify` proved in the rotation-state file, so the review sees it in the diff and the gates
- * of `rotate finish` and the audit's cleanup script can rely on it: `verifiedAt` and `verification` on the slot the
- * proof is about. Written through withLockedStateFile (locked read → decide → write; unknown fields kept). A proof
+ * Recording what `keykit verify` proved, or which check failed, in the rotation-state file, so the review sees it
+ * in the diff and the gates of `rotate finish` and the audit's cleanup script can rely on it: `keyId`, `verifiedAt`
+ * and `verification` on the slot a proof is about, `failedVerify` (time, key, what failed) on the slot a failed
+ * check was about — a failure after a proof makes the proof stand no longer. Written through withLockedStateFile (locked read → decide → write; unknown fields kept). A proof
  * is only recorded if the slot is still in the state verify saw: a `start` or `finish` that ran meanwhile makes it
  * a proof of something else.
  */
 import {
+  type FailedVerify,
   isRecordableText,
   type KeyRotationEntry,
   type RotationState,
@@ -17,14 +19,19 @@ import {
 import { withLockedStateFile } from "../locked-state-file";
 import { originOf } from "./http";
 
-/** One proven fact about one slot, with the slot's state when verify read it. */
-export interface SlotProof {
+interface SlotFinding {
   readonly slot: SlotName;
   readonly status: SlotRecord["status"];
-  /** activatedAt ("works") or retiredAt ("gone") as verify read it: the proof is about that step's slot. */
+  /** activatedAt (the active slot) or retiredAt (a retired one) as verify read it: the finding is about that step's slot. */
   readonly since?: string;
-  readonly verification: SlotVerification;
 }
+
+/** One proven fact about one slot, or one failed check, with the slot's state when verify read it. */
+export type SlotProof = SlotFinding &
+  (
+    | { readonly verification: SlotVerification; readonly failure?: undefined }
+    | { readonly failure: Omit<FailedVerify, "at">; readonly verification?: undefined }
+  );
 
 export interface RecordOptions {
   readonly path: string;
@@ -60,7 +67,9 @@ function decide(state: RotationState, proofs: readonly SlotProof[], options: Rec
     const still = record !== undefined && record.status === proof.status && sinceOf(record, proof) === proof.since;
     outcomes.push({ proof, recorded: still });
     if (!still) continue;
-    const verified: SlotRecord = { ...record, verifiedAt: options.at, verification: proof.verification };
+    const verified: SlotRecord = proof.failure
+      ? { ...record, failedVerify: { at: options.at, ...proof.failure } }
+      : { ...record, keyId: proof.verification.keyId, verifiedAt: options.at, verification: proof.verification };
     entry = { ...entry, slots: { ...entry.slots, [proof.slot]: verified } };
   }
   const changed = outcomes.some((o) => o.recorded);
@@ -68,7 +77,7 @@ function decide(state: RotationState, proofs: readonly SlotProof[], options: Rec
 }
 
 function sinceOf(record: SlotRecord, proof: SlotProof): string | undefined {
-  return proof.verification.proved === "works" ? record.activatedAt : record.retiredAt;
+  return proof.status === "active" ? record.activatedAt : record.retiredAt;
 }
 
 /** "Kafka REST https://host GET /kafka/v3/clusters/lkc-1/topics: 200", shortened to what the file accepts. */

@@ -20,11 +20,31 @@ export interface StateKey {
   readonly environmentId?: string;
 }
 
+/** A REST endpoint as the state records it, with the resource that defines it. */
+export interface StateEndpoint {
+  readonly url: string;
+  /** The defining resource's address, e.g. "data.confluent_kafka_cluster.orders". */
+  readonly address: string;
+  /** Its resource type: a Kafka key takes only a Kafka cluster's endpoint, a Schema Registry key only a registry's. */
+  readonly type: "confluent_kafka_cluster" | "confluent_schema_registry_cluster";
+}
+
 export interface StateFacts {
   readonly keys: ReadonlyMap<string, StateKey>;
-  /** Cluster id → REST endpoint (Kafka clusters and Schema Registry clusters). */
-  readonly restEndpoints: ReadonlyMap<string, string>;
+  /**
+   * Cluster id → the REST endpoints the resources that define it record: only a `confluent_kafka_cluster`
+   * (managed or data) for a Kafka cluster and a `confluent_schema_registry_cluster` data source for Schema
+   * Registry, where the provider computes `rest_endpoint` from Confluent's answer. Every other type takes
+   * `rest_endpoint` as an argument (whoever writes the configuration chooses it), so it never names one.
+   */
+  readonly restEndpoints: ReadonlyMap<string, readonly StateEndpoint[]>;
 }
+
+/** The resource types whose `rest_endpoint` is computed by the provider (schema/schema.json), by the id's kind. */
+const ENDPOINT_DEFINERS: Readonly<Record<string, { readonly modes: readonly string[] }>> = {
+  confluent_kafka_cluster: { modes: ["managed", "data"] },
+  confluent_schema_registry_cluster: { modes: ["data"] },
+};
 
 /** The probe scope of a `managed_resource.api_version`: the policies' table, where a probe exists for the kind. */
 function scopeOfApiVersion(apiVersion: string | undefined): ProbeScope | undefined {
@@ -76,7 +96,7 @@ export function findSlotKey(
 
 export function stateFacts(json: unknown): StateFacts {
   const keys = new Map<string, StateKey>();
-  const restEndpoints = new Map<string, string>();
+  const restEndpoints = new Map<string, StateEndpoint[]>();
   const visit = (module: unknown) => {
     if (!isObject(module)) return;
     for (const r of Array.isArray(module.resources) ? module.resources : []) {
@@ -84,13 +104,22 @@ export function stateFacts(json: unknown): StateFacts {
       const values = r.values;
       if (typeof values.id !== "string") continue;
       if (r.type === "confluent_api_key" && r.mode !== "data") keys.set(values.id, keyOf(String(r.address), values));
-      if (typeof values.rest_endpoint === "string" && /^https?:\/\//.test(values.rest_endpoint))
-        restEndpoints.set(values.id, values.rest_endpoint);
+      if (definesEndpoint(r) && typeof values.rest_endpoint === "string" && values.rest_endpoint !== "") {
+        const known = restEndpoints.get(values.id) ?? [];
+        known.push({ url: values.rest_endpoint, address: String(r.address), type: r.type as StateEndpoint["type"] });
+        restEndpoints.set(values.id, known);
+      }
     }
     for (const child of Array.isArray(module.child_modules) ? module.child_modules : []) visit(child);
   };
   if (isObject(json) && isObject(json.values)) visit(json.values.root_module);
   return { keys, restEndpoints };
+}
+
+function definesEndpoint(resource: JsonObject): boolean {
+  const type = typeof resource.type === "string" ? resource.type : "";
+  const definer = Object.prototype.hasOwnProperty.call(ENDPOINT_DEFINERS, type) ? ENDPOINT_DEFINERS[type] : undefined;
+  return definer !== undefined && definer.modes.includes(resource.mode === "data" ? "data" : "managed");
 }
 
 function keyOf(address: string, values: JsonObject): StateKey {

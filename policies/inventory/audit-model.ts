@@ -64,11 +64,13 @@ export interface RotationSlotFacts {
   /** When a `rotate start` stopped publishing the slot: its rotation started then. */
   readonly deactivatedAt?: string;
   /**
-   * When `keykit verify` last proved, after this slot stopped being published, that the published slot works and
-   * this one is no longer needed (recorded in the rotation-state file by verify). Evidence for the cleanup script.
+   * When `keykit verify` proved this retired slot's key gone (a "gone" proof in the rotation-state file, not
+   * followed by a failed verify). Evidence for the cleanup script, for the key `verifiedKeyId` only.
    */
   readonly verifiedAt?: string;
-  /** The slot's key id, when some input (state/plan) recorded it. */
+  /** The key that proof is about: the audit cites it only for a key with exactly this id. */
+  readonly verifiedKeyId?: string;
+  /** The slot's key id, when some input (state/plan, the rotation-state file) recorded it. */
   readonly keyId?: string;
 }
 

@@ -121,7 +121,12 @@ export function keyEvidence(k: AuditedKey, findings: readonly Finding[], audit: 
   const active = (ruleId: string) => findings.some((f) => f.ruleId === ruleId);
   if (active("KK102")) return { live: true, why: `its owner ${k.key.ownerId} no longer exists (KK102)` };
   const slot = k.retiredSlot;
-  if (slot?.verifiedAt !== undefined && (slot.retiredAt === undefined || slot.verifiedAt >= slot.retiredAt))
+  // A proof stands only for the key it names: a gone check of another id says nothing about this key.
+  if (
+    slot?.verifiedAt !== undefined &&
+    slot.verifiedKeyId === k.key.id &&
+    (slot.retiredAt === undefined || slot.verifiedAt >= slot.retiredAt)
+  )
     return { live: true, why: `retired ${slot.slot} slot of '${slot.name}', verified on ${slot.verifiedAt}` };
   const days = coverageDaysOf(k, audit.auditLog);
   if (findings.some((f) => f.ruleId === "KK107" && f.severity === "warning"))
