@@ -19,8 +19,25 @@ const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOStri
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** A project that rotates `orders` (blue retained, green published since the start), declared in cdktf.out. */
-function project(rotation: "rotating" | "stable" = "rotating"): string {
+/** The standing proof `keykit verify` records for green (with its wrong-secret control), an hour after the start. */
+const GREEN_PROOF = {
+  keyId: "GREENKEY01",
+  verifiedAt: minutesAgo(60),
+  verification: {
+    proved: "works",
+    keyId: "GREENKEY01",
+    endpoint: "https://api.confluent.cloud",
+    endpointFrom: "the default",
+    by: "Cloud API https://api.confluent.cloud GET /org/v2/environments: 200, a wrong secret 401",
+    control: 401,
+  },
+};
+
+/**
+ * A project that rotates `orders` (blue retained, green published since the start), declared in cdktf.out; with
+ * `proven`, green carries a standing verify proof (the gates other than the proof are then what a test is about).
+ */
+function project(rotation: "rotating" | "stable" = "rotating", proven = true): string {
   mkdirSync(root, { recursive: true });
   const dir = mkdtempSync(join(root, "gates-"));
   const stack = join(dir, "cdktf.out", "stacks", "prod");
@@ -37,7 +54,12 @@ function project(rotation: "rotating" | "stable" = "rotating"): string {
       ? { blue: { status: "active" } }
       : {
           blue: { status: "retained", deactivatedAt: minutesAgo(120) },
-          green: { status: "active", createdAt: minutesAgo(120), activatedAt: minutesAgo(120) },
+          green: {
+            status: "active",
+            createdAt: minutesAgo(120),
+            activatedAt: minutesAgo(120),
+            ...(proven ? GREEN_PROOF : {}),
+          },
         };
   writeFileSync(
     join(dir, "keykit.rotation.json"),
@@ -147,29 +169,84 @@ async function keykit(dir: string, ...args: string[]) {
 const stateText = (dir: string) => readFileSync(join(dir, "keykit.rotation.json"), "utf8");
 
 describe("rotate finish: the published slot must be proven", () => {
-  it("refuses with one line and leaves the file as it was; --state without the new slot is refused too", async () => {
-    const dir = project();
+  it("refuses with one line and leaves the file as it was; --state holding the new slot is no proof", async () => {
+    const dir = project("rotating", false);
     const before = stateText(dir);
+    const refusal =
+      "keykit: rotate finish orders refused: the published slot green was not verified after its start: apply, then run 'keykit verify orders …'; --force \"<reason>\" overrides\n";
     const plain = await keykit(dir, "finish", "orders");
     expect(plain.code).toBe(1);
     expect(plain.out).toBe("");
-    expect(plain.err).toBe(
-      "keykit: rotate finish orders refused: the published slot green was not verified after its start: apply, then run 'keykit verify orders …' (or give --state <terraform state JSON> that holds it); --force \"<reason>\" overrides\n",
-    );
-    const state = terraformState(dir, ["blue"]);
-    const notApplied = await keykit(dir, "finish", "orders", "--state", state);
-    expect(notApplied.code).toBe(1);
-    expect(notApplied.err).toMatch(
-      /the published slot green is not in tfstate.json and was not verified: apply the start first/,
-    );
+    expect(plain.err).toBe(refusal);
+    // The slot's resource in the state says the apply ran, not that the published secret works.
+    const applied = await keykit(dir, "finish", "orders", "--state", terraformState(dir));
+    expect(applied.code).toBe(1);
+    expect(applied.err).toBe(refusal);
     expect(stateText(dir)).toBe(before);
   });
 
+  /** The project's file with green's record replaced by `green` (on top of its start). */
+  function withGreen(dir: string, green: Record<string, unknown>): void {
+    const file = join(dir, "keykit.rotation.json");
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    json.keys.orders.slots.green = {
+      status: "active",
+      createdAt: minutesAgo(120),
+      activatedAt: minutesAgo(120),
+      ...green,
+    };
+    writeFileSync(file, JSON.stringify(json, null, 2));
+  }
+
+  it("a failed verify after the proof blocks finish until a later success", async () => {
+    const dir = project("rotating", false);
+    const failed = {
+      at: minutesAgo(30),
+      keyId: "GREENKEY01",
+      failed: "Cloud API https://api.confluent.cloud: answered 500",
+    };
+    withGreen(dir, { ...GREEN_PROOF, failedVerify: failed });
+    const r = await keykit(dir, "finish", "orders");
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      `keykit: rotate finish orders refused: the published slot green has no standing proof: a verify failed at ${minutesAgo(30)} (key GREENKEY01) and none succeeded after it: fix it, then run 'keykit verify orders …' again; --force "<reason>" overrides\n`,
+    );
+    // The recorded failure is not quoted back (the file is input).
+    expect(r.err).not.toContain("answered 500");
+    expect((await keykit(dir, "status", "--format", "json")).out).toContain('"step": "verify"');
+    withGreen(dir, { ...GREEN_PROOF, verifiedAt: minutesAgo(10), failedVerify: failed });
+    const ok = await keykit(dir, "finish", "orders");
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain(
+      `Gate met: the published slot green was verified at ${minutesAgo(10)} (keykit verify, key GREENKEY01)`,
+    );
+  });
+
+  it("a proof without the wrong-secret control, or for another key than --state holds, does not count", async () => {
+    const dir = project("rotating", false);
+    const { control: _control, ...uncontrolled } = GREEN_PROOF.verification;
+    withGreen(dir, { ...GREEN_PROOF, verification: uncontrolled });
+    const old = await keykit(dir, "finish", "orders");
+    expect(old.code).toBe(1);
+    expect(old.err).toMatch(/green was verified at \S+ without the wrong-secret control \(by an older keykit\)/);
+    withGreen(dir, {
+      ...GREEN_PROOF,
+      keyId: "OTHERKEY01",
+      verification: { ...GREEN_PROOF.verification, keyId: "OTHERKEY01" },
+    });
+    const other = await keykit(dir, "finish", "orders", "--state", terraformState(dir));
+    expect(other.code).toBe(1);
+    expect(other.err).toMatch(
+      /green was verified for key OTHERKEY01, but tfstate\.json holds key GREENKEY01 for it: verify it again/,
+    );
+  });
+
   it("a verification older than the start does not count", async () => {
-    const dir = project();
+    const dir = project("rotating", false);
+    const verification = JSON.stringify(GREEN_PROOF.verification);
     const text = stateText(dir).replace(
       `"activatedAt": "${minutesAgo(120)}"`,
-      `"activatedAt": "${minutesAgo(120)}",\n          "verifiedAt": "${minutesAgo(180)}"`,
+      `"activatedAt": "${minutesAgo(120)}",\n          "verifiedAt": "${minutesAgo(180)}",\n          "verification": ${verification}`,
     );
     writeFileSync(join(dir, "keykit.rotation.json"), text);
     expect((await keykit(dir, "finish", "orders")).code).toBe(1);
@@ -178,7 +255,9 @@ describe("rotate finish: the published slot must be proven", () => {
     expect(table.out).toContain("move clients to green (verified), then: keykit rotate finish orders");
     const ok = await keykit(dir, "finish", "orders");
     expect(ok.code).toBe(0);
-    expect(ok.out).toContain(`Gate met: the published slot green was verified at ${minutesAgo(60)} (keykit verify)`);
+    expect(ok.out).toContain(
+      `Gate met: the published slot green was verified at ${minutesAgo(60)} (keykit verify, key GREENKEY01)`,
+    );
   });
 
   it("finish before start is refused as out of order, gates or not", async () => {
@@ -231,7 +310,7 @@ describe("rotate finish --audit-log: the retained slot must be quiet for --quiet
   });
 
   it("takes several files after the key, and the retained key id from its recorded proof", async () => {
-    const dir = project();
+    const dir = project("rotating", false);
     // The blue slot was verified while it was published: its key id is in the file.
     const text = stateText(dir).replace(
       `"deactivatedAt": "${minutesAgo(120)}"`,
@@ -332,7 +411,7 @@ describe("rotate finish --state: hostile input is one line, exit 2", () => {
 
 describe("rotate finish --force", () => {
   it("records the reason and the unmet gates on the retired slot, never echoing the reason", async () => {
-    const dir = project();
+    const dir = project("rotating", false);
     const reason = "INC-4411: green proven by hand in the incident call";
     const r = await keykit(dir, "finish", "orders", "--force", reason);
     expect(r.code).toBe(0);
@@ -346,9 +425,7 @@ describe("rotate finish --force", () => {
       retiredAt: NOW.toISOString(),
       forced: {
         reason,
-        unmet: [
-          "the published slot green was not verified after its start: apply, then run 'keykit verify orders …' (or give --state <terraform state JSON> that holds it)",
-        ],
+        unmet: ["the published slot green was not verified after its start: apply, then run 'keykit verify orders …'"],
       },
     });
     // The recorded fields read back: status, check and audit accept the file.
@@ -410,7 +487,7 @@ describe("rotate start|finish --file that does not exist", () => {
 
 describe("rotate status --format json", () => {
   it("prints the state with each key's next step", async () => {
-    const dir = project();
+    const dir = project("rotating", false);
     const r = await keykit(dir, "status", "--format", "json");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toEqual({
@@ -437,7 +514,7 @@ describe("rotate status --format json", () => {
         },
       ],
     });
-    await keykit(dir, "finish", "orders", "--state", terraformState(dir));
+    await keykit(dir, "finish", "orders", "--force", "proven by hand");
     const finished = JSON.parse((await keykit(dir, "status", "orders", "--format", "json")).out);
     expect(finished.keys[0]).toMatchObject({ phase: "stable", existing: ["green"] });
     expect(finished.keys[0].next).toMatchObject({
@@ -463,7 +540,7 @@ describe("the spawned bin", () => {
     });
 
   it("refuses an unproven finish with exit 1 and one line, then records a forced one", () => {
-    const dir = project();
+    const dir = project("rotating", false);
     const refused = bin(dir, "finish", "orders");
     expect(refused.status).toBe(1);
     expect(refused.stdout).toBe("");
@@ -516,7 +593,7 @@ describe("the spawned bin: verify after the apply, then finish", () => {
     });
 
   it("records the proof in the state file, and finish accepts it", async () => {
-    const dir = project();
+    const dir = project("rotating", false);
     const value = JSON.stringify({ key_id: "GREENKEY01", secret: SECRET, slot: "green" });
     writeFileSync(join(dir, "outputs.json"), JSON.stringify({ creds: { sensitive: true, type: "string", value } }));
     const verified = await run(dir, [
@@ -540,14 +617,17 @@ describe("the spawned bin: verify after the apply, then finish", () => {
     expect(green.verification).toEqual({
       proved: "works",
       keyId: "GREENKEY01",
-      by: `Cloud API ${base} GET /org/v2/environments: 200`,
+      endpoint: base,
+      endpointFrom: "--base-url",
+      by: `Cloud API ${base} GET /org/v2/environments: 200, a wrong secret 401`,
+      control: 401,
       document: "output creds in outputs.json",
     });
     const finished = await run(dir, ["rotate", "finish", "orders"]);
     expect(finished.stderr).toBe("");
     expect(finished.status).toBe(0);
     expect(finished.stdout).toContain(
-      `Gate met: the published slot green was verified at ${green.verifiedAt} (keykit verify)`,
+      `Gate met: the published slot green was verified at ${green.verifiedAt} (keykit verify, key GREENKEY01)`,
     );
   }, 120_000);
 });

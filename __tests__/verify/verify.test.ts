@@ -76,7 +76,13 @@ function rotationFile(dir: string, phase: "rotating" | "finished" | "stable"): s
           blue:
             phase === "rotating"
               ? { status: "retained", deactivatedAt: "2026-05-10T00:00:00Z" }
-              : { status: "retired", deactivatedAt: "2026-05-10T00:00:00Z", retiredAt: "2026-05-10T12:00:00Z" },
+              : {
+                  status: "retired",
+                  // The key id the slot had when it was retired (verify recorded it while the slot was published).
+                  keyId: "BLUEKEY001",
+                  deactivatedAt: "2026-05-10T00:00:00Z",
+                  retiredAt: "2026-05-10T12:00:00Z",
+                },
           green: { status: "active", createdAt: "2026-05-10T00:00:00Z", activatedAt: "2026-05-10T00:00:00Z" },
         };
   const active = phase === "stable" ? "blue" : "green";
@@ -182,7 +188,8 @@ describe("keykit verify: the published credentials work", () => {
       "keykit verify orders: published slot green in keykit.rotation.json",
       "  ok    published document: vault kv/teams/orders/kafka (key_id GREENKEY01, slot green)",
       "  ok    slot: green is the active slot in keykit.rotation.json",
-      `  ok    Kafka REST ${base}: key GREENKEY01 works (200 after 3 attempt(s), 6 s)`,
+      `  note  endpoint: Kafka REST ${base}, from --rest-endpoint`,
+      `  ok    Kafka REST ${base}: key GREENKEY01 works (200 after 3 attempt(s), 6 s); a wrong secret is refused (401)`,
       "  note  the blue slot is retained (rotation under way): the gone check runs after finish",
       `  ok    recorded in keykit.rotation.json: slot green works (key GREENKEY01), verifiedAt ${VERIFIED_AT}`,
       "verified: orders",
@@ -605,13 +612,17 @@ describe("keykit verify records what it proved; rotate finish requires it", () =
     });
     expect(json.keys.orders.slots.green).toEqual({
       status: "active",
+      keyId: "GREENKEY01",
       createdAt: "2026-05-10T00:00:00Z",
       activatedAt: "2026-05-10T00:00:00Z",
       verifiedAt: VERIFIED_AT,
       verification: {
         proved: "works",
         keyId: "GREENKEY01",
-        by: `Kafka REST ${base} GET /kafka/v3/clusters/lkc-7r2x9q/topics: 200`,
+        endpoint: base,
+        endpointFrom: "--rest-endpoint",
+        by: `Kafka REST ${base} GET /kafka/v3/clusters/lkc-7r2x9q/topics: 200, a wrong secret 401`,
+        control: 401,
         document: "vault kv/teams/orders/kafka",
       },
     });
@@ -622,23 +633,37 @@ describe("keykit verify records what it proved; rotate finish requires it", () =
     expect(finished.stderr).toBe("");
     expect(finished.code).toBe(0);
     expect(finished.stdout).toContain(
-      `Gate met: the published slot green was verified at ${VERIFIED_AT} (keykit verify)`,
+      `Gate met: the published slot green was verified at ${VERIFIED_AT} (keykit verify, key GREENKEY01)`,
     );
-    expect(JSON.parse(readFileSync(file, "utf8")).keys.orders.slots.blue.status).toBe("retired");
+    const blue = JSON.parse(readFileSync(file, "utf8")).keys.orders.slots.blue;
+    expect(blue.status).toBe("retired");
   });
 
   it.each([
-    ["publishes the old slot (the start was not applied)", { slot: "blue", key_id: "BLUEKEY001" }, 200],
-    ["never authenticates", { slot: "green", key_id: "GREENKEY01" }, 401],
-  ])("a verify whose document %s records nothing, and finish stays refused", async (_what, doc, status) => {
+    [
+      "publishes the old slot (the start was not applied)",
+      { slot: "blue", key_id: "BLUEKEY001" },
+      200,
+      "slot: the document publishes the blue slot but keykit.rotation.json says green is active: apply the configuration",
+    ],
+    [
+      "never authenticates",
+      { slot: "green", key_id: "GREENKEY01" },
+      401,
+      `Kafka REST ${"BASE"}: key GREENKEY01 still refused (401) after 3 attempt(s) over 6 s: the key id or secret is wrong, or the key was deleted or has not propagated yet`,
+    ],
+  ])("a verify whose document %s records the failure, and finish stays refused", async (_what, doc, status, line) => {
     const dir = tempDir();
     const file = annotatedRotation(dir);
-    const before = readFileSync(file, "utf8");
     serve({ ...doc, secret: SECRET } as VaultDoc, () => ({ status, body: {} }));
     const r = await verify([...argsFor(), "--wait", "10s"], dir);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("  note  nothing recorded in keykit.rotation.json: no check proved a slot");
-    expect(readFileSync(file, "utf8")).toBe(before);
+    expect(r.stdout).toContain(
+      `  note  recorded in keykit.rotation.json: the verify of slot green failed (key ${doc.key_id}): finish stays refused until a verify succeeds, failedVerify.at ${VERIFIED_AT}`,
+    );
+    const green = JSON.parse(readFileSync(file, "utf8")).keys.orders.slots.green;
+    expect(green.verification).toBeUndefined();
+    expect(green.failedVerify).toEqual({ at: VERIFIED_AT, keyId: doc.key_id, failed: line.replace("BASE", base) });
     expect((await finish(dir)).code).toBe(1);
   });
 
@@ -674,6 +699,7 @@ describe("keykit verify records what it proved; rotate finish requires it", () =
       if (status === 200) {
         expect(r.code).toBe(1);
         expect(slots.blue.verifiedAt).toBeUndefined();
+        expect(slots.blue.failedVerify).toMatchObject({ at: VERIFIED_AT, keyId: "BLUEKEY001" });
         expect(slotFacts?.verifiedAt).toBeUndefined();
       } else {
         expect(r.code).toBe(0);
@@ -682,15 +708,19 @@ describe("keykit verify records what it proved; rotate finish requires it", () =
         );
         expect(slots.blue).toEqual({
           status: "retired",
+          keyId: "BLUEKEY001",
           deactivatedAt: "2026-05-10T00:00:00Z",
           retiredAt: "2026-05-10T12:00:00Z",
           verifiedAt: VERIFIED_AT,
           verification: {
             proved: "gone",
             keyId: "BLUEKEY001",
+            endpoint: base,
+            endpointFrom: "--base-url",
             by: `retired key BLUEKEY001 is gone (403 from ${base})`,
           },
         });
+        expect(slotFacts?.verifiedKeyId).toBe("BLUEKEY001");
         // What the audit reads as evidence that the retired slot's key may be deleted (verified after retiring).
         expect(slotFacts?.verifiedAt).toBe(VERIFIED_AT);
         expect(Date.parse(VERIFIED_AT)).toBeGreaterThan(Date.parse(slotFacts?.retiredAt ?? ""));
