@@ -83,7 +83,7 @@ describe("keykit rotate", () => {
     expect(readdirSync(dir).sort()).toEqual(["cdktf.out", "keykit.rotation.json"]); // no temp file left
   });
 
-  test("finish after start is refused until the new slot is proven; with --state holding it, only the deletion", async () => {
+  test("finish after start is refused until the new slot is proven (--state holding it is no proof); then only the deletion", async () => {
     const dir = project();
     expect((await keykit(dir, "start", "orders")).code).toBe(0);
     const started = readFileSync(stateFile(dir), "utf8");
@@ -113,12 +113,31 @@ describe("keykit rotate", () => {
         },
       }),
     );
+    const applied = await keykit(dir, "finish", "orders", "--state", "tfstate.json");
+    expect(applied.code).toBe(1);
+    expect(applied.err).toMatch(/the published slot green was not verified after its start/);
+    // What `keykit verify` records once the published secret authenticates (and a wrong one is refused).
+    const json = JSON.parse(readFileSync(stateFile(dir), "utf8"));
+    const green = json.keys.orders.slots.green;
+    const verifiedAt = new Date(Date.parse(green.activatedAt) + 60_000).toISOString();
+    json.keys.orders.slots.green = {
+      ...green,
+      keyId: "GREENKEY01",
+      verifiedAt,
+      verification: {
+        proved: "works",
+        keyId: "GREENKEY01",
+        by: "Cloud API https://api.confluent.cloud GET /org/v2/environments: 200, a wrong secret 401",
+        control: 401,
+      },
+    };
+    writeFileSync(stateFile(dir), JSON.stringify(json, null, 2));
     const { code, out, err } = await keykit(dir, "finish", "orders", "--state", "tfstate.json");
     expect(err).toBe("");
     expect(code).toBe(0);
     expect(out).toContain("Rotation of 'orders' finished: blue will be deleted");
     expect(out).toContain(
-      "Gate met: the published slot green exists in tfstate.json (confluent_api_key.Orders_Green_5678)",
+      `Gate met: the published slot green was verified at ${verifiedAt} (keykit verify, key GREENKEY01)`,
     );
     expect(out).toContain("delete  slot blue of 'orders' (confluent_api_key.Orders_Blue_1234)");
     expect(out).toContain("create  nothing");
