@@ -91,20 +91,32 @@ describe("README: global key for three resources and a blue/green key published 
       "update vault_kv_secret_v2.PaymentsWriter_PublishedSecret_A4A64377",
     ]);
 
-    // finish is gated on evidence: here the apply's Terraform state holds green (the README shows the verify gate).
-    const green = {
-      address: "confluent_api_key.PaymentsWriter_Green_1D975759",
-      mode: "managed",
-      type: "confluent_api_key",
+    // finish is gated on evidence: the proof `keykit verify` records once green authenticates after the apply.
+    const file = join(work, "keykit.rotation.json");
+    const rotation = JSON.parse(readFileSync(file, "utf8"));
+    const green = rotation.keys["payments-writer"].slots.green;
+    const verifiedAt = new Date(Date.parse(green.activatedAt) + 60_000).toISOString();
+    rotation.keys["payments-writer"].slots.green = {
+      ...green,
+      keyId: "PWGREEN7K2Q",
+      verifiedAt,
+      verification: {
+        proved: "works",
+        keyId: "PWGREEN7K2Q",
+        by: "Cloud API https://api.confluent.cloud GET /org/v2/environments: 200, a wrong secret 401",
+        control: 401,
+      },
     };
-    const tfstate = { values: { root_module: { resources: [{ ...green, values: { id: "PWGREEN7K2Q" } }] } } };
-    writeFileSync(join(work, "terraform.state.json"), JSON.stringify(tfstate));
-    const finish = keykit("rotate", "finish", "payments-writer", "--state", "terraform.state.json");
+    writeFileSync(file, JSON.stringify(rotation, null, 2));
+    const finish = keykit("rotate", "finish", "payments-writer");
     expect(finish.stderr).toBe("");
     expect(finish.status).toBe(0);
     const gate = /^Gate met: .*\n/m;
     expect(finish.stdout).toMatch(
-      /^Gate met: the published slot green exists in terraform.state.json \(confluent_api_key.PaymentsWriter_Green_1D975759\)$/m,
+      new RegExp(
+        `^Gate met: the published slot green was verified at ${verifiedAt.replace(/\./g, "\\.")} \\(keykit verify, key PWGREEN7K2Q\\)$`,
+        "m",
+      ),
     );
     expect(readmeBlockAfter("**4. Finish.**", "text")).toMatch(/^Gate met: the published slot green was verified at /m);
     expect(finish.stdout.replace(gate, "")).toBe(readmeBlockAfter("**4. Finish.**", "text").replace(gate, ""));
