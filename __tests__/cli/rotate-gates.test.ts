@@ -224,7 +224,8 @@ describe("rotate finish: the published slot must be proven", () => {
 
   it("a proof without the wrong-secret control, or for another key than --state holds, does not count", async () => {
     const dir = project("rotating", false);
-    const { control: _control, ...uncontrolled } = GREEN_PROOF.verification;
+    const uncontrolled: Record<string, unknown> = { ...GREEN_PROOF.verification };
+    delete uncontrolled.control;
     withGreen(dir, { ...GREEN_PROOF, verification: uncontrolled });
     const old = await keykit(dir, "finish", "orders");
     expect(old.code).toBe(1);

@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { createVerifyCommand } from "../../cli/commands/verify";
+import { createVerifyCommand, type VerifyDependencies } from "../../cli/commands/verify";
+import type { HttpRequest } from "../../cli/verify/http";
 import { KeykitCliError } from "../../cli/errors";
 import { loadRotationSlots } from "../../cli/audit/config";
 import { runKeykit, terraformShowJson } from "../audit/helpers";
@@ -131,10 +132,16 @@ function authenticated(keyId: string, secret: string, refusals = 0) {
 
 const VERIFIED_AT = "2026-05-11T08:00:00.000Z";
 
-async function verify(argv: string[], dir: string, env: Record<string, string> = {}) {
+async function verify(
+  argv: string[],
+  dir: string,
+  env: Record<string, string> = {},
+  deps: Pick<VerifyDependencies, "get"> = {},
+) {
   let clock = 0;
   const sleeps: number[] = [];
   const command = createVerifyCommand({
+    ...deps,
     clock: () => new Date(VERIFIED_AT),
     timing: {
       now: () => clock,
@@ -251,6 +258,16 @@ describe("keykit verify: the published credentials work", () => {
       `  ok    state: key_id GREENKEY01 is module.orders.confluent_api_key.orders_green, the green slot`,
     );
     expect(r.stdout).toContain(`  ok    Kafka REST ${base}: key GREENKEY01 works (200 after 1 attempt(s), 0 s)`);
+    // The report and the proof name where the endpoint came from: the cluster's data source.
+    expect(r.stdout).toContain(
+      `  note  endpoint: Kafka REST ${base}, from --state data.confluent_kafka_cluster.orders`,
+    );
+    const proof = JSON.parse(readFileSync(join(dir, "keykit.rotation.json"), "utf8")).keys.orders.slots.green;
+    expect(proof.verification).toMatchObject({
+      keyId: "GREENKEY01",
+      endpoint: base,
+      endpointFrom: "--state data.confluent_kafka_cluster.orders",
+    });
     // A key_id that the state does not hold for the active slot fails.
     serve({ key_id: "BLUEKEY001", secret: SECRET, slot: "green" }, (_path, request) => kafka(request));
     const wrong = await verify(["orders", ...vaultArgs, "--state", state], dir);
@@ -500,12 +517,17 @@ describe("keykit verify: bad usage and unreachable servers exit 2 with one line"
     expect(r.stderr).toBe(`keykit: Kafka REST: http://127.0.0.1:${port} unreachable\n`);
   });
 
-  it("a rotation the state file does not know is refused", async () => {
-    const dir = rotatingDir();
-    const r = await verify(["payments", ...vaultArgs, "--scope", "cloud"], dir);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe("keykit: verify: 'payments' has no rotation in keykit.rotation.json\n");
-  });
+  it.each(["payments", "constructor"])(
+    "a rotation the state file does not hold (%s) is refused before anything is sent",
+    async (name) => {
+      const dir = rotatingDir();
+      serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, () => ({ status: 200, body: {} }));
+      const r = await verify([name, ...vaultArgs, "--scope", "cloud", "--base-url", base], dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`keykit: verify: '${name}' has no rotation in keykit.rotation.json\n`);
+      expect(seen).toEqual([]);
+    },
+  );
 });
 
 /** `terraform show -json` of a stack with the blue/green slots in a module and the cluster's REST endpoint. */
@@ -760,5 +782,281 @@ describe("keykit verify records what it proved; rotate finish requires it", () =
     serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (_p, request) => kafka(request));
     expect((await verify(argsFor(), dir)).code).toBe(0);
     expect((await status()).keys[0].next).toMatchObject({ step: "finish", command: "keykit rotate finish orders" });
+  });
+});
+
+describe("keykit verify: a proof needs a server that checks credentials", () => {
+  const kafkaArgs = () => [
+    "orders",
+    ...vaultArgs,
+    "--rest-endpoint",
+    base,
+    "--cluster",
+    "lkc-7r2x9q",
+    "--scope",
+    "kafka",
+  ];
+
+  it("sends the same request with a wrong secret for the same key id; a refusal (401) is the control", async () => {
+    const dir = rotatingDir();
+    const kafka = authenticated("GREENKEY01", SECRET);
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (_p, request) => kafka(request));
+    const r = await verify(kafkaArgs(), dir);
+    expect(r.code).toBe(0);
+    const probes = seen.filter((s) => s.path === "/kafka/v3/clusters/lkc-7r2x9q/topics");
+    expect(probes).toHaveLength(2);
+    expect(probes[0].authorization).toBe(basic("GREENKEY01", SECRET));
+    const control = Buffer.from(String(probes[1].authorization).slice(6), "base64").toString("utf8");
+    expect(control.startsWith("GREENKEY01:")).toBe(true);
+    expect(control).not.toBe(`GREENKEY01:${SECRET}`);
+    expect(control.length).toBe(`GREENKEY01:${SECRET}`.length);
+  });
+
+  it.each([
+    [
+      200,
+      "also accepted a wrong secret for key GREENKEY01 (200): it does not check credentials, so its 200 proves nothing",
+    ],
+    [500, "answered 500 to a wrong secret for key GREENKEY01 (expected 401 or 403): the 200 proves nothing"],
+  ])(
+    "a server that answers %d to a wrong secret proves nothing: exit 1, no works proof, the failure recorded",
+    async (status, line) => {
+      const dir = rotatingDir();
+      const file = join(dir, "keykit.rotation.json");
+      serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (_p, request) =>
+        request.headers.authorization === basic("GREENKEY01", SECRET) ? { status: 200, body: {} } : { status },
+      );
+      const r = await verify(kafkaArgs(), dir);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(`  FAIL  Kafka REST ${base}: ${line}`);
+      expect(r.stdout).not.toContain("works (key");
+      const green = JSON.parse(readFileSync(file, "utf8")).keys.orders.slots.green;
+      expect(green.verification).toBeUndefined();
+      expect(green.verifiedAt).toBeUndefined();
+      expect(green.failedVerify).toEqual({
+        at: VERIFIED_AT,
+        keyId: "GREENKEY01",
+        failed: `Kafka REST ${base}: ${line}`,
+      });
+      const finish = await runKeykit(["rotate", "finish", "orders"], { cwd: dir });
+      expect(finish.code).toBe(1);
+      expect(finish.stderr).toContain(`a verify failed at ${VERIFIED_AT} (key GREENKEY01) and none succeeded after it`);
+    },
+  );
+});
+
+describe("keykit verify --retired-key-id: the retired slot's key, as the record or --state knows it", () => {
+  const cloudEnv = { CONFLUENT_CLOUD_API_KEY: "CLOUDADMIN", CONFLUENT_CLOUD_API_SECRET: CLOUD_SECRET };
+  const args = (id: string, ...extra: string[]) => [
+    "orders",
+    ...vaultArgs,
+    "--scope",
+    "cloud",
+    "--base-url",
+    base,
+    "--retired-key-id",
+    id,
+    ...extra,
+  ];
+
+  it("a mistyped id is refused before anything is sent, and nothing is recorded", async () => {
+    const dir = tempDir();
+    const file = rotationFile(dir, "finished");
+    const before = readFileSync(file, "utf8");
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, () => ({ status: 404 }));
+    const r = await verify(args("BLUEKEY01"), dir, cloudEnv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "keykit: verify: --retired-key-id BLUEKEY01 is not the retired slot blue's key (the rotation record or --state knows BLUEKEY001)\n",
+    );
+    expect(seen).toEqual([]);
+    expect(readFileSync(file, "utf8")).toBe(before);
+  });
+
+  it("a retired slot whose key id is on record nowhere needs --state holding it; the id is then checked against it", async () => {
+    const dir = tempDir();
+    const file = rotationFile(dir, "finished");
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    delete json.keys.orders.slots.blue.keyId;
+    writeFileSync(file, JSON.stringify(json));
+    const org = authenticated("GREENKEY01", SECRET);
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (path, request) =>
+      path === "/iam/v2/api-keys/BLUEKEY001" ? { status: 404 } : org(request),
+    );
+    const unknown = await verify(args("BLUEKEY001"), dir, cloudEnv);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /records no key id for the retired slot blue, so --retired-key-id cannot be checked/,
+    );
+    expect(seen).toEqual([]);
+    // The state from before the finish's apply still holds blue.
+    const state = join(dir, "state.json");
+    writeFileSync(state, JSON.stringify(terraformState(base)));
+    const wrong = await verify(args("GREENKEY01", "--state", state), dir, cloudEnv);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(
+      /--retired-key-id GREENKEY01 is not the retired slot blue's key \(.* knows BLUEKEY001\)/,
+    );
+    const r = await verify(args("BLUEKEY001", "--state", state), dir, cloudEnv);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(file, "utf8")).keys.orders.slots.blue).toMatchObject({
+      keyId: "BLUEKEY001",
+      verification: { proved: "gone", keyId: "BLUEKEY001" },
+    });
+  });
+
+  it("finish keeps the key id the slot had, so the gone check can be matched to it", async () => {
+    const dir = rotatingDir();
+    const kafka = authenticated("GREENKEY01", SECRET);
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (_p, request) => kafka(request));
+    expect((await verify(["orders", ...vaultArgs, "--scope", "cloud", "--base-url", base], dir)).code).toBe(0);
+    const file = join(dir, "keykit.rotation.json");
+    // The next rotation: blue published, green retained; then finished.
+    expect((await runKeykit(["rotate", "finish", "orders"], { cwd: dir })).code).toBe(0);
+    expect((await runKeykit(["rotate", "start", "orders"], { cwd: dir })).code).toBe(0);
+    const started = JSON.parse(readFileSync(file, "utf8"));
+    const blue = started.keys.orders.slots.blue;
+    started.keys.orders.slots.blue = {
+      ...blue,
+      keyId: "BLUEKEY002",
+      verifiedAt: new Date(Date.parse(blue.activatedAt) + 1000).toISOString(),
+      verification: { proved: "works", keyId: "BLUEKEY002", by: "Cloud API: 200", control: 401 },
+    };
+    writeFileSync(file, JSON.stringify(started));
+    expect((await runKeykit(["rotate", "finish", "orders"], { cwd: dir })).code).toBe(0);
+    expect(JSON.parse(readFileSync(file, "utf8")).keys.orders.slots.green).toMatchObject({
+      status: "retired",
+      keyId: "GREENKEY01",
+    });
+  });
+});
+
+describe("keykit verify: endpoints come from the operator or the one resource that defines them", () => {
+  /** A state whose Kafka cluster endpoint is defined by `resources` instead of the cluster's data source. */
+  function stateWith(dir: string, resources: Record<string, unknown>[], managedResource?: Record<string, unknown>) {
+    const json = terraformState(base) as { values: { root_module: Record<string, unknown[]> } };
+    const root = json.values.root_module;
+    root.resources = resources;
+    if (managedResource) {
+      const modules = root.child_modules as { resources: { values: Record<string, unknown> }[] }[];
+      for (const key of modules[0].resources) key.values.managed_resource = [managedResource];
+    }
+    const file = join(dir, "state.json");
+    writeFileSync(file, JSON.stringify(json));
+    return file;
+  }
+  const resource = (type: string, mode: "managed" | "data", values: Record<string, unknown>) => ({
+    address: `${mode === "data" ? "data." : ""}${type}.x`,
+    mode,
+    type,
+    name: "x",
+    values,
+  });
+
+  it.each([
+    ["a confluent_kafka_cluster_config", resource("confluent_kafka_cluster_config", "managed", { id: "lkc-7r2x9q" })],
+    ["a confluent_kafka_topic data source", resource("confluent_kafka_topic", "data", { id: "lkc-7r2x9q" })],
+  ])("a Kafka key never takes its endpoint from %s: refused, nothing sent to it", async (_what, other) => {
+    const dir = rotatingDir();
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, () => ({ status: 200, body: {} }));
+    const state = stateWith(dir, [{ ...other, values: { ...other.values, rest_endpoint: base } }]);
+    const r = await verify(["orders", ...vaultArgs, "--state", state], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/a Kafka key needs the cluster's REST endpoint and id/);
+    expect(seen.filter((s) => !s.path.startsWith("/v1/"))).toEqual([]);
+  });
+
+  it("a Schema Registry key takes the registry data source's endpoint, never a cluster-config data source's", async () => {
+    const dir = rotatingDir();
+    const registry = authenticated("GREENKEY01", SECRET);
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (path, request) =>
+      path === "/subjects" ? registry(request) : { status: 404 },
+    );
+    const srKey = { id: "lsrc-5pq1", api_version: "srcm/v3", kind: "Cluster", environment: [{ id: "env-q8d4k1" }] };
+    const config = resource("confluent_schema_registry_cluster_config", "data", {
+      id: "lsrc-5pq1",
+      rest_endpoint: base,
+    });
+    const refused = await verify(["orders", ...vaultArgs, "--state", stateWith(dir, [config], srKey)], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/a Schema Registry key needs --schema-registry-endpoint/);
+    expect(seen.filter((s) => s.path === "/subjects")).toEqual([]);
+    const cluster = resource("confluent_schema_registry_cluster", "data", { id: "lsrc-5pq1", rest_endpoint: base });
+    const r = await verify(["orders", ...vaultArgs, "--state", stateWith(dir, [config, cluster], srKey)], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `  note  endpoint: Schema Registry ${base}, from --state data.confluent_schema_registry_cluster.x`,
+    );
+  });
+
+  it("two defining resources with different endpoints for one cluster are refused", async () => {
+    const dir = rotatingDir();
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, () => ({ status: 200, body: {} }));
+    const a = resource("confluent_kafka_cluster", "managed", { id: "lkc-7r2x9q", rest_endpoint: base });
+    const b = resource("confluent_kafka_cluster", "data", { id: "lkc-7r2x9q", rest_endpoint: "https://other:443" });
+    const r = await verify(["orders", ...vaultArgs, "--state", stateWith(dir, [a, b])], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /the state defines 2 different REST endpoints for lkc-7r2x9q .*: name one with --rest-endpoint/,
+    );
+    expect(seen.filter((s) => !s.path.startsWith("/v1/"))).toEqual([]);
+  });
+
+  /** A client that records where it was asked to send what, and answers like a checking server. */
+  function recordingClient() {
+    const sent: { url: string; user?: string }[] = [];
+    const get = async (request: HttpRequest) => {
+      sent.push({ url: request.url, user: request.basic?.user });
+      if (request.url.includes("/v1/kv/data/"))
+        return {
+          status: 200,
+          body: JSON.stringify({ data: { data: { key_id: "GREENKEY01", secret: SECRET, slot: "green" } } }),
+        };
+      return { status: request.basic?.password === SECRET ? 200 : 401, body: "{}" };
+    };
+    return { sent, get };
+  }
+
+  it.each([
+    [
+      "--rest-endpoint",
+      ["--rest-endpoint", "http://kafka.internal.example:8082", "--cluster", "lkc-1", "--scope", "kafka"],
+      "Kafka REST: http://kafka.internal.example:8082 (from --rest-endpoint)",
+    ],
+    [
+      "--base-url",
+      ["--base-url", "http://api.internal.example", "--scope", "cloud"],
+      "Cloud API: http://api.internal.example (from --base-url)",
+    ],
+  ])(
+    "plain http to a non-loopback host (%s) is refused before the key is sent; --allow-http allows it",
+    async (_flag, extra, where) => {
+      const dir = rotatingDir();
+      const client = recordingClient();
+      const r = await verify(["orders", ...vaultArgs, ...extra], dir, {}, { get: client.get });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `keykit: ${where} is plain http: verify sends credentials over https only (--allow-http for a trusted network)\n`,
+      );
+      expect(client.sent.filter((s) => s.user !== undefined)).toEqual([]);
+      const allowed = recordingClient();
+      const ok = await verify(["orders", ...vaultArgs, ...extra, "--allow-http"], dir, {}, { get: allowed.get });
+      expect(ok.code).toBe(0);
+      expect(allowed.sent.filter((s) => s.user === "GREENKEY01")).toHaveLength(2);
+    },
+  );
+
+  it("the Vault token is not sent over plain http either", async () => {
+    const dir = rotatingDir();
+    const client = recordingClient();
+    const r = await verify(
+      ["orders", ...vaultArgs, "--scope", "cloud"],
+      dir,
+      { VAULT_ADDR: "http://vault.internal:8200" },
+      client,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^keykit: Vault: http:\/\/vault\.internal:8200 \(from VAULT_ADDR\) is plain http/);
+    expect(client.sent).toEqual([]);
   });
 });
