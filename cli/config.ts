@@ -24,6 +24,11 @@ export interface ProjectDefaults {
   readonly acknowledgements?: string;
   readonly rotationState?: string;
   readonly skipRules: readonly string[];
+  /**
+   * `verify.endpoints`: cluster id (lkc-…, lsrc-…) → its REST endpoint, for `keykit verify`. Repository content, so
+   * verify takes one only on a Confluent Cloud host (see cli/verify/endpoints.ts).
+   */
+  readonly verifyEndpoints?: ReadonlyMap<string, string>;
 }
 
 const CONFIG_SCHEMA = {
@@ -36,6 +41,17 @@ const CONFIG_SCHEMA = {
     acknowledgements: { type: "string", minLength: 1 },
     rotationState: { type: "string", minLength: 1 },
     skipRules: { type: "array", items: { type: "string", pattern: "^KK\\d{3}$" }, uniqueItems: true },
+    verify: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        endpoints: {
+          type: "object",
+          propertyNames: { pattern: "^(lkc|lsrc)-[A-Za-z0-9]{1,64}$" },
+          additionalProperties: { type: "string", minLength: 1, maxLength: 500 },
+        },
+      },
+    },
   },
 } as const;
 
@@ -45,6 +61,7 @@ interface ConfigFile {
   acknowledgements?: string;
   rotationState?: string;
   skipRules?: string[];
+  verify?: { endpoints?: Record<string, string> };
 }
 
 let compiled: ValidateFunction<ConfigFile> | undefined;
@@ -118,11 +135,13 @@ export function loadProjectDefaults(io: Pick<CliIo, "cwd" | "env">): ProjectDefa
   const rotationState = env.rotationState ?? fromFile(file.rotationState);
   const failOn = env.failOn ?? file.failOn;
   const maxAgeDays = env.maxAgeDays ?? file.maxAgeDays;
+  const endpoints = file.verify?.endpoints;
   return {
     skipRules,
     ...(failOn !== undefined ? { failOn } : {}),
     ...(maxAgeDays !== undefined ? { maxAgeDays } : {}),
     ...(acknowledgements !== undefined ? { acknowledgements: acknowledgements || "." } : {}),
     ...(rotationState !== undefined ? { rotationState: rotationState || "." } : {}),
+    ...(endpoints !== undefined ? { verifyEndpoints: new Map(Object.entries(endpoints)) } : {}),
   };
 }

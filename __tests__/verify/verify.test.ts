@@ -1046,6 +1046,47 @@ describe("keykit verify: endpoints come from the operator or the one resource th
     },
   );
 
+  it("keykit.config.json may name a cluster's endpoint, on a Confluent Cloud host only; so must the state", async () => {
+    const dir = rotatingDir();
+    const kafka = authenticated("GREENKEY01", SECRET);
+    serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, (path, request) =>
+      path === "/kafka/v3/clusters/lkc-7r2x9q/topics" ? kafka(request) : { status: 404 },
+    );
+    const config = (url: string) =>
+      writeFileSync(join(dir, "keykit.config.json"), JSON.stringify({ verify: { endpoints: { "lkc-7r2x9q": url } } }));
+    const argv = ["orders", ...vaultArgs, "--cluster", "lkc-7r2x9q", "--scope", "kafka"];
+    config(base);
+    const r = await verify(argv, dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `  note  endpoint: Kafka REST ${base}, from keykit.config.json verify.endpoints.lkc-7r2x9q`,
+    );
+    // A pull request that points the endpoint elsewhere gets no secret: refused before the key is sent.
+    config("https://collector.example.net/kafka");
+    const client = recordingClient();
+    const refused = await verify(argv, dir, {}, client);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      "keykit: Kafka REST: https://collector.example.net (from keykit.config.json verify.endpoints.lkc-7r2x9q) is not a Confluent Cloud host: an endpoint read from reviewed input must be under confluent.cloud (name another one with a flag)\n",
+    );
+    expect(client.sent.filter((s) => s.user !== undefined)).toEqual([]);
+    // The operator's flag wins over the file.
+    const flagged = await verify([...argv, "--rest-endpoint", base], dir);
+    expect(flagged.code).toBe(0);
+    expect(flagged.stdout).toContain(`  note  endpoint: Kafka REST ${base}, from --rest-endpoint`);
+    rmSync(join(dir, "keykit.config.json"));
+    const cluster = resource("confluent_kafka_cluster", "data", {
+      id: "lkc-7r2x9q",
+      rest_endpoint: "https://pkc-evil.example.net:443",
+    });
+    const fromState = await verify(["orders", ...vaultArgs, "--state", stateWith(dir, [cluster])], dir, {}, client);
+    expect(fromState.code).toBe(2);
+    expect(fromState.stderr).toMatch(
+      /https:\/\/pkc-evil\.example\.net \(from --state data\.confluent_kafka_cluster\.x\) is not a Confluent Cloud host/,
+    );
+    expect(client.sent.filter((s) => s.user !== undefined)).toEqual([]);
+  });
+
   it("the Vault token is not sent over plain http either", async () => {
     const dir = rotatingDir();
     const client = recordingClient();

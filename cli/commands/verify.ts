@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { EXIT_FINDINGS, EXIT_OK, KeykitCliError, formatErrorLine } from "../errors";
 import type { CliIo, Command } from "../io";
+import { CONFIG_FILE, loadProjectDefaults } from "../config";
 import { parseVerifyArgs, VERIFY_USAGE, type VerifyArgs } from "../verify/args";
 import { type AwsLocation, readAwsDocument } from "../verify/aws";
 import { DocumentError, type PublishedDocument, readOutputDocument, readVaultDocument } from "../verify/document";
@@ -49,7 +50,8 @@ type Report = (outcome: ProbeOutcome) => ProbeOutcome;
 
 export function createVerifyCommand(deps: VerifyDependencies = {}): Command {
   return async (argv, io) => {
-    const args = parseVerifyArgs(argv);
+    const defaults = loadProjectDefaults(io);
+    const args = parseVerifyArgs(argv, defaults);
     if (args === "help") {
       io.stdout(VERIFY_USAGE);
       return EXIT_OK;
@@ -70,7 +72,14 @@ export function createVerifyCommand(deps: VerifyDependencies = {}): Command {
     };
     io.stdout(`keykit verify ${args.name}: published slot ${entry.active} in ${args.rotationState}\n`);
     const findings: SlotProof[] = [];
-    const works = await proveWorks(args, io, { entry, state, get, report, timing: timingOf(args, deps) });
+    const works = await proveWorks(args, io, {
+      entry,
+      state,
+      configured: defaults.verifyEndpoints,
+      get,
+      report,
+      timing: timingOf(args, deps),
+    });
     if (works) findings.push(works);
     const gone = await proveGone(args, io, { entry, get, report, retiredKeyId });
     if (gone) findings.push(gone);
@@ -83,6 +92,8 @@ export function createVerifyCommand(deps: VerifyDependencies = {}): Command {
 interface WorksContext {
   readonly entry: KeyRotationEntry;
   readonly state: StateFacts | undefined;
+  /** keykit.config.json `verify.endpoints`. */
+  readonly configured: ReadonlyMap<string, string> | undefined;
   readonly get: HttpGet;
   readonly report: Report;
   readonly timing: Timing;
@@ -108,7 +119,7 @@ async function proveWorks(args: VerifyArgs, io: CliIo, ctx: WorksContext): Promi
   let proven = report(slotCheck(doc, entry, args.rotationState)).kind === "ok";
   const stateKey = state?.keys.get(doc.keyId);
   if (state && report(stateCheck(doc, stateKey, entry, args.state as string)).kind !== "ok") proven = false;
-  const target = probeTarget(args, io, state, stateKey);
+  const target = probeTarget(args, io, { state, configured: ctx.configured }, stateKey);
   const endpoint = scopeEndpoint(target);
   if (endpoint) {
     checkedEndpoint(endpoint.what, endpoint, args.allowHttp);
@@ -322,32 +333,28 @@ function stateCheck(
 function probeTarget(
   args: VerifyArgs,
   io: CliIo,
-  state: StateFacts | undefined,
+  sources: Pick<WorksContext, "state" | "configured">,
   key: StateKey | undefined,
 ): ProbeTarget {
+  const { state, configured } = sources;
   const scope = args.scope ?? key?.scope;
   if (scope === undefined) throw new KeykitCliError("verify needs --scope (or --state, where the key's scope is read)");
   const cluster = args.cluster ?? (scope === "kafka" ? key?.resourceId : undefined);
   const cloud = cloudEndpoint(args, io);
-  const endpoint = (flag: string, value: string | undefined, kind: "kafka" | "schema-registry", id?: string) =>
-    value !== undefined
-      ? { url: value, from: flag }
-      : state !== undefined && id !== undefined
-        ? stateEndpoint(state, kind, id, flag)
-        : undefined;
+  // The operator's flag, else the project's keykit.config.json, else the state resource that defines it.
+  const endpoint = (flag: string, value: string | undefined, kind: "kafka" | "schema-registry", id?: string) => {
+    if (value !== undefined) return { url: value, from: flag };
+    const inConfig = id !== undefined ? configured?.get(id) : undefined;
+    if (inConfig !== undefined)
+      return { url: inConfig, from: `${CONFIG_FILE} verify.endpoints.${id}`, fromInput: true };
+    return state !== undefined && id !== undefined ? stateEndpoint(state, kind, id, flag) : undefined;
+  };
   const rest = scope === "kafka" ? endpoint("--rest-endpoint", args.restEndpoint, "kafka", cluster) : undefined;
   const registry =
     scope === "schema-registry"
       ? endpoint("--schema-registry-endpoint", args.schemaRegistryEndpoint, "schema-registry", key?.resourceId)
       : undefined;
-  const from =
-    scope === "kafka"
-      ? rest?.from
-      : scope === "schema-registry"
-        ? registry?.from
-        : scope === "flink"
-          ? "--flink-endpoint"
-          : cloud.from;
+  const chosen = scope === "kafka" ? rest : scope === "schema-registry" ? registry : undefined;
   return {
     scope,
     clusterId: cluster,
@@ -357,19 +364,23 @@ function probeTarget(
     flinkEndpoint: args.flinkEndpoint,
     organizationId: args.organization,
     environmentId: args.environment ?? key?.environmentId,
-    endpointFrom: from,
+    endpointFrom: chosen?.from ?? (scope === "flink" ? "--flink-endpoint" : cloud.from),
+    endpointFromInput: chosen?.fromInput === true,
   };
 }
 
 /** The endpoint the scope's probe sends the key to, with its source; undefined when the scope has no probe. */
 function scopeEndpoint(target: ProbeTarget): (Endpoint & { readonly what: string }) | undefined {
   const from = target.endpointFrom ?? "a flag";
+  const fromInput = target.endpointFromInput === true;
   switch (target.scope) {
     case "kafka":
-      return target.restEndpoint !== undefined ? { url: target.restEndpoint, from, what: "Kafka REST" } : undefined;
+      return target.restEndpoint !== undefined
+        ? { url: target.restEndpoint, from, fromInput, what: "Kafka REST" }
+        : undefined;
     case "schema-registry":
       return target.schemaRegistryEndpoint !== undefined
-        ? { url: target.schemaRegistryEndpoint, from, what: "Schema Registry" }
+        ? { url: target.schemaRegistryEndpoint, from, fromInput, what: "Schema Registry" }
         : undefined;
     case "cloud":
     case "global":

@@ -31,7 +31,11 @@ const VERIFY_SPEC = commandSpec("verify") as CommandSpec;
 
 export const VERIFY_USAGE = renderCommandHelp(VERIFY_SPEC);
 
-export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | "help" {
+/** `defaults`: keykit.config.json / KEYKIT_ROTATION_STATE, below the flags (as for `rotate`). */
+export function parseVerifyArgs(
+  argv: readonly string[],
+  defaults: { readonly rotationState?: string } = {},
+): VerifyArgs | "help" {
   const line = parseCommandLine(VERIFY_SPEC, argv);
   if (line.help) return "help";
   const values = line.values;
@@ -57,7 +61,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | "help" {
   return {
     help: false,
     name,
-    rotationState: values["--rotation-state"] ?? DEFAULT_ROTATION_STATE_FILE,
+    rotationState: values["--rotation-state"] ?? defaults.rotationState ?? DEFAULT_ROTATION_STATE_FILE,
     sink: sinkOf(values),
     state: values["--state"],
     scope,

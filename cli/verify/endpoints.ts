@@ -3,8 +3,9 @@
  * Cloud API and Vault), or verify takes it from the one state resource that defines it for the key's scope: a
  * `confluent_kafka_cluster` (managed or data source) for a Kafka key, the `confluent_schema_registry_cluster` data
  * source for a Schema Registry key — types whose `rest_endpoint` the provider computes from Confluent's answer.
- * Nothing else a pull request can change chooses a destination. Every destination is https, except a loopback
- * host (tests, a local proxy) or when the operator passes `--allow-http`.
+ * `keykit.config.json` may name a cluster's endpoint (`verify.endpoints`). Nothing else a pull request can change
+ * chooses a destination, and what reviewed input names (the config file, the state) must be a Confluent Cloud
+ * host. Every destination is https, except a loopback host (tests, a local proxy) or with `--allow-http`.
  */
 import { KeykitCliError } from "../errors";
 import { originOf } from "./http";
@@ -14,7 +15,16 @@ import type { StateEndpoint, StateFacts } from "./state";
 export interface Endpoint {
   readonly url: string;
   readonly from: string;
+  /**
+   * Set when the endpoint was read from reviewed input (keykit.config.json, the state) rather than named by the
+   * operator: it must then be a Confluent Cloud host (or loopback), so such input can pick among Confluent's
+   * endpoints but never send a secret anywhere else.
+   */
+  readonly fromInput?: boolean;
 }
+
+/** Confluent Cloud's public and private endpoints all live under this domain. */
+const CONFLUENT_DOMAIN = ".confluent.cloud";
 
 /** True for localhost, 127.0.0.0/8 and ::1: traffic that never leaves the machine. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -33,10 +43,14 @@ export function checkedEndpoint(what: string, endpoint: Endpoint, allowHttp: boo
   } catch {
     throw new KeykitCliError(`${what}: the endpoint from ${endpoint.from} is not a URL`);
   }
-  if (url.protocol === "https:") return endpoint;
-  if (url.protocol !== "http:")
+  if (url.protocol !== "https:" && url.protocol !== "http:")
     throw new KeykitCliError(`${what}: the endpoint from ${endpoint.from} is not an http(s) URL`);
-  if (allowHttp || isLoopbackHost(url.hostname)) return endpoint;
+  const loopback = isLoopbackHost(url.hostname);
+  if (endpoint.fromInput && !loopback && !url.hostname.toLowerCase().endsWith(CONFLUENT_DOMAIN))
+    throw new KeykitCliError(
+      `${what}: ${originOf(endpoint.url)} (from ${endpoint.from}) is not a Confluent Cloud host: an endpoint read from reviewed input must be under confluent.cloud (name another one with a flag)`,
+    );
+  if (url.protocol === "https:" || allowHttp || loopback) return endpoint;
   throw new KeykitCliError(
     `${what}: ${originOf(endpoint.url)} (from ${endpoint.from}) is plain http: verify sends credentials over https only (--allow-http for a trusted network)`,
   );
@@ -66,5 +80,7 @@ export function stateEndpoint(
     throw new KeykitCliError(
       `the state defines ${urls.size} different REST endpoints for ${clusterId} (${defined.map((e) => e.address).join(", ")}): name one with ${flag}`,
     );
-  return defined.length > 0 ? { url: defined[0].url, from: `--state ${defined[0].address}` } : undefined;
+  return defined.length > 0
+    ? { url: defined[0].url, from: `--state ${defined[0].address}`, fromInput: true }
+    : undefined;
 }

@@ -32,6 +32,8 @@ export interface ProbeTarget {
   readonly environmentId?: string;
   /** Where the scope's endpoint came from ("--rest-endpoint", "--state data.confluent_kafka_cluster.x"). */
   readonly endpointFrom?: string;
+  /** True when that source is reviewed input (keykit.config.json, the state), not the operator. */
+  readonly endpointFromInput?: boolean;
 }
 
 export interface Timing {
