@@ -141,7 +141,7 @@ const ROTATE: CommandSpec = {
     {
       name: "state",
       value: "<file>",
-      help: "finish: Terraform state JSON; the published slot there passes the proof gate like a 'keykit verify'",
+      help: "finish: Terraform state JSON: the key ids of the slots (the proof must be for the published one's)",
     },
     {
       name: "audit-log",
@@ -163,7 +163,8 @@ const ROTATE: CommandSpec = {
   status [<key>]   show each key's slots, which one is published, and the next step
   verify <key> …   prove the published credentials work and the retired slot is gone (keykit verify --help)
 
-finish is refused unless the published slot was verified after its start ('keykit verify'), or --state holds it.
+finish is refused unless 'keykit verify' proved the published slot works after its start, with no failed verify
+since (--state alone is no proof).
 Steps hold the lock <file>.lock while they read, decide and write, so concurrent steps run one after the other.
 
 exit codes: 0 done, 1 step refused (out of order, a gate not met, unknown key, or the file stayed locked by another
