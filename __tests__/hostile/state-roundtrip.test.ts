@@ -104,16 +104,26 @@ describe("the rotation-state file round-trips", () => {
         "        }",
       ].join("\n"),
     );
-    // The start's apply ran: Terraform state holds billing's new (blue) slot, which is finish's gate.
-    const slot = { address: "confluent_api_key.billing_blue", mode: "managed", type: "confluent_api_key" };
-    const values = { id: "BILLBLUE01", display_name: "billing (blue)" };
+    // After the start's apply, `keykit verify` proved the new (blue) slot works: finish's gate.
+    const proof = {
+      proved: "works",
+      keyId: "BILLBLUE01",
+      by: "Cloud API https://api.confluent.cloud GET /org/v2/environments: 200, a wrong secret 401",
+      control: 401,
+    };
+    const activated = `          "activatedAt": "${AT}"\n        },`;
     writeFileSync(
-      join(dir, "tfstate.json"),
-      JSON.stringify({ values: { root_module: { resources: [{ ...slot, values }] } } }),
+      file,
+      started.replace(
+        activated,
+        `          "activatedAt": "${AT}",\n          "verifiedAt": "${AT}",\n          "verification": ${JSON.stringify(proof, null, 2).replace(/\n/g, "\n          ")}\n        },`,
+      ),
     );
-    expect((await step(dir, "finish", "billing", "--state", "tfstate.json")).code).toBe(0);
+    const verified = readFileSync(file, "utf8");
+    expect(verified).not.toBe(started);
+    expect((await step(dir, "finish", "billing")).code).toBe(0);
     const finished = readFileSync(file, "utf8");
-    expect(changedLines(started, finished)).toEqual({
+    expect(changedLines(verified, finished)).toEqual({
       removed: ['"status": "retained",'],
       added: ['"status": "retired",', `"retiredAt": "${AT}",`],
     });
