@@ -213,6 +213,17 @@ export function finishRotation(entry: KeyRotationEntry, at: string, name = "the 
 }
 
 /**
+ * True when a retired slot's "gone" proof stands: recorded by `keykit verify` after the retirement, with no failed
+ * verify of the slot at or after it. It stands for `record.verification.keyId` only.
+ */
+export function goneProofStands(record: SlotRecord | undefined): boolean {
+  const at = record?.verifiedAt;
+  if (at === undefined || record?.verification?.proved !== "gone") return false;
+  if (record.retiredAt !== undefined && Date.parse(at) < Date.parse(record.retiredAt)) return false;
+  return record.failedVerify === undefined || Date.parse(record.failedVerify.at) < Date.parse(at);
+}
+
+/**
  * Why the slot has no standing "works" proof since `since` (its start), or undefined when it has one: a recorded
  * "works" after `since`, made with the wrong-secret control, and no failed verify after it. Recorded text is
  * never quoted (the file is input); times and key ids are validated.

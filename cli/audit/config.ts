@@ -9,6 +9,7 @@ import { createGunzip } from "node:zlib";
 import { KeykitCliError } from "../errors";
 import {
   emptyRotationState,
+  goneProofStands,
   parseRotationState,
   RotationStateError,
   SLOT_NAMES,
@@ -115,11 +116,10 @@ function recordedKey(record: SlotRecord): { keyId?: string } {
   return keyId !== undefined ? { keyId } : {};
 }
 
-/** A "gone" proof not followed by a failed verify: evidence for its key id only. */
+/** A standing "gone" proof (no failed verify after it): evidence for its key id only. */
 function standingGoneProof(record: SlotRecord): { verifiedAt?: string; verifiedKeyId?: string } {
-  const { verifiedAt, verification, failedVerify } = record;
-  if (verifiedAt === undefined || verification?.proved !== "gone") return {};
-  if (failedVerify !== undefined && Date.parse(failedVerify.at) >= Date.parse(verifiedAt)) return {};
+  const { verifiedAt, verification } = record;
+  if (!goneProofStands(record) || verifiedAt === undefined || verification === undefined) return {};
   return { verifiedAt, verifiedKeyId: verification.keyId };
 }
 

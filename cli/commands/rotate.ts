@@ -25,6 +25,7 @@ import {
   retainedSlot,
   slotChanges,
   validateKeyName,
+  goneProofStands,
   withEntry,
   worksProofProblem,
 } from "../../policies/rotation-state";
@@ -509,7 +510,7 @@ export function nextStepOf(name: string, entry: KeyRotationEntry): NextStep {
         };
   }
   const old = entry.slots[otherSlot(entry.active)];
-  if (old?.status === "retired" && !(old.verifiedAt !== undefined && old.verification?.proved === "gone"))
+  if (old?.status === "retired" && !goneProofStands(old))
     return {
       step: "verify",
       command: `keykit verify ${name} … --retired-key-id <id>`,
