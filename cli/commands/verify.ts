@@ -1,8 +1,11 @@
 /**
  * `keykit verify <rotation-name>`: proves what a rotation step claims — the published credentials work (and are
- * the active slot's), and after `finish` the retired slot is gone — one line per check. What it proved is recorded
- * in the rotation-state file (`verifiedAt` and `verification` on the slot, under the file's lock), which the gates
- * of `rotate finish` and the audit's cleanup script read.
+ * the active slot's, and a wrong secret for the same key id is refused), and after `finish` the retired slot is
+ * gone — one line per check. What it proved (`keyId`, `verifiedAt`, `verification`: key id, endpoint and its source,
+ * check) or which check failed (`failedVerify`) is recorded on the slot in the rotation-state file, under its lock;
+ * the gates of `rotate finish` and the audit's cleanup script read it. Credentials go only to endpoints the operator
+ * named or the state resource defining them records (cli/verify/endpoints.ts), and nothing is sent before the name,
+ * the retired key id and each endpoint are checked.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";

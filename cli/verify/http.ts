@@ -1,7 +1,8 @@
 /**
- * The one HTTP call `keykit verify` makes (Node's fetch): a GET with a timeout, no redirects (credentials must not
- * follow a `Location` to another host), and the body read only when the caller needs it. An unreachable server is
- * a KeykitCliError (exit 2): it proves nothing either way.
+ * The one HTTP call `keykit verify` makes (Node's fetch): a GET with one deadline for headers and body, no
+ * redirects (credentials must not follow a `Location` to another host), and the body read chunk by chunk up to a
+ * cap (a huge answer is abandoned, never buffered). An unreachable server or a timeout — a trickling body included —
+ * is a KeykitCliError (exit 2, one line): it proves nothing either way.
  */
 import { KeykitCliError } from "../errors";
 
