@@ -143,7 +143,7 @@ function summarySection(report: Report, model: AuditModel): string {
     summaryLine(report),
     `evaluated at ${report.evaluatedAt}`,
   ];
-  const notes = [...model.notes, ...report.inputs.flatMap((i) => i.notes)];
+  const notes = [...new Set([...model.notes, ...report.inputs.flatMap((i) => i.notes)])];
   return [
     `<section id="summary"><h2>Summary</h2><ul>`,
     ...items.map((t) => `<li>${escapeHtml(t)}</li>`),

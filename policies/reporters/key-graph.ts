@@ -122,6 +122,8 @@ function resourcesOf(key: ApiKey): { key: string; label: string; detail: string 
   if (key.scope.kind === "global" && key.serves && key.serves.length > 0)
     return key.serves.map((s) => ({ key: `${s.kind}:${s.id}`, label: s.id, detail: s.kind }));
   if (key.scope.kind === "cloud") return [{ key: "cloud", label: "Confluent Cloud API", detail: "cloud" }];
+  if (key.scope.kind === "global")
+    return [{ key: "global", label: "global (what it serves is not declared)", detail: "global" }];
   const label = key.scope.id ?? key.scope.reference?.address ?? "unknown resource";
   return [{ key: key.scope.key ?? `${key.scope.kind}:${label}`, label, detail: key.scope.kind }];
 }
