@@ -129,7 +129,10 @@ describeInBrowser("pictures in headless Chromium", () => {
     }
     const accounts = Array.from({ length: 41 }, (_, i) => ({ id: `sa-${i}`, name: `app-${i}` }));
     // A hostile display name: it must stay text in the page (the data block and the cells).
-    accounts[40] = { id: "sa-40", name: '</script><script>window.pwned=1</script><img src=x onerror="window.pwned=2">' };
+    accounts[40] = {
+      id: "sa-40",
+      name: '</script><script>window.pwned=1</script><img src=x onerror="window.pwned=2">',
+    };
     const inventory = writeInventory(dir, "cli", keys, accounts);
     const log = join(dir, "audit.jsonl");
     writeFileSync(

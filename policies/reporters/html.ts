@@ -181,6 +181,20 @@ function graphSection(graph: KeyGraph | undefined): string {
   return `<section id="graph"><h2>Key graph</h2>${grouped}<div class="graph">${renderSvgGraph(fitted)}</div></section>`;
 }
 
+/**
+ * The cleanup script as `--emit-cleanup` writes it, collapsed: the browser lays out a closed `<details>` only when it
+ * is opened, so a script of 50,000 items does not slow the page down. The table carries each item's decision too.
+ */
+function cleanupSection(script: string): string {
+  const lines = script.split("\n").length;
+  return [
+    `<section id="cleanup"><h2>Cleanup script</h2>`,
+    `<p>What <code>--emit-cleanup</code> writes: a line is live only with positive evidence for that very item; the others are commented out saying what is missing. Each item's decision and evidence are also in the table (columns cleanup and evidence).</p>`,
+    `<details><summary>The script (${lines} lines)</summary><pre>${escapeHtml(script)}</pre></details>`,
+    `</section>`,
+  ].join("\n");
+}
+
 /** The audit as one HTML page. */
 export function formatAuditHtml(
   report: Report,
@@ -203,7 +217,7 @@ export function formatAuditHtml(
     summarySection(report, audit.model),
     tableSection(),
     graphSection(options.graph),
-    `<section id="cleanup"><h2>Cleanup script</h2><p>What <code>--emit-cleanup</code> writes: live lines have positive evidence, the others are commented out with what is missing.</p><pre>${escapeHtml(script)}</pre></section>`,
+    cleanupSection(script),
     `</main>`,
     `<script type="application/json" id="keykit-data">${jsonForScript(data)}</script>`,
     `<script>${HTML_REPORT_SCRIPT}</script>`,
