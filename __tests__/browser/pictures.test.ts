@@ -95,6 +95,23 @@ describeInBrowser("pictures in headless Chromium", () => {
     const nodes = await page.locator("#out g.node").count();
     expect(nodes).toBe(text.split("\n").filter((l) => /^ {2}[a-z]\d+[[(]/.test(l)).length);
     for (const k of keys) expect(svg).toContain(k);
+    await page.locator("#out svg").screenshot({ path: screenshotPath("key-graph-plan.png") });
+    await page.close();
+  });
+
+  it("renders the graph of the example app's synthesized stack: published slots, a global key on two resources", async () => {
+    const outdir = join(dir, "example-synth");
+    buildApp(new App({ outdir, stackTraces: false })).synth();
+    const run = await cli(["check", outdir, "--format", "markdown", "--now", NOW], dir);
+    const text = mermaidBlock(run.stdout);
+    const lines = text.split("\n");
+    const enricher = lines.find((l) => /^ {2}k\d+\[/.test(l) && l.includes("OrderEnricher_Blue"));
+    expect(enricher).toMatch(/order-enricher blue, published/);
+    const id = /^ {2}(k\d+)/.exec(enricher ?? "")?.[1];
+    expect(lines.filter((l) => l.startsWith(`  ${id} --> r`))).toHaveLength(2);
+    const page = await browser.newPage();
+    await renderMermaid(page, text);
+    await expect(page.locator("#out g.node").filter({ hasText: "published" }).count()).resolves.toBe(2);
     await page.locator("#out svg").screenshot({ path: screenshotPath("key-graph.png") });
     await page.close();
   });

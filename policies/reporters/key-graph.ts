@@ -117,10 +117,22 @@ function ownerLabel(owner: KeyOwner): { key: string; label: string; detail: stri
   return { key: owner.key ?? `?${label}`, label, detail };
 }
 
+/**
+ * A served resource's id as the scoped keys' nodes name it: keykit metadata writes an unresolved id as the
+ * reference text (`${confluent_kafka_cluster.main.id}`), a scoped key's scope names the resource's address.
+ */
+function referencedAddress(id: string): string {
+  const reference = /^\$\{([^${}]+?)(?:\.id)?\}$/.exec(id);
+  return reference ? reference[1] : id;
+}
+
 /** The resources a key serves: its scope, or for a global key what it serves. */
 function resourcesOf(key: ApiKey): { key: string; label: string; detail: string }[] {
   if (key.scope.kind === "global" && key.serves && key.serves.length > 0)
-    return key.serves.map((s) => ({ key: `${s.kind}:${s.id}`, label: s.id, detail: s.kind }));
+    return key.serves.map((s) => {
+      const id = referencedAddress(s.id);
+      return { key: `${s.kind}:${id}`, label: id, detail: s.kind };
+    });
   if (key.scope.kind === "cloud") return [{ key: "cloud", label: "Confluent Cloud API", detail: "cloud" }];
   if (key.scope.kind === "global")
     return [{ key: "global", label: "global (what it serves is not declared)", detail: "global" }];
