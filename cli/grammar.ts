@@ -4,7 +4,7 @@
  * CLI reference. The same flag means the same thing in every command that takes it (see SHARED).
  */
 import { parseArgs } from "node:util";
-import { REPORT_FORMATS } from "../policies/reporters";
+import { AUDIT_REPORT_FORMATS, REPORT_FORMATS } from "../policies/reporters";
 import { EXIT_USAGE, KeykitCliError } from "./errors";
 import { PROBE_SCOPES } from "./verify/probes";
 
@@ -195,7 +195,11 @@ const AUDIT: CommandSpec = {
       help: "the configuration: cdk.tf.json, state or plan JSON",
     },
     rotationState,
-    SHARED.format,
+    {
+      ...SHARED.format,
+      choices: AUDIT_REPORT_FORMATS,
+      help: "report format (default: text); html is one self-contained page to browse",
+    },
     SHARED.output,
     SHARED.failOn,
     acknowledgements(true),

@@ -534,7 +534,7 @@ function writeText(path: string, text: string): string {
 }
 
 describe("keykit audit: redaction", () => {
-  it.each(["text", "json", "sarif", "junit", "markdown"])(
+  it.each(["text", "json", "sarif", "junit", "markdown", "gitlab", "html"])(
     "a secret planted in the exports and the state never appears in %s output",
     async (format) => {
       const dir = tempDir();
@@ -587,6 +587,26 @@ describe("keykit audit: redaction", () => {
         expect(output).not.toContain(SECRET); // …without their secret
     },
   );
+});
+
+describe("keykit audit: the key graph", () => {
+  it("draws the organisation's keys under their owners in the Markdown report, the user-owned key marked as an error", async () => {
+    const dir = tempDir();
+    const files = writeInventory(dir, "cli", KEYS, ACCOUNTS);
+    const result = await runKeykit(["audit", "--inventory", ...files, "--now", NOW, "--format", "markdown"], {
+      cwd: dir,
+    });
+    const graph = /```mermaid\n([\s\S]*?)\n```/.exec(result.stdout)?.[1] ?? "";
+    const node = (label: string) =>
+      graph.split("\n").find((l) => l.includes(`"${label}`) || l.includes(` ${label}<br>`));
+    for (const k of KEYS) expect(graph).toContain(k.id);
+    const userKey = KEYS.find((k) => k.owner.startsWith("u-"));
+    const line = graph.split("\n").find((l) => /^ {2}k\d+\[/.test(l) && l.includes(userKey?.id ?? "?"));
+    const id = /^ {2}(k\d+)/.exec(line ?? "")?.[1];
+    expect(id).toBeDefined();
+    expect(graph).toMatch(new RegExp(`class [^\\n]*\\b${id}\\b[^\\n]* error`));
+    expect(node(userKey?.owner ?? "?")).toMatch(/^ {2}o\d+\(\[/);
+  });
 });
 
 describe("keykit audit: desired state from a plan", () => {

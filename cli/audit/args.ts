@@ -5,7 +5,7 @@ import { nowFlag, wholeNumberFlag } from "../flag-values";
 import { type CommandSpec, commandSpec, parseCommandLine, renderCommandHelp } from "../grammar";
 import type { Tier } from "../../policies/metadata";
 import type { FailOn } from "../../policies/report";
-import type { ReportFormat } from "../../policies/reporters";
+import type { AuditReportFormat } from "../../policies/reporters";
 
 export type { FailOn };
 
@@ -20,7 +20,7 @@ export interface AuditArgs {
   readonly inventory: readonly string[];
   readonly config: readonly string[];
   readonly rotationState?: string;
-  readonly format: ReportFormat;
+  readonly format: AuditReportFormat;
   readonly tier?: Tier;
   readonly output?: string;
   readonly failOn: FailOn;
@@ -55,7 +55,7 @@ export function parseAuditArgs(argv: readonly string[], defaults: ProjectDefault
     "--audit-log": list("--audit-log"),
   };
   // --format, --tier and --fail-on are checked against their choices by the grammar.
-  const format = (single["--format"] ?? "text") as ReportFormat;
+  const format = (single["--format"] ?? "text") as AuditReportFormat;
   const tier = single["--tier"] as Tier | undefined;
   const failOn = (single["--fail-on"] ?? defaults.failOn ?? "error") as FailOn;
   const maxAgeDays = wholeDays(single, "--max-age-days", defaults.maxAgeDays ?? 90);

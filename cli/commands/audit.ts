@@ -18,14 +18,17 @@ import {
 } from "../../policies/acknowledgements";
 import { evaluate } from "../../policies/engine";
 import { AUDIT_LOG_RETENTION_DAYS, type AuditLogUsage, spanDays } from "../../policies/inventory/audit-log";
-import { buildAuditModel, type DesiredState } from "../../policies/inventory/audit-model";
+import { type AuditModel, buildAuditModel, type DesiredState } from "../../policies/inventory/audit-model";
 import { isoTime } from "../../policies/inventory/describe";
 import { renderCleanupScript } from "../../policies/inventory/cleanup";
 import { InventoryInputError, loadInventory } from "../../policies/inventory/exports";
 import { InputError, parseJsonText } from "../../policies/loaders/util";
 import type { Inventory } from "../../policies/inventory/types";
-import { findingsAtOrAbove } from "../../policies/report";
-import { formatReport } from "../../policies/reporters";
+import { type Report, findingsAtOrAbove } from "../../policies/report";
+import type { RuleMetadata } from "../../policies/rule";
+import { type AuditReportFormat, type ReportOptions, formatReport } from "../../policies/reporters";
+import { formatAuditHtml } from "../../policies/reporters/html";
+import { buildKeyGraph } from "../../policies/reporters/key-graph";
 import { AUDIT_RULES } from "../../policies/rules/audit";
 import { KIT_RULE_IDS } from "../../policies/rules/catalogue";
 import { DEFAULT_ROTATION_STATE_FILE } from "../../policies/rotation-state";
@@ -109,7 +112,12 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
       knownRuleIds: KIT_RULE_IDS,
     });
 
-    const text = formatReport(report, args.format, rules, {
+    const cleanupInputs = [
+      `inventory: ${source}`,
+      ...desired.sources.map((s) => `configuration: ${s}`),
+      ...(auditLog?.files ?? []).map((f) => `audit log: ${f}`),
+    ];
+    const text = renderAuditReport(report, args.format, rules, model, cleanupInputs, {
       command: "audit",
       failOn: args.failOn,
       quiet: args.quiet,
@@ -119,14 +127,8 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
     if (args.output !== undefined) writeOutput(args.output, io.cwd, text, inputFiles);
     else io.stdout(text);
 
-    if (args.emitCleanup !== undefined) {
-      const inputs = [
-        `inventory: ${source}`,
-        ...desired.sources.map((s) => `configuration: ${s}`),
-        ...(auditLog?.files ?? []).map((f) => `audit log: ${f}`),
-      ];
-      writeOutput(args.emitCleanup, io.cwd, renderCleanupScript(model, report, inputs), inputFiles, 0o755);
-    }
+    if (args.emitCleanup !== undefined)
+      writeOutput(args.emitCleanup, io.cwd, renderCleanupScript(model, report, cleanupInputs), inputFiles, 0o755);
     const failing = findingsAtOrAbove(report, args.failOn);
     if (failing.length > 0 && args.output !== undefined) {
       const ids = [...new Set(failing.map((f) => f.ruleId))].join(", ");
@@ -137,6 +139,23 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
 }
 
 export const run: Command = createAuditCommand();
+
+/** The audit's report in `format`; Markdown and HTML also draw the key graph, HTML lists the cleanup evidence. */
+function renderAuditReport(
+  report: Report,
+  format: AuditReportFormat,
+  rules: readonly RuleMetadata[],
+  model: AuditModel,
+  inputs: readonly string[],
+  options: ReportOptions,
+): string {
+  if (format === "html") {
+    const graph = buildKeyGraph([model], report.findings);
+    return formatAuditHtml(report, rules, { model, inputs }, { ...options, graph });
+  }
+  const graph = format === "markdown" ? { graph: buildKeyGraph([model], report.findings) } : {};
+  return formatReport(report, format, rules, { ...options, ...graph });
+}
 
 export const DEFAULT_ACKNOWLEDGEMENTS_FILE = "keykit.acknowledgements.json";
 

@@ -17,6 +17,7 @@ import { InputError, parseJsonText } from "../../policies/loaders/util";
 import type { RotationEntry } from "../../policies/model";
 import { type FailOn, findingsAtOrAbove } from "../../policies/report";
 import { type ReportFormat, formatReport } from "../../policies/reporters";
+import { buildKeyGraph } from "../../policies/reporters/key-graph";
 import { ALL_RULES } from "../../policies/rules";
 import { KIT_RULE_IDS } from "../../policies/rules/catalogue";
 import type { Tier } from "../../policies/metadata";
@@ -125,6 +126,7 @@ export const run: Command = async (args, io: CliIo) => {
       failOn: parsed.failOn,
       quiet: parsed.quiet,
       color: parsed.output === undefined && useColor(io),
+      ...(parsed.format === "markdown" ? { graph: buildKeyGraph(models, report.findings) } : {}),
     });
     if (parsed.output !== undefined) {
       const inputs = [

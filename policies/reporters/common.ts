@@ -1,6 +1,7 @@
 import { INTERNAL_RULE_ERROR } from "../engine";
 import type { Finding, RuleMetadata } from "../rule";
 import type { FailOn, Report, RuleSummary } from "../report";
+import type { KeyGraph } from "./key-graph";
 
 /** How a report presents itself. */
 export interface ReportOptions {
@@ -16,6 +17,8 @@ export interface ReportOptions {
   readonly color?: boolean;
   /** Text: only the summary line and the blocking findings. */
   readonly quiet?: boolean;
+  /** Markdown and HTML: the key graph to draw (owners, keys, resources, findings on the nodes). */
+  readonly graph?: KeyGraph;
 }
 
 /** "keykit check", "keykit audit". */

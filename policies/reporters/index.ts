@@ -11,6 +11,9 @@ import { formatText } from "./text";
 
 export type ReportFormat = "text" | "json" | "sarif" | "junit" | "markdown" | "gitlab";
 export const REPORT_FORMATS: readonly ReportFormat[] = ["text", "json", "sarif", "junit", "markdown", "gitlab"];
+/** `keykit audit` also writes one browsable HTML page (it needs the audit's join, not only the report). */
+export type AuditReportFormat = ReportFormat | "html";
+export const AUDIT_REPORT_FORMATS: readonly AuditReportFormat[] = [...REPORT_FORMATS, "html"];
 
 /** Renders `report`; `options.command` names the command in the output (default `check`). */
 export function formatReport(

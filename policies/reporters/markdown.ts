@@ -5,6 +5,8 @@
 import type { Report } from "../report";
 import type { Finding, RuleMetadata } from "../rule";
 import { type ReportOptions, commandOf, groupByRule, reportTitle, summaryLine, withInternalRule } from "./common";
+import { DEFAULT_NODE_BUDGET, type KeyGraph, groupKeyGraph } from "./key-graph";
+import { GRAPH_LEGEND, renderMermaid } from "./mermaid";
 
 /** Control characters and line separators: a line break would end the table row (or the list item). */
 const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
@@ -92,6 +94,7 @@ export function formatMarkdown(report: Report, rules: readonly RuleMetadata[], o
       );
     lines.push("", "</details>", "");
   }
+  if (options.graph) lines.push(...keyGraphSection(options.graph));
   const optIns = report.optIns ?? [];
   if (optIns.length > 0) {
     lines.push("<details><summary>Accepted opt-ins</summary>", "");
@@ -134,5 +137,32 @@ function findingTables(active: readonly Finding[]): string[] {
       "",
     );
   }
+  return lines;
+}
+
+/**
+ * Most characters the diagram may take: GitHub refuses a comment over 65,536 characters, and the findings' tables
+ * need their share of it.
+ */
+export const GRAPH_CHARACTER_BUDGET = 24_000;
+
+/** The key graph as a collapsed-open Mermaid block, grouped until it fits the node and character budgets. */
+export function keyGraphSection(graph: KeyGraph): string[] {
+  if (graph.nodes.length === 0) return [];
+  let budget = DEFAULT_NODE_BUDGET;
+  let fitted = groupKeyGraph(graph, budget);
+  let text = renderMermaid(fitted);
+  while (text.length > GRAPH_CHARACTER_BUDGET && budget > 6) {
+    budget = Math.floor(budget / 2);
+    fitted = groupKeyGraph(graph, budget);
+    text = renderMermaid(fitted);
+  }
+  const keys = graph.nodes.filter((n) => n.kind === "key").length;
+  const owners = graph.nodes.filter((n) => n.kind === "owner").length;
+  const counts = `${keys} key${keys === 1 ? "" : "s"}, ${owners} owner${owners === 1 ? "" : "s"}`;
+  const lines = [`<details open><summary>Key graph (${counts})</summary>`, "", "```mermaid", text, "```", ""];
+  lines.push(GRAPH_LEGEND, "");
+  if (fitted.grouped.length > 0) lines.push(`Grouped to fit: ${fitted.grouped.join("; ")}.`, "");
+  lines.push("</details>", "");
   return lines;
 }
