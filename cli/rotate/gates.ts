@@ -85,7 +85,10 @@ function quietGate(
   const { earliest, latest } = log.usage;
   const untrusted = setAsideText(log.usage);
   if (earliest === undefined || latest === undefined)
-    return { ok: false, line: `the audit logs hold no record with a trusted time${untrusted}: they cannot show ${keyId} is quiet` };
+    return {
+      ok: false,
+      line: `the audit logs hold no record with a trusted time${untrusted}: they cannot show ${keyId} is quiet`,
+    };
   if (!coveredFrom(log.usage, from))
     return {
       ok: false,

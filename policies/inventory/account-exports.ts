@@ -49,9 +49,16 @@ function accountOfFileName(file: string): string {
 
 /** The rows of one document (a CLI array, an API page, or an array of pages), each checked to be the account's. */
 function roleBindingRows(document: unknown, file: string, id: string): number {
-  const rows = Array.isArray(document) ? document : isObject(document) && Array.isArray(document.data) ? document.data : undefined;
+  const rows = Array.isArray(document)
+    ? document
+    : isObject(document) && Array.isArray(document.data)
+      ? document.data
+      : undefined;
   if (rows === undefined)
-    throw new InventoryInputError(file, "not a role-binding export (expected the JSON array of 'confluent iam rbac role-binding list -o json' or API pages with 'data')");
+    throw new InventoryInputError(
+      file,
+      "not a role-binding export (expected the JSON array of 'confluent iam rbac role-binding list -o json' or API pages with 'data')",
+    );
   let count = 0;
   rows.forEach((row, index) => {
     if (isObject(row) && Array.isArray(row.data)) {
@@ -62,7 +69,10 @@ function roleBindingRows(document: unknown, file: string, id: string): number {
     if (typeof principal !== "string")
       throw new InventoryInputError(file, `entry ${index + 1} is not a role binding (no 'principal')`);
     if (principal !== `User:${id}`)
-      throw new InventoryInputError(file, `entry ${index + 1} is a role binding of another principal than ${id} (named by the file)`);
+      throw new InventoryInputError(
+        file,
+        `entry ${index + 1} is a role binding of another principal than ${id} (named by the file)`,
+      );
     count++;
   });
   return count;

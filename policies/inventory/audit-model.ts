@@ -526,7 +526,6 @@ function target(kind: string, id: string): { kind?: CoverageKind; id: string; la
   return covered && id !== "" ? { kind, id, label } : { id, label };
 }
 
-
 function scopeOf(resources: readonly InventoryResource[]): KeyScope {
   const real = resources.length === 1 ? resources : resources.filter((r) => r.kind !== "unknown" || r.id !== "");
   const kind: KeyScopeKind = real.length > 1 ? "global" : (real[0]?.kind ?? "unknown");

@@ -77,7 +77,13 @@ export function cleanupItems(model: AuditModel, report: Report): CleanupItem[] {
     const findings = active.get(a.account.id) ?? [];
     // KK008 is only judged with the key list: the account holds no key and the configuration grants it nothing.
     if (findings.some((f) => CLEANUP_ACCOUNT_RULES.has(f.ruleId)))
-      items.push({ kind: "service-account", id: a.account.id, account: a, findings, ...accountEvidence(a, model.audit) });
+      items.push({
+        kind: "service-account",
+        id: a.account.id,
+        account: a,
+        findings,
+        ...accountEvidence(a, model.audit),
+      });
   }
   return items;
 }
@@ -132,8 +138,15 @@ export function keyEvidence(k: AuditedKey, findings: readonly Finding[], audit: 
   if (slot?.verifiedAt !== undefined && (slot.retiredAt === undefined || slot.verifiedAt >= slot.retiredAt))
     return { live: true, why: `retired ${slot.slot} slot of '${slot.name}', verified on ${slot.verifiedAt}` };
   const needed = audit.auditLog?.unusedDays ?? DEFAULT_UNUSED_DAYS;
-  if (coverage !== undefined && coverage.days >= needed && findings.some((f) => f.ruleId === "KK107" && f.severity === "warning"))
-    return { live: true, why: `no successful authentication over ${coverage.days} days of audit log of ${coverage.resources.map((r) => r.resource).join(", ")} (KK107)` };
+  if (
+    coverage !== undefined &&
+    coverage.days >= needed &&
+    findings.some((f) => f.ruleId === "KK107" && f.severity === "warning")
+  )
+    return {
+      live: true,
+      why: `no successful authentication over ${coverage.days} days of audit log of ${coverage.resources.map((r) => r.resource).join(", ")} (KK107)`,
+    };
   return { live: false, why: missingEvidence(k, audit, coverage?.days) };
 }
 
@@ -189,7 +202,6 @@ export function accountEvidence(a: AuditedServiceAccount, audit: AuditFacts): Cl
     ].join(", "),
   };
 }
-
 
 /** The script text (bash). `inputs` names what the audit read, for the header. */
 export function renderCleanupScript(model: AuditModel, report: Report, inputs: readonly string[]): string {

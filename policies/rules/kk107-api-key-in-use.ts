@@ -58,7 +58,5 @@ function unused(k: AuditedKey, log: AuditLogFacts): RuleFinding {
 
 /** "kafka lkc-1 2026-04-20T00:00:00Z to 2026-05-31T00:00:00Z", per resource. */
 function stretches(coverage: KeyCoverage): string {
-  return coverage.resources
-    .map((r) => `${r.resource} ${isoTime(r.from ?? 0)} to ${isoTime(r.to ?? 0)}`)
-    .join(", ");
+  return coverage.resources.map((r) => `${r.resource} ${isoTime(r.from ?? 0)} to ${isoTime(r.to ?? 0)}`).join(", ");
 }
