@@ -514,7 +514,8 @@ function coverageTargets(k: AuditedKey): { kind?: CoverageKind; id: string; labe
   if (kind === "global") {
     const served = k.serves ?? [];
     if (served.length === 0) return [{ id: "", label: "the resources of a global key (not known)" }];
-    return served.map((r) => target(r.kind, r.id));
+    const targets = new Map(served.map((r) => [`${r.kind} ${r.id}`, target(r.kind, r.id)]));
+    return [...targets.values()];
   }
   return [target(kind, k.scope.id ?? "")];
 }
