@@ -1,6 +1,12 @@
 /**
  * Key usage from Confluent Cloud audit logs (the `confluent-audit-log-events` topic, as users export it): each key's
- * last successful and last failed authentication, and the time window the records cover.
+ * last successful and last failed authentication, the service accounts that act, and the time each resource's
+ * records cover (per Kafka cluster, Schema Registry, ksqlDB cluster, Flink region and the Cloud API, from the
+ * records' CRNs), as intervals that a silence longer than the gap breaks.
+ *
+ * Only trusted times count as coverage: a strict RFC 3339 timestamp with a zone (never `Date.parse`, which reads
+ * `"1"` as 2001), not after the evaluation time plus clock skew, not before any Confluent audit log existed. Other
+ * records are set aside (counted, first position kept, never quoted); the successes they show still count as use.
  *
  * Streamed: text arrives in chunks (any size, split anywhere) and is split incrementally into records, so memory
  * grows with the number of distinct keys, never with the number of records. Three layouts are read, detected from
@@ -34,16 +40,20 @@ export interface KeyUsage {
 export type CoverageKind = "kafka" | "schema-registry" | "ksqldb" | "flink" | "cloud";
 
 /**
- * The time a resource's records cover: sorted, disjoint `[start, end]` intervals (epoch ms); records at most
+ * The time some records cover: sorted, disjoint `[starts[i], ends[i]]` intervals (epoch ms); records at most
  * `maxGapMs` apart are one interval, a longer silence breaks coverage.
  */
-export interface ResourceCoverage {
-  readonly kind: CoverageKind;
-  /** lkc-…, lsrc-…, lksqlc-…, the Flink region (`aws.us-east-1`), or "cloud" for the Cloud/organisation API. */
-  readonly id: string;
+export interface Coverage {
   readonly starts: readonly number[];
   readonly ends: readonly number[];
   readonly records: number;
+}
+
+/** The coverage of one resource the log speaks for. */
+export interface ResourceCoverage extends Coverage {
+  readonly kind: CoverageKind;
+  /** lkc-…, lsrc-…, lksqlc-…, the Flink region (`aws.us-east-1`), or "cloud" for the Cloud/organisation API. */
+  readonly id: string;
 }
 
 /** Records set aside, by count and the position of the first one (never their content). */
@@ -73,7 +83,7 @@ export interface AuditLogUsage {
   /** Coverage per resource the log speaks for, by `kind:id`. */
   readonly coverage: ReadonlyMap<string, ResourceCoverage>;
   /** Coverage of the whole log (every trusted record, whatever its resource). */
-  readonly overall: ResourceCoverage;
+  readonly overall: Coverage;
   /** The silence that breaks coverage, and the evaluation time the records were judged against. */
   readonly maxGapMs: number;
   readonly now: number;
@@ -222,7 +232,7 @@ export class AuditLogAccumulator {
       ancient: this.ancient,
       ...(timed ? { earliest: this.earliest, latest: this.latest } : {}),
       coverage: this.coverage,
-      overall: Object.assign(this.overall, { kind: "cloud" as const, id: "*" }),
+      overall: this.overall,
       maxGapMs: this.maxGapMs,
       now: this.now,
       keys: this.keys,

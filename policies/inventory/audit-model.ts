@@ -7,7 +7,7 @@ import { DAY_MS } from "../dates";
 import type { AcknowledgementRecord, Tier } from "../metadata";
 import type { ApiKey, Grant, KeyScope, KeyScopeKind, KeykitModel, ServedResource, ServiceAccount } from "../model";
 import { emptyModel } from "../model";
-import type { AuditLogUsage, CoverageKind, KeyUsage, ResourceCoverage } from "./audit-log";
+import type { AuditLogUsage, Coverage, CoverageKind, KeyUsage } from "./audit-log";
 import type { Inventory, InventoryApiKey, InventoryResource, InventoryServiceAccount } from "./types";
 
 /** An API key as the configuration declares it (from cdk.tf.json, state or plan). */
@@ -496,7 +496,7 @@ export function overallCoverage(log: AuditLogFacts, createdAt: string | undefine
 
 /** The latest unbroken stretch of a resource's records, clipped to start at `created`; stale when it ends early. */
 function latestStretch(
-  coverage: ResourceCoverage,
+  coverage: Coverage,
   created: number,
   usage: AuditLogUsage,
 ): Omit<ResourceCoverageOfKey, "resource"> {
