@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -240,3 +241,65 @@ function write(dir: string, name: string, content: string | Buffer): string {
   writeFileSync(file, content);
   return file;
 }
+
+describe("audit-log coverage intervals", () => {
+  const HOUR = 3_600_000;
+  /** The intervals of `times` merged across silences of at most `gap`, computed the obvious way (sort, sweep). */
+  function naive(times: readonly number[], gap: number): { starts: number[]; ends: number[] } {
+    const sorted = [...times].sort((a, b) => a - b);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (const t of sorted) {
+      if (ends.length > 0 && t - ends[ends.length - 1] <= gap) ends[ends.length - 1] = t;
+      else {
+        starts.push(t);
+        ends.push(t);
+      }
+    }
+    return { starts, ends };
+  }
+
+  it("are the same as sorting and sweeping, whatever the order the records arrive in", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2000 }), { minLength: 1, maxLength: 80 }),
+        fc.constantFrom(1, 5, 24, 100),
+        (hours, gapHours) => {
+          const times = hours.map((h) => NOW_MS - h * HOUR);
+          const accumulator = new AuditLogAccumulator({ now: NOW_MS, maxGapMs: gapHours * HOUR });
+          const splitter = accumulator.file("audit.jsonl");
+          splitter.push(jsonLines(times.map((t) => createTopicRecord(new Date(t).toISOString()))));
+          splitter.end();
+          const usage = accumulator.result();
+          const coverage = usage.coverage.get("kafka:lkc-7r2x9q");
+          const expected = naive(times, gapHours * HOUR);
+          expect({ starts: coverage?.starts, ends: coverage?.ends }).toEqual(expected);
+          expect({ starts: usage.overall.starts, ends: usage.overall.ends }).toEqual(expected);
+          expect(coverage?.records).toBe(times.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("reads the resource from the record's CRN: the deepest known segment, else the Cloud API", () => {
+    const at = "2026-05-31T00:00:00Z";
+    const org = "crn://confluent.cloud/organization=9c1e3a52";
+    const records = [
+      { time: at, subject: `${org}/environment=env-1/cloud-cluster=lkc-1/ksql=lksqlc-2` },
+      { time: at, subject: `${org}/environment=env-1/flink-region=aws.us-east-1/compute-pool=lfcp-3` },
+      { time: at, subject: `${org}/environment=env-1/schema-registry=lsrc-4/subject=orders-value` },
+      { time: at, subject: `${org}/service-account=sa-5` },
+      { time: at, source: `${org}/environment=env-1/cloud-cluster=lkc-6/kafka=lkc-6` },
+      // Not a Confluent CRN, or a segment named like an object's prototype property: no resource.
+      { time: at, subject: "crn://elsewhere/organization=x/kafka=lkc-7" },
+      { time: at, subject: `${org}/constructor=lkc-8` },
+    ];
+    const usage = read(jsonLines(records));
+    expect([...usage.coverage.keys()].sort()).toEqual(
+      ["cloud:cloud", "flink:aws.us-east-1", "kafka:lkc-6", "ksqldb:lksqlc-2", "schema-registry:lsrc-4"].sort(),
+    );
+    expect(usage.coverage.get("cloud:cloud")?.records).toBe(2); // the service-account record and constructor=…
+    expect(usage.overall.records).toBe(7);
+  });
+});
