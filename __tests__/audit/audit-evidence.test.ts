@@ -291,7 +291,7 @@ describe("service accounts need their own evidence (KK008)", () => {
     ]);
     const withBinding = await audit(keys, used, ["--role-bindings", bound]);
     expect(withBinding.report.findings.filter((f) => f.ruleId === "KK008")).toEqual([]);
-    expect(withBinding.script).not.toContain("sa-idle");
+    expect(withBinding.script).not.toContain("service-account delete --force -- sa-idle");
 
     const empty = bindings(dir, "sa-idle", []);
     const connectors = writeJson(join(dir, "connectors.json"), {
@@ -309,13 +309,13 @@ describe("service accounts need their own evidence (KK008)", () => {
     });
     const withConnector = await audit(keys, used, ["--role-bindings", empty, "--connectors", connectors]);
     expect(withConnector.report.findings.filter((f) => f.ruleId === "KK008")).toEqual([]);
-    expect(withConnector.script).not.toContain("sa-idle");
+    expect(withConnector.script).not.toContain("service-account delete --force -- sa-idle");
 
     const acting = { ...createTopicRecord("2026-05-20T00:00:00Z", CLUSTER) };
     (acting.data as { authenticationInfo: { principal: string } }).authenticationInfo.principal = "User:sa-idle";
     const withAction = await audit(keys, [...used, acting], ["--role-bindings", empty]);
     expect(withAction.report.findings.filter((f) => f.ruleId === "KK008")).toEqual([]);
-    expect(withAction.script).not.toContain("sa-idle");
+    expect(withAction.script).not.toContain("service-account delete --force -- sa-idle");
   });
 
   it("names the usage exports it checked in the evidence", async () => {
@@ -327,6 +327,8 @@ describe("service accounts need their own evidence (KK008)", () => {
     const { script } = await audit(keys, used, ["--role-bindings", empty, "--flink-statements", statements]);
     expect(liveLines(script)).toEqual(["confluent iam service-account delete --force -- sa-idle"]);
     expect(blockOf(script, "sa-idle")).toContain(`no Flink statement (${statements})`);
+    // The script's header names every input its evidence came from.
+    expect(script).toContain(`\n# input: role bindings: ${empty}\n# input: Flink statement export: ${statements}\n`);
   });
 
   it.each([

@@ -138,6 +138,8 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
         `inventory: ${source}`,
         ...desired.sources.map((s) => `configuration: ${s}`),
         ...(auditLog?.files ?? []).map((f) => `audit log: ${f}`),
+        ...args.roleBindings.map((f) => `role bindings: ${f}`),
+        ...accounts.uses.flatMap((u) => u.files.map((f) => `${u.what} export: ${f}`)),
       ];
       writeOutput(args.emitCleanup, io.cwd, renderCleanupScript(model, report, inputs), inputFiles, 0o755);
     }
