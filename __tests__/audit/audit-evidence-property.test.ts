@@ -199,6 +199,18 @@ function run(scenario: Scenario) {
   return { items: cleanupItems(model, report), keys, log };
 }
 
+/** An unused key on a covered cluster, and an account with an empty role-binding export under 100 days of log. */
+const WITNESS: Scenario = {
+  keys: [{ owner: "sa-alpha", resources: [0], createdDaysAgo: 300 }],
+  accounts: ["sa-alpha", "sa-delta"],
+  roleBindings: { "sa-delta": 0 },
+  connectorAccounts: [],
+  grants: [],
+  records: [{ kind: "heartbeat", resource: 0, endHoursAgo: 2, count: 80, everyHours: 30 }],
+  unusedDays: 90,
+  maxGapHours: 200,
+};
+
 describe("the cleanup script's live lines (property)", () => {
   it("never name a key that authenticated, a key whose resource is not covered, or an account without its evidence", () => {
     let liveKeys = 0;
@@ -222,7 +234,8 @@ describe("the cleanup script's live lines (property)", () => {
           }
         }
       }),
-      { numRuns: RUNS },
+      // Besides the generated ones, a scenario known to have live lines of both kinds (the property must bite).
+      { numRuns: RUNS, examples: [[WITNESS]] },
     );
     // The property is not vacuous: live lines of both kinds were generated and checked.
     expect(liveKeys).toBeGreaterThan(0);
