@@ -390,7 +390,8 @@ async function logChild(side: "log-parse" | "log-read", reps: number, file: stri
         records++;
       }
     } else {
-      const usage = await loadAuditLogs([file], ROOT);
+      // The generated records span May 2026: judged at the start of June, every one is trusted.
+      const usage = await loadAuditLogs([file], ROOT, { now: Date.parse("2026-06-01T00:00:00Z") });
       records = usage.authentications;
       keys = usage.keys.size;
     }

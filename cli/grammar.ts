@@ -214,14 +214,51 @@ const AUDIT: CommandSpec = {
       greedy: true,
       help: "Confluent audit-log exports (JSON lines, array or concatenated objects; gzip accepted)",
     },
-    { name: "unused-days", value: "<n>", help: "--audit-log: coverage without a success that makes a key unused (30)" },
+    {
+      name: "unused-days",
+      value: "<n>",
+      help: "--audit-log: coverage of a key's resource without a success that makes it unused (90)",
+    },
+    {
+      name: "max-gap-hours",
+      value: "<n>",
+      help: "--audit-log: a silence longer than this in a resource's records breaks its coverage (24)",
+    },
+    {
+      name: "role-bindings",
+      value: "<file>",
+      multiple: true,
+      greedy: true,
+      help: "per-account role-binding exports (role-bindings.sa-….json): evidence for service-account deletes",
+    },
+    {
+      name: "connectors",
+      value: "<file>",
+      multiple: true,
+      greedy: true,
+      help: "connector exports with their configuration: accounts a connector runs as are in use",
+    },
+    {
+      name: "flink-statements",
+      value: "<file>",
+      multiple: true,
+      greedy: true,
+      help: "Flink statement exports: accounts a statement runs as are in use",
+    },
+    {
+      name: "ksqldb-clusters",
+      value: "<file>",
+      multiple: true,
+      greedy: true,
+      help: "ksqlDB cluster exports: accounts a cluster runs as are in use",
+    },
     SHARED.quiet,
   ],
   description: `Compares the keys and service accounts that exist in Confluent Cloud with the configuration, and
 reports unmanaged, user-owned, stale and orphaned items. --emit-cleanup writes a reviewable bash script; keykit never
 runs it. Redirects are refused in --live mode. A matched key is judged at its stack's tier, with its opt-ins. A key
-with no successful authentication over --unused-days of audit-log coverage is unused; the cleanup script deletes only
-on evidence.
+with no successful authentication over --unused-days of audit-log coverage of its own resource is unused; the cleanup
+script deletes only on evidence (a service account needs its --role-bindings export and an audit log).
 
 exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 bad usage or input, 3 internal error`,
 };

@@ -97,3 +97,26 @@ export function isAfter(text: string, now: Date, toleranceMs = FUTURE_TOLERANCE_
   const date = parseDateOrTimestamp(text);
   return date !== undefined && date.getTime() > now.getTime() + toleranceMs;
 }
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A strict RFC 3339 timestamp (seconds and a zone, `Z` or `±HH:MM`) as epoch milliseconds, NaN otherwise. Audit-log
+ * records are read with this, never with `Date.parse`, which reads `"1"` as the year 2001. Allocates nothing but the
+ * match: it runs once per audit-log record.
+ */
+export function rfc3339Millis(text: string): number {
+  const m = RFC3339.exec(text);
+  if (!m) return NaN;
+  const year = +m[1];
+  const month = +m[2];
+  const day = +m[3];
+  const hour = +m[4];
+  const minute = +m[5];
+  const second = +m[6];
+  if (!isRealDay(year, month, day) || hour > 23 || minute > 59 || second > 59) return NaN;
+  const offset = offsetMinutes(m[8]);
+  if (offset === undefined) return NaN;
+  const millis = m[7] === undefined ? 0 : +m[7].slice(1, 4).padEnd(3, "0");
+  return daysFromCivil(year, month, day) * DAY_MS + ((hour * 60 + minute - offset) * 60 + second) * 1000 + millis;
+}

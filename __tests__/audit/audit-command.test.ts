@@ -139,19 +139,21 @@ describe.each<Shape>(["cli", "api"])("keykit audit on %s exports", (shape) => {
     expect(text.startsWith("#!/usr/bin/env bash\n")).toBe(true);
     expect(text).toContain("\nset -euo pipefail\n");
     const commands = text.split("\n").filter((l) => l !== "" && !l.startsWith("#") && !l.startsWith("set "));
-    // Positive evidence only: the owner is gone (ORPHANKEY), the account holds nothing (sa-idle).
-    expect(commands).toEqual([
-      "confluent api-key delete --force -- ORPHANKEY",
-      "confluent iam service-account delete --force -- sa-idle",
-    ]);
-    // User-owned, old or merely unmanaged is not evidence: commented out, saying what is missing.
+    // Positive evidence only: the owner is gone (ORPHANKEY).
+    expect(commands).toEqual(["confluent api-key delete --force -- ORPHANKEY"]);
+    // User-owned, old or merely unmanaged is not evidence: commented out, saying what is missing. An account with
+    // no key and no configured grant is not evidence either: its role bindings live outside the configuration.
     expect(text.split("\n").filter((l) => l.startsWith("# confluent "))).toEqual([
       "# confluent api-key delete --force -- USERKEY",
       "# confluent api-key delete --force -- STALEKEY",
       "# confluent api-key delete --force -- FRESHUNMANAGED",
+      "# confluent iam service-account delete --force -- sa-idle",
     ]);
     expect(text).toMatch(
-      /# NOT DELETED: no evidence it is unneeded .*needs no successful authentication over 30 days of audit log \(pass --audit-log\)\n# confluent api-key delete --force -- STALEKEY/,
+      /# NOT DELETED: no evidence it is unneeded .*needs no successful authentication over 90 days of audit log \(pass --audit-log\)\n# confluent api-key delete --force -- STALEKEY/,
+    );
+    expect(text).toMatch(
+      /# NOT DELETED: no evidence it is unneeded: the role-binding export is missing: 'confluent iam rbac role-binding list --principal User:sa-idle --inclusive -o json > role-bindings\.sa-idle\.json', then --role-bindings role-bindings\.sa-idle\.json; an audit log covering 90 days \(--audit-log\) is missing\n# confluent iam service-account delete --force -- sa-idle/,
     );
     expect(text).toMatch(
       /# evidence: its owner sa-deleted no longer exists \(KK102\)\nconfluent api-key delete --force -- ORPHANKEY/,

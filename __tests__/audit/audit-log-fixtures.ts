@@ -61,9 +61,9 @@ function fieldsOf(spec: AuthSpec): Omit<AuthenticationFields, "id"> {
   return { key: spec.key, time: spec.time, status: spec.result ?? "SUCCESS", serviceAccount: "sa-8kq2vd" };
 }
 
-/** An unrelated record of the same topic (a topic creation), which only widens the coverage window. */
-export function createTopicRecord(time: string): Record<string, unknown> {
-  const crn = `${ORG}/environment=env-q8d4k1/cloud-cluster=lkc-7r2x9q/kafka=lkc-7r2x9q`;
+/** An unrelated record of a cluster (a topic creation): it only adds to that cluster's coverage. */
+export function createTopicRecord(time: string, cluster = "lkc-7r2x9q"): Record<string, unknown> {
+  const crn = `${ORG}/environment=env-q8d4k1/cloud-cluster=${cluster}/kafka=${cluster}`;
   return {
     id: `topic-${++sequence}`,
     source: crn,
@@ -106,4 +106,42 @@ export function kcatEnvelopes(records: readonly unknown[]): string {
       payload: JSON.stringify(r),
     })),
   );
+}
+
+/** A Cloud API record (an organisation-level request: creating a service account), covering the Cloud API. */
+export function cloudApiRecord(time: string): Record<string, unknown> {
+  return {
+    id: `cloud-${++sequence}`,
+    source: ORG,
+    specversion: "1.0",
+    type: "io.confluent.cloud/request",
+    datacontenttype: "application/json",
+    subject: `${ORG}/service-account=sa-9xq2m1`,
+    time,
+    data: {
+      serviceName: ORG,
+      methodName: "CreateServiceAccount",
+      authenticationInfo: { principal: "User:u-4k2m9z" },
+    },
+  };
+}
+
+/**
+ * Records of one resource every `everyHours` from `from` to `to` (inclusive): the steady stream of a resource's
+ * audit log, so that it is covered without a silence longer than the gap.
+ */
+export function heartbeat(
+  from: string,
+  to: string,
+  options: { readonly cluster?: string; readonly everyHours?: number; readonly cloud?: boolean } = {},
+): Record<string, unknown>[] {
+  const records: Record<string, unknown>[] = [];
+  const step = (options.everyHours ?? 12) * 3_600_000;
+  for (let t = Date.parse(from); t <= Date.parse(to); t += step) {
+    const time = new Date(t).toISOString().replace(/\.000Z$/, "Z");
+    records.push(options.cloud ? cloudApiRecord(time) : createTopicRecord(time, options.cluster));
+  }
+  if (records.length > 0 && Date.parse(to) % step !== Date.parse(from) % step)
+    records.push(options.cloud ? cloudApiRecord(to) : createTopicRecord(to, options.cluster));
+  return records;
 }

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -12,9 +13,12 @@ import {
 } from "./audit-log-fixtures";
 import { runKeykit, tempDir } from "./helpers";
 
+/** The evaluation time the records are judged against: after every fixture record. */
+const NOW_MS = Date.parse("2026-06-01T00:00:00Z");
+
 /** Feeds `text` to a fresh accumulator in chunks of `size` characters (the stream may split anywhere). */
 function read(text: string, size = text.length || 1, file = "audit.jsonl"): AuditLogUsage {
-  const accumulator = new AuditLogAccumulator();
+  const accumulator = new AuditLogAccumulator({ now: NOW_MS });
   const splitter = accumulator.file(file);
   for (let i = 0; i < text.length; i += size) splitter.push(text.slice(i, i + size));
   splitter.end();
@@ -59,6 +63,7 @@ describe("audit-log reader", () => {
       lastSuccess: t("2026-05-31T09:30:00Z"),
       lastFailure: t("2026-05-31T10:00:00Z"),
       lastSuccessResource: "lkc-7r2x9q",
+      untrustedSuccesses: 0,
     });
     expect(usage.keys.get("SRKEY0001")).toEqual({
       successes: 1,
@@ -66,8 +71,14 @@ describe("audit-log reader", () => {
       lastSuccess: t("2026-05-31T23:00:00Z"),
       lastFailure: t("2026-05-30T23:00:00Z"),
       lastSuccessResource: "lsrc-3m9wq0",
+      untrustedSuccesses: 0,
     });
-    expect(usage.keys.get("FAILONLY1")).toEqual({ successes: 0, failures: 1, lastFailure: t("2026-05-27T00:00:00Z") });
+    expect(usage.keys.get("FAILONLY1")).toEqual({
+      successes: 0,
+      failures: 1,
+      lastFailure: t("2026-05-27T00:00:00Z"),
+      untrustedSuccesses: 0,
+    });
   });
 
   it.each([
@@ -95,7 +106,7 @@ describe("audit-log reader", () => {
     expect(usage.keys.size).toBe(0);
   });
 
-  it("ignores records without a time and key ids that are not plain words (they are never printed)", () => {
+  it("sets aside records without a time (their use still counts) and ignores key ids that are not plain words", () => {
     const hostile = [
       { ...kafkaAuthentication({ key: "NOTIME001", time: "x" }), time: undefined },
       kafkaAuthentication({ key: "EVIL;rm -rf /\n", time: "2026-05-30T00:00:00Z" }),
@@ -104,8 +115,12 @@ describe("audit-log reader", () => {
       kafkaAuthentication({ key: "GOODKEY01", time: "2026-05-30T00:00:00Z" }),
     ];
     const usage = read(jsonLines(hostile));
-    expect([...usage.keys.keys()]).toEqual(["GOODKEY01"]);
-    expect(usage.ignored).toBe(4);
+    // A record without a time covers nothing, but the success it shows keeps the key in use (at an unknown time).
+    expect([...usage.keys.keys()]).toEqual(["NOTIME001", "GOODKEY01"]);
+    expect(usage.keys.get("NOTIME001")).toEqual({ successes: 1, failures: 0, untrustedSuccesses: 1 });
+    expect(usage.badTimes).toEqual({ count: 1, first: { file: "audit.jsonl", line: 1 } });
+    expect(usage.records).toBe(4);
+    expect(usage.ignored).toBe(3);
   });
 
   const pretty = concatenated(RECORDS.slice(0, 2));
@@ -130,7 +145,7 @@ describe("audit-log reader", () => {
   });
 
   it("accumulates several files into one window", () => {
-    const accumulator = new AuditLogAccumulator();
+    const accumulator = new AuditLogAccumulator({ now: NOW_MS });
     const first = accumulator.file("week1.jsonl");
     first.push(jsonLines([kafkaAuthentication({ key: "KAFKAKEY1", time: "2026-05-01T00:00:00Z" })]));
     first.end();
@@ -164,11 +179,15 @@ describe("keykit audit --audit-log: files", () => {
     const notes = (JSON.parse(result.stdout) as { inputs: { notes: string[] }[] }).inputs[0].notes;
     expect(notes).toContainEqual(
       expect.stringMatching(
-        /audit-export\.json: 8 authentication record\(s\) for 3 key id\(s\), 2026-05-25T06:00:00Z to 2026-05-31T23:00:00Z \(6\.7 days of the 30 needed .*keeps audit logs 7 days unless they are replicated\)/,
+        /audit-export\.json: 8 authentication record\(s\) for 3 key id\(s\), 9 record\(s\) with a trusted time, 2026-05-25T06:00:00Z to 2026-05-31T23:00:00Z \(a key needs 90 days of unbroken coverage of its own resource .*keeps audit logs 7 days unless they are replicated\)/,
       ),
     );
+    // Coverage per resource: each resource's latest unbroken stretch, and the silences that broke it.
     expect(notes).toContain(
-      "audit-log coverage is 6.7 days of 30: no key is called unused; replicate the audit log (or export it daily) to cover more",
+      "audit-log coverage of kafka lkc-7r2x9q: 0.9 days unbroken (2026-05-30T12:00:00Z to 2026-05-31T10:00:00Z), broken by 2 silence(s) longer than 24 hours, 6 record(s)",
+    );
+    expect(notes).toContain(
+      "audit-log coverage of schema-registry lsrc-3m9wq0: 1 days unbroken (2026-05-30T23:00:00Z to 2026-05-31T23:00:00Z), broken by 1 silence(s) longer than 24 hours, 3 record(s)",
     );
   });
 
@@ -222,3 +241,65 @@ function write(dir: string, name: string, content: string | Buffer): string {
   writeFileSync(file, content);
   return file;
 }
+
+describe("audit-log coverage intervals", () => {
+  const HOUR = 3_600_000;
+  /** The intervals of `times` merged across silences of at most `gap`, computed the obvious way (sort, sweep). */
+  function naive(times: readonly number[], gap: number): { starts: number[]; ends: number[] } {
+    const sorted = [...times].sort((a, b) => a - b);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (const t of sorted) {
+      if (ends.length > 0 && t - ends[ends.length - 1] <= gap) ends[ends.length - 1] = t;
+      else {
+        starts.push(t);
+        ends.push(t);
+      }
+    }
+    return { starts, ends };
+  }
+
+  it("are the same as sorting and sweeping, whatever the order the records arrive in", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2000 }), { minLength: 1, maxLength: 80 }),
+        fc.constantFrom(1, 5, 24, 100),
+        (hours, gapHours) => {
+          const times = hours.map((h) => NOW_MS - h * HOUR);
+          const accumulator = new AuditLogAccumulator({ now: NOW_MS, maxGapMs: gapHours * HOUR });
+          const splitter = accumulator.file("audit.jsonl");
+          splitter.push(jsonLines(times.map((t) => createTopicRecord(new Date(t).toISOString()))));
+          splitter.end();
+          const usage = accumulator.result();
+          const coverage = usage.coverage.get("kafka:lkc-7r2x9q");
+          const expected = naive(times, gapHours * HOUR);
+          expect({ starts: coverage?.starts, ends: coverage?.ends }).toEqual(expected);
+          expect({ starts: usage.overall.starts, ends: usage.overall.ends }).toEqual(expected);
+          expect(coverage?.records).toBe(times.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("reads the resource from the record's CRN: the deepest known segment, else the Cloud API", () => {
+    const at = "2026-05-31T00:00:00Z";
+    const org = "crn://confluent.cloud/organization=9c1e3a52";
+    const records = [
+      { time: at, subject: `${org}/environment=env-1/cloud-cluster=lkc-1/ksql=lksqlc-2` },
+      { time: at, subject: `${org}/environment=env-1/flink-region=aws.us-east-1/compute-pool=lfcp-3` },
+      { time: at, subject: `${org}/environment=env-1/schema-registry=lsrc-4/subject=orders-value` },
+      { time: at, subject: `${org}/service-account=sa-5` },
+      { time: at, source: `${org}/environment=env-1/cloud-cluster=lkc-6/kafka=lkc-6` },
+      // Not a Confluent CRN, or a segment named like an object's prototype property: no resource.
+      { time: at, subject: "crn://elsewhere/organization=x/kafka=lkc-7" },
+      { time: at, subject: `${org}/constructor=lkc-8` },
+    ];
+    const usage = read(jsonLines(records));
+    expect([...usage.coverage.keys()].sort()).toEqual(
+      ["cloud:cloud", "flink:aws.us-east-1", "kafka:lkc-6", "ksqldb:lksqlc-2", "schema-registry:lsrc-4"].sort(),
+    );
+    expect(usage.coverage.get("cloud:cloud")?.records).toBe(2); // the service-account record and constructor=…
+    expect(usage.overall.records).toBe(7);
+  });
+});

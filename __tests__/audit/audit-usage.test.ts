@@ -5,7 +5,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Report } from "../../policies/report";
-import { jsonLines, kafkaAuthentication, schemaRegistryAuthentication, createTopicRecord } from "./audit-log-fixtures";
+import {
+  createTopicRecord,
+  heartbeat,
+  jsonLines,
+  kafkaAuthentication as anyClusterAuthentication,
+  schemaRegistryAuthentication,
+} from "./audit-log-fixtures";
 import { cdktfJson, type KeySpec, runKeykit, tempDir, writeInventory, writeAcksFile, writeJson } from "./helpers";
 import { writeFileSync } from "node:fs";
 
@@ -14,6 +20,11 @@ const ACCOUNTS = [
   { id: "sa-app", name: "orders-app" },
   { id: "sa-other", name: "other-team" },
 ];
+
+/** The inventory's keys are on lkc-abc123 (helpers.ts): their authentications are that cluster's records. */
+const CLUSTER = "lkc-abc123";
+const kafkaAuthentication = (spec: Parameters<typeof anyClusterAuthentication>[0]) =>
+  anyClusterAuthentication({ cluster: CLUSTER, ...spec });
 
 async function audit(dir: string, args: readonly string[]): Promise<{ code: number; report: Report }> {
   const result = await runKeykit(["audit", ...args, "--now", NOW, "--format", "json"], { cwd: dir });
@@ -53,7 +64,8 @@ describe("keykit audit --audit-log: unused keys (KK107) and the cleanup script",
     { id: "ORPHANIDLE", owner: "sa-deleted", description: "orphan 2", created: "2026-02-01T00:00:00Z" },
   ];
   const LOG = [
-    createTopicRecord("2026-04-20T00:00:00Z"),
+    // The cluster's steady stream of records: 41 days without a silence of more than a day.
+    ...heartbeat("2026-04-20T00:00:00Z", "2026-05-31T00:00:00Z", { cluster: CLUSTER }),
     kafkaAuthentication({ key: "ORDERSKEY", time: "2026-05-31T00:00:00Z" }),
     schemaRegistryAuthentication({ key: "OTHERTEAM", time: "2026-05-30T08:15:00Z" }),
     kafkaAuthentication({ key: "UNUSEDOLD", time: "2026-05-02T00:00:00Z", result: "UNAUTHENTICATED" }),
@@ -79,7 +91,11 @@ describe("keykit audit --audit-log: unused keys (KK107) and the cleanup script",
         [{ name: "rb", ownerResource: "app" }],
       ),
     );
-    return { dir, args: ["--inventory", ...inventory, "--config", config, "--audit-log", writeLog(dir, LOG)] };
+    // A 30-day window (the default is 90): the 41 days of log can then call a key unused.
+    return {
+      dir,
+      args: ["--inventory", ...inventory, "--config", config, "--audit-log", writeLog(dir, LOG), "--unused-days", "30"],
+    };
   }
 
   it("calls a key unused only with enough coverage, and says how much is missing otherwise", async () => {
@@ -93,16 +109,16 @@ describe("keykit audit --audit-log: unused keys (KK107) and the cleanup script",
     ]);
     const message = (subject: string) => r.findings.find((f) => f.ruleId === "KK107" && f.subject === subject)?.message;
     expect(message("UNUSEDOLD")).toBe(
-      "API key UNUSEDOLD (owner sa-other, kafka lkc-abc123) is unused: no successful authentication in 41 days of audit log (2026-04-20T00:00:00Z to 2026-05-31T00:00:00Z); 1 failed authentication(s)",
+      "API key UNUSEDOLD (owner sa-other, kafka lkc-abc123) is unused: no successful authentication in 41 days of audit log (kafka lkc-abc123 2026-04-20T00:00:00Z to 2026-05-31T00:00:00Z); 1 failed authentication(s)",
     );
     // Created two days before the log ends: the log cannot speak for the month before.
-    expect(message("NEWUNUSED")).toMatch(/not enough audit-log coverage \(2 days of 30\)/);
+    expect(message("NEWUNUSED")).toMatch(/not enough audit-log coverage \(2 days of 30;/);
     expect(message("NEWUNUSED")).not.toMatch(/is unused/);
     // A longer --unused-days than the coverage: nothing is unused any more.
-    const strict = await audit(dir, [...args, "--unused-days", "60"]);
+    const strict = await audit(dir, [...args.slice(0, -2), "--unused-days", "60"]);
     expect(findingsOf(strict.report, "KK107").every((f) => f.severity === "info")).toBe(true);
     expect(strict.report.findings.find((f) => f.subject === "UNUSEDOLD" && f.ruleId === "KK107")?.message).toMatch(
-      /not enough audit-log coverage \(41 days of 60\)/,
+      /not enough audit-log coverage \(41 days of 60;/,
     );
   });
 
@@ -110,7 +126,7 @@ describe("keykit audit --audit-log: unused keys (KK107) and the cleanup script",
     const dir = tempDir();
     const inventory = writeInventory(dir, "api", KEYS, ACCOUNTS);
     const log = writeLog(dir, [
-      createTopicRecord("2026-05-24T00:00:00Z"),
+      ...heartbeat("2026-05-24T02:24:00Z", "2026-05-31T00:00:00Z", { cluster: CLUSTER }),
       kafkaAuthentication({ key: "ORDERSKEY", time: "2026-05-30T21:36:00Z" }),
     ]);
     const { report: r } = await audit(dir, ["--inventory", ...inventory, "--audit-log", log]);
@@ -118,10 +134,12 @@ describe("keykit audit --audit-log: unused keys (KK107) and the cleanup script",
     expect(kk107.length).toBe(6);
     for (const f of kk107.filter((x) => x.subject !== "NEWUNUSED")) {
       expect(f.severity).toBe("info");
-      expect(f.message).toContain("not enough audit-log coverage (6.9 days of 30)");
+      expect(f.message).toContain("not enough audit-log coverage (6.9 days of 90;");
     }
-    expect(r.inputs[0].notes).toContain(
-      "audit-log coverage is 6.9 days of 30: no key is called unused; replicate the audit log (or export it daily) to cover more",
+    expect(r.inputs[0].notes).toContainEqual(
+      expect.stringMatching(
+        /^audit-log coverage of kafka lkc-abc123: 6\.9 days unbroken \(2026-05-24T02:24:00Z to 2026-05-31T00:00:00Z\), \d+ record\(s\)$/,
+      ),
     );
   });
 
@@ -164,10 +182,12 @@ describe("keykit audit --audit-log: unused keys (KK107) and the cleanup script",
     );
     // The owner is gone, but the key authenticated within the window: still never live.
     expect(block("ORPHANUSED")).toContain("# NOT DELETED: in use: authenticated successfully at 2026-05-20T00:00:00Z");
-    expect(block("UNUSEDOLD")).toContain("# evidence: no successful authentication over 41 days of audit log (KK107)");
+    expect(block("UNUSEDOLD")).toContain(
+      "# evidence: no successful authentication over 41 days of audit log of kafka lkc-abc123 (KK107)",
+    );
     expect(block("ORPHANIDLE")).toContain("# evidence: its owner sa-deleted no longer exists (KK102)");
     expect(block("NEWUNUSED")).toMatch(
-      /# NOT DELETED: no evidence it is unneeded .*needs no successful authentication over 30 days of audit log \(the log covers 2 days for this key\)/,
+      /# NOT DELETED: no evidence it is unneeded .*needs no successful authentication over 30 days of audit log \(the log covers 2 days of this key's resources\)/,
     );
     expect(text).toContain("# input: audit log: ");
     expect(text).toContain("# 2 API key(s), 0 service account(s) deleted on evidence; 3 line(s) commented out");

@@ -346,6 +346,32 @@ describe("rotate finish --audit-log: the retained slot must be quiet for --quiet
       [{ key: "GREENKEY01", at: minutesAgo(2) }],
       /do not cover the last 15 minutes/,
     ],
+    // Issue 19: times that cannot be trusted never open the gate.
+    [
+      "logs stretched into the window by a record dated in the year 2999",
+      [
+        { key: "GREENKEY01", at: minutesAgo(300) },
+        { key: "GREENKEY01", at: "2999-01-01T00:00:00Z" },
+      ],
+      /\(.* to .*; 1 record\(s\) with a bad, future or implausibly old time set aside\) do not cover the last 15 minutes/,
+    ],
+    [
+      "logs stretched back by a time of '1' (Date.parse reads it as 2001)",
+      [
+        { key: "GREENKEY01", at: "1" },
+        { key: "GREENKEY01", at: minutesAgo(1) },
+      ],
+      /1 record\(s\) with a bad, future or implausibly old time set aside\) do not cover the last 15 minutes/,
+    ],
+    [
+      "a success of the retained key in a record whose time is not trusted",
+      [
+        { key: "GREENKEY01", at: minutesAgo(100) },
+        { key: "BLUEKEY001", at: "2026-05-31 23:59:00" },
+        { key: "BILLKEY001", at: minutesAgo(1) },
+      ],
+      /the retained slot blue \(key BLUEKEY001\) authenticated successfully in 1 audit-log record\(s\) whose time is not trusted/,
+    ],
   ])("refuses %s", async (_what, records, message) => {
     const dir = project();
     const r = await keykit(

@@ -7,6 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { heartbeat, jsonLines } from "../audit/audit-log-fixtures";
 import { cliAccountList, cliKeyList, type KeySpec, stateJson } from "../audit/helpers";
 import type { Report } from "../../policies/report";
 import { expectOneLine, runKeykit, snapshot, tempDir, writeJson } from "./input-helpers";
@@ -49,6 +50,13 @@ function setup() {
     ),
   );
   writeJson(join(dir, "keykit.rotation.json"), { version: 1, keys: {} });
+  // sa-idle's own evidence (issue 19): its empty role-binding export, and 100 days of audit log (the Cloud API's
+  // records only, so the keys on lkc-abc123 stay uncovered and no key line turns live).
+  writeJson(join(dir, "role-bindings.sa-idle.json"), []);
+  writeFileSync(
+    join(dir, "audit-log.jsonl"),
+    jsonLines(heartbeat("2026-02-21T00:00:00Z", "2026-05-31T12:00:00Z", { cloud: true })),
+  );
   const argv = [
     "audit",
     "--inventory",
@@ -56,6 +64,10 @@ function setup() {
     "cli-service-accounts.json",
     "--config",
     "terraform.tfstate.json",
+    "--role-bindings",
+    "role-bindings.sa-idle.json",
+    "--audit-log",
+    "audit-log.jsonl",
     "--now",
     "2026-06-01",
   ];

@@ -4,6 +4,8 @@ import { KeykitCliError } from "../errors";
 import { nowFlag, wholeNumberFlag } from "../flag-values";
 import { type CommandSpec, commandSpec, parseCommandLine, renderCommandHelp } from "../grammar";
 import type { Tier } from "../../policies/metadata";
+import { DEFAULT_MAX_GAP_HOURS } from "../../policies/inventory/audit-log";
+import { DEFAULT_UNUSED_DAYS } from "../../policies/inventory/audit-model";
 import type { FailOn } from "../../policies/report";
 import type { AuditReportFormat } from "../../policies/reporters";
 
@@ -30,8 +32,15 @@ export interface AuditArgs {
   readonly now?: Date;
   /** Confluent audit-log exports (JSON lines, array or concatenated objects; gzip accepted). */
   readonly auditLog: readonly string[];
-  /** Coverage without a successful authentication that makes a key unused (default 30). */
+  /** Coverage without a successful authentication that makes a key unused (default 90). */
   readonly unusedDays: number;
+  /** A silence longer than this (hours) breaks a resource's audit-log coverage (default 24). */
+  readonly maxGapHours: number;
+  /** Per-account role-binding exports, and the connector, Flink statement and ksqlDB cluster exports. */
+  readonly roleBindings: readonly string[];
+  readonly connectors: readonly string[];
+  readonly flinkStatements: readonly string[];
+  readonly ksqldbClusters: readonly string[];
   /** Text report: only the summary line and the blocking findings. */
   readonly quiet: boolean;
 }
@@ -53,13 +62,21 @@ export function parseAuditArgs(argv: readonly string[], defaults: ProjectDefault
     "--config": list("--config"),
     "--acknowledgements": list("--acknowledgements"),
     "--audit-log": list("--audit-log"),
+    "--role-bindings": list("--role-bindings"),
+    "--connectors": list("--connectors"),
+    "--flink-statements": list("--flink-statements"),
+    "--ksqldb-clusters": list("--ksqldb-clusters"),
   };
   // --format, --tier and --fail-on are checked against their choices by the grammar.
   const format = (single["--format"] ?? "text") as AuditReportFormat;
   const tier = single["--tier"] as Tier | undefined;
   const failOn = (single["--fail-on"] ?? defaults.failOn ?? "error") as FailOn;
   const maxAgeDays = wholeDays(single, "--max-age-days", defaults.maxAgeDays ?? 90);
-  const unusedDays = wholeDays(single, "--unused-days", 30);
+  const unusedDays = wholeDays(single, "--unused-days", DEFAULT_UNUSED_DAYS);
+  const maxGapHours =
+    single["--max-gap-hours"] !== undefined
+      ? wholeNumberFlag("audit", "--max-gap-hours", single["--max-gap-hours"], "hours")
+      : DEFAULT_MAX_GAP_HOURS;
   const maxPages =
     single["--max-pages"] !== undefined
       ? wholeNumberFlag("audit", "--max-pages", single["--max-pages"], "pages")
@@ -88,6 +105,11 @@ export function parseAuditArgs(argv: readonly string[], defaults: ProjectDefault
     now,
     auditLog: multi["--audit-log"],
     unusedDays,
+    maxGapHours,
+    roleBindings: multi["--role-bindings"],
+    connectors: multi["--connectors"],
+    flinkStatements: multi["--flink-statements"],
+    ksqldbClusters: multi["--ksqldb-clusters"],
     quiet: line.switches.has("--quiet"),
   };
   if (help) return args;
@@ -99,6 +121,8 @@ export function parseAuditArgs(argv: readonly string[], defaults: ProjectDefault
   if (!live && args.maxPages !== undefined) throw new KeykitCliError("audit: --max-pages only applies with --live");
   if (single["--unused-days"] !== undefined && args.auditLog.length === 0)
     throw new KeykitCliError("audit: --unused-days only applies with --audit-log");
+  if (single["--max-gap-hours"] !== undefined && args.auditLog.length === 0)
+    throw new KeykitCliError("audit: --max-gap-hours only applies with --audit-log");
   if (args.emitCleanup !== undefined && args.config.length === 0) {
     throw new KeykitCliError(
       "audit: --emit-cleanup needs --config: keys the configuration manages must never be deleted behind its back",

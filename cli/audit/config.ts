@@ -19,7 +19,12 @@ import { findJsonInputs } from "../../policies/loaders/discover";
 import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
 import { detectJsonKind, loadJsonInput } from "../../policies/loaders/input";
 import { InputError, parseJsonText } from "../../policies/loaders/util";
-import { AuditLogAccumulator, AuditLogError, type AuditLogUsage } from "../../policies/inventory/audit-log";
+import {
+  AuditLogAccumulator,
+  AuditLogError,
+  type AuditLogOptions,
+  type AuditLogUsage,
+} from "../../policies/inventory/audit-log";
 import type { DesiredState, RotationSlotFacts } from "../../policies/inventory/audit-model";
 import { desiredStateFromModels, nameFactsFromJson, type NameFacts } from "../../policies/inventory/desired-state";
 import type { KeykitModel } from "../../policies/model";
@@ -135,10 +140,15 @@ export function pathExists(path: string, cwd: string): boolean {
 
 /**
  * Reads `--audit-log` files as streams (gzip detected by its magic bytes, not the name), so memory does not grow
- * with the size of the export. A malformed record is one line naming the file and line.
+ * with the size of the export. A malformed record is one line naming the file and line. Records are judged against
+ * `options.now`: later ones (and implausibly old ones) are set aside.
  */
-export async function loadAuditLogs(paths: readonly string[], cwd: string): Promise<AuditLogUsage> {
-  const accumulator = new AuditLogAccumulator();
+export async function loadAuditLogs(
+  paths: readonly string[],
+  cwd: string,
+  options: AuditLogOptions,
+): Promise<AuditLogUsage> {
+  const accumulator = new AuditLogAccumulator(options);
   for (const path of paths) {
     const splitter = accumulator.file(path);
     try {

@@ -17,8 +17,20 @@ import {
   parseAcknowledgementsFile,
 } from "../../policies/acknowledgements";
 import { evaluate } from "../../policies/engine";
-import { AUDIT_LOG_RETENTION_DAYS, type AuditLogUsage, spanDays } from "../../policies/inventory/audit-log";
-import { type AuditModel, buildAuditModel, type DesiredState } from "../../policies/inventory/audit-model";
+import {
+  AUDIT_LOG_RETENTION_DAYS,
+  type AuditLogUsage,
+  OLDEST_PLAUSIBLE_RECORD,
+  spanDays,
+} from "../../policies/inventory/audit-log";
+import {
+  type AccountEvidence,
+  type AuditModel,
+  buildAuditModel,
+  type DesiredState,
+} from "../../policies/inventory/audit-model";
+import { accountEvidenceOf } from "../../policies/inventory/account-exports";
+import type { AuditArgs } from "../audit/args";
 import { isoTime } from "../../policies/inventory/describe";
 import { renderCleanupScript } from "../../policies/inventory/cleanup";
 import { InventoryInputError, loadInventory } from "../../policies/inventory/exports";
@@ -85,7 +97,11 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
           ? [DEFAULT_ACKNOWLEDGEMENTS_FILE]
           : [];
     const acknowledgements = ackFiles.flatMap((file) => readAcknowledgements(file, io.cwd));
-    const auditLog = args.auditLog.length > 0 ? await loadAuditLogs(args.auditLog, io.cwd) : undefined;
+    const auditLog =
+      args.auditLog.length > 0
+        ? await loadAuditLogs(args.auditLog, io.cwd, { now: now.getTime(), maxGapMs: args.maxGapHours * 3_600_000 })
+        : undefined;
+    const accounts = accountExports(args, io.cwd);
 
     const source = args.live
       ? `live ${displayUrl(args.baseUrl ?? io.env.CONFLUENT_CLOUD_BASE_URL ?? DEFAULT_BASE_URL)}`
@@ -97,12 +113,14 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
       tier: args.tier,
       auditLog,
       unusedDays: args.unusedDays,
+      accounts,
     });
     const model = {
       ...base,
       notes: [
         ...auditNotes(inventory, desired, rotationSlots.length > 0 ? rotationFile : undefined),
         ...(auditLog ? auditLogNotes(auditLog, args.unusedDays, now) : []),
+        ...accountExportNotes(accounts, args.roleBindings),
       ],
     };
     const rules = AUDIT_RULES.filter((r) => !defaults.skipRules.includes(r.id));
@@ -116,6 +134,8 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
       `inventory: ${source}`,
       ...desired.sources.map((s) => `configuration: ${s}`),
       ...(auditLog?.files ?? []).map((f) => `audit log: ${f}`),
+      ...args.roleBindings.map((f) => `role bindings: ${f}`),
+      ...accounts.uses.flatMap((u) => u.files.map((f) => `${u.what} export: ${f}`)),
     ];
     const text = renderAuditReport(report, args.format, rules, model, cleanupInputs, {
       command: "audit",
@@ -124,6 +144,7 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
       color: args.output === undefined && useColor(io),
     });
     const inputFiles = [...args.inventory, ...args.config, ...ackFiles, rotationFile];
+    inputFiles.push(...args.roleBindings, ...args.connectors, ...args.flinkStatements, ...args.ksqldbClusters);
     if (args.output !== undefined) writeOutput(args.output, io.cwd, text, inputFiles);
     else io.stdout(text);
 
@@ -245,29 +266,90 @@ function auditNotes(
   return notes;
 }
 
-/** What the audit logs covered, and what that coverage allows the audit to say. */
+/** The service-account exports (`--role-bindings`, `--connectors`, …), read like every other input. */
+function accountExports(args: AuditArgs, cwd: string): AccountEvidence {
+  const read = (files: readonly string[]) => files.map((file) => ({ file, text: readInputFile(file, cwd) }));
+  try {
+    return accountEvidenceOf({
+      roleBindings: read(args.roleBindings),
+      uses: [
+        { what: "connector", files: read(args.connectors) },
+        { what: "Flink statement", files: read(args.flinkStatements) },
+        { what: "ksqlDB cluster", files: read(args.ksqldbClusters) },
+      ],
+    });
+  } catch (error) {
+    if (error instanceof InventoryInputError) throw new KeykitCliError(error.message);
+    throw error;
+  }
+}
+
+function accountExportNotes(accounts: AccountEvidence, roleBindingFiles: readonly string[]): string[] {
+  const notes: string[] = [];
+  if (roleBindingFiles.length > 0)
+    notes.push(`role bindings: exports for ${accounts.roleBindings.size} service account(s)`);
+  for (const use of accounts.uses)
+    notes.push(`${use.what} export: ${use.files.join(", ")}: ${use.accounts.size} service account(s) run one`);
+  return notes;
+}
+
+/** Resources listed one by one in the notes; the rest are counted. */
+const COVERAGE_NOTES = 20;
+
+/** What the audit logs covered, per resource, what was set aside, and what that coverage allows the audit to say. */
 function auditLogNotes(usage: AuditLogUsage, unusedDays: number, now: Date): string[] {
   const keys = `${usage.authentications} authentication record(s) for ${usage.keys.size} key id(s)`;
   const files = `audit log: ${usage.files.join(", ")}`;
   const notes: string[] = [];
   if (usage.earliest === undefined || usage.latest === undefined) {
-    notes.push(`${files}: no record with a time: no usage could be judged`);
+    notes.push(`${files}: no record with a trusted time: no usage could be judged`);
   } else {
-    const days = spanDays(usage.earliest, usage.latest);
     notes.push(
-      `${files}: ${keys}, ${isoTime(usage.earliest)} to ${isoTime(usage.latest)} ` +
-        `(${days} days of the ${unusedDays} needed to call a key unused; Confluent keeps audit logs ` +
-        `${AUDIT_LOG_RETENTION_DAYS} days unless they are replicated)`,
+      `${files}: ${keys}, ${usage.records} record(s) with a trusted time, ${isoTime(usage.earliest)} to ${isoTime(usage.latest)} ` +
+        `(a key needs ${unusedDays} days of unbroken coverage of its own resource to be called unused; Confluent keeps ` +
+        `audit logs ${AUDIT_LOG_RETENTION_DAYS} days unless they are replicated)`,
     );
-    if (days < unusedDays)
-      notes.push(
-        `audit-log coverage is ${days} days of ${unusedDays}: no key is called unused; replicate the audit log ` +
-          "(or export it daily) to cover more",
-      );
+    notes.push(...coverageNotes(usage));
     const behind = spanDays(usage.latest, now.getTime());
     if (behind >= 1) notes.push(`the audit log ends ${behind} days before the evaluation time: later usage is unknown`);
   }
+  notes.push(...setAsideNotes(usage));
   if (usage.ignored > 0)
-    notes.push(`${usage.ignored} audit-log record(s) without a time or a well-formed key id were ignored`);
+    notes.push(`${usage.ignored} authentication record(s) without a well-formed key id were ignored`);
+  return notes;
+}
+
+/** "audit-log coverage of kafka lkc-1: 41 days unbroken (…), 1 gap of more than 24 hours, 812 record(s)". */
+function coverageNotes(usage: AuditLogUsage): string[] {
+  const gapHours = Math.round(usage.maxGapMs / 3_600_000);
+  const resources = [...usage.coverage.values()].sort((a, b) =>
+    a.kind === b.kind ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.kind < b.kind ? -1 : 1,
+  );
+  if (resources.length === 0) return ["the audit log speaks for no resource (no record names a Confluent resource)"];
+  const notes = resources.slice(0, COVERAGE_NOTES).map((r) => {
+    const last = r.starts.length - 1;
+    const name = r.kind === "cloud" ? "the Cloud API" : `${r.kind} ${r.id}`;
+    const gaps = last > 0 ? `, broken by ${last} silence(s) longer than ${gapHours} hours` : "";
+    return (
+      `audit-log coverage of ${name}: ${spanDays(r.starts[last], r.ends[last])} days unbroken ` +
+      `(${isoTime(r.starts[last])} to ${isoTime(r.ends[last])})${gaps}, ${r.records} record(s)`
+    );
+  });
+  if (resources.length > COVERAGE_NOTES)
+    notes.push(`audit-log coverage of ${resources.length - COVERAGE_NOTES} more resource(s) not listed`);
+  return notes;
+}
+
+/** Records whose time cannot be trusted: counted, with the first one's position, never quoted. */
+function setAsideNotes(usage: AuditLogUsage): string[] {
+  const notes: string[] = [];
+  const add = (set: AuditLogUsage["badTimes"], what: string) => {
+    if (set.count === 0) return;
+    const first = set.first ? ` (first: ${set.first.file} line ${set.first.line})` : "";
+    notes.push(`${set.count} audit-log record(s) ${what} were set aside: they count as no coverage${first}`);
+  };
+  add(usage.badTimes, "whose time is not a strict RFC 3339 timestamp with a zone");
+  add(usage.future, "dated after the evaluation time (beyond 5 minutes of clock skew)");
+  add(usage.ancient, `dated before ${isoTime(OLDEST_PLAUSIBLE_RECORD)} (older than any Confluent audit log)`);
   return notes;
 }

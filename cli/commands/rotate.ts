@@ -352,7 +352,8 @@ async function loadEvidence(
   if (options.auditLogs.length > 0) {
     // Loaded only here: the streaming reader brings the audit's modules, which other steps do not need.
     const { loadAuditLogs } = await import("../audit/config");
-    auditLog = { usage: await loadAuditLogs(options.auditLogs, io.cwd), quietMinutes: options.quietMinutes };
+    const usage = await loadAuditLogs(options.auditLogs, io.cwd, { now: now.getTime() });
+    auditLog = { usage, quietMinutes: options.quietMinutes };
   }
   return { name, now, terraformState, auditLog, addresses: declared?.slots };
 }

@@ -5,7 +5,9 @@
  * - proven: the published slot has a standing "works" proof of `keykit verify` after its `start` (with the
  *   wrong-secret control, no failed verify after it; given `--state`, for the key id the state holds for the slot);
  * - quiet (only with `--audit-log`): the retained slot's key has had no successful authentication for
- *   `--quiet-minutes`, over audit logs that reach into that window.
+ *   `--quiet-minutes`, over audit logs that reach into that window with records whose time is trusted (strict
+ *   RFC 3339 with a zone, not after now, not implausibly old); a success in a record whose time is not trusted keeps
+ *   the gate shut.
  *
  * Pure: the inputs are read before the state file's lock is taken, the gates are decided under it.
  */
@@ -92,21 +94,32 @@ function quietGate(
       line: `cannot tell the key id of the retained slot ${slot} for the audit-log check: give --state <terraform state JSON>`,
     };
   const from = inputs.now.getTime() - minutes * 60_000;
+  // Only records with a trusted time count (strict RFC 3339, not after now, not before any audit log existed).
   const { earliest, latest } = log.usage;
+  const untrusted = setAsideText(log.usage);
   if (earliest === undefined || latest === undefined)
-    return { ok: false, line: `the audit logs hold no record with a time: they cannot show ${keyId} is quiet` };
-  if (earliest > from || latest < from)
+    return {
+      ok: false,
+      line: `the audit logs hold no record with a trusted time${untrusted}: they cannot show ${keyId} is quiet`,
+    };
+  if (!coveredFrom(log.usage, from))
     return {
       ok: false,
       line:
-        `the audit logs (${iso(earliest)} to ${iso(latest)}) do not cover the last ${minutes} minutes: ` +
+        `the audit logs (${iso(earliest)} to ${iso(latest)}${untrusted}) do not cover the last ${minutes} minutes: ` +
         `export them again, then run finish`,
     };
-  const last = log.usage.keys.get(keyId)?.lastSuccess;
+  const usage = log.usage.keys.get(keyId);
+  const last = usage?.lastSuccess;
   if (last !== undefined && last >= from)
     return {
       ok: false,
       line: `the retained slot ${slot} (key ${keyId}) authenticated successfully at ${iso(last)}, within the last ${minutes} minutes: clients still use it`,
+    };
+  if (usage !== undefined && usage.untrustedSuccesses > 0)
+    return {
+      ok: false,
+      line: `the retained slot ${slot} (key ${keyId}) authenticated successfully in ${usage.untrustedSuccesses} audit-log record(s) whose time is not trusted: it cannot be shown quiet`,
     };
   return {
     ok: true,
@@ -123,6 +136,19 @@ function retainedKeyId(entry: KeyRotationEntry, slot: SlotName, inputs: GateInpu
   }
   const verification = entry.slots[slot]?.verification;
   return verification?.proved === "works" ? verification.keyId : undefined;
+}
+
+/** Whether one unbroken stretch of trusted records reaches from before `from` to at least `from`. */
+function coveredFrom(usage: AuditLogUsage, from: number): boolean {
+  const { starts, ends } = usage.overall;
+  for (let i = 0; i < starts.length; i++) if (starts[i] <= from && ends[i] >= from) return true;
+  return false;
+}
+
+/** ", 3 record(s) with an untrusted time set aside" (bad, future or implausibly old times), or "". */
+function setAsideText(usage: AuditLogUsage): string {
+  const count = usage.badTimes.count + usage.future.count + usage.ancient.count;
+  return count > 0 ? `; ${count} record(s) with a bad, future or implausibly old time set aside` : "";
 }
 
 function iso(ms: number): string {

@@ -1,6 +1,12 @@
 /**
  * Key usage from Confluent Cloud audit logs (the `confluent-audit-log-events` topic, as users export it): each key's
- * last successful and last failed authentication, and the time window the records cover.
+ * last successful and last failed authentication, the service accounts that act, and the time each resource's
+ * records cover (per Kafka cluster, Schema Registry, ksqlDB cluster, Flink region and the Cloud API, from the
+ * records' CRNs), as intervals that a silence longer than the gap breaks.
+ *
+ * Only trusted times count as coverage: a strict RFC 3339 timestamp with a zone (never `Date.parse`, which reads
+ * `"1"` as 2001), not after the evaluation time plus clock skew, not before any Confluent audit log existed. Other
+ * records are set aside (counted, first position kept, never quoted); the successes they show still count as use.
  *
  * Streamed: text arrives in chunks (any size, split anywhere) and is split incrementally into records, so memory
  * grows with the number of distinct keys, never with the number of records. Three layouts are read, detected from
@@ -14,36 +20,90 @@
  *   `data.authenticationInfo.credentials.idSecretCredentials.credentialId`, outcome `data.authenticationInfo.result`.
  * Anything but `SUCCESS` is a failed attempt. Errors name the file and line, never a fragment of the input.
  */
-import { DAY_MS } from "../dates";
+import { DAY_MS, FUTURE_TOLERANCE_MS, rfc3339Millis } from "../dates";
 import { isObject } from "../loaders/util";
 
-/** One key's authentications in the audit log. Times are epoch milliseconds. */
+/** One key's authentications in the audit log. Times are epoch milliseconds, from records whose time is trusted. */
 export interface KeyUsage {
+  /** Every successful authentication, including those of records whose time cannot be trusted. */
   successes: number;
   failures: number;
+  /** Successes in records with a bad, future or implausibly old time: use at an unknown time. */
+  untrustedSuccesses: number;
   lastSuccess?: number;
   lastFailure?: number;
   /** The resource (lkc-…, lsrc-…) of the last successful authentication, when the record names one. */
   lastSuccessResource?: string;
 }
 
+/** What a resource's records can speak for: the kinds of resource an API key is scoped to. */
+export type CoverageKind = "kafka" | "schema-registry" | "ksqldb" | "flink" | "cloud";
+
+/**
+ * The time some records cover: sorted, disjoint `[starts[i], ends[i]]` intervals (epoch ms); records at most
+ * `maxGapMs` apart are one interval, a longer silence breaks coverage.
+ */
+export interface Coverage {
+  readonly starts: readonly number[];
+  readonly ends: readonly number[];
+  readonly records: number;
+}
+
+/** The coverage of one resource the log speaks for. */
+export interface ResourceCoverage extends Coverage {
+  readonly kind: CoverageKind;
+  /** lkc-…, lsrc-…, lksqlc-…, the Flink region (`aws.us-east-1`), or "cloud" for the Cloud/organisation API. */
+  readonly id: string;
+}
+
+/** Records set aside, by count and the position of the first one (never their content). */
+export interface SetAsideRecords {
+  readonly count: number;
+  readonly first?: { readonly file: string; readonly line: number };
+}
+
 /** What the audit logs say, over every file read. */
 export interface AuditLogUsage {
   readonly files: readonly string[];
-  /** Records read (any type) with a valid time. */
+  /** Records read (any type) with a trusted time. */
   readonly records: number;
   /** Authentication records with a usable key id. */
   readonly authentications: number;
-  /** Records without a valid `time`, or authentication records without a well-formed key id: not used. */
+  /** Authentication records without a well-formed key id: not used. */
   readonly ignored: number;
-  /** Earliest and latest record time (epoch ms); undefined when no record had a time. */
+  /** Records whose `time` is not a strict RFC 3339 timestamp with a zone. */
+  readonly badTimes: SetAsideRecords;
+  /** Records dated after the evaluation time (plus the clock-skew allowance). */
+  readonly future: SetAsideRecords;
+  /** Records dated before the oldest plausible audit-log record. */
+  readonly ancient: SetAsideRecords;
+  /** Earliest and latest trusted record time (epoch ms); undefined when no record had one. */
   readonly earliest?: number;
   readonly latest?: number;
+  /** Coverage per resource the log speaks for, by `kind:id`. */
+  readonly coverage: ReadonlyMap<string, ResourceCoverage>;
+  /** Coverage of the whole log (every trusted record, whatever its resource). */
+  readonly overall: Coverage;
+  /** The silence that breaks coverage, and the evaluation time the records were judged against. */
+  readonly maxGapMs: number;
+  readonly now: number;
   readonly keys: ReadonlyMap<string, KeyUsage>;
+  /** Service accounts (`sa-…`) that records show acting or authenticating, at any time. */
+  readonly principals: ReadonlySet<string>;
+}
+
+export interface AuditLogOptions {
+  /** The evaluation time (epoch ms): later records are not trusted. */
+  readonly now: number;
+  /** A silence longer than this breaks a resource's coverage (default one day). */
+  readonly maxGapMs?: number;
 }
 
 /** Confluent keeps audit-log records this long unless they are replicated elsewhere. */
 export const AUDIT_LOG_RETENTION_DAYS = 7;
+export const DEFAULT_MAX_GAP_HOURS = 24;
+/** Confluent Cloud audit logs did not exist before this: an older record is a forged or broken time. */
+export const OLDEST_PLAUSIBLE_RECORD = Date.UTC(2019, 0, 1);
 
 /** A malformed or truncated input: the message names the file and line only. */
 export class AuditLogError extends Error {
@@ -64,17 +124,95 @@ const LINE_PROBE_CHARS = 1 << 20;
 const MAX_RECORD_CHARS = 16 << 20;
 /** Key ids are short words; anything else in the id field is not used (nor ever printed). */
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+const SERVICE_ACCOUNT = /^sa-[A-Za-z0-9]{1,64}$/;
 const AUTHENTICATION_TYPE = /^io\.confluent\.[a-z0-9_.-]+\/authentication$/;
+/** Distinct CRNs remembered with their resource; past this the cache starts over (memory stays bounded). */
+const CRN_CACHE_LIMIT = 4096;
+
+/** Sorted disjoint intervals of record times, merged across silences of at most `gap`. */
+class IntervalSet {
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  records = 0;
+  /** The interval the last time fell in: records mostly arrive in order, so this is the common case. */
+  private hint = 0;
+
+  constructor(private readonly gap: number) {}
+
+  add(t: number): void {
+    this.records++;
+    const { starts, ends, gap } = this;
+    const n = starts.length;
+    let j = this.hint; // the last interval starting at or before t, or -1
+    if (!(j < n && starts[j] <= t && (j + 1 >= n || t < starts[j + 1]))) j = this.locate(t);
+    if (j >= 0 && t <= ends[j] + gap) {
+      if (t > ends[j]) ends[j] = t;
+      if (j + 1 < starts.length && starts[j + 1] - ends[j] <= gap) this.join(j);
+    } else if (j + 1 < n && starts[j + 1] - t <= gap) {
+      starts[++j] = t;
+      if (j > 0 && starts[j] - ends[j - 1] <= gap) this.join(--j);
+    } else {
+      starts.splice(++j, 0, t);
+      ends.splice(j, 0, t);
+    }
+    this.hint = j;
+  }
+
+  /** Binary search: the last interval starting at or before t, or -1. */
+  private locate(t: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid] <= t) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  /** Merges interval j + 1 into j. */
+  private join(j: number): void {
+    if (this.ends[j + 1] > this.ends[j]) this.ends[j] = this.ends[j + 1];
+    this.starts.splice(j + 1, 1);
+    this.ends.splice(j + 1, 1);
+  }
+}
+
+interface MutableSetAside {
+  count: number;
+  first?: { file: string; line: number };
+}
 
 /** Accumulates usage over any number of files; `file()` returns the splitter for the next one. */
 export class AuditLogAccumulator {
   private readonly files: string[] = [];
   private readonly keys = new Map<string, KeyUsage>();
+  private readonly coverage = new Map<string, ResourceCoverage & IntervalSet>();
+  private readonly crnCache = new Map<string, (ResourceCoverage & IntervalSet) | null>();
+  private readonly principals = new Set<string>();
+  private readonly overall: IntervalSet;
+  private readonly badTimes: MutableSetAside = { count: 0 };
+  private readonly future: MutableSetAside = { count: 0 };
+  private readonly ancient: MutableSetAside = { count: 0 };
+  private readonly now: number;
+  private readonly latestTrusted: number;
+  private readonly maxGapMs: number;
+  private lastPrincipal: unknown = undefined;
   private records = 0;
   private authentications = 0;
   private ignored = 0;
   private earliest = Infinity;
   private latest = -Infinity;
+
+  constructor(options: AuditLogOptions) {
+    this.now = options.now;
+    this.latestTrusted = options.now + FUTURE_TOLERANCE_MS;
+    this.maxGapMs = options.maxGapMs ?? DEFAULT_MAX_GAP_HOURS * 3_600_000;
+    this.overall = new IntervalSet(this.maxGapMs);
+  }
 
   /** A splitter for one file: feed it text chunks in order, then call `end()`. */
   file(name: string): AuditLogSplitter {
@@ -89,8 +227,16 @@ export class AuditLogAccumulator {
       records: this.records,
       authentications: this.authentications,
       ignored: this.ignored,
+      badTimes: this.badTimes,
+      future: this.future,
+      ancient: this.ancient,
       ...(timed ? { earliest: this.earliest, latest: this.latest } : {}),
+      coverage: this.coverage,
+      overall: this.overall,
+      maxGapMs: this.maxGapMs,
+      now: this.now,
       keys: this.keys,
+      principals: this.principals,
     };
   }
 
@@ -105,26 +251,76 @@ export class AuditLogAccumulator {
       }
     }
     if (!isObject(record)) throw new AuditLogError(file, line, "not an audit-log record (not a JSON object)");
-    const time = typeof record.time === "string" ? Date.parse(record.time) : NaN;
-    if (Number.isNaN(time)) {
-      this.ignored++;
-      return;
+    const time = typeof record.time === "string" ? rfc3339Millis(record.time) : NaN;
+    // A record whose time cannot be trusted covers nothing, but what it shows in use stays in use.
+    const setAside = Number.isNaN(time)
+      ? this.badTimes
+      : time > this.latestTrusted
+        ? this.future
+        : time < OLDEST_PLAUSIBLE_RECORD
+          ? this.ancient
+          : undefined;
+    if (setAside) {
+      if (setAside.count++ === 0) setAside.first = { file, line };
+    } else {
+      this.records++;
+      if (time < this.earliest) this.earliest = time;
+      if (time > this.latest) this.latest = time;
+      this.overall.add(time);
+      this.resourceOf(record)?.add(time);
     }
-    this.records++;
-    if (time < this.earliest) this.earliest = time;
-    if (time > this.latest) this.latest = time;
+    const data = record.data;
+    if (!isObject(data)) return;
+    this.principal(data.authenticationInfo);
     const type = record.type;
     if (typeof type !== "string" || !type.endsWith("/authentication") || !AUTHENTICATION_TYPE.test(type)) return;
-    if (this.count(record.data, time)) this.authentications++;
+    if (this.count(data, setAside ? undefined : time)) this.authentications++;
     else this.ignored++;
+  }
+
+  /** The resource a record speaks for: its subject's CRN, else its source's (cached: records repeat them). */
+  private resourceOf(record: Record<string, unknown>): IntervalSet | null {
+    const subject = record.subject;
+    const found = typeof subject === "string" ? this.resourceOfCrn(subject) : null;
+    if (found) return found;
+    const source = record.source;
+    return typeof source === "string" ? this.resourceOfCrn(source) : null;
+  }
+
+  private resourceOfCrn(crn: string): (ResourceCoverage & IntervalSet) | null {
+    const cached = this.crnCache.get(crn);
+    if (cached !== undefined) return cached;
+    const resource = crnScope(crn);
+    let coverage: (ResourceCoverage & IntervalSet) | null = null;
+    if (resource) {
+      const key = `${resource.kind}:${resource.id}`;
+      coverage = this.coverage.get(key) ?? null;
+      if (!coverage) this.coverage.set(key, (coverage = Object.assign(new IntervalSet(this.maxGapMs), resource)));
+    }
+    if (this.crnCache.size >= CRN_CACHE_LIMIT) this.crnCache.clear();
+    this.crnCache.set(crn, coverage);
+    return coverage;
+  }
+
+  /** The service account a record shows acting: `User:sa-…` (Kafka) or `{confluentServiceAccount: {resourceId}}`. */
+  private principal(info: unknown): void {
+    if (!isObject(info)) return;
+    const principal = info.principal;
+    if (principal === this.lastPrincipal) return;
+    this.lastPrincipal = principal;
+    let id: unknown;
+    if (typeof principal === "string") id = principal.startsWith("User:") ? principal.slice(5) : principal;
+    else if (isObject(principal) && isObject(principal.confluentServiceAccount))
+      id = principal.confluentServiceAccount.resourceId;
+    if (typeof id === "string" && SERVICE_ACCOUNT.test(id)) this.principals.add(id);
   }
 
   /**
    * Counts one authentication in either documented shape; false when it has no usable key id. Hot path (a million
    * records): no object per record, the key id is validated once per key, the resource read only when it is kept.
+   * `time` is undefined for a record whose time is not trusted: the use counts, its time does not.
    */
-  private count(data: unknown, time: number): boolean {
-    if (!isObject(data)) return false;
+  private count(data: Record<string, unknown>, time: number | undefined): boolean {
     const info = data.authenticationInfo;
     if (!isObject(info)) return false;
     const credentials = isObject(info.credentials) ? info.credentials.idSecretCredentials : undefined;
@@ -140,21 +336,48 @@ export class AuditLogAccumulator {
     let usage = this.keys.get(keyId);
     if (!usage) {
       if (!KEY_ID.test(keyId)) return false;
-      this.keys.set(keyId, (usage = { successes: 0, failures: 0 }));
+      this.keys.set(keyId, (usage = { successes: 0, failures: 0, untrustedSuccesses: 0 }));
     }
     // Records arrive in any order (partitions, several files): keep the latest of each outcome.
     if (outcome === "SUCCESS") {
       usage.successes++;
-      if (usage.lastSuccess === undefined || time > usage.lastSuccess) {
+      if (time === undefined) usage.untrustedSuccesses++;
+      else if (usage.lastSuccess === undefined || time > usage.lastSuccess) {
         usage.lastSuccess = time;
         usage.lastSuccessResource = cloudShape ? cloudResource(data.cloudResources) : crnResource(data.resourceName);
       }
     } else {
       usage.failures++;
-      if (usage.lastFailure === undefined || time > usage.lastFailure) usage.lastFailure = time;
+      if (time !== undefined && (usage.lastFailure === undefined || time > usage.lastFailure)) usage.lastFailure = time;
     }
     return true;
   }
+}
+
+/** CRN segments naming a resource an API key can be scoped to; the deepest one wins (ksql= below cloud-cluster=). */
+const CRN_SEGMENTS: Readonly<Record<string, CoverageKind>> = {
+  kafka: "kafka",
+  "cloud-cluster": "kafka",
+  "schema-registry": "schema-registry",
+  ksql: "ksqldb",
+  "flink-region": "flink",
+};
+
+/**
+ * The resource a CRN speaks for: `crn://confluent.cloud/organization=…/environment=…/cloud-cluster=lkc-1/kafka=lkc-1`
+ * → kafka lkc-1; an organisation CRN naming no such resource (IAM, billing, environments) → the Cloud API.
+ */
+export function crnScope(crn: string): { kind: CoverageKind; id: string } | undefined {
+  if (!crn.startsWith("crn://confluent.cloud/organization=")) return undefined;
+  let found: { kind: CoverageKind; id: string } | undefined;
+  for (const segment of crn.slice("crn://confluent.cloud/".length).split("/")) {
+    const equals = segment.indexOf("=");
+    const kind = equals > 0 ? CRN_SEGMENTS[segment.slice(0, equals)] : undefined;
+    const id = segment.slice(equals + 1);
+    if (kind !== undefined && Object.hasOwn(CRN_SEGMENTS, segment.slice(0, equals)) && KEY_ID.test(id))
+      found = { kind, id };
+  }
+  return found ?? { kind: "cloud", id: "cloud" };
 }
 
 /** `crn://confluent.cloud/organization=…/kafka=lkc-1` → `lkc-1` (the last segment's id, when it is a plain word). */

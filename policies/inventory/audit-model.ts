@@ -7,7 +7,7 @@ import { DAY_MS } from "../dates";
 import type { AcknowledgementRecord, Tier } from "../metadata";
 import type { ApiKey, Grant, KeyScope, KeyScopeKind, KeykitModel, ServedResource, ServiceAccount } from "../model";
 import { emptyModel } from "../model";
-import type { AuditLogUsage, KeyUsage } from "./audit-log";
+import type { AuditLogUsage, Coverage, CoverageKind, KeyUsage } from "./audit-log";
 import type { Inventory, InventoryApiKey, InventoryResource, InventoryServiceAccount } from "./types";
 
 /** An API key as the configuration declares it (from cdk.tf.json, state or plan). */
@@ -125,7 +125,26 @@ export interface AuditFacts {
   readonly now: string;
   /** Usage from `--audit-log` files, when given. */
   readonly auditLog?: AuditLogFacts;
+  /** What the role-binding, connector, Flink statement and ksqlDB exports say about service accounts. */
+  readonly accounts: AccountEvidence;
 }
+
+/** The service-account exports of an audit (`--role-bindings`, `--connectors`, `--flink-statements`, `--ksqldb-clusters`). */
+export interface AccountEvidence {
+  /** Per account id with a role-binding export: the number of role bindings it shows (0: none). */
+  readonly roleBindings: ReadonlyMap<string, number>;
+  /** The usage exports given, and the accounts each shows running something. */
+  readonly uses: readonly AccountUseExport[];
+}
+
+export interface AccountUseExport {
+  /** What runs as an account: "connector", "Flink statement", "ksqlDB cluster". */
+  readonly what: string;
+  readonly files: readonly string[];
+  readonly accounts: ReadonlySet<string>;
+}
+
+export const NO_ACCOUNT_EVIDENCE: AccountEvidence = { roleBindings: new Map(), uses: [] };
 
 export interface AuditLogFacts {
   readonly usage: AuditLogUsage;
@@ -149,9 +168,11 @@ export interface AuditOptions {
   /** Usage from audit logs, and the coverage a key needs to be called unused (default 30 days). */
   readonly auditLog?: AuditLogUsage;
   readonly unusedDays?: number;
+  readonly accounts?: AccountEvidence;
 }
 
-export const DEFAULT_UNUSED_DAYS = 30;
+/** At least a rotation period: a key a quarterly job uses is never "unused" by default. */
+export const DEFAULT_UNUSED_DAYS = 90;
 
 const SKEW_MS = 5 * 60_000;
 
@@ -227,16 +248,22 @@ export function buildAuditModel(
     managedBy: accounts.managed.get(account.id),
   }));
 
-  // Role bindings and ACLs as the configuration declares them, by literal id and by configured address.
+  // Role bindings and ACLs as the configuration declares them, by literal id and by configured address, and the
+  // role bindings the role-binding exports show.
+  const evidence = options.accounts ?? NO_ACCOUNT_EVIDENCE;
   const granted = new Set<string>();
   for (const principal of desired.grantPrincipals) {
     granted.add(principal);
     const id = accounts.idOfAddress.get(principal);
     if (id !== undefined) granted.add(id);
   }
+  for (const [id, bindings] of evidence.roleBindings) if (bindings > 0) granted.add(id);
 
-  // Without the key list every service account would look unused (KK008), and end up in the cleanup script.
-  const judged = inventory.listedApiKeys ? serviceAccounts : [];
+  // Without the key list every service account would look unused (KK008), and end up in the cleanup script. An
+  // account that runs a connector, a Flink statement or a ksqlDB cluster, or acts in the audit log, is in use.
+  const inUse = (id: string) =>
+    evidence.uses.some((u) => u.accounts.has(id)) || options.auditLog?.principals.has(id) === true;
+  const judged = inventory.listedApiKeys ? serviceAccounts.filter((a) => !inUse(a.account.id)) : [];
   const entities: ServiceAccount[] = judged.map((a) => ({
     address: a.account.id,
     id: a.account.id,
@@ -268,6 +295,7 @@ export function buildAuditModel(
       ...(options.auditLog
         ? { auditLog: { usage: options.auditLog, unusedDays: options.unusedDays ?? DEFAULT_UNUSED_DAYS } }
         : {}),
+      accounts: evidence,
     },
   } as AuditModel;
 }
@@ -419,16 +447,86 @@ function rotationStartOf(slot: RotationSlotFacts, slots: ReadonlyMap<string, Rot
   return slot.deactivatedAt ?? sibling?.createdAt ?? slot.retiredAt;
 }
 
+/** How much of one resource's audit-log coverage speaks for a key (or an account). */
+export interface ResourceCoverageOfKey {
+  /** "kafka lkc-1", "the Cloud API", … */
+  readonly resource: string;
+  /** Days of the resource's latest unbroken stretch of records, from the key's creation on; 0 when not usable. */
+  readonly days: number;
+  readonly from?: number;
+  readonly to?: number;
+  /** Why the resource gives no coverage: the log never speaks for it, or its records end long before now. */
+  readonly problem?: "uncovered" | "stale";
+}
+
+/** The coverage that speaks for a key: every resource it serves must be covered; the least coverage counts. */
+export interface KeyCoverage {
+  readonly days: number;
+  readonly resources: readonly ResourceCoverageOfKey[];
+  /** Resources the log never speaks for (for a global key whose resources are unknown: that fact). */
+  readonly uncovered: readonly string[];
+}
+
 /**
- * Days of audit-log coverage that speak for a key: from the later of the log's start and the key's creation (a key
- * created yesterday cannot have been used last month) to the log's end. Undefined without an audit log.
+ * The audit-log coverage of a key's resources (undefined without an audit log). Coverage is the resource's latest
+ * unbroken stretch of trusted records (no silence longer than the log's gap), from the key's creation (a key made
+ * yesterday cannot have been used last month), and it must reach the evaluation time: an old export says nothing
+ * about today.
  */
-export function coverageDaysOf(k: AuditedKey, log: AuditLogFacts | undefined): number | undefined {
-  const { earliest, latest } = log?.usage ?? {};
-  if (earliest === undefined || latest === undefined) return log ? 0 : undefined;
+export function keyCoverage(k: AuditedKey, log: AuditLogFacts | undefined): KeyCoverage | undefined {
+  if (!log) return undefined;
   const created = k.key.createdAt !== undefined ? Date.parse(k.key.createdAt) : NaN;
-  const from = Number.isNaN(created) ? earliest : Math.max(earliest, created);
-  return Math.max(0, Math.floor(((latest - from) / DAY_MS) * 10) / 10);
+  const resources: ResourceCoverageOfKey[] = [];
+  const uncovered: string[] = [];
+  for (const target of coverageTargets(k)) {
+    const coverage = target.kind !== undefined ? log.usage.coverage.get(`${target.kind}:${target.id}`) : undefined;
+    if (!coverage) {
+      uncovered.push(target.label);
+      resources.push({ resource: target.label, days: 0, problem: "uncovered" });
+    } else resources.push({ resource: target.label, ...latestStretch(coverage, created, log.usage) });
+  }
+  const days = resources.length === 0 ? 0 : Math.min(...resources.map((r) => r.days));
+  return { days, resources, uncovered };
+}
+
+/** Coverage of the whole log (any resource) from `createdAt` on: what speaks for a service account. */
+export function overallCoverage(log: AuditLogFacts, createdAt: string | undefined): ResourceCoverageOfKey {
+  const created = createdAt !== undefined ? Date.parse(createdAt) : NaN;
+  if (log.usage.overall.starts.length === 0) return { resource: "the audit log", days: 0, problem: "uncovered" };
+  return { resource: "the audit log", ...latestStretch(log.usage.overall, created, log.usage) };
+}
+
+/** The latest unbroken stretch of a resource's records, clipped to start at `created`; stale when it ends early. */
+function latestStretch(
+  coverage: Coverage,
+  created: number,
+  usage: AuditLogUsage,
+): Omit<ResourceCoverageOfKey, "resource"> {
+  const last = coverage.starts.length - 1;
+  const to = coverage.ends[last];
+  const from = Number.isNaN(created) ? coverage.starts[last] : Math.max(coverage.starts[last], created);
+  if (usage.now - to > usage.maxGapMs) return { days: 0, from, to, problem: "stale" };
+  return { days: Math.max(0, Math.floor(((to - from) / DAY_MS) * 10) / 10), from, to };
+}
+
+/** The resources a key's use would show on, with their coverage kind (undefined: no audit log speaks for it). */
+function coverageTargets(k: AuditedKey): { kind?: CoverageKind; id: string; label: string }[] {
+  const kind = k.scope.kind;
+  if (kind === "cloud") return [{ kind: "cloud", id: "cloud", label: "the Cloud API" }];
+  if (kind === "global") {
+    const served = k.serves ?? [];
+    if (served.length === 0) return [{ id: "", label: "the resources of a global key (not known)" }];
+    const targets = new Map(served.map((r) => [`${r.kind} ${r.id}`, target(r.kind, r.id)]));
+    return [...targets.values()];
+  }
+  return [target(kind, k.scope.id ?? "")];
+}
+
+function target(kind: string, id: string): { kind?: CoverageKind; id: string; label: string } {
+  const label = id === "" ? `${kind} (id unknown)` : `${kind} ${id}`;
+  const covered = kind === "kafka" || kind === "schema-registry" || kind === "ksqldb" || kind === "flink";
+  if (kind === "cloud") return { kind: "cloud", id: "cloud", label: "the Cloud API" };
+  return covered && id !== "" ? { kind, id, label } : { id, label };
 }
 
 function scopeOf(resources: readonly InventoryResource[]): KeyScope {

@@ -5,9 +5,12 @@
  *
  * Deletes only on evidence: a delete line is live only with positive evidence that the item is unneeded (the owner
  * no longer exists, a retired slot that `keykit verify` verified, no successful authentication over enough
- * audit-log coverage). Everything else is a commented-out line that says which evidence is missing and how to
- * get it; age, a user owner or being unmanaged are not evidence. A key that authenticated within the audit-log
- * window is never a live line, whatever its other findings.
+ * audit-log coverage of the key's own resource). Everything else is a commented-out line that says which evidence
+ * is missing and how to get it; age, a user owner or being unmanaged are not evidence. A key that authenticated in
+ * the audit log (at any time, even in a record whose time is not trusted) is never a live line, nor, given an audit
+ * log, is a key whose resource the log does not speak for. A service account needs its own evidence: no key in the
+ * key list, no role binding in its role-binding export, nothing running as it in the usage exports given, and no
+ * action in an audit log covering --unused-days (see `accountEvidence`).
  *
  * Keys and service accounts the configuration declares are never listed (they are removed through the code),
  * nor are keys that may be an unmatched configured key, nor items whose findings are all acknowledged.
@@ -20,7 +23,7 @@ import type { Report } from "../report";
 import type { Finding } from "../rule";
 import { isoTime } from "./describe";
 import type { AuditedKey, AuditedServiceAccount, AuditFacts, AuditModel } from "./audit-model";
-import { coverageDaysOf, DEFAULT_UNUSED_DAYS } from "./audit-model";
+import { DEFAULT_UNUSED_DAYS, keyCoverage, overallCoverage } from "./audit-model";
 import { CONFLUENT_ID, idProblem, visible } from "./ids";
 
 /**
@@ -79,8 +82,7 @@ export function cleanupItems(model: AuditModel, report: Report): CleanupItem[] {
         id: a.account.id,
         account: a,
         findings,
-        live: true,
-        why: "holds no API key in the key list and no role binding or ACL in the configuration (KK008)",
+        ...accountEvidence(a, model.audit),
       });
   }
   return items;
@@ -111,13 +113,25 @@ function refusedLines(model: AuditModel): string[] {
 }
 
 /**
- * The evidence for deleting an unmanaged key. Use within the audit-log window rules a live line out; then the owner
- * being gone, a verified retired slot, or no successful authentication over enough coverage rule it in.
+ * The evidence for deleting an unmanaged key. Any successful authentication in the audit log rules a live line out,
+ * and so, given an audit log, does a resource of the key that the log does not speak for; then the owner being gone,
+ * a verified retired slot, or no successful authentication over enough coverage of its resources rule it in.
  */
 export function keyEvidence(k: AuditedKey, findings: readonly Finding[], audit: AuditFacts): CleanupDecision {
-  const used = k.usage?.lastSuccess;
-  if (used !== undefined)
-    return { live: false, why: `in use: authenticated successfully at ${isoTime(used)} (audit log)` };
+  const usage = k.usage;
+  if (usage?.lastSuccess !== undefined)
+    return { live: false, why: `in use: authenticated successfully at ${isoTime(usage.lastSuccess)} (audit log)` };
+  if (usage !== undefined && usage.successes > 0)
+    return {
+      live: false,
+      why: `in use: authenticated successfully ${usage.successes} time(s) in audit-log records whose time is not trusted`,
+    };
+  const coverage = keyCoverage(k, audit.auditLog);
+  if (coverage !== undefined && coverage.uncovered.length > 0)
+    return {
+      live: false,
+      why: `no audit-log coverage for ${coverage.uncovered.join(", ")}: the log cannot show the key is unused; export that resource's audit log too`,
+    };
   const active = (ruleId: string) => findings.some((f) => f.ruleId === ruleId);
   if (active("KK102")) return { live: true, why: `its owner ${k.key.ownerId} no longer exists (KK102)` };
   const slot = k.retiredSlot;
@@ -128,10 +142,17 @@ export function keyEvidence(k: AuditedKey, findings: readonly Finding[], audit: 
     (slot.retiredAt === undefined || slot.verifiedAt >= slot.retiredAt)
   )
     return { live: true, why: `retired ${slot.slot} slot of '${slot.name}', verified on ${slot.verifiedAt}` };
-  const days = coverageDaysOf(k, audit.auditLog);
-  if (findings.some((f) => f.ruleId === "KK107" && f.severity === "warning"))
-    return { live: true, why: `no successful authentication over ${days} days of audit log (KK107)` };
-  return { live: false, why: missingEvidence(k, audit, days) };
+  const needed = audit.auditLog?.unusedDays ?? DEFAULT_UNUSED_DAYS;
+  if (
+    coverage !== undefined &&
+    coverage.days >= needed &&
+    findings.some((f) => f.ruleId === "KK107" && f.severity === "warning")
+  )
+    return {
+      live: true,
+      why: `no successful authentication over ${coverage.days} days of audit log of ${coverage.resources.map((r) => r.resource).join(", ")} (KK107)`,
+    };
+  return { live: false, why: missingEvidence(k, audit, coverage?.days) };
 }
 
 /** Which evidence would make the line live, and how to get it. */
@@ -141,12 +162,50 @@ function missingEvidence(k: AuditedKey, audit: AuditFacts, days: number | undefi
   ways.push(
     days === undefined
       ? `no successful authentication over ${needed} days of audit log (pass --audit-log)`
-      : `no successful authentication over ${needed} days of audit log (the log covers ${days} days for this key)`,
+      : `no successful authentication over ${needed} days of audit log (the log covers ${days} days of this key's resources)`,
   );
   if (k.retiredSlot) ways.push(`'keykit verify ${k.retiredSlot.name}' after the apply that retires the slot`);
   if (k.key.ownerKind === "service-account" && !audit.inventory.listedServiceAccounts)
     ways.push("the service-account list (--inventory), to show the owner no longer exists");
   return `no evidence it is unneeded (age, a user owner or being unmanaged are not evidence); needs ${ways.join(", or ")}`;
+}
+
+/**
+ * The evidence for deleting a service account that KK008 found without a key or a configured grant: its own
+ * role-binding export showing none, nothing running as it in the usage exports given (connectors, Flink
+ * statements, ksqlDB clusters), and no action by it in an audit log covering --unused-days. Each missing export
+ * keeps the line commented out, naming the export.
+ */
+export function accountEvidence(a: AuditedServiceAccount, audit: AuditFacts): CleanupDecision {
+  const id = a.account.id;
+  const bindings = audit.accounts.roleBindings.get(id);
+  if (bindings !== undefined && bindings > 0)
+    return { live: false, why: `holds ${bindings} role binding(s) (role-binding export)` };
+  for (const use of audit.accounts.uses)
+    if (use.accounts.has(id)) return { live: false, why: `a ${use.what} runs as it (${use.files.join(", ")})` };
+  const log = audit.auditLog;
+  if (log?.usage.principals.has(id)) return { live: false, why: "in use: it acts or authenticates in the audit log" };
+  const needed = log?.unusedDays ?? DEFAULT_UNUSED_DAYS;
+  const missing: string[] = [];
+  if (bindings === undefined)
+    missing.push(
+      `the role-binding export is missing: 'confluent iam rbac role-binding list --principal User:${id} --inclusive -o json > role-bindings.${id}.json', then --role-bindings role-bindings.${id}.json`,
+    );
+  const coverage = log ? overallCoverage(log, a.account.createdAt) : undefined;
+  if (coverage === undefined) missing.push(`an audit log covering ${needed} days (--audit-log) is missing`);
+  else if (coverage.days < needed)
+    missing.push(`an audit log covering ${needed} days (the one given covers ${coverage.days} up to now)`);
+  if (missing.length > 0) return { live: false, why: `no evidence it is unneeded: ${missing.join("; ")}` };
+  const exports = audit.accounts.uses.map((u) => `no ${u.what} (${u.files.join(", ")})`);
+  return {
+    live: true,
+    why: [
+      "no API key (key list)",
+      "no role binding (role-binding export) nor in the configuration",
+      ...exports,
+      `no action in ${coverage?.days} days of audit log (KK008)`,
+    ].join(", "),
+  };
 }
 
 /** The script text (bash). `inputs` names what the audit read, for the header. */
@@ -176,9 +235,6 @@ export function renderCleanupScript(model: AuditModel, report: Report, inputs: r
       const name = a.account.displayName ? ` (${comment(a.account.displayName)})` : "";
       lines.push(
         `# service account ${comment(item.id)}${name}: owner n/a, age ${comment(accountAge(a.account.createdAt, report.evaluatedAt))}`,
-      );
-      lines.push(
-        `# role bindings are known from the configuration only: check 'confluent iam rbac role-binding list --principal User:${comment(item.id)}' first`,
       );
     }
     for (const f of item.findings) lines.push(`# ${f.ruleId} ${f.ruleName} (${f.severity}): ${comment(f.message)}`);

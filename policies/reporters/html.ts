@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import type { AuditModel, AuditedKey } from "../inventory/audit-model";
-import { coverageDaysOf } from "../inventory/audit-model";
+import { keyCoverage } from "../inventory/audit-model";
 import { type CleanupItem, cleanupItems, renderCleanupScript } from "../inventory/cleanup";
 import { isoTime } from "../inventory/describe";
 import type { Report } from "../report";
@@ -72,7 +72,7 @@ function keyRow(k: AuditedKey, model: AuditModel, findings: readonly Finding[], 
   const usage = k.usage;
   const lastUse =
     usage?.lastSuccess !== undefined ? isoTime(usage.lastSuccess) : model.audit.auditLog ? "none seen" : "";
-  const coverage = coverageDaysOf(k, model.audit.auditLog);
+  const coverage = coverageCell(k, model);
   return [
     "API key",
     k.key.id,
@@ -81,11 +81,23 @@ function keyRow(k: AuditedKey, model: AuditModel, findings: readonly Finding[], 
     k.tier,
     k.ageDays ?? null,
     lastUse,
-    coverage ?? null,
+    coverage,
     findings.map((f) => `${f.ruleId} ${f.ruleName}`).join(", "),
     worst(findings),
     ...cleanupCell(item),
   ];
+}
+
+/**
+ * A key's audit-log coverage: the days of its least-covered resource, or what makes it no evidence (a resource the
+ * log never speaks for, a stretch that ends long before now); empty without an audit log.
+ */
+function coverageCell(k: AuditedKey, model: AuditModel): string | number | null {
+  const coverage = keyCoverage(k, model.audit.auditLog);
+  if (!coverage) return null;
+  const missing = coverage.resources.filter((r) => r.problem !== undefined);
+  if (missing.length === 0) return coverage.days;
+  return missing.map((r) => `${r.problem === "stale" ? "stale" : "uncovered"}: ${r.resource}`).join("; ");
 }
 
 /** The rows of the table: every key, then every service account, with their findings and cleanup evidence. */

@@ -9,7 +9,7 @@ export const ServiceAccountInUse: Rule = {
   summary: "Every service account owns an API key or has a role binding / ACL",
   rationale:
     "A service account with no key and no access does nothing but widen the attack surface and clutter reviews.",
-  fix: "Delete the unneeded service account (or give it the key and role bindings it was created for).",
+  fix: "Delete the unneeded service account (or give it the key and role bindings it was created for). In an audit, its role bindings, connectors, Flink statements and ksqlDB clusters live outside the configuration: the cleanup script deletes it only with its role-binding export (--role-bindings) and an audit log covering --unused-days that shows no action by it.",
   helpUri: PRACTICE_URLS.deleteUnneeded,
   acknowledgeable: "always",
   appliesTo: ["synth", "cdktf-json", "plan", "state", "hcl", "inventory"],
