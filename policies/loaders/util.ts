@@ -1,7 +1,14 @@
 /** Defensive readers for untrusted JSON: loaders never assume a shape, so random input ends in a model or an InputError. */
 
-/** Bad input (malformed or unsupported file): the CLI prints the one-line message and exits 2. Never contains values. */
+/** The exit code of every input problem (bad usage or bad input, as the CLI documents it). */
+export const INPUT_ERROR_EXIT_CODE = 2;
+
+/**
+ * Bad input (malformed, unsupported or unreadable file), the one input-error type: the CLI prints the one-line
+ * message and exits with `exitCode` (2). Never contains values.
+ */
 export class InputError extends Error {
+  readonly exitCode: number = INPUT_ERROR_EXIT_CODE;
   constructor(message: string) {
     super(message);
     this.name = "InputError";
