@@ -169,7 +169,7 @@ function readEntry(args: VerifyArgs, cwd: string): KeyRotationEntry {
   if (!existsSync(path)) throw new KeykitCliError(`--rotation-state: ${args.rotationState}: no such file`);
   try {
     const state = readRotationStateFile(path, args.rotationState);
-    if (!state.keys[args.name])
+    if (!Object.hasOwn(state.keys, args.name))
       throw new KeykitCliError(`verify: '${args.name}' has no rotation in ${args.rotationState}`, EXIT_FINDINGS);
     return entryFor(state, args.name);
   } catch (error) {
