@@ -229,6 +229,37 @@ export function refuseOverwritingInputs(cwd: string, output: string, inputs: rea
   }
 }
 
+/**
+ * Refuses (throws DurableWriteError) before anything is read or written when any of a run's `outputs` would land on
+ * one of its `inputs` (see refuseOverwritingInputs) or on another of its outputs (the second write would replace
+ * the first). Undefined entries (flags not given) are ignored.
+ */
+export function refuseOutputsOntoInputs(
+  cwd: string,
+  outputs: readonly (string | undefined)[],
+  inputs: readonly (string | undefined)[],
+): void {
+  const given = inputs.filter((i): i is string => i !== undefined);
+  const written: string[] = [];
+  for (const output of outputs) {
+    if (output === undefined) continue;
+    refuseOverwritingInputs(cwd, output, given);
+    const earlier = written.find((other) => sameTarget(cwd, other, output));
+    if (earlier !== undefined)
+      throw new DurableWriteError(output, `it is also where ${earlier} is written; choose another path`);
+    written.push(output);
+  }
+}
+
+function sameTarget(cwd: string, a: string, b: string): boolean {
+  const left = realish(kernelPath(a, cwd));
+  const right = realish(kernelPath(b, cwd));
+  if (left === right) return true;
+  const l = statQuietly(left);
+  const r = statQuietly(right);
+  return l !== undefined && r !== undefined && l.dev === r.dev && l.ino === r.ino;
+}
+
 /** The real path of `path`, or of its parent joined with its name when it does not exist yet. */
 function realish(path: string): string {
   const absolute = writeTargetQuietly(path);

@@ -14,7 +14,7 @@ import {
   parseRotationStateDocument,
   serializeRotationStateDocument,
 } from "../policies/rotation-state";
-import { DurableWriteError, writeFileDurable, writeTarget } from "./durable-write";
+import { DurableWriteError, refuseOutputsOntoInputs, writeFileDurable, writeTarget } from "./durable-write";
 import { EXIT_FINDINGS, EXIT_USAGE, KeykitCliError, osReason } from "./errors";
 import { LockBusyError, LockIoError, withFileLock } from "./file-lock";
 
@@ -66,6 +66,25 @@ export async function withLockedStateFile<R>(
     );
   } catch (error) {
     throw asCliError(error, shownAs);
+  }
+}
+
+/**
+ * Before anything is read, sent or written: the rotation-state file a step writes may not be one of the files the
+ * step reads as evidence (`--state`, `--audit-log`, `--output-json`, keykit.config.json), compared by real path and
+ * by device and inode. `command` starts the one-line refusal.
+ */
+export function refuseStateFileOntoInputs(
+  cwd: string,
+  stateFile: string,
+  inputs: readonly (string | undefined)[],
+  command: string,
+): void {
+  try {
+    refuseOutputsOntoInputs(cwd, [stateFile], inputs);
+  } catch (error) {
+    if (error instanceof DurableWriteError) throw new KeykitCliError(`${command}: ${error.message}`, EXIT_USAGE);
+    throw error;
   }
 }
 

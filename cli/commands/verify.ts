@@ -5,7 +5,8 @@
  * of `rotate finish` and the audit's cleanup script read.
  */
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { kernelPath } from "../../policies/loaders/read-input-file";
+import { refuseStateFileOntoInputs } from "../locked-state-file";
 import { EXIT_FINDINGS, EXIT_OK, KeykitCliError, formatErrorLine } from "../errors";
 import type { CliIo, Command } from "../io";
 import { parseVerifyArgs, VERIFY_USAGE, type VerifyArgs } from "../verify/args";
@@ -49,6 +50,12 @@ export function createVerifyCommand(deps: VerifyDependencies = {}): Command {
       io.stdout(VERIFY_USAGE);
       return EXIT_OK;
     }
+    refuseStateFileOntoInputs(
+      io.cwd,
+      args.rotationState,
+      [args.state, args.sink.kind === "output" ? args.sink.file : undefined],
+      "verify",
+    );
     const get = deps.get ?? httpGet;
     const entry = readEntry(args, io.cwd);
     const state = args.state !== undefined ? readStateFacts(args.state, io.cwd) : undefined;
@@ -142,7 +149,7 @@ async function record(args: VerifyArgs, io: CliIo, deps: VerifyDependencies, pro
   }
   const at = (deps.clock ?? (() => new Date()))().toISOString();
   const outcomes = await recordProofs(proofs, {
-    path: resolve(io.cwd, shown),
+    path: kernelPath(shown, io.cwd),
     shownAs: shown,
     name: args.name,
     at,
@@ -165,7 +172,7 @@ async function record(args: VerifyArgs, io: CliIo, deps: VerifyDependencies, pro
 export const run: Command = createVerifyCommand();
 
 function readEntry(args: VerifyArgs, cwd: string): KeyRotationEntry {
-  const path = resolve(cwd, args.rotationState);
+  const path = kernelPath(args.rotationState, cwd);
   if (!existsSync(path)) throw new KeykitCliError(`--rotation-state: ${args.rotationState}: no such file`);
   try {
     const state = readRotationStateFile(path, args.rotationState);

@@ -4,7 +4,15 @@
  */
 import type { Report } from "../report";
 import type { Finding, RuleMetadata } from "../rule";
-import { type ReportOptions, commandOf, groupByRule, reportTitle, summaryLine, withInternalRule } from "./common";
+import {
+  type ReportOptions,
+  commandOf,
+  groupByRule,
+  reportTitle,
+  skippedRulesLine,
+  summaryLine,
+  withInternalRule,
+} from "./common";
 
 /** Control characters and line separators: a line break would end the table row (or the list item). */
 const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
@@ -55,6 +63,8 @@ export function formatMarkdown(report: Report, rules: readonly RuleMetadata[], o
     "",
   ];
   lines.push(`Inputs: ${report.inputs.map((i) => `${codeSpan(i.source)} (${i.kind})`).join(", ") || "none"}`, "");
+  const skipped = skippedRulesLine(report);
+  if (skipped !== undefined) lines.push(`> **Skipped** ${escapeCell(skipped)}`, "");
   for (const input of report.inputs)
     for (const note of input.notes) lines.push(`> **Note** ${escapeCell(input.source)}: ${escapeCell(note)}`, "");
   const active = report.findings.filter((f) => !f.suppressed);
