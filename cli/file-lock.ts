@@ -63,7 +63,7 @@ export interface LockOptions {
 const POLL_MS = 15;
 /** A holder record is under 200 bytes; a larger lock file is not one of ours. */
 const MAX_LOCK_BYTES = 4096;
-const NOT_A_LOCK_FILE = "the lock path is not a regular file (a symlink, a directory or a special file is in the way)";
+const NOT_A_LOCK_FILE = "is not a lock file (a symlink, a directory or a special file is in the way: remove it)";
 /** A lock file still empty after this long was left by a process that died between create and write. */
 const EMPTY_LOCK_STALE_MS = 5_000;
 const TAKEOVER_GUARD_STALE_MS = 5_000;

@@ -64,7 +64,8 @@ export function formatMarkdown(report: Report, rules: readonly RuleMetadata[], o
   ];
   lines.push(`Inputs: ${report.inputs.map((i) => `${codeSpan(i.source)} (${i.kind})`).join(", ") || "none"}`, "");
   const skipped = skippedRulesLine(report);
-  if (skipped !== undefined) lines.push(`> **Skipped** ${escapeCell(skipped)}`, "");
+  // The kit's own rule IDs and names, never input: shown as written.
+  if (skipped !== undefined) lines.push(`> **Skipped** ${skipped}`, "");
   for (const input of report.inputs)
     for (const note of input.notes) lines.push(`> **Note** ${escapeCell(input.source)}: ${escapeCell(note)}`, "");
   const active = report.findings.filter((f) => !f.suppressed);
