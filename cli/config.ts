@@ -114,7 +114,8 @@ function refuseUnskippable(skipRules: readonly string[]): void {
   for (const id of skipRules) {
     const acknowledgeable = ruleById(id)?.acknowledgeable;
     if (acknowledgeable === "always") continue;
-    const why = acknowledgeable === "never" ? "it can never be acknowledged" : "it cannot be acknowledged in production";
+    const why =
+      acknowledgeable === "never" ? "it can never be acknowledged" : "it cannot be acknowledged in production";
     throw new KeykitCliError(`skipRules: ${id} cannot be skipped (${why}; see 'keykit rules')`, EXIT_USAGE);
   }
 }

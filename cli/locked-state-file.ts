@@ -95,7 +95,8 @@ function readDocument(path: string, shownAs: string): RotationStateDocument | un
     // The input boundary, as every other read of this file: a FIFO or a device is refused, a BOM is read.
     text = readOptionalInputText(path);
   } catch (error) {
-    if (error instanceof InputFileError) throw new KeykitCliError(`cannot read ${shownAs}: ${error.problem}`, EXIT_USAGE);
+    if (error instanceof InputFileError)
+      throw new KeykitCliError(`cannot read ${shownAs}: ${error.problem}`, EXIT_USAGE);
     throw error;
   }
   return text === undefined ? undefined : parseRotationStateDocument(text, shownAs);

@@ -107,7 +107,10 @@ resource "confluent_api_key" "${name}" {
 function hclRoot(keyName: string, outputName: string, moduleName: string): string {
   const dir = tempDir();
   mkdirSync(join(dir, "child"));
-  writeFileSync(join(dir, "child", "main.tf"), `${HCL_KEY(keyName)}\noutput "secret" {\n  value = confluent_api_key.${keyName}.secret\n  sensitive = true\n}\n`);
+  writeFileSync(
+    join(dir, "child", "main.tf"),
+    `${HCL_KEY(keyName)}\noutput "secret" {\n  value = confluent_api_key.${keyName}.secret\n  sensitive = true\n}\n`,
+  );
   writeFileSync(
     join(dir, "main.tf"),
     `${HCL_KEY(keyName)}\noutput "${outputName}" {\n  value = confluent_api_key.${keyName}.secret\n}\n` +

@@ -4,7 +4,12 @@
  * model, acknowledgements and reporters as `keykit check`, and optionally writes a reviewable cleanup script.
  */
 import { kernelPath } from "../../policies/loaders/read-input-file";
-import { DurableWriteError, refuseOutputsOntoInputs, refuseOverwritingInputs, writeFileDurable } from "../durable-write";
+import {
+  DurableWriteError,
+  refuseOutputsOntoInputs,
+  refuseOverwritingInputs,
+  writeFileDurable,
+} from "../durable-write";
 import { AUDIT_USAGE, type AuditArgs, parseAuditArgs } from "../audit/args";
 import { findConfigFile, loadProjectDefaults } from "../config";
 import { loadAuditLogs, loadDesiredState, loadRotationSlots, pathExists, readInputFile } from "../audit/config";

@@ -286,7 +286,12 @@ async function runStep(options: Options, io: CliIo, deps: RotateDependencies): P
   const name = options.key as string;
   const step = options.subcommand as RotationStep;
   const shown = fileShown(options.file, io.cwd);
-  refuseStateFileOntoInputs(io.cwd, options.file, [options.state, ...options.auditLogs, findConfigFile(io.cwd)], `rotate ${step}`);
+  refuseStateFileOntoInputs(
+    io.cwd,
+    options.file,
+    [options.state, ...options.auditLogs, findConfigFile(io.cwd)],
+    `rotate ${step}`,
+  );
   refuseMissingFile(options, step, shown);
   // Read before taking the lock: the synthesized output and the evidence are not what concurrent steps change.
   const declared = discoverDeclaredKeys(options.synthDir, io.cwd, noteTo(io)).get(name);

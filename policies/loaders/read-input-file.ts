@@ -15,7 +15,17 @@
  *
  * Every problem is an InputFileError: `<path>: <problem>`, exit code 2, never a fragment of the content.
  */
-import { closeSync, constants, createReadStream, fstatSync, lstatSync, openSync, readSync, type Stats, statSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  createReadStream,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readSync,
+  type Stats,
+  statSync,
+} from "node:fs";
 import { isAbsolute, resolve, sep } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { createGunzip, gunzipSync } from "node:zlib";
@@ -183,9 +193,15 @@ export async function* readInputTextChunks(
 
 function checkGzipGrowth(out: number, compressed: number, limits: GzipLimits, path: string): void {
   if (out > limits.maxBytes)
-    throw new InputFileError(path, `gzip file decompresses to more than ${describeBytes(limits.maxBytes)}; refusing to read it`);
+    throw new InputFileError(
+      path,
+      `gzip file decompresses to more than ${describeBytes(limits.maxBytes)}; refusing to read it`,
+    );
   if (out > limits.ratioFromBytes && out > limits.maxRatio * Math.max(compressed, 1))
-    throw new InputFileError(path, `gzip file decompresses more than ${limits.maxRatio} times its size; refusing to read it`);
+    throw new InputFileError(
+      path,
+      `gzip file decompresses more than ${limits.maxRatio} times its size; refusing to read it`,
+    );
 }
 
 function streamProblem(error: unknown): string {
@@ -262,7 +278,10 @@ function gunzipWhole(bytes: Buffer, path: string, maxBytes: number): Buffer {
     return gunzipSync(bytes, { maxOutputLength: Math.min(maxBytes, DEFAULT_GZIP_LIMITS.maxBytes) });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE")
-      throw new InputFileError(path, `gzip file decompresses to more than ${describeBytes(maxBytes)}; refusing to read it`);
+      throw new InputFileError(
+        path,
+        `gzip file decompresses to more than ${describeBytes(maxBytes)}; refusing to read it`,
+      );
     throw new InputFileError(path, streamProblem(error));
   }
 }
@@ -308,7 +327,11 @@ function missingProblem(abs: string, error: unknown): string {
 
 /** "512 MiB", "8 GiB", "64 KiB". */
 export function describeBytes(bytes: number): string {
-  for (const [unit, size] of [["GiB", 1 << 30], ["MiB", 1 << 20], ["KiB", 1 << 10]] as const)
+  for (const [unit, size] of [
+    ["GiB", 1 << 30],
+    ["MiB", 1 << 20],
+    ["KiB", 1 << 10],
+  ] as const)
     if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
   return `${bytes} bytes`;
 }
