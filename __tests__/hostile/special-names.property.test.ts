@@ -56,13 +56,16 @@ function expectFound(model: KeykitModel, keyName: string, outputName: string): v
 }
 
 function cdktfJson(keyName: string, outputName: string): unknown {
-  return fromText(
-    stack({
-      tier: "production",
-      resources: { confluent_api_key: { [keyName]: key("K", "u-123", { id: "lkc-1" }) } },
-      outputs: { [outputName]: { value: `\${confluent_api_key.${keyName}.secret}` } },
-    }),
-  );
+  const json = stack({
+    tier: "production",
+    resources: {
+      confluent_api_key: { [keyName]: key("K", "u-123", { id: "lkc-1" }) },
+    },
+    outputs: { [outputName]: { value: `\${confluent_api_key.${keyName}.secret}` } },
+    // Provider credentials through a variable of the same name whose default is a literal (KK007).
+    provider: { cloud_api_key: `\${var.${keyName}}`, cloud_api_secret: `\${var.${keyName}}` },
+  });
+  return fromText({ ...json, variable: { [keyName]: { default: "LITERALKEY000001" } } });
 }
 
 function planJson(keyName: string, outputName: string): unknown {
@@ -114,14 +117,18 @@ function hclRoot(keyName: string, outputName: string, moduleName: string): strin
   writeFileSync(
     join(dir, "main.tf"),
     `${HCL_KEY(keyName)}\noutput "${outputName}" {\n  value = confluent_api_key.${keyName}.secret\n}\n` +
+      `locals {\n  ${moduleName} = confluent_api_key.${keyName}.secret\n}\n` +
+      `output "${outputName}_local" {\n  value = local.${moduleName}\n}\n` +
       `module "${moduleName}" {\n  source = "./child"\n}\noutput "${outputName}_via" {\n  value = module.${moduleName}.secret\n}\n`,
   );
   return dir;
 }
 
 describe("special names are ordinary names in every loader", () => {
-  it.each(SPECIAL_NAMES.map((n) => [n]))("cdk.tf.json: a key and an output named %s are found", (name) => {
-    expectFound(loadConfiguration(cdktfJson(name, name), { source: "cdk.tf.json" }), name, name);
+  it.each(SPECIAL_NAMES.map((n) => [n]))("cdk.tf.json: a key, a variable and an output named %s are found", (name) => {
+    const model = loadConfiguration(cdktfJson(name, name), { source: "cdk.tf.json" });
+    expectFound(model, name, name);
+    expect(findings(model, "KK007").some((s) => s.includes("provider.confluent"))).toBe(true);
   });
   it.each(SPECIAL_NAMES.map((n) => [n]))("plan: a key and an output named %s are found", (name) => {
     expectFound(loadPlan(planJson(name, name), { source: "plan.json" }), name, name);
@@ -138,6 +145,8 @@ describe("special names are ordinary names in every loader", () => {
       // The module call's key (module.<name>.confluent_api_key.<name>) and the output reading it through the call.
       expect(findings(model, "KK001").some((s) => s.includes(`module.${name}.confluent_api_key.${name}`))).toBe(true);
       expect(findings(model, "KK005").some((s) => s.includes(`${name}_via`))).toBe(true);
+      // A local of that name carrying the secret to an output.
+      expect(findings(model, "KK005").some((s) => s.includes(`${name}_local`))).toBe(true);
     },
     30_000,
   );
