@@ -119,7 +119,7 @@ function asCliError(error: unknown, shownAs: string): unknown {
   }
   if (error instanceof LockIoError) {
     return new KeykitCliError(
-      `cannot lock ${shownAs}: ${error.problem !== undefined ? `${shownAs}.lock ${error.problem}` : osReason(error.cause)} (${shownAs} was not changed)`,
+      `cannot lock ${shownAs}: ${error.problem !== undefined ? `${shownAs}.lock: ${error.problem}` : osReason(error.cause)} (${shownAs} was not changed)`,
       EXIT_USAGE,
     );
   }

@@ -6,7 +6,7 @@
  * output lands on an input, `skipRules` cannot switch an unwaivable rule off and every report names skipped rules.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { BIN, project, requireFreshBuild } from "../cli/bin-helpers";
@@ -145,7 +145,7 @@ describe("the audit-log reader is linear in its input", () => {
 });
 
 describe("lock acquisition keeps its deadline whatever the lock path is", () => {
-  const NOT_A_LOCK = /cannot lock keykit\.rotation\.json: keykit\.rotation\.json\.lock is not a lock file/;
+  const NOT_A_LOCK = /cannot lock keykit\.rotation\.json: keykit\.rotation\.json\.lock: is not a lock file/;
   it.each<[string, (lock: string) => void]>([
     ["a dangling symlink", (lock) => symlinkSync("nowhere", lock)],
     ["a symlink to a file", (lock) => symlinkSync("keys.json", lock)],
@@ -158,6 +158,36 @@ describe("lock acquisition keeps its deadline whatever the lock path is", () => 
     const r = run(dir, ["rotate", "finish", "k", "--force", "test"], {}, 20_000);
     expectRefused(r, NOT_A_LOCK);
     expect(r.ms).toBeLessThan(15_000);
+    expect(snapshot(dir)).toEqual(before);
+  });
+});
+
+describe("an unreadable lock file", () => {
+  // Root reads anything: the bin runs as `nobody` so the lock file's mode is what decides.
+  const UNPRIVILEGED = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  it("is refused at once, within the lock's deadline", () => {
+    const dir = workspace();
+    chmodSync(dir, 0o777);
+    chmodSync(join(dir, "keykit.rotation.json"), 0o666);
+    const lock = join(dir, "keykit.rotation.json.lock");
+    writeFileSync(lock, `${JSON.stringify({ pid: 1, host: "elsewhere", since: NOW, token: "t" })}\n`, { mode: 0o000 });
+    chmodSync(lock, 0o000);
+    const before = snapshot(dir);
+    const start = Date.now();
+    const r = spawnSync(process.execPath, [BIN, "rotate", "finish", "k", "--force", "test"], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "", HOME: dir },
+      encoding: "utf8",
+      timeout: 20_000,
+      killSignal: "SIGKILL",
+      ...UNPRIVILEGED,
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^keykit: cannot lock keykit\.rotation\.json: keykit\.rotation\.json\.lock: cannot read \(permission denied\)/,
+    );
+    expect(Date.now() - start).toBeLessThan(15_000);
     expect(snapshot(dir)).toEqual(before);
   });
 });
