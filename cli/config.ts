@@ -6,8 +6,8 @@
 import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
-import { InputError, parseJsonText } from "../policies/loaders/util";
-import { InputFileError, readInputText } from "../policies/loaders/read-input-file";
+import { InputError } from "../policies/loaders/util";
+import { readInputJson } from "../policies/loaders/read-input-file";
 import type { FailOn } from "../policies/report";
 import { KIT_RULE_IDS, ruleById } from "../policies/rules/catalogue";
 import { EXIT_USAGE, KeykitCliError } from "./errors";
@@ -68,9 +68,9 @@ function readConfigFile(path: string, cwd: string): ConfigFile {
   const shown = relative(cwd, path) || CONFIG_FILE;
   let json: unknown;
   try {
-    json = parseJsonText(readInputText(path, cwd), shown);
+    json = readInputJson(path, { cwd, shownAs: shown });
   } catch (error) {
-    if (error instanceof InputFileError || error instanceof InputError) throw new KeykitCliError(error.message);
+    if (error instanceof InputError) throw new KeykitCliError(error.message);
     throw error;
   }
   const validateConfig = configValidator();
