@@ -88,6 +88,35 @@ function stateJson(keyName: string, outputName: string): unknown {
   return fromText(tf.state([resource], { [outputName]: { sensitive: false, value: SECRET, type: "string" } }));
 }
 
+/**
+ * A plan creating `module.<call>.confluent_api_key.<key>` whose owner is unknown until apply: only the module
+ * call's configuration (`module_calls.<call>`) says it is a data.confluent_user, so KK001 needs the call's name.
+ */
+function planThroughModuleCall(callName: string, keyName: string): unknown {
+  const planned = tf.plan({
+    changes: [
+      tf.keyCreate(`module.${callName}.confluent_api_key.${keyName}`, { owner: { id: "u-x" }, managed: lkc }, "x"),
+    ],
+  }) as { configuration: { root_module: Record<string, unknown> } };
+  planned.configuration.root_module.module_calls = {
+    [callName]: {
+      source: "./child",
+      module: {
+        resources: [
+          {
+            address: `confluent_api_key.${keyName}`,
+            mode: "managed",
+            type: "confluent_api_key",
+            name: keyName,
+            expressions: tf.keyExpressions("data.confluent_user.me", "lkc-1"),
+          },
+        ],
+      },
+    },
+  };
+  return fromText(planned);
+}
+
 const HCL_KEY = (name: string) => `
 resource "confluent_api_key" "${name}" {
   display_name = "k"
@@ -132,6 +161,10 @@ describe("special names are ordinary names in every loader", () => {
   });
   it.each(SPECIAL_NAMES.map((n) => [n]))("plan: a key and an output named %s are found", (name) => {
     expectFound(loadPlan(planJson(name, name), { source: "plan.json" }), name, name);
+  });
+  it.each(SPECIAL_NAMES.map((n) => [n]))("plan: a key behind a module call named %s is found", (name) => {
+    const model = loadPlan(planThroughModuleCall(name, name), { source: "plan.json" });
+    expect(findings(model, "KK001").some((s) => s.includes(`module.${name}.confluent_api_key.${name}`))).toBe(true);
   });
   it.each(SPECIAL_NAMES.map((n) => [n]))("state: a key and an output named %s are found", (name) => {
     expectFound(loadState(stateJson(name, name), { source: "state.json" }), name, name);
