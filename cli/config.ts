@@ -6,10 +6,10 @@
 import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
-import { InputError, parseJsonText } from "../policies/loaders/util";
-import { InputFileError, readInputText } from "../policies/loaders/read-input-file";
+import { InputError } from "../policies/loaders/util";
+import { readInputJson } from "../policies/loaders/read-input-file";
 import type { FailOn } from "../policies/report";
-import { KIT_RULE_IDS } from "../policies/rules/catalogue";
+import { KIT_RULE_IDS, ruleById } from "../policies/rules/catalogue";
 import { EXIT_USAGE, KeykitCliError } from "./errors";
 import { FAIL_ON_LEVELS } from "./grammar";
 import type { CliIo } from "./io";
@@ -85,9 +85,9 @@ function readConfigFile(path: string, cwd: string): ConfigFile {
   const shown = relative(cwd, path) || CONFIG_FILE;
   let json: unknown;
   try {
-    json = parseJsonText(readInputText(path, cwd), shown);
+    json = readInputJson(path, { cwd, shownAs: shown });
   } catch (error) {
-    if (error instanceof InputFileError || error instanceof InputError) throw new KeykitCliError(error.message);
+    if (error instanceof InputError) throw new KeykitCliError(error.message);
     throw error;
   }
   const validateConfig = configValidator();
@@ -121,6 +121,22 @@ function envDefaults(env: CliIo["env"]): ConfigFile {
   return out;
 }
 
+/**
+ * A rule that the docs call unwaivable (never acknowledgeable, or not in production) cannot be switched off by a
+ * file a pull request can change: `skipRules` naming one is refused, not silently obeyed.
+ */
+function refuseUnskippable(skipRules: readonly string[]): void {
+  const unknown = skipRules.find((id) => !KIT_RULE_IDS.has(id));
+  if (unknown !== undefined) throw new KeykitCliError(`skipRules: no rule '${unknown}' (see 'keykit rules')`);
+  for (const id of skipRules) {
+    const acknowledgeable = ruleById(id)?.acknowledgeable;
+    if (acknowledgeable === "always") continue;
+    const why =
+      acknowledgeable === "never" ? "it can never be acknowledged" : "it cannot be acknowledged in production";
+    throw new KeykitCliError(`skipRules: ${id} cannot be skipped (${why}; see 'keykit rules')`, EXIT_USAGE);
+  }
+}
+
 /** The project's defaults (environment over file); flags are applied over them by each command. */
 export function loadProjectDefaults(io: Pick<CliIo, "cwd" | "env">): ProjectDefaults {
   const path = findConfigFile(io.cwd);
@@ -129,8 +145,7 @@ export function loadProjectDefaults(io: Pick<CliIo, "cwd" | "env">): ProjectDefa
     p === undefined || !path ? p : relative(io.cwd, resolve(dirname(path), p));
   const env = envDefaults(io.env);
   const skipRules = env.skipRules ?? file.skipRules ?? [];
-  const unknown = skipRules.find((id) => !KIT_RULE_IDS.has(id));
-  if (unknown !== undefined) throw new KeykitCliError(`skipRules: no rule '${unknown}' (see 'keykit rules')`);
+  refuseUnskippable(skipRules);
   const acknowledgements = env.acknowledgements ?? fromFile(file.acknowledgements);
   const rotationState = env.rotationState ?? fromFile(file.rotationState);
   const failOn = env.failOn ?? file.failOn;

@@ -22,7 +22,8 @@ import {
   unlinkSync,
   writeSync,
 } from "node:fs";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { kernelPath } from "../policies/loaders/read-input-file";
 import { randomBytes } from "node:crypto";
 import { osReason } from "./errors";
 
@@ -63,9 +64,13 @@ export interface DurableWriteOptions {
 
 const MAX_SYMLINK_HOPS = 40;
 
-/** Where a write to `path` lands: symlinks followed (also a dangling one, which then creates its target). */
+/**
+ * Where a write to `path` lands: symlinks followed (also a dangling one, which then creates its target), and every
+ * directory on the way resolved by the kernel (realpath), never by folding `..` on the text: `link/../state.json`
+ * is beside the link's target, as the kernel opens it, not beside the link.
+ */
 export function writeTarget(path: string): string {
-  let current = resolve(path);
+  let current = realParent(isAbsolute(path) ? path : kernelPath(path));
   for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
     let isLink: boolean;
     try {
@@ -74,9 +79,27 @@ export function writeTarget(path: string): string {
       return current; // Does not exist (yet): the write creates it here.
     }
     if (!isLink) return current;
-    current = resolve(dirname(current), readlinkSync(current));
+    const link = readlinkSync(current);
+    current = realParent(isAbsolute(link) ? link : `${dirname(current)}${sep}${link}`);
   }
   throw Object.assign(new Error("symlink loop"), { code: "ELOOP" });
+}
+
+/** `path` with its directory resolved by the kernel; as given when the directory does not exist (the write fails). */
+function realParent(path: string): string {
+  const name = basename(path);
+  if (name === ".." || name === ".") {
+    try {
+      return realpathSync.native(path);
+    } catch {
+      return resolve(path);
+    }
+  }
+  try {
+    return join(realpathSync.native(dirname(path)), name);
+  } catch {
+    return resolve(path);
+  }
 }
 
 /** Replaces the file at `path` with `text` durably and atomically (see the module comment). */
@@ -187,10 +210,10 @@ const INPUT_FILE_IN_DIRECTORY = /(^cdk\.tf\.json$)|(\.tf$)|(\.tf\.json$)/;
  * user gave them, relative to `cwd`; messages show them that way.
  */
 export function refuseOverwritingInputs(cwd: string, output: string, inputs: readonly string[]): void {
-  const target = realish(resolve(cwd, output));
+  const target = realish(kernelPath(output, cwd));
   const targetStat = statQuietly(target);
   for (const input of inputs) {
-    const source = realish(resolve(cwd, input));
+    const source = realish(kernelPath(input, cwd));
     const sourceStat = statQuietly(source);
     const sameFile =
       source === target ||
@@ -206,14 +229,45 @@ export function refuseOverwritingInputs(cwd: string, output: string, inputs: rea
   }
 }
 
+/**
+ * Refuses (throws DurableWriteError) before anything is read or written when any of a run's `outputs` would land on
+ * one of its `inputs` (see refuseOverwritingInputs) or on another of its outputs (the second write would replace
+ * the first). Undefined entries (flags not given) are ignored.
+ */
+export function refuseOutputsOntoInputs(
+  cwd: string,
+  outputs: readonly (string | undefined)[],
+  inputs: readonly (string | undefined)[],
+): void {
+  const given = inputs.filter((i): i is string => i !== undefined);
+  const written: string[] = [];
+  for (const output of outputs) {
+    if (output === undefined) continue;
+    refuseOverwritingInputs(cwd, output, given);
+    const earlier = written.find((other) => sameTarget(cwd, other, output));
+    if (earlier !== undefined)
+      throw new DurableWriteError(output, `it is also where ${earlier} is written; choose another path`);
+    written.push(output);
+  }
+}
+
+function sameTarget(cwd: string, a: string, b: string): boolean {
+  const left = realish(kernelPath(a, cwd));
+  const right = realish(kernelPath(b, cwd));
+  if (left === right) return true;
+  const l = statQuietly(left);
+  const r = statQuietly(right);
+  return l !== undefined && r !== undefined && l.dev === r.dev && l.ino === r.ino;
+}
+
 /** The real path of `path`, or of its parent joined with its name when it does not exist yet. */
 function realish(path: string): string {
   const absolute = writeTargetQuietly(path);
   try {
-    return realpathSync(absolute);
+    return realpathSync.native(absolute);
   } catch {
     try {
-      return join(realpathSync(dirname(absolute)), basename(absolute));
+      return join(realpathSync.native(dirname(absolute)), basename(absolute));
     } catch {
       return absolute;
     }

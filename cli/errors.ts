@@ -25,31 +25,8 @@ import { escapeControlCharacters } from "../policies/text-safety";
 
 export { escapeControlCharacters };
 
-/** OS error codes as the short reason a person reads (Node's own messages carry paths of temp files). */
-const OS_REASONS: Readonly<Record<string, string>> = {
-  ENOSPC: "no space left on device",
-  EDQUOT: "disk quota exceeded",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EROFS: "read-only file system",
-  ENOENT: "no such file or directory",
-  ENOTDIR: "a parent is not a directory",
-  EISDIR: "is a directory",
-  ELOOP: "too many levels of symbolic links",
-  EIO: "input/output error",
-  EMFILE: "too many open files",
-  ENAMETOOLONG: "file name too long",
-  EFBIG: "file too large",
-  EXDEV: "cross-device link",
-  EBUSY: "resource busy",
-};
-
-/** The OS reason of a failed file operation, without the paths and syscall names Node adds. */
-export function osReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code === "string") return OS_REASONS[code] ?? code;
-  return "unexpected error";
-}
+// The one errno-to-text table lives at the input boundary; writes and locks use the same words.
+export { osReason } from "../policies/loaders/read-input-file";
 
 const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>()]+/gi;
 /** A bare `user:password@host` (no scheme), as someone might pass to --base-url. */

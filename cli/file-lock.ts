@@ -9,9 +9,10 @@
  *   lock under that guard, so two processes can never both "take over" and one of them remove a live lock.
  * - Removed on release (only if it is still ours) and, as a last resort, when the process exits.
  */
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, lstatSync, openSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
+import { InputFileError, readInputText } from "../policies/loaders/read-input-file";
 
 export interface LockHolder {
   readonly pid: number;
@@ -35,9 +36,16 @@ export class LockBusyError extends Error {
   }
 }
 
-/** The lock file could not be created or read (read-only file system, permissions, missing directory). */
+/**
+ * The lock file could not be created or read (read-only file system, permissions, missing directory), or the lock
+ * path holds something no lock of ours can be (a symlink, a directory): `problem` says which, when it is not an OS
+ * error.
+ */
 export class LockIoError extends Error {
-  constructor(readonly cause: unknown) {
+  constructor(
+    readonly cause: unknown,
+    readonly problem?: string,
+  ) {
     super("cannot create the lock file");
     this.name = "LockIoError";
   }
@@ -53,6 +61,9 @@ export interface LockOptions {
 }
 
 const POLL_MS = 15;
+/** A holder record is under 200 bytes; a larger lock file is not one of ours. */
+const MAX_LOCK_BYTES = 4096;
+const NOT_A_LOCK_FILE = "is not a lock file (a symlink, a directory or a special file is in the way: remove it)";
 /** A lock file still empty after this long was left by a process that died between create and write. */
 const EMPTY_LOCK_STALE_MS = 5_000;
 const TAKEOVER_GUARD_STALE_MS = 5_000;
@@ -82,7 +93,11 @@ async function acquire(lockFile: string, options: LockOptions): Promise<LockHold
   for (;;) {
     if (tryCreate(lockFile, mine)) return mine;
     const current = readHolder(lockFile);
-    if (current === "missing") continue; // Released between our create and our read: try again at once.
+    // Released between our create and our read: try again at once, but never past the deadline.
+    if (current === "missing") {
+      if (Date.now() >= deadline) throw new LockBusyError(lockFile, undefined);
+      continue;
+    }
     if (isStale(lockFile, current) && takeOverStale(lockFile, current)) {
       options.onNote?.(staleNote(options.shownAs ?? lockFile, current));
       continue;
@@ -125,9 +140,15 @@ function tryCreate(lockFile: string, holder: LockHolder): boolean {
 function readHolder(lockFile: string): LockHolder | null | "missing" {
   let text: string;
   try {
-    text = readFileSync(lockFile, "utf8");
+    // Our locks are regular files made with O_EXCL, which never follows a link: a symlink (even a dangling one,
+    // which O_EXCL still finds in the way), a directory or a FIFO there was put by someone else and never frees.
+    if (!lstatSync(lockFile).isFile()) throw new LockIoError(undefined, NOT_A_LOCK_FILE);
+    text = readInputText(lockFile, { maxBytes: MAX_LOCK_BYTES });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return "missing";
+    if (error instanceof InputFileError && !pathIsThere(lockFile)) return "missing";
+    if (error instanceof InputFileError) throw new LockIoError(error, error.problem);
+    if (error instanceof LockIoError) throw error;
     throw new LockIoError(error);
   }
   try {
@@ -215,6 +236,15 @@ function release(lockFile: string, holder: LockHolder): void {
     }
   })();
   if (current !== "missing" && current !== null && current.token === holder.token) unlinkQuietly(lockFile);
+}
+
+function pathIsThere(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function unlinkQuietly(path: string): void {

@@ -5,7 +5,7 @@
  * and formatting of the file it read. Concurrent callers therefore serialize: each decides from the state the
  * previous one left, or is refused (exit 1) by its own `decide`.
  */
-import { readFileSync } from "node:fs";
+import { InputFileError, readOptionalInputText } from "../policies/loaders/read-input-file";
 import {
   type RotationState,
   type RotationStateDocument,
@@ -14,7 +14,7 @@ import {
   parseRotationStateDocument,
   serializeRotationStateDocument,
 } from "../policies/rotation-state";
-import { DurableWriteError, writeFileDurable, writeTarget } from "./durable-write";
+import { DurableWriteError, refuseOutputsOntoInputs, writeFileDurable, writeTarget } from "./durable-write";
 import { EXIT_FINDINGS, EXIT_USAGE, KeykitCliError, osReason } from "./errors";
 import { LockBusyError, LockIoError, withFileLock } from "./file-lock";
 
@@ -69,16 +69,37 @@ export async function withLockedStateFile<R>(
   }
 }
 
+/**
+ * Before anything is read, sent or written: the rotation-state file a step writes may not be one of the files the
+ * step reads as evidence (`--state`, `--audit-log`, `--output-json`, keykit.config.json), compared by real path and
+ * by device and inode. `command` starts the one-line refusal.
+ */
+export function refuseStateFileOntoInputs(
+  cwd: string,
+  stateFile: string,
+  inputs: readonly (string | undefined)[],
+  command: string,
+): void {
+  try {
+    refuseOutputsOntoInputs(cwd, [stateFile], inputs);
+  } catch (error) {
+    if (error instanceof DurableWriteError) throw new KeykitCliError(`${command}: ${error.message}`, EXIT_USAGE);
+    throw error;
+  }
+}
+
 /** The file's document, or undefined when it does not exist yet (a new file is written in canonical form). */
 function readDocument(path: string, shownAs: string): RotationStateDocument | undefined {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = readFileSync(path, "utf8");
+    // The input boundary, as every other read of this file: a FIFO or a device is refused, a BOM is read.
+    text = readOptionalInputText(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new KeykitCliError(`cannot read ${shownAs}: ${osReason(error)}`, EXIT_USAGE);
+    if (error instanceof InputFileError)
+      throw new KeykitCliError(`cannot read ${shownAs}: ${error.problem}`, EXIT_USAGE);
+    throw error;
   }
-  return parseRotationStateDocument(text, shownAs);
+  return text === undefined ? undefined : parseRotationStateDocument(text, shownAs);
 }
 
 function asCliError(error: unknown, shownAs: string): unknown {
@@ -98,7 +119,7 @@ function asCliError(error: unknown, shownAs: string): unknown {
   }
   if (error instanceof LockIoError) {
     return new KeykitCliError(
-      `cannot lock ${shownAs}: ${osReason(error.cause)} (${shownAs} was not changed)`,
+      `cannot lock ${shownAs}: ${error.problem !== undefined ? `${shownAs}.lock: ${error.problem}` : osReason(error.cause)} (${shownAs} was not changed)`,
       EXIT_USAGE,
     );
   }

@@ -3,6 +3,7 @@
 // module of the kit that fails to load is an internal error (exit 3, one line), not a crash with exit 1 and a stack.
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, KeykitCliError, escapeControlCharacters, formatErrorLine } from "./errors";
 import { type CliIo, processIo } from "./io";
+import { InputError } from "../policies/loaders/util";
 import { setFlagsFromString } from "node:v8";
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -66,7 +67,7 @@ function unknownCommand(grammar: Grammar, name: string, io: CliIo): number {
  * only its class is shown unless KEYKIT_DEBUG=1 asks for the detail.
  */
 export function reportError(error: unknown, io: CliIo): number {
-  if (error instanceof KeykitCliError) {
+  if (error instanceof KeykitCliError || error instanceof InputError) {
     io.stderr(formatErrorLine(error.message));
     return error.exitCode;
   }

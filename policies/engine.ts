@@ -33,6 +33,8 @@ export interface EvaluateOptions {
    * unknown nor reported as unused, since this evaluation cannot use them. Default: none.
    */
   readonly knownRuleIds?: Iterable<string>;
+  /** Rules the caller left out because the project's `skipRules` names them: the report lists them. */
+  readonly skippedRules?: readonly { readonly id: string; readonly name: string }[];
 }
 
 interface AckCandidate {
@@ -240,6 +242,9 @@ export function evaluate(
       unused: unused.map((c) => use(c)),
       rejected: [...rejected].map(([c, p]) => use(c, p)),
     },
+    ...(options.skippedRules && options.skippedRules.length > 0
+      ? { skippedRules: options.skippedRules.map((r) => ({ id: r.id, name: r.name })) }
+      : {}),
     ...(optIns.length > 0 ? { optIns } : {}),
     summary: summarize(findings),
   };

@@ -75,6 +75,12 @@ export interface RuleSummary {
   readonly helpUri: string;
 }
 
+/** A rule switched off by the project's `skipRules`. */
+export interface SkippedRule {
+  readonly id: string;
+  readonly name: string;
+}
+
 export interface Report {
   readonly $schema: string;
   readonly version: number;
@@ -87,6 +93,11 @@ export interface Report {
   /** Sorted: severity (most severe first), then rule ID, then subject. */
   readonly findings: readonly Finding[];
   readonly acknowledgements: AcknowledgementSummary;
+  /**
+   * Rules the run did not evaluate because the project's `skipRules` (keykit.config.json or KEYKIT_SKIP_RULES)
+   * switched them off; present when there is at least one. Every report format lists them.
+   */
+  readonly skippedRules?: readonly SkippedRule[];
   /** Accepted opt-ins (user-owned keys allowed in development); present when there is at least one. */
   readonly optIns?: readonly OptInUse[];
   readonly summary: ReportSummary;

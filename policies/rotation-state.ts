@@ -138,7 +138,7 @@ export function validateKeyName(name: string): string | undefined {
 }
 
 export function emptyRotationState(): RotationState {
-  return { version: ROTATION_STATE_VERSION, keys: {} };
+  return { version: ROTATION_STATE_VERSION, keys: Object.create(null) as Record<string, KeyRotationEntry> };
 }
 
 /** The state of a key that has no entry yet: blue active, green absent. */
@@ -250,7 +250,9 @@ export function applyStep(entry: KeyRotationEntry, step: RotationStep, at: strin
 }
 
 export function withEntry(state: RotationState, name: string, entry: KeyRotationEntry): RotationState {
-  return { version: state.version, keys: { ...state.keys, [name]: entry } };
+  // Prototype-free: a key named `constructor` is a key like any other, and a missing one is not found on a prototype.
+  const keys = Object.assign(Object.create(null) as Record<string, KeyRotationEntry>, state.keys, { [name]: entry });
+  return { version: state.version, keys };
 }
 
 /** What the next apply does to a key's slots when its state goes from `before` to `after`. */
@@ -428,7 +430,7 @@ export function validateRotationState(raw: unknown, source = DEFAULT_ROTATION_ST
     );
   }
   if (!isRecord(raw.keys)) throw new RotationStateError(`${source}: "keys" must be an object`);
-  const keys: Record<string, KeyRotationEntry> = {};
+  const keys = Object.create(null) as Record<string, KeyRotationEntry>;
   for (const [name, entry] of Object.entries(raw.keys)) {
     const problem = validateKeyName(name);
     if (problem) throw new RotationStateError(`${source}: a key name in "keys" ${problem}`);

@@ -213,7 +213,7 @@ describe("keykit audit --audit-log: files", () => {
       (dir: string) => write(dir, "a.gz", gzipSync(jsonLines(RECORDS)).subarray(0, 200)),
       /a\.gz: a gzip file that is corrupt or truncated/,
     ],
-    ["a missing file", (dir: string) => join(dir, "nope.jsonl"), /nope\.jsonl: cannot read \(no such file\)/],
+    ["a missing file", (dir: string) => join(dir, "nope.jsonl"), /nope\.jsonl: no such file or directory/],
   ])("exits 2 with one line for %s", async (_case, make, pattern) => {
     const dir = tempDir();
     const result = await runKeykit(["audit", "--inventory", inventory(dir), "--audit-log", make(dir)], { cwd: dir });

@@ -402,7 +402,7 @@ describe("2. defaults from keykit.config.json", () => {
     expect(ids(fromFile)).not.toContain("KK004");
     expect(ids(fromFile)).not.toContain("KK008");
     const fromEnv = json(
-      keykit(dir, [...AUDIT, "--format", "json"], { KEYKIT_MAX_AGE_DAYS: "200", KEYKIT_SKIP_RULES: "KK001" }),
+      keykit(dir, [...AUDIT, "--format", "json"], { KEYKIT_MAX_AGE_DAYS: "200", KEYKIT_SKIP_RULES: "KK009" }),
     );
     expect(
       fromEnv.findings
@@ -410,7 +410,10 @@ describe("2. defaults from keykit.config.json", () => {
         .map((f) => f.subject)
         .sort(),
     ).toEqual(["SERVICEKEY000001", "USERKEY000000001"]);
-    expect(ids(fromEnv)).not.toContain("KK001");
+    expect(ids(fromEnv)).not.toContain("KK009");
+    expect((fromEnv as unknown as { skippedRules?: unknown }).skippedRules).toEqual([
+      { id: "KK009", name: "AtMostTwoKeysPerOwnerAndScope" },
+    ]);
     expect(ids(fromEnv)).toContain("KK008");
     const flag = json(
       keykit(dir, [...AUDIT, "--format", "json", "--max-age-days", "300"], { KEYKIT_MAX_AGE_DAYS: "200" }),

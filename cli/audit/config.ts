@@ -2,10 +2,6 @@
  * Loads the desired state of an audit: `--config` inputs (cdk.tf.json, Terraform state JSON or plan JSON, stack
  * or cdktf.out directories) through the policy loaders, and the rotation-state file.
  */
-import { closeSync, createReadStream, lstatSync, openSync, readSync } from "node:fs";
-import { resolve } from "node:path";
-import type { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
 import { KeykitCliError } from "../errors";
 import {
   emptyRotationState,
@@ -16,7 +12,12 @@ import {
   type SlotRecord,
 } from "../../policies/rotation-state";
 import { findJsonInputs } from "../../policies/loaders/discover";
-import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
+import {
+  InputFileError,
+  pathExists as somethingAt,
+  readInputText,
+  readInputTextChunks,
+} from "../../policies/loaders/read-input-file";
 import { detectJsonKind, loadJsonInput } from "../../policies/loaders/input";
 import { InputError, parseJsonText } from "../../policies/loaders/util";
 import {
@@ -130,18 +131,14 @@ function standingGoneProof(record: SlotRecord): { verifiedAt?: string; verifiedK
 
 /** True when something (even a dangling link) is at `path`: only a truly missing file is "not given". */
 export function pathExists(path: string, cwd: string): boolean {
-  try {
-    lstatSync(resolve(cwd, path));
-    return true;
-  } catch {
-    return false;
-  }
+  return somethingAt(path, cwd);
 }
 
 /**
- * Reads `--audit-log` files as streams (gzip detected by its magic bytes, not the name), so memory does not grow
- * with the size of the export. A malformed record is one line naming the file and line. Records are judged against
- * `options.now`: later ones (and implausibly old ones) are set aside.
+ * Reads `--audit-log` files as streams through the input boundary (a FIFO or a device is refused, gzip detected by
+ * its magic bytes and decompressed within its limits), so memory does not grow with the size of the export. A
+ * malformed record is one line naming the file and line. Records are judged against `options.now`: later ones (and
+ * implausibly old ones) are set aside.
  */
 export async function loadAuditLogs(
   paths: readonly string[],
@@ -152,40 +149,12 @@ export async function loadAuditLogs(
   for (const path of paths) {
     const splitter = accumulator.file(path);
     try {
-      await streamFile(resolve(cwd, path), (chunk) => splitter.push(chunk));
+      for await (const chunk of readInputTextChunks(path, { cwd })) splitter.push(chunk);
       splitter.end();
     } catch (error) {
-      if (error instanceof AuditLogError) throw new KeykitCliError(error.message);
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "Z_DATA_ERROR" || code === "Z_BUF_ERROR")
-        throw new KeykitCliError(`${path}: a gzip file that is corrupt or truncated`);
-      throw new KeykitCliError(`${path}: cannot read (${code === "ENOENT" ? "no such file" : (code ?? "error")})`);
+      if (error instanceof AuditLogError || error instanceof InputFileError) throw new KeykitCliError(error.message);
+      throw error;
     }
   }
   return accumulator.result();
-}
-
-/**
- * Feeds the file's text to `onText`, chunk by chunk: gunzipped when it starts with the gzip magic bytes, decoded as
- * UTF-16 when it starts with that byte-order mark (Windows PowerShell's `>` writes it), else UTF-8.
- */
-async function streamFile(file: string, onText: (chunk: string) => void): Promise<void> {
-  const kind = contentKind(file);
-  const raw = createReadStream(file, { highWaterMark: 1 << 16 });
-  const source: Readable = kind === "gzip" ? raw.pipe(createGunzip()) : raw;
-  if (kind === "gzip") raw.on("error", (error) => source.destroy(error));
-  source.setEncoding(kind === "utf16le" ? "utf16le" : "utf8");
-  for await (const chunk of source) onText(chunk as string);
-}
-
-function contentKind(file: string): "gzip" | "utf16le" | "text" {
-  const fd = openSync(file, "r");
-  try {
-    const head = Buffer.alloc(2);
-    if (readSync(fd, head, 0, 2, 0) < 2) return "text";
-    if (head[0] === 0x1f && head[1] === 0x8b) return "gzip";
-    return head[0] === 0xff && head[1] === 0xfe ? "utf16le" : "text";
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -3,10 +3,15 @@
  * configuration (cdk.tf.json / state / plan) and the rotation-state file, reports findings with the same rules
  * model, acknowledgements and reporters as `keykit check`, and optionally writes a reviewable cleanup script.
  */
-import { resolve } from "node:path";
-import { DurableWriteError, refuseOverwritingInputs, writeFileDurable } from "../durable-write";
-import { AUDIT_USAGE, parseAuditArgs } from "../audit/args";
-import { loadProjectDefaults } from "../config";
+import { kernelPath } from "../../policies/loaders/read-input-file";
+import {
+  DurableWriteError,
+  refuseOutputsOntoInputs,
+  refuseOverwritingInputs,
+  writeFileDurable,
+} from "../durable-write";
+import { AUDIT_USAGE, type AuditArgs, parseAuditArgs } from "../audit/args";
+import { findConfigFile, loadProjectDefaults } from "../config";
 import { loadAuditLogs, loadDesiredState, loadRotationSlots, pathExists, readInputFile } from "../audit/config";
 import { DEFAULT_BASE_URL, fetchLiveInventory, type LiveOptions } from "../audit/live";
 import { EXIT_FINDINGS, EXIT_OK, KeykitCliError, displayUrl } from "../errors";
@@ -30,7 +35,6 @@ import {
   type DesiredState,
 } from "../../policies/inventory/audit-model";
 import { accountEvidenceOf } from "../../policies/inventory/account-exports";
-import type { AuditArgs } from "../audit/args";
 import { isoTime } from "../../policies/inventory/describe";
 import { renderCleanupScript } from "../../policies/inventory/cleanup";
 import { InventoryInputError, loadInventory } from "../../policies/inventory/exports";
@@ -71,6 +75,7 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
       io.stdout(AUDIT_USAGE);
       return EXIT_OK;
     }
+    refuseOutputsOntoRunInputs(args, io.cwd);
     const now = args.now ?? new Date();
     const inventory = args.live
       ? await liveInventory(
@@ -125,6 +130,7 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
     };
     const rules = AUDIT_RULES.filter((r) => !defaults.skipRules.includes(r.id));
     const report = evaluate(model, rules, acknowledgements, {
+      skippedRules: AUDIT_RULES.filter((r) => defaults.skipRules.includes(r.id)),
       now,
       maxAgeDays: args.maxAgeDays,
       knownRuleIds: KIT_RULE_IDS,
@@ -143,7 +149,7 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
       quiet: args.quiet,
       color: args.output === undefined && useColor(io),
     });
-    const inputFiles = [...args.inventory, ...args.config, ...ackFiles, rotationFile];
+    const inputFiles = [...args.inventory, ...args.config, ...ackFiles, rotationFile, ...args.auditLog];
     inputFiles.push(...args.roleBindings, ...args.connectors, ...args.flinkStatements, ...args.ksqldbClusters);
     if (args.output !== undefined) writeOutput(args.output, io.cwd, text, inputFiles);
     else io.stdout(text);
@@ -180,10 +186,32 @@ function renderAuditReport(
 
 export const DEFAULT_ACKNOWLEDGEMENTS_FILE = "keykit.acknowledgements.json";
 
+/**
+ * Before anything is read or fetched: neither the report nor the cleanup script may land on a file this run reads
+ * (inventory exports, configurations, acknowledgements, the rotation state, audit logs, keykit.config.json) nor on
+ * each other.
+ */
+function refuseOutputsOntoRunInputs(args: AuditArgs, cwd: string): void {
+  const inputs = [
+    ...args.inventory,
+    ...args.config,
+    ...(args.acknowledgements.length > 0 ? args.acknowledgements : [DEFAULT_ACKNOWLEDGEMENTS_FILE]),
+    args.rotationState ?? DEFAULT_ROTATION_STATE_FILE,
+    ...args.auditLog,
+    findConfigFile(cwd),
+  ];
+  try {
+    refuseOutputsOntoInputs(cwd, [args.output, args.emitCleanup], inputs);
+  } catch (error) {
+    if (error instanceof DurableWriteError) throw new KeykitCliError(`audit: ${error.message}`);
+    throw error;
+  }
+}
+
 /** A report or the cleanup script: durable, never over one of the run's inputs; a script is made executable. */
 function writeOutput(file: string, cwd: string, text: string, inputs: readonly string[], mode?: number): void {
   try {
-    const target = resolve(cwd, file);
+    const target = kernelPath(file, cwd);
     refuseOverwritingInputs(cwd, file, inputs);
     writeFileDurable(target, text, {
       shownAs: file,

@@ -11,7 +11,7 @@ import {
 } from "../../policies/acknowledgements";
 import { evaluate } from "../../policies/engine";
 import { readInputs } from "../../policies/loaders/input";
-import { InputFileError, pathExists, readInputText } from "../../policies/loaders/read-input-file";
+import { InputFileError, kernelPath, pathExists, readInputText } from "../../policies/loaders/read-input-file";
 import { rotationEntriesFrom } from "../../policies/loaders/rotation";
 import { InputError, parseJsonText } from "../../policies/loaders/util";
 import type { RotationEntry } from "../../policies/model";
@@ -23,7 +23,7 @@ import { KIT_RULE_IDS } from "../../policies/rules/catalogue";
 import type { Tier } from "../../policies/metadata";
 import { DurableWriteError, refuseOverwritingInputs, writeFileDurable } from "../durable-write";
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError } from "../errors";
-import { type ProjectDefaults, loadProjectDefaults } from "../config";
+import { type ProjectDefaults, findConfigFile, loadProjectDefaults } from "../config";
 import { nowFlag, wholeNumberFlag } from "../flag-values";
 import { commandSpec, parseCommandLine, renderCommandHelp, type CommandSpec } from "../grammar";
 import { type CliIo, type Command, useColor } from "../io";
@@ -117,6 +117,7 @@ export const run: Command = async (args, io: CliIo) => {
     const models = await readInputs(parsed.paths, { cwd: io.cwd, tier: parsed.tier, rotation });
     const rules = ALL_RULES.filter((r) => !defaults.skipRules.includes(r.id));
     const report = evaluate(models, rules, acknowledgements, {
+      skippedRules: ALL_RULES.filter((r) => defaults.skipRules.includes(r.id)),
       now: parsed.now,
       maxAgeDays: parsed.maxAgeDays,
       knownRuleIds: KIT_RULE_IDS,
@@ -129,13 +130,15 @@ export const run: Command = async (args, io: CliIo) => {
       ...(parsed.format === "markdown" ? { graph: buildKeyGraph(models, report.findings) } : {}),
     });
     if (parsed.output !== undefined) {
+      const configFile = findConfigFile(io.cwd);
       const inputs = [
         ...parsed.paths,
         ...(ackFile ? [ackFile.path] : []),
         ...(rotationFile ? [rotationFile.path] : []),
+        ...(configFile !== undefined ? [configFile] : []),
       ];
       try {
-        const target = resolve(io.cwd, parsed.output);
+        const target = kernelPath(parsed.output, io.cwd);
         refuseOverwritingInputs(io.cwd, parsed.output, inputs);
         writeFileDurable(target, text, { shownAs: parsed.output, createDirectories: true });
       } catch (error) {

@@ -32,13 +32,13 @@ import {
 import { type JsonInputs, findJsonInputs } from "../../policies/loaders/discover";
 import { loadJsonFile } from "../../policies/loaders/input";
 import { InputError } from "../../policies/loaders/util";
-import { InputFileError } from "../../policies/loaders/read-input-file";
+import { InputFileError, kernelPath } from "../../policies/loaders/read-input-file";
 import type { KeykitModel } from "../../policies/model";
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError, formatErrorLine } from "../errors";
 import type { CliIo, Command } from "../io";
-import { type ProjectDefaults, loadProjectDefaults } from "../config";
+import { type ProjectDefaults, findConfigFile, loadProjectDefaults } from "../config";
 import { type CommandSpec, commandSpec, parseCommandLine, renderCommandHelp } from "../grammar";
-import { withLockedStateFile } from "../locked-state-file";
+import { refuseStateFileOntoInputs, withLockedStateFile } from "../locked-state-file";
 import { DEFAULT_QUIET_MINUTES, finishGates, type GateInputs, type GateResult } from "../rotate/gates";
 import { readStateFacts } from "../verify/state";
 
@@ -92,7 +92,7 @@ function parseArgs(args: readonly string[], cwd: string, defaults: ProjectDefaul
   return {
     subcommand,
     key,
-    file: resolve(cwd, values["--rotation-state"] ?? DEFAULT_ROTATION_STATE_FILE),
+    file: kernelPath(values["--rotation-state"] ?? DEFAULT_ROTATION_STATE_FILE, cwd),
     fileGiven: values["--rotation-state"] !== undefined,
     init,
     synthDir: resolve(cwd, values["--synth-dir"] ?? "cdktf.out"),
@@ -288,6 +288,12 @@ async function runStep(options: Options, io: CliIo, deps: RotateDependencies): P
   const name = options.key as string;
   const step = options.subcommand as RotationStep;
   const shown = fileShown(options.file, io.cwd);
+  refuseStateFileOntoInputs(
+    io.cwd,
+    options.file,
+    [options.state, ...options.auditLogs, findConfigFile(io.cwd)],
+    `rotate ${step}`,
+  );
   refuseMissingFile(options, step, shown);
   // Read before taking the lock: the synthesized output and the evidence are not what concurrent steps change.
   const declared = discoverDeclaredKeys(options.synthDir, io.cwd, noteTo(io)).get(name);

@@ -8,7 +8,8 @@
  * the retired key id and each endpoint are checked.
  */
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { kernelPath } from "../../policies/loaders/read-input-file";
+import { refuseStateFileOntoInputs } from "../locked-state-file";
 import { EXIT_FINDINGS, EXIT_OK, KeykitCliError, formatErrorLine } from "../errors";
 import type { CliIo, Command } from "../io";
 import { CONFIG_FILE, loadProjectDefaults } from "../config";
@@ -59,6 +60,12 @@ export function createVerifyCommand(deps: VerifyDependencies = {}): Command {
       io.stdout(VERIFY_USAGE);
       return EXIT_OK;
     }
+    refuseStateFileOntoInputs(
+      io.cwd,
+      args.rotationState,
+      [args.state, args.sink.kind === "output" ? args.sink.file : undefined],
+      "verify",
+    );
     const client = deps.get ?? httpGet;
     const get: HttpGet = deps.timeoutMs === undefined ? client : (r) => client({ timeoutMs: deps.timeoutMs, ...r });
     // Everything that can refuse the run does so before the first request: the name, the state, the retired id.
@@ -208,7 +215,7 @@ async function record(args: VerifyArgs, io: CliIo, deps: VerifyDependencies, fin
   }
   const at = (deps.clock ?? (() => new Date()))().toISOString();
   const outcomes = await recordProofs(findings, {
-    path: resolve(io.cwd, shown),
+    path: kernelPath(shown, io.cwd),
     shownAs: shown,
     name: args.name,
     at,
@@ -239,12 +246,12 @@ function describeFinding(proof: SlotProof): string {
 export const run: Command = createVerifyCommand();
 
 function readEntry(args: VerifyArgs, cwd: string): KeyRotationEntry {
-  const path = resolve(cwd, args.rotationState);
+  const path = kernelPath(args.rotationState, cwd);
   if (!existsSync(path)) throw new KeykitCliError(`--rotation-state: ${args.rotationState}: no such file`);
   try {
     const state = readRotationStateFile(path, args.rotationState);
     // An own entry only: a name like "constructor" is an ordinary name, not an inherited property.
-    if (!Object.prototype.hasOwnProperty.call(state.keys, args.name))
+    if (!Object.hasOwn(state.keys, args.name))
       throw new KeykitCliError(`verify: '${args.name}' has no rotation in ${args.rotationState}`, EXIT_FINDINGS);
     return entryFor(state, args.name);
   } catch (error) {

@@ -3,8 +3,7 @@
  * read from where the sink put it: Vault KV v2 over its HTTP API, or a file `terraform output -json` wrote for the
  * sensitive-output sink. The secret is kept in memory only; nothing here puts it in a message.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { InputFileError, readInputText } from "../../policies/loaders/read-input-file";
 import { KeykitCliError } from "../errors";
 import { type HttpGet, joinUrl, originOf } from "./http";
 
@@ -95,13 +94,18 @@ function encodePath(path: string): string {
  * output whose value is a credentials document.
  */
 export function readOutputDocument(file: string, name: string | undefined, cwd: string): PublishedDocument {
+  let text: string;
+  try {
+    // Through the input boundary, like every input: a FIFO is refused, not waited on; a BOM is read as check reads it.
+    text = readInputText(file, cwd);
+  } catch (error) {
+    if (error instanceof InputFileError) throw new KeykitCliError(error.message);
+    throw error;
+  }
   let outputs: unknown;
   try {
-    outputs = JSON.parse(readFileSync(resolve(cwd, file), "utf8"));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== undefined)
-      throw new KeykitCliError(`${file}: cannot read (${code === "ENOENT" ? "no such file" : code})`);
+    outputs = JSON.parse(text);
+  } catch {
     throw new KeykitCliError(`${file}: not valid JSON (expected 'terraform output -json')`);
   }
   if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs))

@@ -413,6 +413,9 @@ export class AuditLogSplitter {
   private pending = "";
   /** Line number (1-based) of the first character of `pending`. */
   private pendingLine = 1;
+  /** The unfinished last line, in the parts it arrived in (JSON lines layout). */
+  private tail: string[] = [];
+  private tailLength = 0;
   private readonly scanner: ObjectScanner;
 
   constructor(
@@ -424,26 +427,33 @@ export class AuditLogSplitter {
 
   push(chunk: string): void {
     if (this.layout === "objects") return this.scanner.push(chunk);
+    if (this.layout === "lines") return this.splitLines(chunk, false);
     // A byte-order mark (editors, PowerShell) is not part of the first record.
-    this.pending +=
-      this.layout === "undecided" && this.pending === "" && chunk.startsWith("\uFEFF") ? chunk.slice(1) : chunk;
-    if (this.layout === "undecided") this.decide(false);
-    if (this.layout === "lines") this.splitLines(false);
+    this.pending += this.pending === "" && chunk.startsWith("\uFEFF") ? chunk.slice(1) : chunk;
+    this.decide(false);
+    if ((this.layout as Layout) === "lines") this.takePending(false);
   }
 
   end(): void {
     if (this.layout === "undecided") this.decide(true);
-    if (this.layout === "lines") this.splitLines(true);
+    if (this.layout === "lines") this.takePending(true);
     else if (this.layout === "objects") this.scanner.end();
+  }
+
+  private takePending(atEnd: boolean): void {
+    const text = this.pending;
+    this.pending = "";
+    this.splitLines(text, atEnd);
   }
 
   /** JSON lines when the first non-blank line is a whole JSON object; a JSON array or anything else: the scanner. */
   private decide(atEnd: boolean): void {
-    const start = this.pending.search(/\S/);
-    if (start < 0) {
-      if (atEnd) this.layout = "lines"; // an empty file: no records
+    this.dropLeadingBlanks();
+    if (this.pending === "") {
+      if (atEnd) this.layout = "lines"; // an empty (or all-blank) file: no records
       return;
     }
+    const start = 0;
     const newline = this.pending.indexOf("\n", start);
     if (this.pending[start] === "{" && (newline >= 0 || atEnd)) {
       const first = this.pending.slice(start, newline >= 0 ? newline : undefined).trimEnd();
@@ -454,26 +464,63 @@ export class AuditLogSplitter {
     if (this.layout === "objects") {
       const text = this.pending;
       this.pending = "";
+      this.scanner.startAtLine(this.pendingLine);
       this.scanner.push(text);
     }
   }
 
-  private splitLines(atEnd: boolean): void {
+  /**
+   * Blank text before the first record is dropped as it arrives (its newlines counted), so a file of nothing but
+   * blank lines costs one pass over it, however it is chunked: the layout is decided on what follows.
+   */
+  private dropLeadingBlanks(): void {
     const text = this.pending;
+    let i = 0;
+    let lines = 0;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (!isSpace(c)) break;
+      if (c === 10) lines++;
+    }
+    if (i === 0) return;
+    this.pending = i === text.length ? "" : text.slice(i);
+    this.pendingLine += lines;
+  }
+
+  /**
+   * Parses every whole line of `text`; an unfinished last line is kept as parts (never re-scanned or re-joined per
+   * chunk), so the cost is one pass over the input however long its lines and however it is chunked.
+   */
+  private splitLines(text: string, atEnd: boolean): void {
     let from = 0;
-    let line = this.pendingLine;
-    for (let newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n", from)) {
-      this.parseLine(text, from, newline, line++);
+    let newline = text.indexOf("\n");
+    if (newline >= 0 && this.tail.length > 0) {
+      const first = this.takeTail(text.slice(0, newline));
+      this.parseLine(first, 0, first.length, this.pendingLine++);
+      from = newline + 1;
+      newline = text.indexOf("\n", from);
+    }
+    for (; newline >= 0; newline = text.indexOf("\n", from)) {
+      this.parseLine(text, from, newline, this.pendingLine++);
       from = newline + 1;
     }
-    this.pending = from === 0 ? text : text.slice(from);
-    this.pendingLine = line;
-    if (atEnd) {
-      this.parseLine(this.pending, 0, this.pending.length, line);
-      this.pending = "";
-    } else if (this.pending.length > MAX_RECORD_CHARS) {
-      throw new AuditLogError(this.file, line, "a line longer than 16 MiB is not an audit-log record");
+    if (from < text.length) {
+      this.tail.push(from === 0 ? text : text.slice(from));
+      this.tailLength += text.length - from;
     }
+    if (atEnd) {
+      const last = this.takeTail("");
+      this.parseLine(last, 0, last.length, this.pendingLine);
+    } else if (this.tailLength > MAX_RECORD_CHARS) {
+      throw new AuditLogError(this.file, this.pendingLine, "a line longer than 16 MiB is not an audit-log record");
+    }
+  }
+
+  private takeTail(end: string): string {
+    const text = this.tail.length === 0 ? end : this.tail.join("") + end;
+    this.tail = [];
+    this.tailLength = 0;
+    return text;
   }
 
   private parseLine(text: string, from: number, to: number, line: number): void {
@@ -492,17 +539,19 @@ export class AuditLogSplitter {
   }
 }
 
-/** Splits a JSON array of objects, or objects one after another, into objects (nesting and strings tracked). */
+/**
+ * Splits a JSON array of objects, or objects one after another, into objects (nesting and strings tracked). Each
+ * chunk is scanned once; the object being read is kept as the parts it arrived in, joined once when it closes.
+ */
 class ObjectScanner {
-  private buffer = "";
-  /** Where scanning resumes in `buffer` (everything before it was scanned). */
-  private scanned = 0;
   private line = 1;
   private depth = 0;
   private inString = false;
   private escaped = false;
-  /** Start of the object being read in `buffer`, and its line; -1 between objects. */
-  private objectStart = -1;
+  /** The parts of the object being read, and its first line; `reading` is false between objects. */
+  private reading = false;
+  private parts: string[] = [];
+  private partsLength = 0;
   private objectLine = 1;
   private array: "none" | "open" | "closed" = "none";
   private seenValue = false;
@@ -512,40 +561,36 @@ class ObjectScanner {
     private readonly emit: (value: unknown, line: number) => void,
   ) {}
 
+  /** The line the scanned text starts on (blank lines before it were dropped by the splitter). */
+  startAtLine(line: number): void {
+    this.line = line;
+  }
+
   push(chunk: string): void {
-    this.buffer = this.buffer.length === 0 ? chunk : this.buffer + chunk;
-    this.scan();
-    if (this.objectStart < 0) {
-      this.buffer = "";
-      this.scanned = 0;
-    } else {
-      this.buffer = this.buffer.slice(this.objectStart);
-      this.scanned -= this.objectStart;
-      this.objectStart = 0;
-      if (this.buffer.length > MAX_RECORD_CHARS)
+    let objectFrom = this.reading ? 0 : -1;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (c === 10) this.line++;
+      if (objectFrom >= 0) {
+        if (this.inObject(c) && this.depth === 0) {
+          this.parts.push(chunk.slice(objectFrom, i + 1));
+          this.emitObject();
+          objectFrom = -1;
+        }
+      } else if (this.between(c)) objectFrom = i;
+    }
+    if (objectFrom >= 0) {
+      this.parts.push(objectFrom === 0 ? chunk : chunk.slice(objectFrom));
+      this.partsLength += chunk.length - objectFrom;
+      if (this.partsLength > MAX_RECORD_CHARS)
         throw new AuditLogError(this.file, this.objectLine, "a record larger than 16 MiB is not an audit-log record");
     }
   }
 
   end(): void {
-    if (this.objectStart >= 0) throw new AuditLogError(this.file, this.objectLine, MALFORMED);
+    if (this.reading) throw new AuditLogError(this.file, this.objectLine, MALFORMED);
     if (this.array === "open")
       throw new AuditLogError(this.file, this.line, `${MALFORMED}: the JSON array is not closed`);
-  }
-
-  private scan(): void {
-    const text = this.buffer;
-    for (let i = this.scanned; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) this.line++;
-      if (this.objectStart >= 0) {
-        if (this.inObject(c) && this.depth === 0) {
-          this.emitObject(text.slice(this.objectStart, i + 1));
-          this.objectStart = -1;
-        }
-      } else this.between(c, i);
-    }
-    this.scanned = text.length;
   }
 
   /** One character inside an object; returns true when it closed a nesting level. */
@@ -565,21 +610,28 @@ class ObjectScanner {
     return false;
   }
 
-  /** One character between objects: whitespace, the array's brackets and commas, or the start of an object. */
-  private between(c: number, i: number): void {
-    if (isSpace(c)) return;
+  /** One character between objects (whitespace, the array's brackets and commas); true when it starts an object. */
+  private between(c: number): boolean {
+    if (isSpace(c)) return false;
     if (c === 123 && this.array !== "closed") {
-      this.objectStart = i;
+      this.reading = true;
       this.objectLine = this.line;
       this.depth = 1;
       this.seenValue = true;
-    } else if (c === 91 && this.array === "none" && !this.seenValue) this.array = "open";
-    else if (c === 44 && this.array === "open" && this.seenValue) return;
+      return true;
+    }
+    if (c === 91 && this.array === "none" && !this.seenValue) this.array = "open";
+    else if (c === 44 && this.array === "open" && this.seenValue) return false;
     else if (c === 93 && this.array === "open") this.array = "closed";
     else throw new AuditLogError(this.file, this.line, MALFORMED);
+    return false;
   }
 
-  private emitObject(text: string): void {
+  private emitObject(): void {
+    const text = this.parts.length === 1 ? this.parts[0] : this.parts.join("");
+    this.parts = [];
+    this.partsLength = 0;
+    this.reading = false;
     let value: unknown;
     try {
       value = JSON.parse(text);

@@ -20,7 +20,7 @@
 import { type Dirent, lstatSync, readdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { isLocalSource } from "./hcl-modules";
-import { InputFileError, inputPathKind, readInputText } from "./read-input-file";
+import { InputFileError, inputPathKind, osReason, readInputText } from "./read-input-file";
 import { InputError } from "./util";
 
 export const MAX_DIRECTORY_DEPTH = 64;
@@ -54,8 +54,7 @@ function byName(a: string, b: string): number {
 }
 
 function listingProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  return `cannot read (${code === "EACCES" || code === "EPERM" ? "permission denied" : (code ?? "error")})`;
+  return `cannot read (${osReason(error)})`;
 }
 
 /** The sorted entries of a directory, or the problem that kept it from being listed. */

@@ -14,7 +14,7 @@ import {
   entries,
   firstBlock,
   isObject,
-  isPrototypeKey,
+  dictionary,
   tooDeep,
 } from "./util";
 
@@ -30,7 +30,7 @@ const MODULE_OUTPUT = new RegExp(`(?<![\\w.\\]"])((?:module\\.${NAME}\\.)+)(${NA
 export function mapStrings(value: unknown, fn: (text: string) => unknown, what: string): unknown {
   if (typeof value === "string") return fn(value);
   if (typeof value !== "object" || value === null) return value;
-  const root: Record<string, unknown> = {};
+  const root: Record<string, unknown> = dictionary();
   // Each entry copies `src` into `parent[key]`; no closure per node (this runs over every module of a tree).
   const stack: { src: unknown; parent: Record<string | number, unknown>; key: string | number; depth: number }[] = [
     { src: value, parent: root, key: "v", depth: 0 },
@@ -46,9 +46,9 @@ export function mapStrings(value: unknown, fn: (text: string) => unknown, what: 
       for (let i = 0; i < src.length; i++)
         stack.push({ src: src[i], parent: dst as unknown as Record<number, unknown>, key: i, depth: depth + 1 });
     } else {
-      const dst: Record<string, unknown> = {};
+      const dst: Record<string, unknown> = dictionary();
       parent[key] = dst;
-      const keys = Object.keys(src).filter((k) => !isPrototypeKey(k));
+      const keys = Object.keys(src);
       for (const k of keys) dst[k] = undefined; // keys in their original order; values filled in as popped
       for (const k of keys)
         stack.push({ src: (src as Record<string, unknown>)[k], parent: dst, key: k, depth: depth + 1 });

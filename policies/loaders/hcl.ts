@@ -19,7 +19,7 @@ import {
 } from "./hcl-modules";
 import { blockPositions } from "./hcl-positions";
 import { InputFileError, inputPathProblem, readInputText } from "./read-input-file";
-import { InputError, type JsonObject, entries, isObject } from "./util";
+import { InputError, type JsonObject, dictionary, entries, isObject } from "./util";
 
 export interface HclLoadOptions {
   readonly source: string;
@@ -38,7 +38,7 @@ export function mergeHclFiles(files: readonly { file: string; json: unknown }[])
   configuration: Record<string, unknown>;
   fileOf: Map<string, string>;
 } {
-  const configuration: Record<string, Record<string, unknown>> = {};
+  const configuration: Record<string, Record<string, unknown>> = dictionary();
   const fileOf = new Map<string, string>();
   for (const { file, json } of files) {
     if (!isObject(json)) continue;
@@ -54,10 +54,10 @@ function mergeSection(
   file: string,
   fileOf: Map<string, string>,
 ): void {
-  const target = (configuration[section] ??= {});
+  const target = (configuration[section] ??= dictionary());
   if (section === "resource" || section === "data") {
     for (const [type, byName] of entries(content)) {
-      const t = ((target[type] as Record<string, unknown> | undefined) ??= {}) as Record<string, unknown>;
+      const t = ((target[type] as Record<string, unknown> | undefined) ??= dictionary()) as Record<string, unknown>;
       for (const [name, body] of entries(byName)) {
         t[name] = body;
         fileOf.set(`${section === "data" ? "data." : ""}${type}.${name}`, file);

@@ -40,6 +40,13 @@ export function summaryLine(report: Report): string {
   return parts.join(", ");
 }
 
+/** "KK008 ServiceAccountInUse, KK009 …": the rules `skipRules` switched off, or undefined when none. */
+export function skippedRulesLine(report: Report): string | undefined {
+  const skipped = report.skippedRules ?? [];
+  if (skipped.length === 0) return undefined;
+  return `skipped by skipRules (not evaluated): ${skipped.map((r) => `${r.id} ${r.name}`).join(", ")}`;
+}
+
 /** Where a finding is, for people: `file: address (construct path)`. */
 export function describeLocation(f: Finding): string {
   const parts: string[] = [];

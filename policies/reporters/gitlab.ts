@@ -33,5 +33,15 @@ export function formatGitlab(report: Report): string {
         lines: { begin: f.location.line ?? 1 },
       },
     }));
-  return `${JSON.stringify(issues, null, 2)}\n`;
+  // Code Quality has no run metadata: a skipped rule is an info issue on the project's configuration file.
+  const skipped = (report.skippedRules ?? []).map((r) => ({
+    type: "issue",
+    description: `${r.id} ${r.name}: not evaluated (skipped by skipRules)`,
+    check_name: r.id,
+    fingerprint: createHash("sha256").update(`skipRules\u0000${r.id}`).digest("hex"),
+    severity: "info",
+    categories: ["Security"],
+    location: { path: "keykit.config.json", lines: { begin: 1 } },
+  }));
+  return `${JSON.stringify([...issues, ...skipped], null, 2)}\n`;
 }

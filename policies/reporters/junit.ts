@@ -59,6 +59,13 @@ export function formatJunit(report: Report, rules: readonly RuleMetadata[], opti
       `  <testsuite name="${escapeXml(`${rule.id} ${rule.name}`)}" tests="${count}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}">\n${cases.join("\n")}\n  </testsuite>`,
     );
   }
+  for (const rule of report.skippedRules ?? []) {
+    tests += 1;
+    skipped += 1;
+    suites.push(
+      `  <testsuite name="${escapeXml(`${rule.id} ${rule.name}`)}" tests="1" failures="0" errors="0" skipped="1">\n    <testcase classname="${escapeXml(rule.id)}" name="${escapeXml(`${rule.name}: not evaluated`)}">\n      <skipped message="skipped by skipRules (keykit.config.json or KEYKIT_SKIP_RULES)"/>\n    </testcase>\n  </testsuite>`,
+    );
+  }
   // Input notes (modules not followed …) as the report's system-out, which CI test views display.
   const notes = report.inputs.flatMap((i) => i.notes.map((n) => `note: ${i.source}: ${n}`));
   const out = notes.length > 0 ? `\n  <system-out>${escapeXml(notes.join("\n"))}</system-out>` : "";

@@ -4,7 +4,15 @@
  */
 import type { Report } from "../report";
 import type { Finding, RuleMetadata } from "../rule";
-import { type ReportOptions, commandOf, groupByRule, reportTitle, summaryLine, withInternalRule } from "./common";
+import {
+  type ReportOptions,
+  commandOf,
+  groupByRule,
+  reportTitle,
+  skippedRulesLine,
+  summaryLine,
+  withInternalRule,
+} from "./common";
 import { DEFAULT_NODE_BUDGET, type KeyGraph, groupKeyGraph } from "./key-graph";
 import { GRAPH_LEGEND, renderMermaid } from "./mermaid";
 
@@ -57,6 +65,9 @@ export function formatMarkdown(report: Report, rules: readonly RuleMetadata[], o
     "",
   ];
   lines.push(`Inputs: ${report.inputs.map((i) => `${codeSpan(i.source)} (${i.kind})`).join(", ") || "none"}`, "");
+  const skipped = skippedRulesLine(report);
+  // The kit's own rule IDs and names, never input: shown as written.
+  if (skipped !== undefined) lines.push(`> **Skipped** ${skipped}`, "");
   for (const input of report.inputs)
     for (const note of input.notes) lines.push(`> **Note** ${escapeCell(input.source)}: ${escapeCell(note)}`, "");
   const active = report.findings.filter((f) => !f.suppressed);

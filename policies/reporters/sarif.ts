@@ -99,7 +99,21 @@ export function formatSarif(report: Report, rules: readonly RuleMetadata[], opti
           },
         },
         automationDetails: { id: `${category(commandOf(options))}/${report.evaluatedAt}` },
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: inputNotifications(report) }],
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: inputNotifications(report),
+            // SARIF's own way to say a rule was switched off for this run.
+            ...(report.skippedRules && report.skippedRules.length > 0
+              ? {
+                  ruleConfigurationOverrides: report.skippedRules.map((r) => ({
+                    descriptor: { id: r.id },
+                    configuration: { enabled: false },
+                  })),
+                }
+              : {}),
+          },
+        ],
         results: report.findings.map((f) => {
           const logical = [
             ...(f.location.address ? [{ fullyQualifiedName: f.location.address, kind: "resource" }] : []),

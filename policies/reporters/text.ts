@@ -11,6 +11,7 @@ import {
   describeLocation,
   groupByRule,
   reportTitle,
+  skippedRulesLine,
   summaryLine,
   withInternalRule,
 } from "./common";
@@ -33,6 +34,8 @@ export function formatText(report: Report, rules: readonly RuleMetadata[], optio
   const lines: string[] = [];
   const inputs = report.inputs.map((i) => `${safe(i.source)} (${i.kind})`).join(", ");
   lines.push(`${reportTitle(options)}: ${summaryLine(report)} — ${inputs || "no inputs"}`);
+  const skipped = skippedRulesLine(report);
+  if (skipped !== undefined) lines.push(`  ${skipped}`);
   const shown = options.quiet
     ? report.findings.filter((f) => !f.suppressed && blocks(f.severity, options.failOn ?? "error"))
     : report.findings;
