@@ -150,7 +150,7 @@ const ROTATE: CommandSpec = {
       greedy: { afterPositionals: 2 },
       help: "finish: Confluent audit-log exports; the retained slot must not have authenticated for --quiet-minutes",
     },
-    { name: "quiet-minutes", value: "<n>", help: "finish: quiet period of the retained slot (default: 60)" },
+    { name: "quiet-minutes", value: "<n>", help: "finish: quiet period of the retained slot (default: 15)" },
     {
       name: "force",
       value: "<reason>",
