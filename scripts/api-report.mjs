@@ -2,7 +2,8 @@
 // The public API, one API Extractor report per entry point (api/<name>.api.md, committed), so an API change is a
 // reviewed diff. `npm run api:report` (after `npm run build`) rewrites the reports; `.ci/run` runs this script
 // without --local, which fails when a report differs from the build's declarations. With --cdktn the entry points of
-// the CDK Terrain build (dist/cdktn/, `npm run build:cdktn`) are reported too.
+// the CDK Terrain build (.tmp/cdktn/build/, `npm run build:cdktn`, which `npm run test:cdktn` runs) are reported too;
+// keykit/policies is the same file in both builds.
 import { Extractor, ExtractorConfig } from "@microsoft/api-extractor";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -19,8 +20,8 @@ const ENTRY_POINTS = [
   { name: "keykit-testing", types: "dist/testing/index.d.ts" },
 ];
 const CDKTN_ENTRY_POINTS = [
-  { name: "keykit-cdktn", types: "dist/cdktn/constructs/index.d.ts" },
-  { name: "keykit-cdktn-testing", types: "dist/cdktn/testing/index.d.ts" },
+  { name: "keykit-cdktn", types: ".tmp/cdktn/build/constructs/index.d.ts" },
+  { name: "keykit-cdktn-testing", types: ".tmp/cdktn/build/testing/index.d.ts" },
 ];
 
 function configFor({ name, types }) {

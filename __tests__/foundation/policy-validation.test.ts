@@ -103,9 +103,13 @@ describe("policies at synth (KeykitStack)", () => {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
     const kit = relative(work, join(root, "constructs")).split("\\").join("/");
+    const bindings = relative(work, join(root, ".gen", "providers", "confluent")).split("\\").join("/");
     writeFileSync(
       join(work, "app.ts"),
-      `import { App, ApiKey, ConfluentProvider, KeykitStack } from "${kit}";
+      `import { App } from "cdktf";
+import { KeykitStack } from "${kit}";
+import { ApiKey } from "${bindings}/api-key";
+import { ConfluentProvider } from "${bindings}/provider";
 const app = new App();
 const stack = new KeykitStack(app, "bad");
 new ConfluentProvider(stack, "confluent", {});
