@@ -1,6 +1,6 @@
 /**
  * The one command-line grammar of `keykit`: every command's flags declared once, parsed by Node's
- * `util.parseArgs` (wrapped here, once), and the source of `--help`, `keykit help <command>` and the README's
+ * `util.parseArgs` (wrapped here, once), and the source of `--help`, `keykit help <command>` and docs/cli.md's
  * CLI reference. The same flag means the same thing in every command that takes it (see SHARED).
  */
 import { parseArgs } from "node:util";
@@ -460,7 +460,7 @@ export function renderMainUsage(): string {
   ].join("\n");
 }
 
-/** The README's "CLI reference" section, generated from the grammar (a test fails when the README is stale). */
+/** The command reference of docs/cli.md, generated from the grammar (a test fails when it is stale). */
 export function renderCliReference(): string {
   const sections = GRAMMAR.map((c) => [
     `### keykit ${c.name}`,
