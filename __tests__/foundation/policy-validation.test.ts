@@ -103,7 +103,9 @@ describe("policies at synth (KeykitStack)", () => {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
     const kit = relative(work, join(root, "constructs")).split("\\").join("/");
-    const bindings = relative(work, join(root, ".gen", "providers", "confluent")).split("\\").join("/");
+    const bindings = relative(work, join(root, ".gen", "providers", "confluent"))
+      .split("\\")
+      .join("/");
     writeFileSync(
       join(work, "app.ts"),
       `import { App } from "cdktf";
