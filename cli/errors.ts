@@ -1,5 +1,5 @@
 /**
- * Exit codes of the `keykit` CLI (documented in the README):
+ * Exit codes of the `keykit` CLI (documented in docs/cli.md):
  *   0  success / no findings at or above the fail level
  *   1  findings at or above the fail level, or a refused operation (e.g. an out-of-order rotate step)
  *   2  bad usage or bad input (wrong flag, malformed or unreadable file)

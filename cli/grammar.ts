@@ -1,6 +1,6 @@
 /**
  * The one command-line grammar of `keykit`: every command's flags declared once, parsed by Node's
- * `util.parseArgs` (wrapped here, once), and the source of `--help`, `keykit help <command>` and the README's
+ * `util.parseArgs` (wrapped here, once), and the source of `--help`, `keykit help <command>` and docs/cli.md's
  * CLI reference. The same flag means the same thing in every command that takes it (see SHARED).
  */
 import { parseArgs } from "node:util";
@@ -150,7 +150,7 @@ const ROTATE: CommandSpec = {
       greedy: { afterPositionals: 2 },
       help: "finish: Confluent audit-log exports; the retained slot must not have authenticated for --quiet-minutes",
     },
-    { name: "quiet-minutes", value: "<n>", help: "finish: quiet period of the retained slot (default: 60)" },
+    { name: "quiet-minutes", value: "<n>", help: "finish: quiet period of the retained slot (default: 15)" },
     {
       name: "force",
       value: "<reason>",
@@ -506,7 +506,7 @@ export function renderMainUsage(): string {
   ].join("\n");
 }
 
-/** The README's "CLI reference" section, generated from the grammar (a test fails when the README is stale). */
+/** The command reference of docs/cli.md, generated from the grammar (a test fails when it is stale). */
 export function renderCliReference(): string {
   const sections = GRAMMAR.map((c) => [
     `### keykit ${c.name}`,

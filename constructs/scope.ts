@@ -24,7 +24,7 @@ export interface EnvironmentReference {
  */
 
 /** The `environment` block of a cluster: the generated output reference (`cluster.environment.id`). */
-interface EnvironmentBlockReference {
+export interface EnvironmentBlockReference {
   readonly id: string;
 }
 

@@ -108,7 +108,7 @@ export interface ProviderCredentialPair {
   readonly secret: string;
 }
 
-interface CredentialConsumerTable {
+export interface CredentialConsumerTable {
   readonly provider: string;
   readonly schemaCounts: { readonly resources: number; readonly dataSources: number };
   readonly providerCredentials: readonly ProviderCredentialPair[];

@@ -1,10 +1,11 @@
 /**
- * Writes the README's generated CLI reference from the grammar (`npm run cli:doc`), between the
- * `<!-- cli-reference:start -->` and `<!-- cli-reference:end -->` markers. __tests__/cli/grammar.test.ts fails when stale.
+ * Writes the generated CLI reference of docs/cli.md from the grammar (`npm run cli:doc`), between the
+ * `<!-- cli-reference:start -->` and `<!-- cli-reference:end -->` markers. __tests__/cli/integrations.test.ts fails
+ * when it is stale.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withCliReference } from "../cli/cli-reference";
 
-const readme = join(__dirname, "..", "README.md");
-writeFileSync(readme, withCliReference(readFileSync(readme, "utf8")));
+const reference = join(__dirname, "..", "docs", "cli.md");
+writeFileSync(reference, withCliReference(readFileSync(reference, "utf8")));

@@ -3,8 +3,9 @@
 // lock files), builds the kit for cdktn (`cdktn get` + the swapped framework module), and then
 //   1. synthesizes the example app with `cdktf synth` (the cdktf build, dist/) and `cdktn synth` (the cdktn build)
 //      and compares the two cdk.tf.json after the normalization below: they must be identical;
-//   2. runs every README example (`<!-- readme-example: NAME -->`) on both builds, the cdktn one migrated as its
-//      user would migrate it (scripts/cdktn/migrate.mjs), and compares each stack the same way;
+//   2. runs every docs example (`<!-- example: NAME -->` in README.md and docs/*.md) on both builds, a cdktf one
+//      migrated to cdktn as its user would migrate it, a cdktn one (the Quick start) turned back for cdktf
+//      (scripts/cdktn/migrate.mjs), and compares each stack the same way;
 //   3. runs the construct tests against the cdktn build (scripts/cdktn/jest.config.js) under Node 22;
 //   4. installs the packed kit into apps outside the repository on cdktf 0.21 and on cdktn 0.24 + constructs 10.7
 //      and compares what `cdktf synth` and `cdktn synth` write (scripts/test-package-cdktn.mjs).
@@ -15,7 +16,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { migrateToCdktn, pointAtBuild } from "./cdktn/migrate.mjs";
+import { isCdktnExample, migrateToCdktf, migrateToCdktn, pointAtBuild } from "./cdktn/migrate.mjs";
 import { TOOLCHAIN, cdktnCli, node22, root } from "./cdktn/toolchain.mjs";
 import { run as runPackageChecks } from "./test-package-cdktn.mjs";
 
@@ -122,13 +123,18 @@ function synthExampleApp() {
   compare("example app", outputs.cdktf, outputs.cdktn);
 }
 
-function readmeExamples() {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  return [...readme.matchAll(/<!-- readme-example: ([a-z0-9-]+) -->\n```ts\n([\s\S]*?)\n```/g)].map(
-    ([, name, code]) => ({
-      name,
-      code,
-    }),
+/** Every `<!-- example: NAME -->` block of README.md and docs/*.md, with the file it is in. */
+function docExamples() {
+  const docs = [
+    "README.md",
+    ...readdirSync(join(root, "docs"))
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => `docs/${f}`),
+  ];
+  return docs.flatMap((doc) =>
+    [...readFileSync(join(root, doc), "utf8").matchAll(/<!-- example: ([a-z0-9-]+) -->\n```ts\n([\s\S]*?)\n```/g)]
+      .filter(([, , code]) => code.includes("app.synth()"))
+      .map(([, name, code]) => ({ name, doc, code })),
   );
 }
 
@@ -145,8 +151,10 @@ function runExample(name, framework, code) {
   const dir = framework === "cdktn" ? join(root, TOOLCHAIN, "readme", name) : join(work, "readme", name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  const cdktnCode = isCdktnExample(code) ? code : migrateToCdktn(code);
+  const cdktfCode = isCdktnExample(code) ? migrateToCdktf(code) : code;
   const source =
-    framework === "cdktn" ? pointAtBuild(migrateToCdktn(code), build, "cdktn") : pointAtBuild(code, dist, "cdktf");
+    framework === "cdktn" ? pointAtBuild(cdktnCode, build, "cdktn") : pointAtBuild(cdktfCode, dist, "cdktf");
   writeFileSync(join(dir, "app.js"), transpile(source));
   const outdir = join(dir, "out");
   const env = framework === "cdktn" ? node22Env({ CDKTF_OUTDIR: outdir }) : { ...process.env, CDKTF_OUTDIR: outdir };
@@ -158,14 +166,14 @@ function runExample(name, framework, code) {
   return result.status === 0 ? outdir : undefined;
 }
 
-function synthReadmeExamples() {
-  const examples = readmeExamples();
-  if (examples.length === 0) record("README examples", false, "no `<!-- readme-example: NAME -->` blocks found");
-  for (const { name, code } of examples) {
+function synthDocExamples() {
+  const examples = docExamples();
+  if (examples.length === 0) record("docs examples", false, "no `<!-- example: NAME -->` blocks found");
+  for (const { name, doc, code } of examples) {
     const a = runExample(name, "cdktf", code);
     const b = runExample(name, "cdktn", code);
-    if (!a || !b) record(`README example ${name}`, false, `${a ? "" : "cdktf "}${b ? "" : "cdktn "}run failed`);
-    else compare(`README example ${name}`, a, b);
+    if (!a || !b) record(`${doc} example ${name}`, false, `${a ? "" : "cdktf "}${b ? "" : "cdktn "}run failed`);
+    else compare(`${doc} example ${name}`, a, b);
   }
 }
 
@@ -207,7 +215,7 @@ function main() {
     timed("build", () => step("cdktn build", "cdktn-build.mjs"))
   ) {
     synthExampleApp();
-    synthReadmeExamples();
+    synthDocExamples();
     timed("constructTests", constructTests);
     timed("package", () =>
       runPackageChecks((name, check) => {

@@ -2,7 +2,7 @@
 // The packed kit on CDK Terrain, in apps outside the repository (part of `npm run test:cdktn`, after the toolchain
 // is installed). Packs the repository (prepack builds dist/cdktn too), installs the tarball into two apps: one with
 // cdktf 0.21 + constructs 10.4 + @cdktf/provider-vault, one with cdktn 0.24 + constructs 10.7 (and no cdktf). Both
-// run the same app, which uses ServiceAccountWithKey, GlobalApiKey and BlueGreenApiKey with Vault sinks (the cdktn one
+// run the same app (the constructs guide's example), which uses ServiceAccountWithKey, GlobalApiKey and BlueGreenApiKey with Vault sinks (the cdktn one
 // with its imports migrated: scripts/cdktn/migrate.mjs). Each type-checks under `strict` against the package's
 // declarations, `cdktf synth` / `cdktn synth` (Node 22) writes it, and the two stacks must hold the same resources,
 // data sources, providers and outputs. Prints one line per check; exports run() for scripts/test-cdktn.mjs.
@@ -27,11 +27,11 @@ function exec(command, args, cwd, env = {}) {
   return result;
 }
 
-/** The app: the README's global and blue/green example, plus a ServiceAccountWithKey published to Vault. */
+/** The app: the constructs guide's global and blue/green example, plus a ServiceAccountWithKey published to Vault. */
 function appSource() {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const block = /<!-- readme-example: global-and-blue-green -->\n```ts\n([\s\S]*?)\n```/.exec(readme);
-  if (!block) throw new Error("README has no global-and-blue-green example");
+  const guide = readFileSync(join(root, "docs", "constructs.md"), "utf8");
+  const block = /<!-- example: global-and-blue-green -->\n```ts\n([\s\S]*?)\n```/.exec(guide);
+  if (!block) throw new Error("docs/constructs.md has no global-and-blue-green example");
   const extra = [
     'import { ServiceAccountWithKey as KeyForOneApp, VaultKvSecretSink as VaultSink } from "keykit";',
     'import { KeyScope as Scope } from "keykit";',
@@ -44,7 +44,7 @@ function appSource() {
     "});",
     "app.synth();",
   ].join("\n");
-  if (!block[1].includes("app.synth();")) throw new Error("the README example does not end in app.synth()");
+  if (!block[1].includes("app.synth();")) throw new Error("the docs/constructs.md example does not end in app.synth()");
   return extra + block[1].replace("app.synth();", scoped);
 }
 

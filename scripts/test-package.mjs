@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run test:package`: the kit as a new user gets it. Packs this repository, installs the tarball with cdktf and
 // constructs from the npm registry into an app outside the repository, and checks that the app type-checks under
-// `strict`, synthesizes, passes the provider-schema check, accepts its own `cdktf get` bindings, keeps the
-// deprecated imports compiling, and fails with one line when a sink's optional provider is missing.
+// `strict`, synthesizes, passes the provider-schema check, accepts its own `cdktf get` bindings, and fails with one
+// line when a sink's optional provider is missing.
 // Needs the npm registry (or a warm npm cache) and the generated .gen/ (`npm ci`); it rebuilds dist/ first. Writes
 // .tmp/package-results.json ({ passed, failed }) for .ci/run and prints `N passed, N failed` last.
 import { spawnSync } from "node:child_process";
@@ -187,16 +187,6 @@ export function ownBindings(scope: Construct): ServiceAccountWithKey[] {
 }
 `;
 
-const legacySource = `import { App, KafkaCluster, TerraformStack, VaultProvider, ConfluentProvider } from "keykit";
-
-// Written against the old single import: deprecated, still compiling.
-export function legacy(): [App, typeof KafkaCluster, typeof VaultProvider] {
-  const app = new App();
-  new ConfluentProvider(new TerraformStack(app, "legacy"), "confluent", {});
-  return [app, KafkaCluster, VaultProvider];
-}
-`;
-
 function tsconfig(moduleResolution, include, skipLibCheck = true) {
   return {
     compilerOptions: {
@@ -217,8 +207,7 @@ check(
   "the app type-checks with strict (node10 and node16 resolution; the kit's declarations without skipLibCheck)",
   () => {
     writeFileSync(join(app, "src", "main.ts"), appSource);
-    writeFileSync(join(app, "src", "legacy.ts"), legacySource);
-    const files = ["src/main.ts", "src/legacy.ts"];
+    const files = ["src/main.ts"];
     const kitOnly = join(app, "tsconfig.kit.json");
     // Every .d.ts the kit ships is checked, with no optional peer installed (other packages' are cdktf's business);
     // those of the cdktn build (dist/cdktn/) need cdktn and are checked in a cdktn app (scripts/test-package-cdktn.mjs).

@@ -9,8 +9,15 @@ export {
   committedProviderSchema,
   parseProviderSchema,
 } from "./provider-schema";
-export type { ProviderSchema, SchemaViolation } from "./provider-schema";
+export type {
+  ProviderSchema,
+  SchemaAttribute,
+  SchemaBlock,
+  SchemaBlockType,
+  SchemaViolation,
+  CtyType,
+} from "./provider-schema";
 export { resourcesOfType, synthesizeStack } from "./synth";
 export type { SynthesizedStack } from "./synth";
 export { findingsFor, keykitMatchers, keykitReport, registerKeykitMatchers } from "./policies";
-export type { KeykitCheckOptions } from "./policies";
+export type { KeykitCheckOptions, MatcherResult } from "./policies";

@@ -81,7 +81,7 @@ export function findingsFor(input: unknown, options: KeykitCheckOptions = {}): F
   );
 }
 
-interface MatcherResult {
+export interface MatcherResult {
   readonly pass: boolean;
   readonly message: () => string;
 }

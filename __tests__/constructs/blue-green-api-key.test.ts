@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KeyScope, ServiceAccount } from "../../constructs";
+import { KeyScope } from "../../constructs";
+import { ServiceAccount } from "../../.gen/providers/confluent/service-account";
 import { BlueGreenApiKey } from "../../constructs/blue-green-api-key";
 import {
   type RotationState,

@@ -1,5 +1,6 @@
 import { type App, Testing } from "../../constructs/cdktf";
-import { ConfluentProvider, KeykitStack, type Tier } from "../../constructs";
+import { KeykitStack, type Tier } from "../../constructs";
+import { ConfluentProvider } from "../../.gen/providers/confluent/provider";
 import { VaultProvider } from "@cdktf/provider-vault/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformProvider } from "cdktf";

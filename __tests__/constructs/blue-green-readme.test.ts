@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkAgainstProviderSchema } from "../../testing";
-import { readmeBlockAfter, repoRoot as root, typecheck, writeExample } from "../helpers/readme";
+import { docBlockAfter, repoRoot as root, typecheck, writeExample } from "../helpers/docs";
 import { BIN, requireFreshBuild } from "../cli/bin-helpers";
 
 requireFreshBuild();
@@ -59,7 +59,7 @@ describe("README: global key for three resources and a blue/green key published 
   beforeAll(() => {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
-    writeExample(work, "app.ts", readmeBlockAfter("<!-- readme-example: global-and-blue-green -->", "ts"));
+    writeExample(work, "app.ts", docBlockAfter("docs/constructs.md", "<!-- example: global-and-blue-green -->", "ts"));
   });
 
   test("the example type-checks under strict settings", () => {
@@ -79,12 +79,12 @@ describe("README: global key for three resources and a blue/green key published 
 
     const status = keykit("rotate", "status");
     expect(status.status).toBe(0);
-    expect(status.stdout).toContain(readmeBlockAfter("**1. Look.**", "text").split("\n")[1]);
+    expect(status.stdout).toContain(docBlockAfter("docs/rotation.md", "**1. Look.**", "text").split("\n")[1]);
 
     const start = keykit("rotate", "start", "payments-writer");
     expect(start.stderr).toBe("");
     expect(start.status).toBe(0);
-    expect(start.stdout).toBe(readmeBlockAfter("**2. Start.**", "text"));
+    expect(start.stdout).toBe(docBlockAfter("docs/rotation.md", "**2. Start.**", "text"));
     const started = synth();
     expect(planOf(initial, started)).toEqual([
       "create confluent_api_key.PaymentsWriter_Green_1D975759",
@@ -118,13 +118,17 @@ describe("README: global key for three resources and a blue/green key published 
         "m",
       ),
     );
-    expect(readmeBlockAfter("**4. Finish.**", "text")).toMatch(/^Gate met: the published slot green was verified at /m);
-    expect(finish.stdout.replace(gate, "")).toBe(readmeBlockAfter("**4. Finish.**", "text").replace(gate, ""));
+    expect(docBlockAfter("docs/rotation.md", "**4. Finish.**", "text")).toMatch(
+      /^Gate met: the published slot green was verified at /m,
+    );
+    expect(finish.stdout.replace(gate, "")).toBe(
+      docBlockAfter("docs/rotation.md", "**4. Finish.**", "text").replace(gate, ""),
+    );
     const finished = synth();
     expect(planOf(started, finished)).toEqual(["delete confluent_api_key.PaymentsWriter_Blue_DF9C9644"]);
 
     // The documented refusals, word for word.
-    const refusals = readmeBlockAfter("Out-of-order steps are refused", "text")
+    const refusals = docBlockAfter("docs/rotation.md", "Out-of-order steps are refused", "text")
       .split("\n")
       .filter((l) => l.startsWith("keykit:"));
     expect(refusals).toHaveLength(3);

@@ -1,4 +1,6 @@
-import { DataConfluentSchemaRegistryCluster, KeyScope, ServiceAccount } from "../../constructs";
+import { KeyScope } from "../../constructs";
+import { DataConfluentSchemaRegistryCluster } from "../../.gen/providers/confluent/data-confluent-schema-registry-cluster";
+import { ServiceAccount } from "../../.gen/providers/confluent/service-account";
 import { GlobalApiKey, globalKeyIneligibility } from "../../constructs/global-api-key";
 import { VaultKvSecretSink } from "../../constructs/secret-sinks";
 import { resourcesOfType, synthesizeStack } from "../../testing";

@@ -1,7 +1,7 @@
 import { buildApp } from "../../main";
 import { keykitReport, resourcesOfType, synthesizeStack } from "../../testing";
 import { type App, Testing } from "../../constructs/cdktf";
-import type { TerraformStack } from "../../constructs";
+import type { TerraformStack } from "../../constructs/cdktf";
 
 function exampleStack(): TerraformStack {
   const app: App = buildApp(Testing.app({ stackTraces: false }));

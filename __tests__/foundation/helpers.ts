@@ -1,5 +1,7 @@
 import { type App, Testing } from "../../constructs/cdktf";
-import { ConfluentProvider, KafkaCluster, KeykitStack, type Tier } from "../../constructs";
+import { KeykitStack, type Tier } from "../../constructs";
+import { ConfluentProvider } from "../../.gen/providers/confluent/provider";
+import { KafkaCluster } from "../../.gen/providers/confluent/kafka-cluster";
 import type { Construct } from "../../constructs/cdktf";
 
 /** A fresh stack with the Confluent provider, as every keykit app has. */

@@ -1,16 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { delimiter, join, relative } from "node:path";
-import {
-  ApiKey,
-  ConfluentProvider,
-  KeyScope,
-  KeykitStack,
-  ServiceAccountWithKey,
-  TerraformOutput,
-} from "../../constructs";
+import { KeyScope, KeykitStack, ServiceAccountWithKey } from "../../constructs";
 import { Acknowledgements } from "../../constructs/acknowledgements";
-import { Testing } from "../../constructs/cdktf";
+import { TerraformOutput, Testing } from "../../constructs/cdktf";
+import { ApiKey } from "../../.gen/providers/confluent/api-key";
+import { ConfluentProvider } from "../../.gen/providers/confluent/provider";
 
 /**
  * PATH minus every directory that holds a `terraform` binary (users' CI may have none), with this node first
@@ -108,9 +103,15 @@ describe("policies at synth (KeykitStack)", () => {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
     const kit = relative(work, join(root, "constructs")).split("\\").join("/");
+    const bindings = relative(work, join(root, ".gen", "providers", "confluent"))
+      .split("\\")
+      .join("/");
     writeFileSync(
       join(work, "app.ts"),
-      `import { App, ApiKey, ConfluentProvider, KeykitStack } from "${kit}";
+      `import { App } from "cdktf";
+import { KeykitStack } from "${kit}";
+import { ApiKey } from "${bindings}/api-key";
+import { ConfluentProvider } from "${bindings}/provider";
 const app = new App();
 const stack = new KeykitStack(app, "bad");
 new ConfluentProvider(stack, "confluent", {});

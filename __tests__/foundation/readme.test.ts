@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { checkAgainstProviderSchema } from "../../testing";
-import { readmeBlockAfter, repoRoot as root, typecheck, writeExample as writeIn } from "../helpers/readme";
+import { docBlockAfter, repoRoot as root, typecheck, writeExample as writeIn } from "../helpers/docs";
 
 const work = join(root, ".tmp", "readme-example");
 const writeExample = (name: string, code: string) => writeIn(work, `${name}.ts`, code);
@@ -20,7 +20,7 @@ function run(file: string, outdir: string) {
 }
 
 describe("README usage example", () => {
-  const example = readmeBlockAfter("<!-- readme-example: usage -->", "ts");
+  const example = docBlockAfter("docs/constructs.md", "<!-- example: usage -->", "ts");
 
   beforeAll(() => {
     rmSync(work, { recursive: true, force: true });
@@ -48,7 +48,7 @@ describe("README usage example", () => {
   });
 
   test("passing a user as owner throws with the documented message", () => {
-    const documented = readmeBlockAfter("**User owners are refused.**", "text").trim();
+    const documented = docBlockAfter("docs/constructs.md", "**User owners are refused.**", "text").trim();
     const withUser = example.replace('serviceAccountName: "payments-api",', 'owner: { id: "u-abc123" },');
     expect(withUser).not.toBe(example);
     const result = run(writeExample("usage-user", withUser), join(work, "out-user"));

@@ -1,4 +1,6 @@
-import { DataConfluentKafkaCluster, DataConfluentSchemaRegistryCluster, KeyScope } from "../../constructs";
+import { KeyScope } from "../../constructs";
+import { DataConfluentKafkaCluster } from "../../.gen/providers/confluent/data-confluent-kafka-cluster";
+import { DataConfluentSchemaRegistryCluster } from "../../.gen/providers/confluent/data-confluent-schema-registry-cluster";
 import { newKafkaCluster, newStack } from "./helpers";
 
 describe("KeyScope", () => {

@@ -1,10 +1,7 @@
-import {
-  DataConfluentServiceAccount,
-  DataConfluentUser,
-  KeyScope,
-  ServiceAccount,
-  ServiceAccountWithKey,
-} from "../../constructs";
+import { KeyScope, ServiceAccountWithKey } from "../../constructs";
+import { DataConfluentServiceAccount } from "../../.gen/providers/confluent/data-confluent-service-account";
+import { DataConfluentUser } from "../../.gen/providers/confluent/data-confluent-user";
+import { ServiceAccount } from "../../.gen/providers/confluent/service-account";
 import { expressionOf } from "../../constructs/cdktf";
 import { resourcesOfType, synthesizeStack } from "../../testing";
 import { newKafkaCluster, newStack } from "./helpers";

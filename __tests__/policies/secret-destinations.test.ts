@@ -303,10 +303,10 @@ describe("secret stores", () => {
   });
 });
 
-describe("the README's list of stores and consumers", () => {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const start = readme.indexOf("### Secret stores and credential consumers");
-  const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
+describe("the policies guide's list of stores and consumers", () => {
+  const guide = readFileSync(join(ROOT, "docs", "policies.md"), "utf8");
+  const start = guide.indexOf("## Secret stores and credential consumers");
+  const section = guide.slice(start, guide.indexOf("\n## ", start + 1));
   const [resources, dataSources] = section.split("- data sources:");
 
   it("names every store and every consumer of the generated table", () => {

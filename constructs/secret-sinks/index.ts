@@ -17,9 +17,19 @@ export type { StoreAttribute, StoreResourceProps } from "./store-resource";
 export { MissingPeerError } from "../optional-peer";
 export {
   AWS_PROVIDER_SPEC,
+  AZURERM_PROVIDER_SPEC,
   AwsStoreProvider,
+  GOOGLE_PROVIDER_SPEC,
+  KUBERNETES_PROVIDER_SPEC,
   StoreProvider,
   VAULT_PROVIDER_SPEC,
   VaultStoreProvider,
 } from "./store-provider";
-export type { AwsStoreProviderProps, StoreProviderSpec, VaultStoreProviderProps } from "./store-provider";
+export type {
+  AwsStoreProviderProps,
+  ProviderArgument,
+  ProviderArguments,
+  ProviderBlock,
+  StoreProviderSpec,
+  VaultStoreProviderProps,
+} from "./store-provider";

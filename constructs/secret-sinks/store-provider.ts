@@ -31,8 +31,42 @@ export const AWS_PROVIDER_SPEC: StoreProviderSpec = {
   versionConstraint: "~> 6.0",
 };
 
+/**
+ * The Azure, Google and Kubernetes providers at the versions whose resource attributes the escape-hatch sinks write
+ * (azurerm 4.55, google 6.50, kubernetes 2.38): no cdktn provider package exists for two of them, and a stack on
+ * either framework can declare them with `StoreProvider`.
+ */
+export const AZURERM_PROVIDER_SPEC: StoreProviderSpec = {
+  name: "azurerm",
+  source: "hashicorp/azurerm",
+  version: "4.55.0",
+  versionConstraint: "~> 4.0",
+};
+
+/** The Google provider (hashicorp/google 6.50.0), for `GcpSecretManagerSink`. */
+export const GOOGLE_PROVIDER_SPEC: StoreProviderSpec = {
+  name: "google",
+  source: "hashicorp/google",
+  version: "6.50.0",
+  versionConstraint: "~> 6.0",
+};
+
+/** The Kubernetes provider (hashicorp/kubernetes 2.38.0), for `KubernetesSecretSink`. */
+export const KUBERNETES_PROVIDER_SPEC: StoreProviderSpec = {
+  name: "kubernetes",
+  source: "hashicorp/kubernetes",
+  version: "2.38.0",
+  versionConstraint: "~> 2.0",
+};
+
+/** One provider argument: a value, or nested blocks (azurerm's `features {}` is `features: [{}]`). */
+export type ProviderArgument = string | number | boolean | undefined | readonly ProviderBlock[];
+/** A nested block of provider arguments. */
+export interface ProviderBlock {
+  readonly [name: string]: ProviderArgument;
+}
 /** Provider arguments in Terraform's snake_case; undefined ones are left out. */
-type ProviderArguments = Readonly<Record<string, string | number | boolean | undefined>>;
+export type ProviderArguments = ProviderBlock;
 
 /**
  * A store provider block on the framework's escape hatch: where no prebuilt provider package exists for the
@@ -44,7 +78,7 @@ export class StoreProvider extends TerraformProvider {
     scope: Construct,
     id: string,
     spec: StoreProviderSpec,
-    private readonly providerArguments: ProviderArguments,
+    private readonly providerArguments: ProviderArguments = {},
     alias?: string,
   ) {
     super(scope, id, {

@@ -91,7 +91,7 @@ export const OwnerWithKeysOnSeveralResourcesUsesGlobalKey: Rule = {
     "An owner with scoped API keys on two or more distinct resources that all support global keys uses one global key instead",
   rationale:
     "One key per resource means one secret per resource to publish, rotate and revoke for the same client. Where every resource the client uses supports global keys (the Cloud Management API, Enterprise/Freight/Dedicated Kafka clusters, Schema Registry over private networking, Tableflow, Flink, ksqlDB), one global key does the same with one secret. Owners with a key on a resource global keys do not serve, or whose support cannot be told (an unknown cluster type, Schema Registry networking, an unresolved scope), are not advised.",
-  fix: 'Create one global key for the owner (GlobalApiKey, listing every resource it serves), move the clients to it, then delete the scoped keys: an existing key cannot be converted (README, "Migrating scoped keys to a global key").',
+  fix: 'Create one global key for the owner (GlobalApiKey, listing every resource it serves), move the clients to it, then delete the scoped keys: an existing key cannot be converted (docs/constructs.md, "Migrating scoped keys to a global key").',
   helpUri: PRACTICE_URLS.globalKeys,
   acknowledgeable: "always",
   appliesTo: ["synth", "cdktf-json", "plan", "state", "hcl", "inventory"],

@@ -19,10 +19,11 @@ module.exports = {
   ],
   testPathIgnorePatterns: [
     "/node_modules/",
-    // These run the README examples and package checks on the cdktf sources through tsx; test:cdktn synthesizes
-    // the README examples on cdktn itself, and the package files are framework-free.
+    // These run the docs' examples and package checks on the cdktf sources through tsx; test:cdktn synthesizes
+    // the docs' examples on cdktn itself, and the package files are framework-free.
     "/__tests__/constructs/blue-green-readme.test.ts",
     "/__tests__/foundation/readme.test.ts",
+    "/__tests__/foundation/quick-start.test.ts",
     "/__tests__/foundation/package.test.ts",
   ],
   // cdktn's Testing.fullSynth leaves the default local backend in the stack, so a later Testing.synth of that same

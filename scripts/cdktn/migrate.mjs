@@ -1,6 +1,6 @@
 // The import renames a cdktf app makes to move to CDK Terrain (the fork's migration guide: rename the packages and
 // imports), plus keykit's own: `keykit` becomes `keykit/cdktn`, and the store providers without a prebuilt cdktn
-// package come from the kit. Used on the example app (main.ts) and the README examples in `npm run test:cdktn`;
+// package come from the kit. Used on the example app (main.ts) and the docs' cdktf examples in `npm run test:cdktn`;
 // the kit's own sources are never rewritten (their framework is swapped in constructs/framework/).
 const RENAMES = [
   [/from "cdktf"/g, 'from "cdktn"'],
@@ -18,6 +18,21 @@ const RENAMES = [
 /** `source` with the cdktf-to-cdktn renames applied. */
 export function migrateToCdktn(source) {
   return RENAMES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), source);
+}
+
+/**
+ * The reverse, for the docs' CDK Terrain examples (they use the kit's store providers, so nothing else differs):
+ * `cdktn` becomes `cdktf` and `keykit/cdktn…` becomes `keykit…`. __tests__/helpers/docs.ts does the same in jest.
+ */
+export function migrateToCdktf(source) {
+  return source
+    .replace(/from "cdktn"/g, 'from "cdktf"')
+    .replace(/from "keykit\/cdktn((?:\/[a-z0-9/*-]+)?)"/g, 'from "keykit$1"');
+}
+
+/** Whether an example is written for CDK Terrain (it imports the framework as `cdktn`). */
+export function isCdktnExample(source) {
+  return /from "cdktn"/.test(source);
 }
 
 /**

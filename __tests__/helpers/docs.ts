@@ -1,18 +1,34 @@
-/** Running the README's examples as a new user would: extract, point `from "keykit"` at this checkout, compile, run. */
+/** Running the docs' examples as a new user would: extract, point `from "keykit"` at this checkout, compile, run. */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
 export const repoRoot = join(__dirname, "..", "..");
-const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
 
-/** The first fenced block of language `fence` after `marker` in the README. */
-export function readmeBlockAfter(marker: string, fence: string): string {
-  const start = readme.indexOf(marker);
-  if (start < 0) throw new Error(`README has no '${marker}'`);
-  const open = readme.indexOf("```" + fence + "\n", start);
-  const close = readme.indexOf("\n```", open + 4);
-  return readme.slice(open + fence.length + 4, close + 1);
+/** The text of a doc of the repository: `README.md`, `docs/constructs.md`, … */
+export function readDoc(doc: string): string {
+  return readFileSync(join(repoRoot, doc), "utf8");
+}
+
+/** The first fenced block of language `fence` after `marker` in `doc` (a path relative to the repository root). */
+export function docBlockAfter(doc: string, marker: string, fence: string): string {
+  const text = readDoc(doc);
+  const start = text.indexOf(marker);
+  if (start < 0) throw new Error(`${doc} has no '${marker}'`);
+  const open = text.indexOf("```" + fence + "\n", start);
+  if (open < 0) throw new Error(`${doc} has no \`\`\`${fence} block after '${marker}'`);
+  const close = text.indexOf("\n```", open + 4);
+  return text.slice(open + fence.length + 4, close + 1);
+}
+
+/**
+ * A CDK Terrain example as the same app on cdktf: `cdktn` → `cdktf`, `keykit/cdktn…` → `keykit…` (the reverse of
+ * scripts/cdktn/migrate.mjs for apps that use no provider package), so jest runs it on the cdktf build.
+ */
+export function cdktnToCdktf(code: string): string {
+  return code
+    .replace(/from "cdktn"/g, 'from "cdktf"')
+    .replace(/from "keykit\/cdktn((?:\/[a-z0-9/*-]+)?)"/g, 'from "keykit$1"');
 }
 
 /** Writes `code` to `dir/name` with its `keykit` imports pointed at this checkout's sources. */
