@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { OPTIONAL_PEERS as STORE_PEERS } from "../../constructs/optional-peer";
 import { AWS_SDK_PEER } from "../../cli/verify/aws";
+import { runDir } from "../helpers/run-dir";
 
 /** The sinks' provider packages, and the AWS SDK client that `keykit verify` loads for the AWS sink. */
 const OPTIONAL_PEERS = [...STORE_PEERS, AWS_SDK_PEER];
@@ -95,8 +96,7 @@ describe("structural inputs", () => {
   let dir: string;
   beforeAll(() => {
     // Inside the project, so the copy resolves cdktf as the app's own bindings would.
-    mkdirSync(join(root, ".tmp"), { recursive: true });
-    dir = mkdtempSync(join(root, ".tmp", "structural-"));
+    dir = runDir("structural");
     // A second, separately declared copy of the generated class: its private fields (`_availability`…) are not
     // the kit's, which made a nominal parameter type reject it.
     cpSync(join(root, ".gen", "providers", "confluent", "kafka-cluster"), join(dir, "own-bindings", "kafka-cluster"), {

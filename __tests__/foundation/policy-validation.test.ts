@@ -11,13 +11,14 @@ import {
 } from "../../constructs";
 import { Acknowledgements } from "../../constructs/acknowledgements";
 import { Testing } from "../../constructs/cdktf";
+import { runPath } from "../helpers/run-dir";
 
 /**
  * PATH minus every directory that holds a `terraform` binary (users' CI may have none), with this node first
  * (through a directory of its own, in case node shares a directory with terraform).
  */
 function pathWithoutTerraform(): string {
-  const nodeDir = join(__dirname, "..", "..", ".tmp", "node-only-bin");
+  const nodeDir = runPath("node-only-bin");
   mkdirSync(nodeDir, { recursive: true });
   if (!existsSync(join(nodeDir, "node"))) symlinkSync(process.execPath, join(nodeDir, "node"));
   const rest = (process.env.PATH ?? "")
@@ -104,7 +105,7 @@ describe("policies at synth (KeykitStack)", () => {
 
   test("under the cdktf CLI an error makes `cdktf synth` exit non-zero", () => {
     const root = join(__dirname, "..", "..");
-    const work = join(root, ".tmp", "cli-synth");
+    const work = runPath("cli-synth");
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
     const kit = relative(work, join(root, "constructs")).split("\\").join("/");
@@ -140,7 +141,7 @@ app.synth();
 
   test("`cdktf synth` of the example app succeeds without terraform on PATH", () => {
     const root = join(__dirname, "..", "..");
-    const out = join(root, ".tmp", "cli-synth-example");
+    const out = join(runPath("cli-synth-example"), "out");
     rmSync(out, { recursive: true, force: true });
     const result = spawnSync(
       process.execPath,
