@@ -95,11 +95,16 @@ const CHECK: CommandSpec = {
     SHARED.now,
     SHARED.tier,
     SHARED.quiet,
+    {
+      name: "synth",
+      help: "first synthesize the CDK app here with its own CLI (cdktf or cdktn, from package.json), then check its output",
+    },
   ],
   description: `<path> is a plan JSON (terraform show -json plan.bin), a state JSON, a cdk.tf.json, a *.tf file, or a
 directory: every Terraform root (local modules followed), cdk.tf.json and cdktf.out below it, each its own input
 (.terraform/, node_modules/ and hidden directories skipped). Without a path, ./cdktf.out when it exists, else the
-current directory.
+current directory. With --synth (no <path>), the app in the current directory is synthesized first (cdktf.json's
+output, default cdktf.out), so the check sees the sources as they are, not a stale output.
 
 exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage or bad input (for a directory: nothing
 checkable at any depth), 3 internal error`,

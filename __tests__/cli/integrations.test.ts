@@ -43,10 +43,22 @@ describe("action.yml", () => {
     const sarifInput =
       /--output "\$KEYKIT_SARIF"/.test(action) && /KEYKIT_SARIF: \$\{\{ inputs\.sarif-file \}\}/.test(action);
     expect(sarifInput).toBe(true);
-    expect(action).toMatch(/sarif_file: \$\{\{ inputs\.sarif-file \}\}/);
+    // Written in working-directory (where the step runs), uploaded from there.
+    expect(action).toMatch(/sarif_file: \$\{\{ inputs\.working-directory \}\}\/\$\{\{ inputs\.sarif-file \}\}/);
+    expect(action).toMatch(
+      /name: keykit check\n(?: {6}.*\n)*? {6}working-directory: \$\{\{ inputs\.working-directory \}\}\n/,
+    );
     // Every input the steps read is declared.
     const declared = new Set([...action.matchAll(/^ {2}([a-z-]+):\n {4}description:/gm)].map((m) => m[1]));
     for (const [, used] of action.matchAll(/inputs\.([a-z-]+)/g)) expect(declared).toContain(used);
+  });
+
+  it("has a CDK mode: with synth, keykit check --synth instead of the paths", () => {
+    expect(action).toMatch(/synth:\n(?: {4}.*\n)*? {4}default: "false"/);
+    expect(action).toMatch(
+      /if \[ "\$KEYKIT_SYNTH" != "true" \]; then\n[^]*?keykit check \$KEYKIT_PATHS [^\n]*\n {8}else\n[^]*?keykit check --synth --format sarif --output "\$KEYKIT_SARIF"/,
+    );
+    expect(action).toMatch(/KEYKIT_SYNTH: \$\{\{ inputs\.synth \}\}/);
   });
 
   it("defaults its paths to what `keykit check` reads by default", () => {
@@ -71,6 +83,17 @@ describe(".pre-commit-hooks.yaml", () => {
     for (const path of ["main.tf", "infra/cdk.tf.json", "keykit.config.json", "keykit.acknowledgements.json"])
       expect(pattern.test(path)).toBe(true);
     expect(pattern.test("src/app.ts")).toBe(false);
+  });
+
+  it("declares a keykit-check-cdk hook that synthesizes and fires on a CDK app's sources", () => {
+    const cdk = /^- id: keykit-check-cdk\n((?: {2}.*\n)+)/m.exec(hooks)?.[1] ?? "";
+    expect(cdk).toMatch(/^ {2}entry: npx --no-install keykit check --synth$/m);
+    expect(cdk).toMatch(/^ {2}pass_filenames: false$/m);
+    const pattern = new RegExp(/^ {2}files: (.+)$/m.exec(cdk)?.[1] ?? "^$");
+    for (const path of ["main.ts", "src/stacks/orders.ts", "cdktf.json", "package.json", "keykit.rotation.json"])
+      expect([path, pattern.test(path)]).toEqual([path, true]);
+    for (const path of ["cdktf.out/stacks/a/cdk.tf.json", "README.md", "main.tf"])
+      expect([path, pattern.test(path)]).toEqual([path, false]);
   });
 });
 
