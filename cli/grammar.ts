@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { REPORT_FORMATS } from "../policies/reporters";
 import { EXIT_USAGE, KeykitCliError } from "./errors";
+import { DEFAULT_QUIET_MINUTES } from "./rotate/gates";
 import { PROBE_SCOPES } from "./verify/probes";
 
 export interface FlagSpec {
@@ -155,7 +156,11 @@ const ROTATE: CommandSpec = {
       greedy: { afterPositionals: 2 },
       help: "finish: Confluent audit-log exports; the retained slot must not have authenticated for --quiet-minutes",
     },
-    { name: "quiet-minutes", value: "<n>", help: "finish: quiet period of the retained slot (default: 60)" },
+    {
+      name: "quiet-minutes",
+      value: "<n>",
+      help: `finish: quiet period of the retained slot (default: ${DEFAULT_QUIET_MINUTES})`,
+    },
     {
       name: "force",
       value: "<reason>",

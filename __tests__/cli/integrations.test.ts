@@ -116,3 +116,14 @@ describe("README", () => {
       expect(action).toMatch(new RegExp(`^ {2}${input}:$`, "m"));
   });
 });
+
+describe("defaults the help states", () => {
+  it("rotate's --quiet-minutes default is the one finish applies", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { DEFAULT_QUIET_MINUTES } = require("../../cli/rotate/gates") as { DEFAULT_QUIET_MINUTES: number };
+    expect(DEFAULT_QUIET_MINUTES).toBe(15);
+    const help = renderCommandHelp(commandSpec("rotate")!);
+    expect(help).toMatch(/--quiet-minutes <n>\s+finish: quiet period of the retained slot \(default: 15\)/);
+    expect(help).not.toMatch(/default: 60/);
+  });
+});
