@@ -76,7 +76,13 @@ describe("keykit rotate", () => {
     const out = captured.out.join("");
     expect(out).toContain("Rotation of 'orders' started: green is now the published slot, blue is retained");
     expect(out).toMatch(/create {2}slot green of 'orders'/);
-    expect(out).toContain("update  the published secret of 'orders': blue -> green");
+    expect(out).toContain(
+      "  publish slot green of 'orders' in place of blue: the store's secret is updated, or replaced by a new secret version (AWS Secrets Manager)\n",
+    );
+    expect(out).toContain(
+      "check the plan only creates (and changes the\npublished secret: updated, or a replaced secret version); apply;",
+    );
+    expect(out).not.toContain("update  the published secret");
     expect(out).toContain("keep    slot blue of 'orders' (confluent_api_key.Orders_Blue_1234) (still valid)");
     expect(out).toContain("delete  nothing");
     expect(out).toContain("keykit rotate finish orders");

@@ -247,7 +247,11 @@ function describeStep(
   }
   if (changes.create.length === 0) lines.push("  create  nothing");
   if (changes.publish) {
-    lines.push(`  update  the published secret of '${name}': ${changes.publish.from} -> ${changes.publish.to}`);
+    // "update" was wrong for AWS Secrets Manager, whose plan replaces the secret version rather than updating it.
+    lines.push(
+      `  publish slot ${changes.publish.to} of '${name}' in place of ${changes.publish.from}: the store's secret is ` +
+        "updated, or replaced by a new secret version (AWS Secrets Manager)",
+    );
   }
   for (const slot of changes.delete) lines.push(`  delete  ${slotLine(name, slot, declared)}`);
   if (changes.delete.length === 0) lines.push("  delete  nothing");
@@ -422,8 +426,9 @@ function nextSteps(
 ): string[] {
   return step === "start"
     ? [
-        `Next: review and commit the diff of ${shown}, synthesize, and check the plan only creates (and updates the`,
-        `published secret); apply; run 'keykit verify ${name} …' (finish requires it); move clients to ${after.active};`,
+        `Next: review and commit the diff of ${shown}, synthesize, and check the plan only creates (and changes the`,
+        `published secret: updated, or a replaced secret version); apply; run 'keykit verify ${name} …' (finish`,
+        `requires it); move clients to ${after.active};`,
         `then run 'keykit rotate finish ${name}'.`,
         `Do not run finish before this apply: the plan would then delete ${before.active} while clients still use it.`,
       ]
