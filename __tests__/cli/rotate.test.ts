@@ -187,6 +187,44 @@ describe("keykit rotate", () => {
     expect((await keykit(dir, "status", "billing")).code).toBe(1);
   });
 
+  test("status after finish: the table and the JSON name the same next step (prove the retired slot gone)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rotate-"));
+    const finished = {
+      active: "green",
+      rotations: 1,
+      slots: {
+        blue: { status: "retired", retiredAt: "2026-11-28T03:00:00.000Z" },
+        green: { status: "active", activatedAt: "2026-11-28T01:00:00.000Z" },
+      },
+    };
+    writeFileSync(stateFile(dir), JSON.stringify({ version: 1, keys: { orders: finished } }));
+    const json = JSON.parse((await keykit(dir, "status", "--format", "json")).out) as {
+      keys: { name: string; next: { step: string; command: string } }[];
+    };
+    expect(json.keys[0].next).toMatchObject({
+      step: "verify",
+      command: "keykit verify orders … --retired-key-id <id>",
+    });
+    const table = (await keykit(dir, "status")).out;
+    expect(table).toMatch(/orders +stable +green .*prove blue is gone: keykit verify orders … --retired-key-id <id>/);
+    expect(table).not.toContain("keykit rotate start orders");
+    // Once the proof is recorded, both say: the next rotation.
+    const proven = {
+      ...finished,
+      slots: {
+        ...finished.slots,
+        blue: {
+          ...finished.slots.blue,
+          verifiedAt: "2026-11-28T04:00:00.000Z",
+          verification: { proved: "gone", keyId: "BLUEKEY0001AAAAA", by: "keykit verify" },
+        },
+      },
+    };
+    writeFileSync(stateFile(dir), JSON.stringify({ version: 1, keys: { orders: proven } }));
+    expect(JSON.parse((await keykit(dir, "status", "--format", "json")).out).keys[0].next.step).toBe("start");
+    expect((await keykit(dir, "status")).out).toMatch(/orders +stable +green .*keykit rotate start orders/);
+  });
+
   test("status flags an entry whose key is no longer declared in code", async () => {
     const dir = project();
     writeFileSync(

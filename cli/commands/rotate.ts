@@ -265,9 +265,14 @@ function describeStep(
   return lines;
 }
 
+/** The table's next step: the JSON's (nextStepOf), in words. */
 function nextStepHint(name: string, entry: KeyRotationEntry): string {
   const retained = retainedSlot(entry);
-  if (retained === undefined) return `keykit rotate start ${name}`;
+  if (retained === undefined) {
+    const next = nextStepOf(name, entry);
+    // After finish, the JSON asks for the retired slot's proof first: the table names the same step.
+    return next.step === "verify" ? `prove ${otherSlot(entry.active)} is gone: ${next.command}` : next.command;
+  }
   // Once verify recorded its proof, only moving the clients is left before finish.
   return nextStepOf(name, entry).step === "finish"
     ? `move clients to ${entry.active} (verified), then: keykit rotate finish ${name}`
