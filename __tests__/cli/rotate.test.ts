@@ -77,11 +77,9 @@ describe("keykit rotate", () => {
     expect(out).toContain("Rotation of 'orders' started: green is now the published slot, blue is retained");
     expect(out).toMatch(/create {2}slot green of 'orders'/);
     expect(out).toContain(
-      "  publish slot green of 'orders' in place of blue: the store's secret is updated, or replaced by a new secret version (AWS Secrets Manager)\n",
+      "  publish slot green of 'orders' in place of blue (the secret updated, or a new secret version for AWS Secrets Manager)\n",
     );
-    expect(out).toContain(
-      "check the plan only creates (and changes the\npublished secret: updated, or a replaced secret version); apply;",
-    );
+    expect(out).toContain("check the plan only creates (and publishes the\nnew slot's secret); apply;");
     expect(out).not.toContain("update  the published secret");
     expect(out).toContain("keep    slot blue of 'orders' (confluent_api_key.Orders_Blue_1234) (still valid)");
     expect(out).toContain("delete  nothing");

@@ -249,8 +249,8 @@ function describeStep(
   if (changes.publish) {
     // "update" was wrong for AWS Secrets Manager, whose plan replaces the secret version rather than updating it.
     lines.push(
-      `  publish slot ${changes.publish.to} of '${name}' in place of ${changes.publish.from}: the store's secret is ` +
-        "updated, or replaced by a new secret version (AWS Secrets Manager)",
+      `  publish slot ${changes.publish.to} of '${name}' in place of ${changes.publish.from} ` +
+        "(the secret updated, or a new secret version for AWS Secrets Manager)",
     );
   }
   for (const slot of changes.delete) lines.push(`  delete  ${slotLine(name, slot, declared)}`);
@@ -431,9 +431,8 @@ function nextSteps(
 ): string[] {
   return step === "start"
     ? [
-        `Next: review and commit the diff of ${shown}, synthesize, and check the plan only creates (and changes the`,
-        `published secret: updated, or a replaced secret version); apply; run 'keykit verify ${name} …' (finish`,
-        `requires it); move clients to ${after.active};`,
+        `Next: review and commit the diff of ${shown}, synthesize, and check the plan only creates (and publishes the`,
+        `new slot's secret); apply; run 'keykit verify ${name} …' (finish requires it); move clients to ${after.active};`,
         `then run 'keykit rotate finish ${name}'.`,
         `Do not run finish before this apply: the plan would then delete ${before.active} while clients still use it.`,
       ]
