@@ -98,7 +98,7 @@ const CHECK: CommandSpec = {
     SHARED.quiet,
     {
       name: "synth",
-      help: "first synthesize the CDK app here with its own CLI (cdktf or cdktn, from package.json), then check its output",
+      help: "synthesize the CDK app here first (its own cdktf or cdktn CLI), then check its output",
     },
   ],
   description: `<path> is a plan JSON (terraform show -json plan.bin), a state JSON, a cdk.tf.json, a *.tf file, or a
