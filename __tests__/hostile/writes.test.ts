@@ -22,9 +22,12 @@ import {
 import { join } from "node:path";
 import { writeSeam } from "../../cli/durable-write";
 import { parseRotationState } from "../../policies/rotation-state";
-import { BIN } from "../cli/bin-helpers";
+import { BIN, requireFreshBuild } from "../cli/bin-helpers";
 import { unprivileged } from "../helpers/unprivileged";
-import { ROOT, SECRET, expectOneLineError, keykit, project, snapshot, synthesizedStack, tempDir } from "./helpers";
+import { SECRET, expectOneLineError, keykit, project, snapshot, synthesizedStack, tempDir } from "./helpers";
+
+// The unprivileged-user case runs a copy of the built bin.
+requireFreshBuild();
 
 const STATE = "keykit.rotation.json";
 const realWrite = writeSeam.write;
@@ -222,9 +225,9 @@ describe("writes go through completely or not at all", () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  // Root ignores permissions: the case runs keykit as `nobody`, in a world-readable directory (nobody may not be able
-  // to enter the clone). The probe loads (and transpiles) keykit as root, then enters the project and drops
-  // privileges before the command runs, so only keykit's own file operations run unprivileged.
+  // Root ignores permissions: the case runs the built bin as `nobody`. Both the bin (a world-readable copy with its
+  // dependencies) and the project live in this run's world-readable directory: nobody may not be able to enter the
+  // clone at all (a clone under a 0700 home), and the CLI loads modules lazily while it runs.
   const permissions = process.getuid?.() === 0 ? unprivileged(BIN) : { skip: "not running as root" };
   if ("skip" in permissions) console.log(`writes: the unprivileged-user case is skipped: ${permissions.skip}`);
   ("skip" in permissions ? test.skip : test)(
@@ -234,25 +237,11 @@ describe("writes go through completely or not at all", () => {
       const dir = project(["orders"], permissions.dir("project"));
       mkdirSync(join(dir, "locked"), { mode: 0o555 });
       writeFileSync(join(dir, "locked", STATE), bigState(2));
-      const probe = join(tempDir("probe"), "as-nobody.ts");
-      const { uid, gid } = permissions.runAs;
-      writeFileSync(
-        probe,
-        [
-          `import { runCli } from ${JSON.stringify(join(ROOT, "cli", "main"))};`,
-          `import { processIo } from ${JSON.stringify(join(ROOT, "cli", "io"))};`,
-          `import ${JSON.stringify(join(ROOT, "cli", "commands", "rotate"))};`,
-          `process.chdir(${JSON.stringify(dir)});`,
-          `process.setgid(${gid});`,
-          `process.setuid(${uid});`,
-          "runCli(process.argv.slice(2), processIo()).then((code) => (process.exitCode = code));",
-        ].join("\n"),
-      );
       const before = snapshot(dir);
       const r = spawnSync(
         process.execPath,
-        ["--import", "tsx", probe, "rotate", "start", "orders", "--file", `locked/${STATE}`, "--init"],
-        { cwd: ROOT, encoding: "utf8", timeout: 30_000 },
+        [permissions.bin, "rotate", "start", "orders", "--file", `locked/${STATE}`, "--init"],
+        { cwd: dir, encoding: "utf8", timeout: 30_000, env: { PATH: process.env.PATH ?? "" }, ...permissions.runAs },
       );
       expect(r.stderr).toMatch(/cannot lock locked\/keykit\.rotation\.json: permission denied/);
       expect(r.status).toBe(2);
