@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// `npm run test:package`: the kit as a new user gets it. Packs this repository, installs the tarball with cdktf and
+// `npm run test:package`: the kit as a new user gets it. Packs this repository (prepack builds the cdktf and the cdktn
+// flavours; packing edits no file), checks the tarball holds every file `exports` names for both frameworks and that
+// prepack refuses a build lacking one, installs the tarball with cdktf and
 // constructs from the npm registry into an app outside the repository, and checks that the app type-checks under
 // `strict`, synthesizes, passes the provider-schema check, accepts its own `cdktf get` bindings, keeps the
 // deprecated imports compiling, and fails with one line when a sink's optional provider is missing.
