@@ -98,7 +98,8 @@ export class OrdersPlatformStack extends KeykitStack {
   }
 }
 
-export function buildApp(app: App = new App({ stackTraces: false })): App {
+// No `stackTraces: false` needed: KeykitStack turns the annotations' stack traces off itself.
+export function buildApp(app: App = new App()): App {
   new OrdersPlatformStack(app, "orders-prod");
   return app;
 }

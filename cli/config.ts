@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import Ajv, { type ValidateFunction } from "ajv";
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import { InputError } from "../policies/loaders/util";
 import { readInputJson } from "../policies/loaders/read-input-file";
 import type { FailOn } from "../policies/report";
@@ -68,7 +68,8 @@ let compiled: ValidateFunction<ConfigFile> | undefined;
 
 /** Compiled at the first config file: compiling costs a quarter of a run's start-up, and most runs have no file. */
 function configValidator(): ValidateFunction<ConfigFile> {
-  compiled ??= new Ajv({ allErrors: false }).compile<ConfigFile>(CONFIG_SCHEMA);
+  // verbose: an error carries its schema, whose properties name the fields allowed where an unknown one is.
+  compiled ??= new Ajv({ allErrors: false, verbose: true }).compile<ConfigFile>(CONFIG_SCHEMA);
   return compiled;
 }
 
@@ -95,10 +96,22 @@ function readConfigFile(path: string, cwd: string): ConfigFile {
     const e = validateConfig.errors?.[0];
     // The schema's own words and the field's path: never the value, which is input.
     const where = e?.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "the file";
-    const what = e?.keyword === "additionalProperties" ? "has an unknown field" : (e?.message ?? "is invalid");
+    const what = e?.keyword === "additionalProperties" ? unknownField(e) : (e?.message ?? "is invalid");
     throw new KeykitCliError(`${shown}: ${where} ${what}`, EXIT_USAGE);
   }
   return json;
+}
+
+/** A field name plain enough to show (a misspelt setting); anything else is input the kit does not echo. */
+const PLAIN_FIELD = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
+
+/** "has an unknown field 'failOnn' (allowed: …)": the field named when plain, and the fields allowed there. */
+function unknownField(error: ErrorObject): string {
+  const field = (error.params as { additionalProperty?: unknown }).additionalProperty;
+  const named = typeof field === "string" && PLAIN_FIELD.test(field) ? ` '${field}'` : "";
+  const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  const allowed = properties ? ` (allowed: ${Object.keys(properties).join(", ")})` : "";
+  return `has an unknown field${named}${allowed}`;
 }
 
 function envDefaults(env: CliIo["env"]): ConfigFile {

@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { AUDIT_REPORT_FORMATS, REPORT_FORMATS } from "../policies/reporters";
 import { EXIT_USAGE, KeykitCliError } from "./errors";
+import { DEFAULT_QUIET_MINUTES } from "./rotate/gates";
 import { PROBE_SCOPES } from "./verify/probes";
 
 export interface FlagSpec {
@@ -95,11 +96,16 @@ const CHECK: CommandSpec = {
     SHARED.now,
     SHARED.tier,
     SHARED.quiet,
+    {
+      name: "synth",
+      help: "synthesize the CDK app here first (its own cdktf or cdktn CLI), then check its output",
+    },
   ],
   description: `<path> is a plan JSON (terraform show -json plan.bin), a state JSON, a cdk.tf.json, a *.tf file, or a
 directory: every Terraform root (local modules followed), cdk.tf.json and cdktf.out below it, each its own input
 (.terraform/, node_modules/ and hidden directories skipped). Without a path, ./cdktf.out when it exists, else the
-current directory.
+current directory. With --synth (no <path>), the app in the current directory is synthesized first (cdktf.json's
+output, default cdktf.out), so the check sees the sources as they are, not a stale output.
 
 exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad usage or bad input (for a directory: nothing
 checkable at any depth), 3 internal error`,
@@ -150,7 +156,11 @@ const ROTATE: CommandSpec = {
       greedy: { afterPositionals: 2 },
       help: "finish: Confluent audit-log exports; the retained slot must not have authenticated for --quiet-minutes",
     },
-    { name: "quiet-minutes", value: "<n>", help: "finish: quiet period of the retained slot (default: 15)" },
+    {
+      name: "quiet-minutes",
+      value: "<n>",
+      help: `finish: quiet period of the retained slot (default: ${DEFAULT_QUIET_MINUTES})`,
+    },
     {
       name: "force",
       value: "<reason>",

@@ -132,8 +132,13 @@ export function distinctGlobalResources(
   const distinct = [...byIdentity.values()];
   if (distinct.length < 2) {
     const named = distinct.map((r) => r.scope.describeIn(parent)).join(", ") || "none";
+    // The same resource listed twice is one resource: say so, rather than a bare count the user cannot match.
+    const got =
+      resources.length > distinct.length
+        ? `got ${resources.length} entries but only ${distinct.length} distinct resource (${named}): the same resource is listed more than once`
+        : `got ${distinct.length} (${named})`;
     throw new Error(
-      `${constructName} ${path}: a global key is for clients of two or more distinct resources; got ${distinct.length} (${named}). ` +
+      `${constructName} ${path}: a global key is for clients of two or more distinct resources; ${got}. ` +
         `A single-resource client gets a scoped key: use ServiceAccountWithKey`,
     );
   }

@@ -48,7 +48,17 @@ export interface KeykitStackProps {
    * @default - every rule, maximum key age 90 days
    */
   readonly policyValidationOptions?: Omit<PolicyValidationOptions, "render">;
+  /**
+   * Whether annotations in this stack (the kit's findings among them) record the stack trace of their creation in
+   * the synthesized manifest, as an App without `stackTraces: false` makes them do. Off, so an app need not set
+   * `stackTraces: false` by hand: the traces are large, slow down synth and show the machine's paths.
+   * @default false
+   */
+  readonly stackTraces?: boolean;
 }
+
+/** The context key behind the App's `stackTraces: false` (the same in cdktf and cdktn). */
+const DISABLE_STACK_TRACES = "@cdktf/disable_stack_trace_in_metadata";
 
 /** A TerraformStack that declares its tier. */
 export class KeykitStack extends TerraformStack {
@@ -56,6 +66,8 @@ export class KeykitStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: KeykitStackProps = {}) {
     super(scope, id);
+    // Before any child exists (context can only be set then); read by every annotation below this stack.
+    if (!(props.stackTraces ?? false)) this.node.setContext(DISABLE_STACK_TRACES, true);
     this.tier = props.tier ?? "production";
     StackTier.set(this, this.tier);
     collectKeykitMetadata(this);

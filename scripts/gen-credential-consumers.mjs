@@ -8,7 +8,7 @@
  * credentials are the provider block's `<service>_api_key` / `<service>_api_secret` attribute pairs.
  *
  * Usage: node scripts/gen-credential-consumers.mjs [schema.json] [--check]
- *   schema.json defaults to ../shared/confluent-provider/schema.full.json (all 64 resources and 63 data sources).
+ *   schema.json defaults to schema/schema.json, the committed schema (all 64 resources and 63 data sources).
  *   --check writes nothing and exits 1 when the committed table differs from a fresh one.
  */
 import { readFileSync, writeFileSync, renameSync, mkdirSync } from "node:fs";
@@ -18,7 +18,7 @@ import * as prettier from "prettier";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const PROVIDER = "registry.terraform.io/confluentinc/confluent";
-export const DEFAULT_SCHEMA = resolve(ROOT, "../shared/confluent-provider/schema.full.json");
+export const DEFAULT_SCHEMA = join(ROOT, "schema", "schema.json");
 export const TABLE_FILE = join(ROOT, "policies/generated/credential-consumers.ts");
 
 /** Whether a nested block is a `{ key, secret }` credential block. */

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `npm run test:cdktn`, the CDK Terrain leg: installs Node 22 and cdktn 0.24 into .tmp/cdktn/ (from the committed
-// lock files), builds the kit for cdktn (`cdktn get` + the swapped framework module), and then
+// lock files), builds the kit for cdktn (cdktn's generator + the swapped framework module), and then
 //   1. synthesizes the example app with `cdktf synth` (the cdktf build, dist/) and `cdktn synth` (the cdktn build)
 //      and compares the two cdk.tf.json after the normalization below: they must be identical;
 //   2. runs every docs example (`<!-- example: NAME -->` in README.md and docs/*.md) on both builds, a cdktf one
 //      migrated to cdktn as its user would migrate it, a cdktn one (the Quick start) turned back for cdktf
-//      (scripts/cdktn/migrate.mjs), and compares each stack the same way;
+//      (scripts/cdktn/migrate.mjs), and compares each stack the same way; the examples of
+//      docs/cdktn.md (written for cdktn) synthesize on the cdktn build with the providers they declare;
 //   3. runs the construct tests against the cdktn build (scripts/cdktn/jest.config.js) under Node 22;
 //   4. installs the packed kit into apps outside the repository on cdktf 0.21 and on cdktn 0.24 + constructs 10.7
 //      and compares what `cdktf synth` and `cdktn synth` write (scripts/test-package-cdktn.mjs).
@@ -177,6 +178,36 @@ function synthDocExamples() {
   }
 }
 
+/**
+ * docs/cdktn.md's examples as an outside cdktn app writes them (`keykit/cdktn…` imports, pointed at the cdktn build):
+ * each synthesizes on cdktn, and every provider it declares with StoreProvider is in the stack's providers.
+ */
+function synthCdktnGuide() {
+  const guide = readFileSync(join(root, "docs", "cdktn.md"), "utf8");
+  const blocks = [...guide.matchAll(/```ts\n([\s\S]*?)\n```/g)].map((m) => m[1]);
+  if (blocks.length === 0) record("docs/cdktn.md examples", false, "no ts block found");
+  blocks.forEach((code, i) => {
+    const dir = join(root, TOOLCHAIN, "guide", String(i));
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "app.js"), transpile(pointAtBuild(code, build, "cdktn")));
+    const outdir = join(dir, "out");
+    const result = run(node22(), [join(dir, "app.js")], { cwd: dir, env: node22Env({ CDKTF_OUTDIR: outdir }) });
+    if (result.status !== 0) {
+      record(`docs/cdktn.md example ${i + 1} synthesizes on cdktn`, false, result.stderr.split("\n")[0]);
+      return;
+    }
+    const stacks = Object.values(stacksOf(outdir)).map((text) => JSON.parse(text));
+    const declared = [...code.matchAll(/new StoreProvider\(\s*stack,\s*"([a-z]+)"/g)].map((m) => m[1]);
+    const missing = declared.filter((name) => !stacks.some((stack) => stack.provider?.[name] !== undefined));
+    record(
+      `docs/cdktn.md example ${i + 1} synthesizes on cdktn with its providers (${declared.join(", ") || "none"})`,
+      stacks.length > 0 && missing.length === 0,
+      missing.length > 0 ? `missing providers: ${missing.join(", ")}` : "",
+    );
+  });
+}
+
 function constructTests() {
   const output = join(root, TOOLCHAIN, "jest-results.json");
   rmSync(output, { force: true });
@@ -216,6 +247,7 @@ function main() {
   ) {
     synthExampleApp();
     synthDocExamples();
+    synthCdktnGuide();
     timed("constructTests", constructTests);
     timed("package", () =>
       runPackageChecks((name, check) => {

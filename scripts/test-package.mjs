@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// `npm run test:package`: the kit as a new user gets it. Packs this repository, installs the tarball with cdktf and
+// `npm run test:package`: the kit as a new user gets it. Packs this repository (prepack builds the cdktf and the cdktn
+// flavours; packing edits no file), checks the tarball holds every file `exports` names for both frameworks and that
+// prepack refuses a build lacking one, installs the tarball with cdktf and
 // constructs from the npm registry into an app outside the repository, and checks that the app type-checks under
 // `strict`, synthesizes, passes the provider-schema check, accepts its own `cdktf get` bindings, and fails with one
 // line when a sink's optional provider is missing.
@@ -10,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSy
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { exportTargets, missingEntryPoints } from "./entry-points.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -56,18 +59,21 @@ mkdirSync(join(app, "src"), { recursive: true });
 let tarball;
 let installLog = "";
 
-check("npm pack builds a tarball with the bindings, the schema and no sources, without `prepare`", () => {
+let packedFiles = [];
+check("npm pack builds a tarball with the bindings, the schema and no sources, editing no file", () => {
   if (!existsSync(join(root, ".gen", "providers", "confluent", "index.ts")))
     throw new Error(".gen/ is missing: run npm ci");
   const before = readFileSync(join(root, "package.json"), "utf8");
-  // Not --ignore-scripts: prepack builds dist/ and leaves `prepare` out of the packed manifest.
+  // Not --ignore-scripts: prepack builds dist/ and dist/cdktn/ and checks the entry points.
   must(run(npm, ["pack", "--pack-destination", work], root), "npm pack");
   if (readFileSync(join(root, "package.json"), "utf8") !== before)
     throw new Error("npm pack left package.json changed");
   tarball = join(work, `keykit-${manifest.version}.tgz`);
   const files = must(run("tar", ["-tzf", tarball], work), "tar")
     .stdout.split("\n")
+    .filter((f) => f !== "")
     .map((f) => f.replace(/^package\//, ""));
+  packedFiles = files;
   for (const needed of [
     "dist/constructs/index.js",
     "dist/.gen/providers/confluent/index.js",
@@ -82,6 +88,38 @@ check("npm pack builds a tarball with the bindings, the schema and no sources, w
   const packed = JSON.parse(must(run("tar", ["-xzOf", tarball, "package/package.json"], work), "tar").stdout);
   const hooks = ["preinstall", "install", "postinstall", "prepare"].filter((h) => packed.scripts?.[h] !== undefined);
   if (hooks.length > 0) throw new Error(`the packed manifest has install-time scripts: ${hooks.join(", ")}`);
+  if (JSON.stringify(packed) !== JSON.stringify(manifest))
+    throw new Error("the packed package.json is not the committed one");
+});
+
+check("the tarball holds every file `exports` names, for cdktf and for cdktn", () => {
+  const missing = missingEntryPoints(manifest, packedFiles);
+  if (missing.length > 0) throw new Error(`the tarball lacks entry points: ${missing.join(", ")}`);
+  const targets = exportTargets(manifest);
+  for (const framework of ["dist/constructs/", "dist/cdktn/constructs/", "dist/cdktn/.gen/providers/confluent/"]) {
+    if (!targets.some((t) => t.startsWith(framework))) throw new Error(`exports names nothing under ${framework}`);
+  }
+  for (const needed of [
+    "dist/cdktn/constructs/index.js",
+    "dist/cdktn/.gen/providers/confluent/kafka-topic/index.d.ts",
+  ]) {
+    if (!packedFiles.includes(needed)) throw new Error(`the tarball lacks ${needed}`);
+  }
+});
+
+check("prepack refuses, in one line, a build that lacks an entry point (dist/cdktn/ removed)", () => {
+  const copy = join(work, "no-cdktn");
+  mkdirSync(copy);
+  must(run("tar", ["-xzf", tarball, "-C", copy, "--strip-components=1", "--exclude=package/dist/cdktn"], work), "tar");
+  const refused = run(process.execPath, [join(root, "scripts", "check-entry-points.mjs"), copy], work);
+  if (refused.status !== 1) throw new Error(`exit ${refused.status}, expected 1`);
+  const lines = refused.stderr.trim().split("\n");
+  if (lines.length !== 1 || !/^keykit: not packing: .*dist\/cdktn\/constructs\/index\.js/.test(lines[0])) {
+    throw new Error(`expected one line naming dist/cdktn/constructs/index.js, got:\n${refused.stderr}`);
+  }
+  mkdirSync(join(work, "whole"));
+  must(run("tar", ["-xzf", tarball, "-C", join(work, "whole"), "--strip-components=1"], work), "tar");
+  must(run(process.execPath, [join(root, "scripts", "check-entry-points.mjs"), join(work, "whole")], work), "check");
 });
 
 check("npm install of the tarball with cdktf and constructs prints no warning caused by the kit", () => {

@@ -1,9 +1,10 @@
 /** Builders for Confluent inventory exports (both shapes) and a captured-IO runner for `keykit audit`. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../../cli/main";
 import type { CliIo } from "../../cli/io";
 import { stateResource } from "../../bench/state-json";
+import { runDir } from "../helpers/run-dir";
 
 export interface KeySpec {
   readonly id: string;
@@ -128,14 +129,9 @@ export function writeAcksFile(
 
 const created: string[] = [];
 
-/**
- * A fresh directory under .tmp/audit-tests (not .tmp/jest: another jest run's global teardown may remove that
- * while these tests run), removed after the test file.
- */
+/** A fresh directory of this test run (helpers/run-dir.ts), removed after the test file. */
 export function tempDir(): string {
-  const root = join(__dirname, "..", "..", ".tmp", "audit-tests");
-  mkdirSync(root, { recursive: true });
-  const dir = mkdtempSync(join(root, "audit-"));
+  const dir = runDir("audit");
   created.push(dir);
   return dir;
 }

@@ -160,7 +160,16 @@ describe("keykit.config.json", () => {
   });
 
   it.each([
-    ["an unknown field", { failOnn: "error" }, /keykit\.config\.json: the file has an unknown field/],
+    [
+      "an unknown field",
+      { failOnn: "error" },
+      /keykit\.config\.json: the file has an unknown field 'failOnn' \(allowed: \$schema, failOn, maxAgeDays, acknowledgements, rotationState, skipRules\)$/m,
+    ],
+    [
+      "an unknown field whose name is not plain",
+      { "x y\u0007": 1 },
+      /keykit\.config\.json: the file has an unknown field \(allowed: /,
+    ],
     ["a wrong level", { failOn: "fatal" }, /keykit\.config\.json: failOn must be equal to one of the allowed values/],
     ["a bad age", { maxAgeDays: 0 }, /keykit\.config\.json: maxAgeDays must be >= 1/],
     ["an unknown rule", { skipRules: ["KK999"] }, /skipRules: no rule 'KK999'/],

@@ -43,10 +43,22 @@ describe("action.yml", () => {
     const sarifInput =
       /--output "\$KEYKIT_SARIF"/.test(action) && /KEYKIT_SARIF: \$\{\{ inputs\.sarif-file \}\}/.test(action);
     expect(sarifInput).toBe(true);
-    expect(action).toMatch(/sarif_file: \$\{\{ inputs\.sarif-file \}\}/);
+    // Written in working-directory (where the step runs), uploaded from there.
+    expect(action).toMatch(/sarif_file: \$\{\{ inputs\.working-directory \}\}\/\$\{\{ inputs\.sarif-file \}\}/);
+    expect(action).toMatch(
+      /name: keykit check\n(?: {6}.*\n)*? {6}working-directory: \$\{\{ inputs\.working-directory \}\}\n/,
+    );
     // Every input the steps read is declared.
     const declared = new Set([...action.matchAll(/^ {2}([a-z-]+):\n {4}description:/gm)].map((m) => m[1]));
     for (const [, used] of action.matchAll(/inputs\.([a-z-]+)/g)) expect(declared).toContain(used);
+  });
+
+  it("has a CDK mode: with synth, keykit check --synth instead of the paths", () => {
+    expect(action).toMatch(/synth:\n(?: {4}.*\n)*? {4}default: "false"/);
+    expect(action).toMatch(
+      /if \[ "\$KEYKIT_SYNTH" != "true" \]; then\n[^]*?keykit check \$KEYKIT_PATHS [^\n]*\n {8}else\n[^]*?keykit check --synth --format sarif --output "\$KEYKIT_SARIF"/,
+    );
+    expect(action).toMatch(/KEYKIT_SYNTH: \$\{\{ inputs\.synth \}\}/);
   });
 
   it("defaults its paths to what `keykit check` reads by default", () => {
@@ -72,6 +84,17 @@ describe(".pre-commit-hooks.yaml", () => {
       expect(pattern.test(path)).toBe(true);
     expect(pattern.test("src/app.ts")).toBe(false);
   });
+
+  it("declares a keykit-check-cdk hook that synthesizes and fires on a CDK app's sources", () => {
+    const cdk = /^- id: keykit-check-cdk\n((?: {2}.*\n)+)/m.exec(hooks)?.[1] ?? "";
+    expect(cdk).toMatch(/^ {2}entry: npx --no-install keykit check --synth$/m);
+    expect(cdk).toMatch(/^ {2}pass_filenames: false$/m);
+    const pattern = new RegExp(/^ {2}files: (.+)$/m.exec(cdk)?.[1] ?? "^$");
+    for (const path of ["main.ts", "src/stacks/orders.ts", "cdktf.json", "package.json", "keykit.rotation.json"])
+      expect([path, pattern.test(path)]).toEqual([path, true]);
+    for (const path of ["cdktf.out/stacks/a/cdk.tf.json", "README.md", "main.tf"])
+      expect([path, pattern.test(path)]).toEqual([path, false]);
+  });
 });
 
 describe("docs", () => {
@@ -91,5 +114,16 @@ describe("docs", () => {
     expect(example).not.toBe("");
     for (const [, input] of example.matchAll(/ {6}([a-z-]+):/g))
       expect(action).toMatch(new RegExp(`^ {2}${input}:$`, "m"));
+  });
+});
+
+describe("defaults the help states", () => {
+  it("rotate's --quiet-minutes default is the one finish applies", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { DEFAULT_QUIET_MINUTES } = require("../../cli/rotate/gates") as { DEFAULT_QUIET_MINUTES: number };
+    expect(DEFAULT_QUIET_MINUTES).toBe(15);
+    const help = renderCommandHelp(commandSpec("rotate")!);
+    expect(help).toMatch(/--quiet-minutes <n>\s+finish: quiet period of the retained slot \(default: 15\)/);
+    expect(help).not.toMatch(/default: 60/);
   });
 });

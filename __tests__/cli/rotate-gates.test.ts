@@ -12,8 +12,9 @@ import { gzipSync } from "node:zlib";
 import { rotateCommand } from "../../cli/commands/rotate";
 import { runCli } from "../../cli/main";
 import { BIN, requireFreshBuild } from "./bin-helpers";
+import { runPath } from "../helpers/run-dir";
 
-const root = join(__dirname, "..", "..", ".tmp", "rotate-gates-tests");
+const root = runPath("rotate-gates-tests");
 const NOW = new Date("2026-06-01T12:00:00.000Z");
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
 

@@ -76,7 +76,11 @@ describe("keykit rotate", () => {
     const out = captured.out.join("");
     expect(out).toContain("Rotation of 'orders' started: green is now the published slot, blue is retained");
     expect(out).toMatch(/create {2}slot green of 'orders'/);
-    expect(out).toContain("update  the published secret of 'orders': blue -> green");
+    expect(out).toContain(
+      "  publish slot green of 'orders' in place of blue (the secret updated, or a new secret version for AWS Secrets Manager)\n",
+    );
+    expect(out).toContain("check the plan only creates (and publishes the\nnew slot's secret); apply;");
+    expect(out).not.toContain("update  the published secret");
     expect(out).toContain("keep    slot blue of 'orders' (confluent_api_key.Orders_Blue_1234) (still valid)");
     expect(out).toContain("delete  nothing");
     expect(out).toContain("keykit rotate finish orders");
@@ -198,6 +202,44 @@ describe("keykit rotate", () => {
       /orders +rotating +green +green\+blue +1 +\d{4}-.*verify, then: keykit rotate finish orders/,
     );
     expect((await keykit(dir, "status", "billing")).code).toBe(1);
+  });
+
+  test("status after finish: the table and the JSON name the same next step (prove the retired slot gone)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rotate-"));
+    const finished = {
+      active: "green",
+      rotations: 1,
+      slots: {
+        blue: { status: "retired", retiredAt: "2026-11-28T03:00:00.000Z" },
+        green: { status: "active", activatedAt: "2026-11-28T01:00:00.000Z" },
+      },
+    };
+    writeFileSync(stateFile(dir), JSON.stringify({ version: 1, keys: { orders: finished } }));
+    const json = JSON.parse((await keykit(dir, "status", "--format", "json")).out) as {
+      keys: { name: string; next: { step: string; command: string } }[];
+    };
+    expect(json.keys[0].next).toMatchObject({
+      step: "verify",
+      command: "keykit verify orders … --retired-key-id <id>",
+    });
+    const table = (await keykit(dir, "status")).out;
+    expect(table).toMatch(/orders +stable +green .*prove blue is gone: keykit verify orders … --retired-key-id <id>/);
+    expect(table).not.toContain("keykit rotate start orders");
+    // Once the proof is recorded, both say: the next rotation.
+    const proven = {
+      ...finished,
+      slots: {
+        ...finished.slots,
+        blue: {
+          ...finished.slots.blue,
+          verifiedAt: "2026-11-28T04:00:00.000Z",
+          verification: { proved: "gone", keyId: "BLUEKEY0001AAAAA", by: "keykit verify" },
+        },
+      },
+    };
+    writeFileSync(stateFile(dir), JSON.stringify({ version: 1, keys: { orders: proven } }));
+    expect(JSON.parse((await keykit(dir, "status", "--format", "json")).out).keys[0].next.step).toBe("start");
+    expect((await keykit(dir, "status")).out).toMatch(/orders +stable +green .*keykit rotate start orders/);
   });
 
   test("status flags an entry whose key is no longer declared in code", async () => {

@@ -229,6 +229,6 @@ describe("BlueGreenApiKey with globalResources", () => {
           globalResources: [kafka(), kafka()],
           rotationState: stable,
         }),
-    ).toThrow(/two or more distinct resources; got 1/);
+    ).toThrow(/two or more distinct resources; got 2 entries but only 1 distinct resource .*listed more than once/);
   });
 });

@@ -7,12 +7,13 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkAgainstProviderSchema } from "../../testing";
-import { docBlockAfter, repoRoot as root, typecheck, writeExample } from "../helpers/docs";
+import { docBlockAfter, typecheck, writeExample } from "../helpers/docs";
 import { BIN, requireFreshBuild } from "../cli/bin-helpers";
+import { runPath } from "../helpers/run-dir";
 
 requireFreshBuild();
 
-const work = join(root, ".tmp", "readme-blue-green");
+const work = runPath("readme-blue-green");
 
 type Json = { resource: Record<string, Record<string, Record<string, unknown>>>; output?: unknown };
 

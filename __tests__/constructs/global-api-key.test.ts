@@ -93,7 +93,9 @@ describe("GlobalApiKey", () => {
     expect(() => new GlobalApiKey(stack, "One", { resources: [dedicated()] })).toThrow(
       /two or more distinct resources; got 1 \(kafka cluster lkc-ded001 \(dedicated\)\).*ServiceAccountWithKey/,
     );
-    expect(() => new GlobalApiKey(stack, "Twice", { resources: [dedicated(), dedicated()] })).toThrow(/got 1/);
+    expect(() => new GlobalApiKey(stack, "Twice", { resources: [dedicated(), dedicated()] })).toThrow(
+      /^GlobalApiKey test\/Twice: a global key is for clients of two or more distinct resources; got 2 entries but only 1 distinct resource \(kafka cluster lkc-ded001 \(dedicated\)\): the same resource is listed more than once\. A single-resource client gets a scoped key: use ServiceAccountWithKey$/,
+    );
     expect(() => new GlobalApiKey(stack, "None", { resources: [] })).toThrow(/got 0 \(none\)/);
   });
 
@@ -105,7 +107,7 @@ describe("GlobalApiKey", () => {
         new GlobalApiKey(stack, "K", {
           resources: [KeyScope.fromKafkaCluster(cluster), KeyScope.fromKafkaCluster(cluster)],
         }),
-    ).toThrow(/got 1/);
+    ).toThrow(/got 2 entries but only 1 distinct resource \(.+\): the same resource is listed more than once/);
     new GlobalApiKey(stack, "K2", { resources: [KeyScope.fromKafkaCluster(cluster), KeyScope.tableflow()] });
   });
 

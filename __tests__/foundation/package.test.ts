@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { OPTIONAL_PEERS as STORE_PEERS } from "../../constructs/optional-peer";
 import { AWS_SDK_PEER } from "../../cli/verify/aws";
+import { runDir } from "../helpers/run-dir";
 
 /** The sinks' provider packages, and the AWS SDK client that `keykit verify` loads for the AWS sink. */
 const OPTIONAL_PEERS = [...STORE_PEERS, AWS_SDK_PEER];
@@ -81,12 +82,17 @@ describe("the package users install", () => {
     expect(JSON.parse(out)).toEqual({ names: 128, before: 1, after: 2, type: "confluent_connector" });
   });
 
-  test("nothing runs at install in a consumer: no install scripts; prepare (set-up here) is left out of the tarball", () => {
-    for (const hook of ["preinstall", "install", "postinstall"]) expect(manifest.scripts[hook]).toBeUndefined();
-    // `npm ci` here and a git install run `prepare`; a tarball has the build, and prepack strips the script from it.
-    expect(manifest.scripts.prepare).toBe("node scripts/gen-bindings.mjs && npm run build");
-    expect(manifest.scripts.prepack).toMatch(/pack-manifest\.mjs strip$/);
-    expect(manifest.scripts.postpack).toBe("node scripts/pack-manifest.mjs restore");
+  test("nothing runs at install in a consumer, and packing edits no file: the set-up here is postprepare", () => {
+    // npm warns a consumer about every preinstall/install/postinstall/prepare of a dependency it has not allowed; the
+    // set-up `npm ci` runs here (generate the bindings, build) is `postprepare`, which npm runs for this project's own
+    // install only, so the packed manifest is package.json as committed (no strip and restore around `npm pack`).
+    for (const hook of ["preinstall", "install", "postinstall", "prepare", "postpack"])
+      expect(manifest.scripts[hook]).toBeUndefined();
+    expect(manifest.scripts.postprepare).toBe("node scripts/gen-bindings.mjs && npm run build");
+    // prepack builds both frameworks and refuses to pack a file `exports` names that is missing.
+    expect(manifest.scripts.prepack).toBe(
+      "npm run build && node scripts/cdktn-build.mjs --out dist/cdktn && node scripts/check-entry-points.mjs",
+    );
     expect(manifest.files).toEqual(["dist", "schema", "README.md", "RULES.md"]);
   });
 });
@@ -95,8 +101,7 @@ describe("structural inputs", () => {
   let dir: string;
   beforeAll(() => {
     // Inside the project, so the copy resolves cdktf as the app's own bindings would.
-    mkdirSync(join(root, ".tmp"), { recursive: true });
-    dir = mkdtempSync(join(root, ".tmp", "structural-"));
+    dir = runDir("structural");
     // A second, separately declared copy of the generated class: its private fields (`_availability`…) are not
     // the kit's, which made a nominal parameter type reject it.
     cpSync(join(root, ".gen", "providers", "confluent", "kafka-cluster"), join(dir, "own-bindings", "kafka-cluster"), {

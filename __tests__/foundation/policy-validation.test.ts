@@ -6,13 +6,14 @@ import { Acknowledgements } from "../../constructs/acknowledgements";
 import { TerraformOutput, Testing } from "../../constructs/cdktf";
 import { ApiKey } from "../../.gen/providers/confluent/api-key";
 import { ConfluentProvider } from "../../.gen/providers/confluent/provider";
+import { runPath } from "../helpers/run-dir";
 
 /**
  * PATH minus every directory that holds a `terraform` binary (users' CI may have none), with this node first
  * (through a directory of its own, in case node shares a directory with terraform).
  */
 function pathWithoutTerraform(): string {
-  const nodeDir = join(__dirname, "..", "..", ".tmp", "node-only-bin");
+  const nodeDir = runPath("node-only-bin");
   mkdirSync(nodeDir, { recursive: true });
   if (!existsSync(join(nodeDir, "node"))) symlinkSync(process.execPath, join(nodeDir, "node"));
   const rest = (process.env.PATH ?? "")
@@ -99,7 +100,7 @@ describe("policies at synth (KeykitStack)", () => {
 
   test("under the cdktf CLI an error makes `cdktf synth` exit non-zero", () => {
     const root = join(__dirname, "..", "..");
-    const work = join(root, ".tmp", "cli-synth");
+    const work = runPath("cli-synth");
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
     const kit = relative(work, join(root, "constructs")).split("\\").join("/");
@@ -141,7 +142,7 @@ app.synth();
 
   test("`cdktf synth` of the example app succeeds without terraform on PATH", () => {
     const root = join(__dirname, "..", "..");
-    const out = join(root, ".tmp", "cli-synth-example");
+    const out = join(runPath("cli-synth-example"), "out");
     rmSync(out, { recursive: true, force: true });
     const result = spawnSync(
       process.execPath,

@@ -7,8 +7,9 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { checkAgainstProviderSchema } from "../../testing";
 import { docBlockAfter, repoRoot as root, typecheck, writeExample as writeIn } from "../helpers/docs";
+import { runPath } from "../helpers/run-dir";
 
-const work = join(root, ".tmp", "readme-example");
+const work = runPath("readme-example");
 const writeExample = (name: string, code: string) => writeIn(work, `${name}.ts`, code);
 
 function run(file: string, outdir: string) {

@@ -9,9 +9,10 @@ import { join } from "node:path";
 import type { CliIo } from "../../cli/io";
 import { runCli } from "../../cli/main";
 import { BIN } from "../cli/bin-helpers";
+import { runPath } from "../helpers/run-dir";
 
 export const ROOT = join(__dirname, "..", "..");
-const TMP = join(ROOT, ".tmp", "hostile");
+const TMP = runPath("hostile");
 
 /** A fake secret planted next to bad spots: it must never come out. */
 export const SECRET = "Zq8PLANTEDsecretVALUEdoNotLeak0xB7c1";
@@ -23,7 +24,6 @@ export interface RunResult {
 }
 
 export function tempDir(prefix: string): string {
-  mkdirSync(TMP, { recursive: true });
   return mkdtempSync(join(TMP, `${prefix}-`));
 }
 
@@ -150,8 +150,7 @@ export function synthesizedStack(names: readonly string[]): Record<string, unkno
 }
 
 /** A project directory: `cdktf.out/stacks/prod/cdk.tf.json` declaring `names` (no state file yet). */
-export function project(names: readonly string[] = ["orders"]): string {
-  const dir = tempDir("project");
+export function project(names: readonly string[] = ["orders"], dir = tempDir("project")): string {
   const stackDir = join(dir, "cdktf.out", "stacks", "prod");
   mkdirSync(stackDir, { recursive: true });
   writeFileSync(join(stackDir, "cdk.tf.json"), `${JSON.stringify(synthesizedStack(names), null, 2)}\n`);

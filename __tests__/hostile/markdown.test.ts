@@ -7,7 +7,8 @@ import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cliKeyList, type KeySpec } from "../audit/helpers";
-import { codeSpan, escapeCell } from "../../policies/reporters/markdown";
+import { evaluate } from "../../policies/engine";
+import { codeSpan, escapeCell, formatMarkdown } from "../../policies/reporters/markdown";
 import { expectOneLine, runKeykit, snapshot, tempDir, writeJson } from "./input-helpers";
 
 const PAYLOADS = [
@@ -176,5 +177,35 @@ describe("codeSpan", () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("accepted opt-ins in the Markdown report", () => {
+  it("shows the key and owner as code spans: underscores without literal backslashes", () => {
+    const report = {
+      ...evaluate([], [], []),
+      optIns: [
+        {
+          rule: "KK001",
+          subject: "confluent_api_key.dev_sandbox_key",
+          owner: "u-dev_1",
+          reason: "a *sandbox* key",
+          tier: "development" as const,
+          source: "cdk.tf.json",
+        },
+      ],
+    };
+    const line = formatMarkdown(report, [])
+      .split("\n")
+      .find((l) => l.startsWith("- KK001"));
+    expect(line).toBe(
+      "- KK001 `confluent_api_key.dev_sandbox_key`: owner `u-dev_1` (development): a \\*sandbox\\* key",
+    );
+    // As CommonMark reads it: the names are code (shown as written), the reason is text with its `*` escaped.
+    expect(
+      segments(line ?? "")
+        .filter((s) => s.code)
+        .map((s) => s.text),
+    ).toEqual(["confluent_api_key.dev_sandbox_key", "u-dev_1"]);
   });
 });

@@ -18,7 +18,7 @@ import {
 } from "../../policies/secret-destinations";
 
 const ROOT = resolve(__dirname, "../..");
-const SCHEMA_FILE = resolve(ROOT, "../shared/confluent-provider/schema.full.json");
+const SCHEMA_FILE = join(ROOT, "schema", "schema.json");
 const GENERATOR = join(ROOT, "scripts/gen-credential-consumers.mjs");
 
 interface SchemaBlock {

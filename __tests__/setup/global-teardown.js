@@ -1,5 +1,5 @@
-const fs = require("node:fs");
-const path = require("node:path");
+// Removes this run's roots only: another run in the same clone keeps its own.
+const { removeRunRoots } = require("./run-root");
 module.exports = async () => {
-  fs.rmSync(path.join(__dirname, "..", "..", ".tmp", "jest"), { recursive: true, force: true });
+  removeRunRoots({ root: process.env.KEYKIT_TEST_ROOT, shared: process.env.KEYKIT_TEST_SHARED });
 };

@@ -12,6 +12,7 @@ import type { HttpRequest } from "../../cli/verify/http";
 import { KeykitCliError } from "../../cli/errors";
 import { loadRotationSlots } from "../../cli/audit/config";
 import { runKeykit, terraformShowJson } from "../audit/helpers";
+import { runPath } from "../helpers/run-dir";
 
 const SECRET = "published-secret-Zq81xLmN0pQrStUvWxYz0123456789abcdefABCDEF";
 const CLOUD_SECRET = "cloud-api-secret-9f8e7d6c5b4a3928171605";
@@ -61,7 +62,7 @@ beforeEach(() => {
   seen.length = 0;
 });
 
-const root = join(__dirname, "..", "..", ".tmp", "verify-tests");
+const root = runPath("verify-tests");
 function tempDir(): string {
   mkdirSync(root, { recursive: true });
   return mkdtempSync(join(root, "verify-"));

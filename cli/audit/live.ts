@@ -128,7 +128,8 @@ function parseBaseUrl(value: string): URL {
     throw new KeykitCliError(`--base-url: must be an http(s) URL (got one for ${hostOnly(url, value)})`);
   if (url.username !== "" || url.password !== "")
     throw new KeykitCliError(
-      `--base-url: must not contain credentials (user:password@) (got ${displayUrl(value)}); the API key comes from CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET`,
+      // Worded without a `user:password@` example: the redaction of every printed line would strip it.
+      `--base-url: must not contain credentials (a user name or password before the host) (got ${displayUrl(value)}); the API key comes from CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET`,
     );
   return url;
 }

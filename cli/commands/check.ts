@@ -27,6 +27,7 @@ import { type ProjectDefaults, findConfigFile, loadProjectDefaults } from "../co
 import { nowFlag, wholeNumberFlag } from "../flag-values";
 import { commandSpec, parseCommandLine, renderCommandHelp, type CommandSpec } from "../grammar";
 import { type CliIo, type Command, useColor } from "../io";
+import { synthesizeApp } from "../synth-app";
 
 const CHECK_SPEC = commandSpec("check") as CommandSpec;
 
@@ -44,6 +45,8 @@ export interface CheckOptions {
   readonly now?: Date;
   readonly tier?: Tier;
   readonly quiet: boolean;
+  /** Synthesize the CDK app in the working directory first (paths is then its output). */
+  readonly synth: boolean;
 }
 
 /** Without a path: the synthesized output when there is one, else the project itself. */
@@ -64,8 +67,13 @@ export function parseCheckArgs(
     maxAge !== undefined ? wholeNumberFlag("check", "--max-age-days", maxAge, "days") : defaults.maxAgeDays;
   const acknowledgements = values["--acknowledgements"] ?? defaults.acknowledgements;
   const rotationState = values["--rotation-state"] ?? defaults.rotationState;
+  const synth = line.switches.has("--synth");
+  if (synth && line.positionals.length > 0) {
+    throw new KeykitCliError("check: --synth checks the app's own synthesized output: give no <path>");
+  }
   return {
-    paths: line.positionals.length > 0 ? line.positionals : defaultPaths(cwd),
+    synth,
+    paths: line.positionals.length > 0 || synth ? line.positionals : defaultPaths(cwd),
     format: (values["--format"] ?? "text") as ReportFormat,
     failOn: (values["--fail-on"] ?? defaults.failOn ?? "error") as FailOn,
     quiet: line.switches.has("--quiet"),
@@ -102,11 +110,12 @@ function readSideFile(
 
 export const run: Command = async (args, io: CliIo) => {
   const defaults = loadProjectDefaults(io);
-  const parsed = parseCheckArgs(args, io.cwd, defaults);
+  let parsed = parseCheckArgs(args, io.cwd, defaults);
   if (parsed === "help") {
     io.stdout(renderCommandHelp(CHECK_SPEC));
     return EXIT_OK;
   }
+  if (parsed.synth) parsed = { ...parsed, paths: [synthesizeApp(io.cwd, io.env, io.stderr)] };
   try {
     const ackFile = readSideFile(parsed.acknowledgements, DEFAULT_ACKNOWLEDGEMENTS_FILE, io.cwd);
     const acknowledgements: FileAcknowledgement[] = ackFile

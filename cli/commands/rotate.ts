@@ -249,7 +249,11 @@ function describeStep(
   }
   if (changes.create.length === 0) lines.push("  create  nothing");
   if (changes.publish) {
-    lines.push(`  update  the published secret of '${name}': ${changes.publish.from} -> ${changes.publish.to}`);
+    // "update" was wrong for AWS Secrets Manager, whose plan replaces the secret version rather than updating it.
+    lines.push(
+      `  publish slot ${changes.publish.to} of '${name}' in place of ${changes.publish.from} ` +
+        "(the secret updated, or a new secret version for AWS Secrets Manager)",
+    );
   }
   for (const slot of changes.delete) lines.push(`  delete  ${slotLine(name, slot, declared)}`);
   if (changes.delete.length === 0) lines.push("  delete  nothing");
@@ -263,9 +267,14 @@ function describeStep(
   return lines;
 }
 
+/** The table's next step: the JSON's (nextStepOf), in words. */
 function nextStepHint(name: string, entry: KeyRotationEntry): string {
   const retained = retainedSlot(entry);
-  if (retained === undefined) return `keykit rotate start ${name}`;
+  if (retained === undefined) {
+    const next = nextStepOf(name, entry);
+    // After finish, the JSON asks for the retired slot's proof first: the table names the same step.
+    return next.step === "verify" ? `prove ${otherSlot(entry.active)} is gone: ${next.command}` : next.command;
+  }
   // Once verify recorded its proof, only moving the clients is left before finish.
   return nextStepOf(name, entry).step === "finish"
     ? `move clients to ${entry.active} (verified), then: keykit rotate finish ${name}`
@@ -431,8 +440,8 @@ function nextSteps(
 ): string[] {
   return step === "start"
     ? [
-        `Next: review and commit the diff of ${shown}, synthesize, and check the plan only creates (and updates the`,
-        `published secret); apply; run 'keykit verify ${name} …' (finish requires it); move clients to ${after.active};`,
+        `Next: review and commit the diff of ${shown}, synthesize, and check the plan only creates (and publishes the`,
+        `new slot's secret); apply; run 'keykit verify ${name} …' (finish requires it); move clients to ${after.active};`,
         `then run 'keykit rotate finish ${name}'.`,
         `Do not run finish before this apply: the plan would then delete ${before.active} while clients still use it.`,
       ]

@@ -111,7 +111,8 @@ export function formatMarkdown(report: Report, rules: readonly RuleMetadata[], o
     lines.push("<details><summary>Accepted opt-ins</summary>", "");
     for (const o of optIns)
       lines.push(
-        `- ${o.rule} \`${escapeCell(o.subject)}\`: owner \`${escapeCell(o.owner)}\` (${o.tier}): ${escapeCell(o.reason)}`,
+        // Code spans, not escaped text in backticks: inside a code span a backslash is shown as it is.
+        `- ${o.rule} ${codeSpan(o.subject)}: owner ${codeSpan(o.owner)} (${escapeCell(o.tier)}): ${escapeCell(o.reason)}`,
       );
     lines.push("", "</details>", "");
   }

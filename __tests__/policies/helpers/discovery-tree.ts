@@ -151,8 +151,7 @@ function write(root: string, path: string, text: string): void {
 }
 
 /** Writes the tree into a new directory (readable by every user, for the unprivileged run) and returns it. */
-export function discoveryTree(): string {
-  const root = mkdtempSync(join(process.env.TMPDIR ?? "/tmp", "discovery-"));
+export function discoveryTree(root = mkdtempSync(join(process.env.TMPDIR ?? "/tmp", "discovery-"))): string {
   chmodSync(root, 0o755);
   const out = "repo/app/cdktf.out";
   write(root, `${out}/manifest.json`, '{ "version": "0.21.0", "stacks": {} }\n');
