@@ -226,7 +226,10 @@ const VERIFY: CommandSpec = {
   summary: "prove a rotation's published credentials work and its retired slot is gone",
   synopsis: [
     "<rotation-name> (--vault-mount <mount> --vault-name <name> | --output-json <file> [--output-name <name>]",
-    "                 | --aws-secret <name|arn> [--aws-region R] [--aws-endpoint URL]) [options]",
+    "                 | --aws-secret <name|arn> [--aws-region R] [--aws-endpoint URL]",
+    "                 | --kubernetes-secret <namespace>/<name> [--kubernetes-key K] [--kubernetes-context C]",
+    "                 | --azure-secret <name> --azure-vault-url URL",
+    "                 | --gcp-secret projects/<p>/secrets/<id> [--gcp-endpoint URL]) [options]",
   ],
   flags: [
     rotationState,
@@ -237,6 +240,21 @@ const VERIFY: CommandSpec = {
     { name: "aws-secret", value: "<id>", help: "AWS Secrets Manager secret name or ARN (default credential chain)" },
     { name: "aws-endpoint", value: "<url>", help: "--aws-secret: the Secrets Manager endpoint" },
     { name: "aws-region", value: "<region>", help: "--aws-secret: the region" },
+    {
+      name: "kubernetes-secret",
+      value: "<ns/name>",
+      help: "Kubernetes Secret (kubeconfig: KUBECONFIG or ~/.kube/config; else in-cluster)",
+    },
+    { name: "kubernetes-key", value: "<key>", help: "--kubernetes-secret: the data key (default: credentials.json)" },
+    { name: "kubernetes-context", value: "<name>", help: "--kubernetes-secret: the kubeconfig context" },
+    { name: "azure-secret", value: "<name>", help: "Azure Key Vault secret name (DefaultAzureCredential)" },
+    { name: "azure-vault-url", value: "<url>", help: "--azure-secret: the vault, https://<vault>.vault.azure.net" },
+    {
+      name: "gcp-secret",
+      value: "<name>",
+      help: "GCP Secret Manager secret, projects/<p>/secrets/<id> (application default credentials)",
+    },
+    { name: "gcp-endpoint", value: "<url>", help: "--gcp-secret: the Secret Manager endpoint" },
     { name: "state", value: "<file>", help: "Terraform state JSON: key_id must be the active slot's resource" },
     {
       name: "scope",

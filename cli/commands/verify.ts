@@ -21,6 +21,7 @@ import {
   type Timing,
 } from "../verify/probes";
 import { probeDescription, recordable, recordProofs, type SlotProof } from "../verify/record";
+import { readStoreDocument, type StoreOverrides } from "../verify/stores";
 import { readStateFacts, type StateFacts, type StateKey } from "../verify/state";
 import {
   entryFor,
@@ -36,6 +37,7 @@ export interface VerifyDependencies {
   readonly timing?: Partial<Omit<Timing, "waitMs">>;
   readonly clock?: () => Date;
   readonly lockWaitMs?: number;
+  readonly stores?: StoreOverrides;
 }
 
 export const DEFAULT_CLOUD_URL = "https://api.confluent.cloud";
@@ -62,7 +64,14 @@ export function createVerifyCommand(deps: VerifyDependencies = {}): Command {
     };
     io.stdout(`keykit verify ${args.name}: published slot ${entry.active} in ${args.rotationState}\n`);
     const proofs: SlotProof[] = [];
-    const works = await proveWorks(args, io, { entry, state, get, report, timing: timingOf(args, deps) });
+    const works = await proveWorks(args, io, {
+      entry,
+      state,
+      get,
+      report,
+      timing: timingOf(args, deps),
+      stores: deps.stores,
+    });
     if (works) proofs.push(works);
     const gone = await proveGone(args, io, entry, get, report);
     if (gone) proofs.push(gone);
@@ -78,12 +87,13 @@ interface WorksContext {
   readonly get: HttpGet;
   readonly report: Report;
   readonly timing: Timing;
+  readonly stores?: StoreOverrides;
 }
 
 /** The document, its slot, its resource in the state, and an authenticated request: a "works" proof if all hold. */
 async function proveWorks(args: VerifyArgs, io: CliIo, ctx: WorksContext): Promise<SlotProof | undefined> {
   const { entry, state, report } = ctx;
-  const doc = await readDocument(args, io, ctx.get, report);
+  const doc = await readDocument(args, io, ctx, report);
   if (!doc) return undefined;
   let proven = report(slotCheck(doc, entry, args.rotationState)).kind === "ok";
   const stateKey = state?.keys.get(doc.keyId);
@@ -181,7 +191,7 @@ function readEntry(args: VerifyArgs, cwd: string): KeyRotationEntry {
 async function readDocument(
   args: VerifyArgs,
   io: CliIo,
-  get: HttpGet,
+  { get, stores }: Pick<WorksContext, "get" | "stores">,
   report: (o: ProbeOutcome) => void,
 ): Promise<PublishedDocument | undefined> {
   try {
@@ -191,7 +201,9 @@ async function readDocument(
         ? readOutputDocument(sink.file, sink.outputName, io.cwd)
         : sink.kind === "aws"
           ? await readAwsDocument(awsLocation(sink, io))
-          : await readVaultDocument(vaultLocation(sink, io), get);
+          : sink.kind === "vault"
+            ? await readVaultDocument(vaultLocation(sink, io), get)
+            : await readStoreDocument(sink, io.env, stores);
     const slot = doc.slot ? `, slot ${doc.slot}` : "";
     report({ kind: "ok", line: `published document: ${doc.from} (key_id ${doc.keyId}${slot})` });
     return doc;
