@@ -30,12 +30,17 @@ async function loadSecretManager(): Promise<SecretManagerModule> {
   }
 }
 
-/** The google-auth-library the client itself uses (google-gax's), for a client holding a given access token. */
-function accessTokenAuth(token: string): Record<string, unknown> {
+/**
+ * The client's credentials, through the google-auth-library it uses itself (google-gax's): a given access token, or
+ * application default credentials. Requests go through Node's own fetch: gaxios would otherwise import node-fetch.
+ */
+function authOptions(token: string | undefined): Record<string, unknown> {
   const fromClient = createRequire(require.resolve(GCP_SECRET_MANAGER_PEER.packageName));
   const fromGax = createRequire(fromClient.resolve("google-gax"));
   const auth = fromGax("google-auth-library") as typeof import("google-auth-library");
-  const client = new auth.OAuth2Client();
+  const transporterOptions = { fetchImplementation: fetch };
+  if (token === undefined) return { auth: new auth.GoogleAuth({ clientOptions: { transporterOptions } }) };
+  const client = new auth.OAuth2Client({ transporterOptions });
   client.setCredentials({ access_token: token });
   return { auth: new auth.GoogleAuth({ authClient: client }) };
 }
@@ -54,15 +59,14 @@ export async function readGcpDocument(location: GcpLocation): Promise<PublishedD
   const client = new SecretManagerServiceClient({
     fallback: true,
     ...endpointOptions(location.endpoint),
-    ...(location.accessToken ? accessTokenAuth(location.accessToken) : {}),
+    ...authOptions(location.accessToken),
   });
   let data: Uint8Array | string | null | undefined;
   try {
-    const [version] = await client.accessSecretVersion({ name }, { retry: null, maxRetries: 2 });
+    const [version] = await client.accessSecretVersion({ name }, { timeout: 30_000 });
     data = version.payload?.data;
   } catch (error) {
-    if ((error as { code?: number }).code === 5)
-      throw new DocumentError(`${from}: no such secret or version (NOT_FOUND)`);
+    if (statusOf(error) === "NOT_FOUND") throw new DocumentError(`${from}: no such secret or version (NOT_FOUND)`);
     throw new KeykitCliError(`${from}: ${gcpProblem(error, location.endpoint)}`);
   } finally {
     await client.close().catch(() => undefined);
@@ -71,13 +75,30 @@ export async function readGcpDocument(location: GcpLocation): Promise<PublishedD
   return parseDocument(typeof data === "string" ? data : Buffer.from(data).toString("utf8"), from);
 }
 
-/** gRPC status codes as Secret Manager answers them; never the error's message, which may quote the request. */
+/** gRPC codes (and, over the REST transport, the HTTP statuses) that verify tells apart. */
+const STATUS: Readonly<Record<number, string>> = {
+  5: "NOT_FOUND",
+  404: "NOT_FOUND",
+  7: "PERMISSION_DENIED",
+  403: "PERMISSION_DENIED",
+  16: "UNAUTHENTICATED",
+  401: "UNAUTHENTICATED",
+};
+
+function statusOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "number" ? STATUS[code] : undefined;
+}
+
+/** One line from a client error: its status, never its message (which may quote the request). */
 function gcpProblem(error: unknown, endpoint: string | undefined): string {
   const e = error as { code?: number | string; message?: string };
-  if (e.code === 7) return "permission denied (PERMISSION_DENIED): the identity needs secretmanager.versions.access";
-  if (e.code === 16) return "the credentials were refused (UNAUTHENTICATED)";
+  const status = statusOf(error);
+  if (status === "PERMISSION_DENIED")
+    return "permission denied (PERMISSION_DENIED): the identity needs secretmanager.versions.access";
+  if (status === "UNAUTHENTICATED") return "the credentials were refused (UNAUTHENTICATED)";
   if (typeof e.message === "string" && e.message.startsWith("Could not load the default credentials"))
     return "no GCP credentials found (GOOGLE_OAUTH_ACCESS_TOKEN or application default credentials)";
-  if (typeof e.code === "number") return `Secret Manager answered gRPC status ${e.code}`;
+  if (typeof e.code === "number") return `Secret Manager answered status ${e.code}`;
   return `Secret Manager${endpoint ? ` ${originOf(endpoint)}` : ""} unreachable (${e.code ?? "error"})`;
 }
