@@ -66,6 +66,11 @@ const SHARED = {
   },
   maxAgeDays: { name: "max-age-days", value: "<n>", help: "maximum key / rotation-slot age in days (default: 90)" },
   quiet: { name: "quiet", help: "text report: only the summary line and the blocking findings" },
+  sourceRoot: {
+    name: "source-root",
+    value: "<dir>",
+    help: "sarif, gitlab: locations are relative to <dir> (default: the repository's top level, else .)",
+  },
 } satisfies Record<string, FlagSpec>;
 
 const acknowledgements = (multiple: boolean): FlagSpec => ({
@@ -95,6 +100,7 @@ const CHECK: CommandSpec = {
     SHARED.now,
     SHARED.tier,
     SHARED.quiet,
+    SHARED.sourceRoot,
   ],
   description: `<path> is a plan JSON (terraform show -json plan.bin), a state JSON, a cdk.tf.json, a *.tf file, or a
 directory: every Terraform root (local modules followed), cdk.tf.json and cdktf.out below it, each its own input
@@ -211,6 +217,7 @@ const AUDIT: CommandSpec = {
     },
     { name: "unused-days", value: "<n>", help: "--audit-log: coverage without a success that makes a key unused (30)" },
     SHARED.quiet,
+    SHARED.sourceRoot,
   ],
   description: `Compares the keys and service accounts that exist in Confluent Cloud with the configuration, and
 reports unmanaged, user-owned, stale and orphaned items. --emit-cleanup writes a reviewable bash script; keykit never

@@ -34,6 +34,7 @@ export interface AuditArgs {
   readonly unusedDays: number;
   /** Text report: only the summary line and the blocking findings. */
   readonly quiet: boolean;
+  readonly sourceRoot?: string;
 }
 
 export const AUDIT_USAGE = renderCommandHelp(AUDIT_SPEC);
@@ -89,6 +90,7 @@ export function parseAuditArgs(argv: readonly string[], defaults: ProjectDefault
     auditLog: multi["--audit-log"],
     unusedDays,
     quiet: line.switches.has("--quiet"),
+    sourceRoot: single["--source-root"],
   };
   if (help) return args;
   if (!live && args.inventory.length === 0)

@@ -26,6 +26,7 @@ import { type ProjectDefaults, loadProjectDefaults } from "../config";
 import { nowFlag, wholeNumberFlag } from "../flag-values";
 import { commandSpec, parseCommandLine, renderCommandHelp, type CommandSpec } from "../grammar";
 import { type CliIo, type Command, useColor } from "../io";
+import { sourceRootOf } from "../source-root";
 
 const CHECK_SPEC = commandSpec("check") as CommandSpec;
 
@@ -43,6 +44,7 @@ export interface CheckOptions {
   readonly now?: Date;
   readonly tier?: Tier;
   readonly quiet: boolean;
+  readonly sourceRoot?: string;
 }
 
 /** Without a path: the synthesized output when there is one, else the project itself. */
@@ -69,6 +71,7 @@ export function parseCheckArgs(
     failOn: (values["--fail-on"] ?? defaults.failOn ?? "error") as FailOn,
     quiet: line.switches.has("--quiet"),
     ...(values["--output"] !== undefined ? { output: values["--output"] } : {}),
+    ...(values["--source-root"] !== undefined ? { sourceRoot: values["--source-root"] } : {}),
     ...(acknowledgements !== undefined ? { acknowledgements } : {}),
     ...(rotationState !== undefined ? { rotationState } : {}),
     ...(maxAgeDays !== undefined ? { maxAgeDays } : {}),
@@ -122,6 +125,8 @@ export const run: Command = async (args, io: CliIo) => {
     });
     const text = formatReport(report, parsed.format, rules, {
       command: "check",
+      cwd: io.cwd,
+      sourceRoot: sourceRootOf(parsed.sourceRoot, io.cwd, "check"),
       failOn: parsed.failOn,
       quiet: parsed.quiet,
       color: parsed.output === undefined && useColor(io),
