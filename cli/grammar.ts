@@ -69,7 +69,7 @@ const SHARED = {
   sourceRoot: {
     name: "source-root",
     value: "<dir>",
-    help: "sarif, gitlab: locations are relative to <dir> (default: the repository's top level, else .)",
+    help: "sarif, gitlab: paths relative to <dir> (default: the repository top level)",
   },
 } satisfies Record<string, FlagSpec>;
 
