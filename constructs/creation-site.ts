@@ -17,7 +17,7 @@ const FRAMES = 24;
 const FRAME = /^\s*at (?:.*? \()?(?:file:\/\/)?((?:[A-Za-z]:)?[^\s():]+?):(\d+):\d+\)?$/;
 
 export interface CreationSite {
-  /** Relative to the synth's working directory, `/`-separated (absolute when outside it). */
+  /** Relative to the synth's working directory, `/`-separated. */
   readonly file: string;
   readonly line: number;
 }
@@ -44,8 +44,9 @@ function firstUserFrame(stack: string): CreationSite | undefined {
     const file = decodeURIComponent(m[1]);
     if (!isAbsolute(file) || file.startsWith(KIT_DIR) || file.includes(NODE_MODULES)) continue;
     const rel = relative(process.cwd(), file);
-    const shown = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
-    return { file: shown.split(sep).join("/"), line: Number(m[2]) };
+    // Outside the app's directory (a shared library elsewhere): no origin, rather than a machine's absolute path.
+    if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return undefined;
+    return { file: rel.split(sep).join("/"), line: Number(m[2]) };
   }
   return undefined;
 }
