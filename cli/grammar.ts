@@ -67,6 +67,11 @@ const SHARED = {
   },
   maxAgeDays: { name: "max-age-days", value: "<n>", help: "maximum key / rotation-slot age in days (default: 90)" },
   quiet: { name: "quiet", help: "text report: only the summary line and the blocking findings" },
+  sourceRoot: {
+    name: "source-root",
+    value: "<dir>",
+    help: "sarif, gitlab: paths relative to <dir> (default: the repository top level)",
+  },
 } satisfies Record<string, FlagSpec>;
 
 const acknowledgements = (multiple: boolean): FlagSpec => ({
@@ -100,6 +105,7 @@ const CHECK: CommandSpec = {
       name: "synth",
       help: "synthesize the CDK app here first (its own cdktf or cdktn CLI), then check its output",
     },
+    SHARED.sourceRoot,
   ],
   description: `<path> is a plan JSON (terraform show -json plan.bin), a state JSON, a cdk.tf.json, a *.tf file, or a
 directory: every Terraform root (local modules followed), cdk.tf.json and cdktf.out below it, each its own input
@@ -263,6 +269,7 @@ const AUDIT: CommandSpec = {
       help: "ksqlDB cluster exports: accounts a cluster runs as are in use",
     },
     SHARED.quiet,
+    SHARED.sourceRoot,
   ],
   description: `Compares the keys and service accounts that exist in Confluent Cloud with the configuration, and
 reports unmanaged, user-owned, stale and orphaned items. --emit-cleanup writes a reviewable bash script; keykit never
@@ -278,7 +285,10 @@ const VERIFY: CommandSpec = {
   summary: "prove a rotation's published credentials work and its retired slot is gone",
   synopsis: [
     "<rotation-name> (--vault-mount <mount> --vault-name <name> | --output-json <file> [--output-name <name>]",
-    "                 | --aws-secret <name|arn> [--aws-region R] [--aws-endpoint URL]) [options]",
+    "                 | --aws-secret <name|arn> [--aws-region R] [--aws-endpoint URL]",
+    "                 | --kubernetes-secret <namespace>/<name> [--kubernetes-key K] [--kubernetes-context C]",
+    "                 | --azure-secret <name> --azure-vault-url URL",
+    "                 | --gcp-secret projects/<p>/secrets/<id> [--gcp-endpoint URL]) [options]",
   ],
   flags: [
     rotationState,
@@ -289,6 +299,21 @@ const VERIFY: CommandSpec = {
     { name: "aws-secret", value: "<id>", help: "AWS Secrets Manager secret name or ARN (default credential chain)" },
     { name: "aws-endpoint", value: "<url>", help: "--aws-secret: the Secrets Manager endpoint" },
     { name: "aws-region", value: "<region>", help: "--aws-secret: the region" },
+    {
+      name: "kubernetes-secret",
+      value: "<ns/name>",
+      help: "Kubernetes Secret (kubeconfig: KUBECONFIG or ~/.kube/config; else in-cluster)",
+    },
+    { name: "kubernetes-key", value: "<key>", help: "--kubernetes-secret: the data key (default: credentials.json)" },
+    { name: "kubernetes-context", value: "<name>", help: "--kubernetes-secret: the kubeconfig context" },
+    { name: "azure-secret", value: "<name>", help: "Azure Key Vault secret name (DefaultAzureCredential)" },
+    { name: "azure-vault-url", value: "<url>", help: "--azure-secret: the vault, https://<vault>.vault.azure.net" },
+    {
+      name: "gcp-secret",
+      value: "<name>",
+      help: "GCP Secret Manager secret, projects/<p>/secrets/<id> (application default credentials)",
+    },
+    { name: "gcp-endpoint", value: "<url>", help: "--gcp-secret: the Secret Manager endpoint" },
     { name: "state", value: "<file>", help: "Terraform state JSON: key_id must be the active slot's resource" },
     {
       name: "scope",

@@ -1,6 +1,7 @@
 import type { KeykitResourceMetadata } from "../policies/metadata";
 import { METADATA_VERSION } from "../policies/metadata";
 import { type IConstruct, TerraformResource, TerraformStack, resolveTokens } from "./cdktf";
+import { creationSite } from "./creation-site";
 
 type Recorded = Omit<KeykitResourceMetadata, "version" | "path">;
 
@@ -18,10 +19,14 @@ export function collectKeykitMetadata(stack: TerraformStack): void {
  * Records what a kit construct knows about a resource in its `"//".keykit` entry of cdk.tf.json, where the
  * policies read it back (Terraform ignores "//" properties). See policies/metadata.ts for the contract.
  */
-export function recordKeykitMetadata(resource: TerraformResource, metadata: Recorded): void {
+export function recordKeykitMetadata(resource: TerraformResource, recorded: Recorded): void {
   const collected = collectors.get(TerraformStack.of(resource));
+  const earlier = collected?.get(resource);
+  // Where the user's code made the construct, taken once per resource (see creation-site.ts).
+  const origin = recorded.origin ?? earlier?.origin ?? creationSite();
+  const metadata: Recorded = origin ? { ...recorded, origin } : recorded;
   if (collected) {
-    collected.set(resource, { ...collected.get(resource), ...metadata });
+    collected.set(resource, { ...earlier, ...metadata });
     return;
   }
   for (const [field, value] of Object.entries({ version: METADATA_VERSION, ...metadata })) {

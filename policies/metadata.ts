@@ -76,4 +76,9 @@ export interface KeykitResourceMetadata {
   /** Set when a development stack explicitly allowed a user-owned key. */
   readonly userOwner?: { readonly reason: string };
   readonly acknowledgements?: readonly AcknowledgementRecord[];
+  /**
+   * Where the user's code created the construct: `file` relative to the app's directory (the synth's working
+   * directory, `/`-separated), 1-based `line`. Findings on the resource point there.
+   */
+  readonly origin?: { readonly file: string; readonly line: number };
 }

@@ -36,6 +36,11 @@ export interface SourceLocation {
   readonly endLine?: number;
   /** 1-based column of `line`, when known (one-line plan/state JSON, where the line alone says little). */
   readonly column?: number;
+  /**
+   * When `file` is the source that created the construct (a `main.ts`), the synthesized file the finding was read
+   * from, and the resource's line there: reporters keep it as a related location.
+   */
+  readonly generated?: { readonly file: string; readonly line?: number };
 }
 
 /**

@@ -219,3 +219,20 @@ describe("inventory loaders: malformed or truncated exports", () => {
     );
   });
 });
+
+describe("inventory: the line of each item in its export", () => {
+  const lineIn = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split("\n").length;
+
+  it("is the line of the key's or account's own id, not of an id it mentions", () => {
+    const keys = sample("iam-v2-api-keys.list.sample.json");
+    const accounts = sample("cli-iam-service-account-list.sample.json");
+    const inv = loadInventory([keys, accounts]);
+    for (const key of inv.apiKeys) {
+      expect(inv.lineOf?.(keys.file, key.id)).toBe(lineIn(keys.text, `"id": "${key.id}"`));
+      expect(inv.lineOf?.(keys.file, key.id)).toBeGreaterThan(1);
+    }
+    const account = inv.serviceAccounts[inv.serviceAccounts.length - 1];
+    expect(inv.lineOf?.(accounts.file, account.id)).toBe(lineIn(accounts.text, `"id": "${account.id}"`));
+    expect(inv.lineOf?.("other.json", account.id)).toBeUndefined();
+  });
+});

@@ -176,6 +176,8 @@ const DEV_KEY_STACK = {
  */
 function workspace(tf?: string): string {
   const dir = project();
+  // A repository of its own: SARIF and GitLab paths are relative to the repository's top level.
+  mkdirSync(join(dir, ".git"));
   mkdirSync(join(dir, "infra"));
   if (tf === undefined) writeJson(dir, "infra/cdk.tf.json", DEV_KEY_STACK);
   else writeFileSync(join(dir, "infra", "main.tf"), tf);
@@ -759,10 +761,12 @@ describe("4. reports", () => {
       location: { path: string; lines: { begin: number } };
     }[];
     const kk001 = issues.find((i) => i.check_name === "KK001");
-    expect(kk001).toMatchObject({ severity: "critical", location: { path: "keys.json", lines: { begin: 1 } } });
+    // Each finding on the line of its item in the export it came from (keys.json line 3: USERKEY000000001's "key").
+    expect(kk001).toMatchObject({ severity: "critical", location: { path: "keys.json", lines: { begin: 3 } } });
+    expect(kk001?.description).toContain("USERKEY000000001");
     expect(issues.find((i) => i.check_name === "KK008")).toMatchObject({
       severity: "major",
-      location: { path: "accounts.json" },
+      location: { path: "accounts.json", lines: { begin: 8 } },
     });
     expect(issues.filter((i) => i.check_name === "KK004").map((i) => i.description)).toEqual([
       expect.stringMatching(/^KK004 .*USERKEY000000001/),

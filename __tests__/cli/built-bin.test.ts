@@ -43,6 +43,8 @@ const WARNINGS_ONLY_TF = MAIN_TF.replace(/provider "confluent" \{[^}]*\}\n/, "")
 
 function withModule(text = MAIN_TF): string {
   const dir = project();
+  // A repository of its own: SARIF and GitLab paths are relative to the repository's top level.
+  mkdirSync(join(dir, ".git"));
   mkdirSync(join(dir, "infra"));
   writeFileSync(join(dir, "infra", "main.tf"), text);
   return dir;

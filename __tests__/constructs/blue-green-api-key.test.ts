@@ -51,6 +51,7 @@ describe("BlueGreenApiKey synthesized per rotation state", () => {
       version: 1,
       construct: "BlueGreenApiKey",
       rotation: { name: "orders", slot: "blue", active: true },
+      origin: { file: "__tests__/constructs/blue-green-api-key.test.ts", line: expect.any(Number) },
     });
     expect(blue.managed_resource).toMatchObject({ id: "lkc-abc123", api_version: "cmk/v2", kind: "Cluster" });
     expect(key.activeSlot).toBe("blue");

@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import * as ts from "typescript";
-import { repoRoot, writeExample } from "../helpers/readme";
+import { repoRoot, writeExample } from "../helpers/docs";
 import { runPath } from "../helpers/run-dir";
 
 /** `file:line: message` of every use of a deprecated name in `files`. */

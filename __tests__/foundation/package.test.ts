@@ -5,9 +5,10 @@ import ts from "typescript";
 import { OPTIONAL_PEERS as STORE_PEERS } from "../../constructs/optional-peer";
 import { AWS_SDK_PEER } from "../../cli/verify/aws";
 import { runDir } from "../helpers/run-dir";
+import { VERIFY_PEERS } from "../../cli/verify/peers";
 
-/** The sinks' provider packages, and the AWS SDK client that `keykit verify` loads for the AWS sink. */
-const OPTIONAL_PEERS = [...STORE_PEERS, AWS_SDK_PEER];
+/** The sinks' provider packages, and the store clients that `keykit verify` loads for the AWS, Azure and GCP sinks. */
+const OPTIONAL_PEERS = [...STORE_PEERS, AWS_SDK_PEER, ...VERIFY_PEERS];
 
 const root = join(__dirname, "..", "..");
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
@@ -22,6 +23,7 @@ const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as
 
 /** `^x.y.z` as npm reads it (enough for the ranges this package declares). */
 function satisfiesCaret(version: string, range: string): boolean {
+  if (range.includes("||")) return range.split("||").some((r) => satisfiesCaret(version, r.trim()));
   const [major, minor, patch] = range.replace(/^\^/, "").split(".").map(Number);
   const [vMajor, vMinor, vPatch] = version.split(".").map(Number);
   if (vMajor !== major) return false;

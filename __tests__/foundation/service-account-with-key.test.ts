@@ -41,7 +41,12 @@ describe("ServiceAccountWithKey", () => {
       environment: [{ id: "env-abc123" }],
     });
     // A scoped key's managed_resource says what it serves: the metadata adds only what the JSON cannot.
-    expect(key["//"].keykit).toEqual({ version: 1, construct: "ServiceAccountWithKey" });
+    // …and where this test created the construct (its line under ts-jest is the transpiled one).
+    expect(key["//"].keykit).toEqual({
+      version: 1,
+      construct: "ServiceAccountWithKey",
+      origin: { file: "__tests__/foundation/service-account-with-key.test.ts", line: expect.any(Number) },
+    });
     expect(app.ownerKind).toBe("ServiceAccount");
     expect(json["//"]).toMatchObject({ keykit: { tier: "production" } });
   });

@@ -91,6 +91,56 @@ describe("JSON positions", () => {
   });
 });
 
+describe('the kit\'s recorded creation site ("//".keykit.origin)', () => {
+  const stack = (origin: unknown) => ({
+    resource: {
+      confluent_api_key: {
+        k: {
+          "//": {
+            metadata: { path: "orders/App/ApiKey", uniqueId: "k" },
+            keykit: { version: 1, construct: "ServiceAccountWithKey", origin },
+          },
+          owner: { id: "u-1", api_version: "iam/v2", kind: "User" },
+        },
+      },
+    },
+  });
+  const file = "apps/orders/cdktf.out/stacks/orders/cdk.tf.json";
+  const located = (origin: unknown) =>
+    loadConfiguration(stack(origin), {
+      kind: "cdktf-json",
+      source: file,
+      positions: new Map([["confluent_api_key.k", { line: 4 }]]),
+    }).apiKeys[0].location;
+
+  it("points at the source line, relative to the directory holding cdktf.out, the synthesized file generated", () => {
+    expect(located({ file: "lib/orders.ts", line: 12 })).toEqual({
+      file: "apps/orders/lib/orders.ts",
+      address: "confluent_api_key.k",
+      constructPath: "orders/App/ApiKey",
+      line: 12,
+      generated: { file, line: 4 },
+    });
+  });
+
+  it.each([
+    [{ file: "../../etc/passwd.ts", line: 3 }],
+    [{ file: "/etc/main.ts", line: 3 }],
+    [{ file: "main.ts\nKK001 forged", line: 3 }],
+    [{ file: "main.ts", line: 0 }],
+    [{ file: "main.ts", line: 2.5 }],
+    [{ file: "notes.txt", line: 3 }],
+    ["main.ts:3"],
+  ])("a hostile origin %p is ignored: the location stays in the synthesized file", (origin) => {
+    expect(located(origin)).toEqual({
+      file,
+      address: "confluent_api_key.k",
+      constructPath: "orders/App/ApiKey",
+      line: 4,
+    });
+  });
+});
+
 describe("synthesized stacks", () => {
   it("carry the construct path, and with cdktf stack traces the main.ts line that created the construct", () => {
     const trace = [

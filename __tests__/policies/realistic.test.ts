@@ -28,6 +28,8 @@ function headerLine(file: string, header: string): number {
 /** A copy of the fixture with the directories a scanner must skip (they cannot be committed: .gitignore). */
 function workspace(): string {
   const root = mkdtempSync(join(process.env.TMPDIR ?? "/tmp", "realistic-"));
+  // The workspace is the repository's top level: SARIF paths are relative to it.
+  mkdirSync(join(root, ".git"));
   cpSync(FIXTURE, join(root, "repo"), { recursive: true });
   const planted = 'resource "local_file" "f" {\n  content  = confluent_api_key.nope.secret\n  filename = "x"\n}\n';
   for (const skipped of [".terraform/modules/cached", "node_modules/pkg", ".github/terraform"]) {

@@ -28,6 +28,26 @@ function report() {
 
 describe("reporters", () => {
   const r = report();
+  it("SARIF and GitLab paths are relative to the source root; a file outside it keeps an absolute URI", () => {
+    const options = { sourceRoot: "/work/shop", cwd: "/work/shop/infra/live" };
+    const sarif = JSON.parse(formatReport(r, "sarif", ALL_RULES, options));
+    expect(sarif.runs[0].originalUriBaseIds).toEqual({ "%SRCROOT%": { uri: "file:///work/shop/" } });
+    const uris = sarif.runs[0].results.map(
+      (x: { locations: { physicalLocation: { artifactLocation: unknown } }[] }) =>
+        x.locations[0].physicalLocation.artifactLocation,
+    );
+    expect(new Set(uris.map((u: unknown) => JSON.stringify(u)))).toEqual(
+      new Set([JSON.stringify({ uri: "infra/live/plan.json", uriBaseId: "%SRCROOT%" })]),
+    );
+    const gitlab = JSON.parse(formatReport(r, "gitlab", ALL_RULES, options));
+    expect(new Set(gitlab.map((i: { location: { path: string } }) => i.location.path))).toEqual(
+      new Set(["infra/live/plan.json"]),
+    );
+    const outside = JSON.parse(formatReport(r, "sarif", ALL_RULES, { sourceRoot: "/elsewhere", cwd: "/work/a b" }));
+    expect(outside.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({
+      uri: "file:///work/a%20b/plan.json",
+    });
+  });
   it("no format contains the planted secret", () => {
     for (const format of REPORT_FORMATS) expect(formatReport(r, format, ALL_RULES)).not.toContain(SECRET);
   });

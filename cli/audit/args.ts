@@ -43,6 +43,7 @@ export interface AuditArgs {
   readonly ksqldbClusters: readonly string[];
   /** Text report: only the summary line and the blocking findings. */
   readonly quiet: boolean;
+  readonly sourceRoot?: string;
 }
 
 export const AUDIT_USAGE = renderCommandHelp(AUDIT_SPEC);
@@ -111,6 +112,7 @@ export function parseAuditArgs(argv: readonly string[], defaults: ProjectDefault
     flinkStatements: multi["--flink-statements"],
     ksqldbClusters: multi["--ksqldb-clusters"],
     quiet: line.switches.has("--quiet"),
+    sourceRoot: single["--source-root"],
   };
   if (help) return args;
   if (!live && args.inventory.length === 0)

@@ -48,6 +48,7 @@ import { buildKeyGraph } from "../../policies/reporters/key-graph";
 import { AUDIT_RULES } from "../../policies/rules/audit";
 import { KIT_RULE_IDS } from "../../policies/rules/catalogue";
 import { DEFAULT_ROTATION_STATE_FILE } from "../../policies/rotation-state";
+import { sourceRootOf } from "../source-root";
 
 /** Test seam: live-mode settings the CLI does not expose (backoff delays, timeouts). */
 export interface AuditDependencies {
@@ -145,6 +146,8 @@ export function createAuditCommand(deps: AuditDependencies = {}): Command {
     ];
     const text = renderAuditReport(report, args.format, rules, model, cleanupInputs, {
       command: "audit",
+      cwd: io.cwd,
+      sourceRoot: sourceRootOf(args.sourceRoot, io.cwd, "audit"),
       failOn: args.failOn,
       quiet: args.quiet,
       color: args.output === undefined && useColor(io),

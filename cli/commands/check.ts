@@ -28,6 +28,7 @@ import { nowFlag, wholeNumberFlag } from "../flag-values";
 import { commandSpec, parseCommandLine, renderCommandHelp, type CommandSpec } from "../grammar";
 import { type CliIo, type Command, useColor } from "../io";
 import { synthesizeApp } from "../synth-app";
+import { sourceRootOf } from "../source-root";
 
 const CHECK_SPEC = commandSpec("check") as CommandSpec;
 
@@ -47,6 +48,7 @@ export interface CheckOptions {
   readonly quiet: boolean;
   /** Synthesize the CDK app in the working directory first (paths is then its output). */
   readonly synth: boolean;
+  readonly sourceRoot?: string;
 }
 
 /** Without a path: the synthesized output when there is one, else the project itself. */
@@ -78,6 +80,7 @@ export function parseCheckArgs(
     failOn: (values["--fail-on"] ?? defaults.failOn ?? "error") as FailOn,
     quiet: line.switches.has("--quiet"),
     ...(values["--output"] !== undefined ? { output: values["--output"] } : {}),
+    ...(values["--source-root"] !== undefined ? { sourceRoot: values["--source-root"] } : {}),
     ...(acknowledgements !== undefined ? { acknowledgements } : {}),
     ...(rotationState !== undefined ? { rotationState } : {}),
     ...(maxAgeDays !== undefined ? { maxAgeDays } : {}),
@@ -133,6 +136,8 @@ export const run: Command = async (args, io: CliIo) => {
     });
     const text = formatReport(report, parsed.format, rules, {
       command: "check",
+      cwd: io.cwd,
+      sourceRoot: sourceRootOf(parsed.sourceRoot, io.cwd, "check"),
       failOn: parsed.failOn,
       quiet: parsed.quiet,
       color: parsed.output === undefined && useColor(io),

@@ -27,6 +27,7 @@ import {
   type Timing,
 } from "../verify/probes";
 import { probeDescription, recordable, recordProofs, type SlotProof } from "../verify/record";
+import { readStoreDocument, type StoreOverrides } from "../verify/stores";
 import { findSlotKey, readStateFacts, type StateFacts, type StateKey } from "../verify/state";
 import {
   entryFor,
@@ -46,6 +47,7 @@ export interface VerifyDependencies {
   readonly timing?: Partial<Omit<Timing, "waitMs">>;
   readonly clock?: () => Date;
   readonly lockWaitMs?: number;
+  readonly stores?: StoreOverrides;
 }
 
 export const DEFAULT_CLOUD_URL = "https://api.confluent.cloud";
@@ -89,6 +91,7 @@ export function createVerifyCommand(deps: VerifyDependencies = {}): Command {
       get,
       report,
       timing: timingOf(args, deps),
+      stores: deps.stores,
     });
     if (works) findings.push(works);
     const gone = await proveGone(args, io, { entry, get, report, retiredKeyId });
@@ -107,6 +110,7 @@ interface WorksContext {
   readonly get: HttpGet;
   readonly report: Report;
   readonly timing: Timing;
+  readonly stores?: StoreOverrides;
 }
 
 /**
@@ -124,7 +128,7 @@ async function proveWorks(args: VerifyArgs, io: CliIo, ctx: WorksContext): Promi
   const since = entry.slots[slot]?.activatedAt;
   const failure = (keyId?: string): SlotProof | undefined =>
     firstFailure === undefined ? undefined : failureProof(slot, "active", since, firstFailure, keyId);
-  const doc = await readDocument(args, io, ctx.get, report);
+  const doc = await readDocument(args, io, ctx, report);
   if (!doc) return failure();
   let proven = report(slotCheck(doc, entry, args.rotationState)).kind === "ok";
   const stateKey = state?.keys.get(doc.keyId);
@@ -263,7 +267,7 @@ function readEntry(args: VerifyArgs, cwd: string): KeyRotationEntry {
 async function readDocument(
   args: VerifyArgs,
   io: CliIo,
-  get: HttpGet,
+  { get, stores }: Pick<WorksContext, "get" | "stores">,
   report: (o: ProbeOutcome) => void,
 ): Promise<PublishedDocument | undefined> {
   try {
@@ -273,7 +277,9 @@ async function readDocument(
         ? readOutputDocument(sink.file, sink.outputName, io.cwd)
         : sink.kind === "aws"
           ? await readAwsDocument(awsLocation(sink, io, args.allowHttp))
-          : await readVaultDocument(vaultLocation(sink, io, args.allowHttp), get);
+          : sink.kind === "vault"
+            ? await readVaultDocument(vaultLocation(sink, io, args.allowHttp), get)
+            : await readStoreDocument(sink, io.env, stores);
     const slot = doc.slot ? `, slot ${doc.slot}` : "";
     report({ kind: "ok", line: `published document: ${doc.from} (key_id ${doc.keyId}${slot})` });
     return doc;

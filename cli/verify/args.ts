@@ -3,6 +3,7 @@ import { KeykitCliError } from "../errors";
 import { type CommandSpec, commandSpec, parseCommandLine, renderCommandHelp } from "../grammar";
 import { API_KEY_ID_PATTERN, DEFAULT_ROTATION_STATE_FILE, validateKeyName } from "../../policies/rotation-state";
 import type { ProbeScope } from "./probes";
+import { type StoreSink, STORE_FLAGS, storeSinkOf } from "./store-args";
 
 export interface VerifyArgs {
   readonly help: boolean;
@@ -11,7 +12,8 @@ export interface VerifyArgs {
   readonly sink:
     | { readonly kind: "vault"; readonly mount: string; readonly secretName: string }
     | { readonly kind: "output"; readonly file: string; readonly outputName?: string }
-    | { readonly kind: "aws"; readonly secretId: string; readonly endpoint?: string; readonly region?: string };
+    | { readonly kind: "aws"; readonly secretId: string; readonly endpoint?: string; readonly region?: string }
+    | StoreSink;
   readonly state?: string;
   readonly scope?: ProbeScope;
   readonly restEndpoint?: string;
@@ -55,6 +57,8 @@ export function parseVerifyArgs(
     "--flink-endpoint",
     "--base-url",
     "--aws-endpoint",
+    "--azure-vault-url",
+    "--gcp-endpoint",
   ])
     if (values[flag] !== undefined && !/^https?:\/\/[^\s/]/.test(values[flag]))
       throw new KeykitCliError(`${flag} must be an http(s) URL`);
@@ -82,10 +86,14 @@ function sinkOf(values: Readonly<Record<string, string>>): VerifyArgs["sink"] {
   const vault = values["--vault-mount"] !== undefined || values["--vault-name"] !== undefined;
   const output = values["--output-json"] !== undefined;
   const aws = values["--aws-secret"] !== undefined;
-  if ([vault, output, aws].filter(Boolean).length !== 1)
+  const store = STORE_FLAGS.filter((flag) => values[flag] !== undefined);
+  if ([vault, output, aws, ...store].filter(Boolean).length !== 1)
     throw new KeykitCliError(
-      "verify needs one sink: --vault-mount and --vault-name, --aws-secret, or --output-json <terraform output -json file>",
+      "verify needs one sink: --vault-mount and --vault-name, --aws-secret, --kubernetes-secret, --azure-secret, " +
+        "--gcp-secret, or --output-json <terraform output -json file>",
     );
+  const other = storeSinkOf(values);
+  if (other) return other;
   if (!aws && (values["--aws-endpoint"] !== undefined || values["--aws-region"] !== undefined))
     throw new KeykitCliError("--aws-endpoint and --aws-region only apply with --aws-secret");
   if (aws)

@@ -228,7 +228,7 @@ export function buildAuditModel(
       userOwnerAllowed: managedBy?.userOwnerAllowed
         ? { ...managedBy.userOwnerAllowed, declaredIn: managedBy.source }
         : undefined,
-      location: { file: key.sources[0], address: key.id, constructPath: managedBy?.constructPath },
+      location: itemLocation(inventory, key.sources[0], key.id, managedBy?.constructPath),
       acknowledgements: managedBy?.acknowledgements ?? NO_ACKNOWLEDGEMENTS,
       key,
       managedBy,
@@ -268,7 +268,7 @@ export function buildAuditModel(
     address: a.account.id,
     id: a.account.id,
     displayName: a.account.displayName,
-    location: { file: a.account.sources[0], address: a.account.id, constructPath: a.managedBy?.constructPath },
+    location: itemLocation(inventory, a.account.sources[0], a.account.id, a.managedBy?.constructPath),
     acknowledgements: NO_ACKNOWLEDGEMENTS,
   }));
   const grants: Grant[] = [...granted].map((principal) => ({
@@ -576,4 +576,15 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** An audited item's location: the export file it came from, its line there, the construct managing it. */
+function itemLocation(inventory: Inventory, file: string | undefined, id: string, constructPath: string | undefined) {
+  const line = file !== undefined ? inventory.lineOf?.(file, id) : undefined;
+  return {
+    file,
+    address: id,
+    constructPath,
+    ...(line !== undefined ? { line } : {}),
+  };
 }

@@ -19,6 +19,7 @@ import type {
   OwnerKind,
 } from "./types";
 import { isObject } from "../loaders/util";
+import { itemLines } from "../loaders/json-positions";
 
 export { InventoryInputError } from "./json-documents";
 
@@ -402,7 +403,22 @@ function compareText(a: string, b: string): number {
 export function loadInventory(files: readonly InventoryFile[]): Inventory {
   const builder = new InventoryBuilder();
   for (const file of files) builder.addFile(file);
-  return builder.build();
+  return { ...builder.build(), lineOf: itemLineFinder(files) };
+}
+
+/** Lines of items by file, each file scanned once when a location first asks (json-positions.ts). */
+function itemLineFinder(files: readonly InventoryFile[]): (file: string, id: string) => number | undefined {
+  const texts = new Map(files.map((f) => [f.file, f.text]));
+  const scanned = new Map<string, Map<string, number>>();
+  return (file, id) => {
+    let lines = scanned.get(file);
+    if (lines === undefined) {
+      const text = texts.get(file);
+      if (text === undefined) return undefined;
+      scanned.set(file, (lines = itemLines(text)));
+    }
+    return lines.get(id);
+  };
 }
 
 function classifyApiItem(item: unknown): "keys" | "accounts" | null {

@@ -56,4 +56,6 @@ export interface Inventory {
    */
   readonly listedApiKeys: boolean;
   readonly listedServiceAccounts: boolean;
+  /** The line of an item (key or service account id) in an export file it came from, when known. */
+  readonly lineOf?: (file: string, id: string) => number | undefined;
 }

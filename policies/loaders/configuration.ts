@@ -3,7 +3,7 @@
  * cdktf's `"//".metadata.path`), the same object during `cdktf synth`, and HCL converted by hcl2json (where every
  * block is a list). References such as `${confluent_service_account.x.id}` are resolved to their type.
  */
-import { relative } from "node:path";
+import { isAbsolute, join, relative, sep } from "node:path";
 import type { AcknowledgementRecord, KeykitResourceMetadata, Tier } from "../metadata";
 import { TIERS } from "../metadata";
 import type { KeyMention } from "./secret-flow";
@@ -167,24 +167,54 @@ export function originOf(stackTrace: unknown): SourcePosition | undefined {
   return { file: rel && !rel.startsWith("..") ? rel : chosen.file, line: chosen.line };
 }
 
+/** A kit construct's recorded creation site: a relative source path without `..`, and a line. */
+const ORIGIN_FILE = /^(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9_@+.,=-][A-Za-z0-9_@+.,=/ -]{0,300}\.[cm]?[jt]sx?$/;
+
 /**
- * Locations: the file (HCL: the declaring file; synthesized stacks with stack traces: the main.ts that created the
- * construct), the line when known, the construct path from cdktf metadata.
+ * `"//".keykit.origin` (constructs/creation-site.ts): relative to the app's directory, which is the one holding
+ * `cdktf.out` for a synthesized file (else the working directory, as during synth). Shown relative to the working
+ * directory, as reports show files. Anything else in a (hostile) file is ignored.
+ */
+function constructOrigin(keykit: KeykitResourceMetadata | undefined, source: string): SourcePosition | undefined {
+  const origin = keykit?.origin as { file?: unknown; line?: unknown } | undefined;
+  if (origin === undefined || typeof origin.file !== "string" || !ORIGIN_FILE.test(origin.file)) return undefined;
+  const line = origin.line;
+  if (typeof line !== "number" || !Number.isInteger(line) || line < 1 || line > 10_000_000) return undefined;
+  const parts = source.split(/[\\/]/);
+  const out = parts.lastIndexOf("cdktf.out");
+  const appDir = out > 0 ? parts.slice(0, out).join(sep) : out === 0 ? "." : undefined;
+  const file = appDir === undefined ? origin.file : join(appDir, origin.file);
+  return { file: isAbsolute(file) ? file : file.split(sep).join("/"), line };
+}
+
+/**
+ * Locations: the file (HCL: the declaring file; synthesized stacks: the source that created the kit construct, from
+ * its recorded origin or cdktf stack traces, with the synthesized file as `generated`), the line when known, the
+ * construct path from cdktf metadata.
  */
 function locator(options: ConfigurationLoadOptions): Locate {
   return (address, body, keykit = body && readKeykit(body)) => {
     const meta = asObject(asObject(body?.["//"])?.metadata);
     const constructPath = asString(meta?.path) ?? asString(keykit?.path);
-    const at = originOf(meta?.stackTrace) ?? options.positions?.get(address);
-    const file = at?.file ?? options.fileOf?.get(address) ?? options.file ?? options.source;
+    const inFile = options.positions?.get(address);
+    const fileName = options.fileOf?.get(address) ?? options.file ?? options.source;
+    const created = constructOrigin(keykit, fileName) ?? originOf(meta?.stackTrace);
+    const at = created ?? inFile;
+    const file = at?.file ?? fileName;
     // Assigned in the order the fields are listed (reports keep it), without the spreads of optional fields.
-    const location: { file: string; address: string; constructPath?: string; line?: number; endLine?: number } = {
-      file,
-      address,
-    };
+    const location: {
+      file: string;
+      address: string;
+      constructPath?: string;
+      line?: number;
+      endLine?: number;
+      generated?: { file: string; line?: number };
+    } = { file, address };
     if (constructPath) location.constructPath = constructPath;
     if (at) location.line = at.line;
     if (at?.endLine !== undefined) location.endLine = at.endLine;
+    if (created && options.kind !== "synth")
+      location.generated = inFile?.line !== undefined ? { file: fileName, line: inFile.line } : { file: fileName };
     return location;
   };
 }

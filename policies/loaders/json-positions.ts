@@ -133,3 +133,20 @@ function record(
   else if ((keys[1] === "output" || keys[1] === "provider") && depth === 2) address = `${section}${keys[2]}`;
   if (address !== undefined && !out.has(address)) out.set(address, lineOf(at));
 }
+
+/** `"id": "<value>"` or `"key": "<value>"` with an id-like value (exports: keys, service accounts). */
+const ITEM_ID = /"(?:id|key)"\s*:\s*"([A-Za-z0-9][A-Za-z0-9_.:-]{0,127})"/g;
+
+/**
+ * Lines of the items of a Confluent export (CLI or API, JSON or JSON lines): the first `"id"` or `"key"` entry
+ * holding each value. One regular-expression pass over the text, lines counted as it goes.
+ */
+export function itemLines(text: string): Map<string, number> {
+  const lineOf = lineCounter(text);
+  const out = new Map<string, number>();
+  ITEM_ID.lastIndex = 0;
+  for (let m = ITEM_ID.exec(text); m !== null; m = ITEM_ID.exec(text)) {
+    if (!out.has(m[1])) out.set(m[1], lineOf(m.index).line);
+  }
+  return out;
+}

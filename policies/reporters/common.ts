@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { INTERNAL_RULE_ERROR } from "../engine";
 import type { Finding, RuleMetadata } from "../rule";
 import type { FailOn, Report, RuleSummary } from "../report";
@@ -19,6 +20,30 @@ export interface ReportOptions {
   readonly quiet?: boolean;
   /** Markdown and HTML: the key graph to draw (owners, keys, resources, findings on the nodes). */
   readonly graph?: KeyGraph;
+  /**
+   * SARIF, GitLab: the directory locations are relative to (the repository root, where code scanning and GitLab
+   * resolve paths). Without it, paths are as the inputs were given (relative to the working directory).
+   */
+  readonly sourceRoot?: string;
+  /** The directory relative input paths are relative to (default: the process's). */
+  readonly cwd?: string;
+}
+
+/** Where a location's file is for SARIF and GitLab: under the source root (relative, `/`-separated) or not. */
+export type RootedPath =
+  { readonly inRoot: true; readonly path: string } | { readonly inRoot: false; readonly path: string };
+
+export function rootedPath(file: string | undefined, options: ReportOptions = {}): RootedPath {
+  const given = file ?? "unknown";
+  if (options.sourceRoot === undefined) {
+    const f = given.replace(/\\/g, "/").replace(/^\.\//, "");
+    return f.startsWith("/") ? { inRoot: false, path: f } : { inRoot: true, path: f };
+  }
+  const absolute = isAbsolute(given) ? given : resolve(options.cwd ?? process.cwd(), given);
+  const rel = relative(options.sourceRoot, absolute);
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel))
+    return { inRoot: false, path: absolute.split(sep).join("/") };
+  return { inRoot: true, path: rel.split(sep).join("/") };
 }
 
 /** "keykit check", "keykit audit". */

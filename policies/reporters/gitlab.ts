@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Report } from "../report";
 import type { Finding, Severity } from "../rule";
+import { type ReportOptions, rootedPath } from "./common";
 
 const GITLAB_SEVERITY: Readonly<Record<Severity, "critical" | "major" | "info">> = {
   error: "critical",
@@ -18,7 +19,8 @@ function fingerprint(f: Finding): string {
   return createHash("sha256").update(`${f.ruleId}\u0000${f.subject}\u0000${f.message}`).digest("hex");
 }
 
-export function formatGitlab(report: Report): string {
+/** Paths relative to the source root (the repository's top level), where GitLab resolves them. */
+export function formatGitlab(report: Report, options: ReportOptions = {}): string {
   const issues = report.findings
     .filter((f) => !f.suppressed)
     .map((f) => ({
@@ -29,7 +31,7 @@ export function formatGitlab(report: Report): string {
       severity: GITLAB_SEVERITY[f.severity],
       categories: ["Security"],
       location: {
-        path: (f.location.file ?? "unknown").replace(/\\/g, "/").replace(/^\.\//, ""),
+        path: rootedPath(f.location.file, options).path,
         lines: { begin: f.location.line ?? 1 },
       },
     }));

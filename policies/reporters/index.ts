@@ -34,7 +34,7 @@ export function formatReport(
     case "markdown":
       return formatMarkdown(report, rules, options);
     case "gitlab":
-      return formatGitlab(report);
+      return formatGitlab(report, options);
   }
 }
 

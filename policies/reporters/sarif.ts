@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import type { SourceLocation } from "../model";
 import type { Report } from "../report";
 import type { RuleMetadata, Severity } from "../rule";
-import { type ReportOptions, commandOf, reportRules } from "./common";
+import { pathToFileURL } from "node:url";
+import { type ReportOptions, commandOf, reportRules, rootedPath } from "./common";
 
 const LEVEL: Readonly<Record<Severity, "error" | "warning" | "note">> = {
   error: "error",
@@ -26,11 +27,36 @@ export function securitySeverity(rule: Pick<RuleMetadata, "severity"> & { acknow
 
 export const KEYKIT_INFORMATION_URI = "https://www.npmjs.com/package/keykit";
 
-/** A relative path becomes a URI relative to the repository root (%SRCROOT%), as GitHub code scanning expects. */
-function artifactLocation(file: string | undefined): { uri: string; uriBaseId?: string } {
-  const f = (file ?? "unknown").replace(/\\/g, "/").replace(/^\.\//, "");
-  if (f.startsWith("/")) return { uri: `file://${f.split("/").map(encodeURIComponent).join("/")}` };
-  return { uri: f.split("/").map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
+/**
+ * A file under the source root becomes a URI relative to it (`uriBaseId` %SRCROOT%, as GitHub code scanning
+ * expects); any other an absolute `file:` URI.
+ */
+function artifactLocation(file: string | undefined, options: ReportOptions): { uri: string; uriBaseId?: string } {
+  const rooted = rootedPath(file, options);
+  const uri = rooted.path.split("/").map(encodeURIComponent).join("/");
+  return rooted.inRoot ? { uri, uriBaseId: "%SRCROOT%" } : { uri: `file://${uri}` };
+}
+
+/** Where %SRCROOT% is, when the report knows it (a directory URI ends in `/`). */
+function originalUriBaseIds(options: ReportOptions): { "%SRCROOT%": { uri: string } } | undefined {
+  if (options.sourceRoot === undefined) return undefined;
+  const uri = pathToFileURL(options.sourceRoot).href;
+  return { "%SRCROOT%": { uri: uri.endsWith("/") ? uri : `${uri}/` } };
+}
+
+/** The synthesized file a finding was read from, when its location is the source that created the construct. */
+function relatedLocations(location: SourceLocation, options: ReportOptions) {
+  if (location.generated === undefined) return undefined;
+  return [
+    {
+      id: 1,
+      physicalLocation: {
+        artifactLocation: artifactLocation(location.generated.file, options),
+        region: { startLine: location.generated.line ?? 1 },
+      },
+      message: { text: "the synthesized configuration this finding was read from" },
+    },
+  ];
 }
 
 /**
@@ -98,6 +124,7 @@ export function formatSarif(report: Report, rules: readonly RuleMetadata[], opti
             }),
           },
         },
+        ...(originalUriBaseIds(options) ? { originalUriBaseIds: originalUriBaseIds(options) } : {}),
         automationDetails: { id: `${category(commandOf(options))}/${report.evaluatedAt}` },
         invocations: [
           {
@@ -127,12 +154,13 @@ export function formatSarif(report: Report, rules: readonly RuleMetadata[], opti
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: artifactLocation(f.location.file),
+                  artifactLocation: artifactLocation(f.location.file, options),
                   region: region(f.location),
                 },
                 ...(logical.length > 0 ? { logicalLocations: logical } : {}),
               },
             ],
+            ...(f.location.generated ? { relatedLocations: relatedLocations(f.location, options) } : {}),
             partialFingerprints: {
               keykitFinding: createHash("sha256")
                 .update(`${f.ruleId}\u0000${f.subject}\u0000${f.message}`)
