@@ -161,6 +161,11 @@ export interface ProviderCredential {
   readonly source: "literal" | "reference" | "unknown";
   /** For a literal reached through a variable: which one, e.g. "the default of var.secret". */
   readonly via?: string;
+  /**
+   * For a literal that cannot be a credential of its provider (a placeholder such as "Your API key"): what was
+   * seen, by shape ("a text of 21 characters, with spaces, …"), never the value.
+   */
+  readonly placeholder?: string;
 }
 
 export interface ProviderBlock extends EntityBase {
@@ -188,6 +193,11 @@ export interface SecretSink extends EntityBase {
   readonly secretOf: readonly string[];
   /** The argument path(s) holding the secret, e.g. `content`. */
   readonly attributes: readonly string[];
+  /**
+   * Set when the secret only reaches a provisioner's `local-exec` `environment` (a script receives it; Terraform
+   * keeps no provisioner argument in state): KK006 warns instead of failing.
+   */
+  readonly script?: true;
 }
 
 export type ChangeAction = "no-op" | "create" | "read" | "update" | "delete" | "forget";

@@ -290,6 +290,23 @@ function providerViews(json: JsonObject, prefix: string, locate: Locate, into: P
   }
 }
 
+/** An argument's position (`<address>#<argument>`, recorded by the HCL scan) as a location of its resource. */
+function argumentLocator(
+  positions: ReadonlyMap<string, SourcePosition>,
+): (view: ResourceView, argument: string) => SourceLocation | undefined {
+  return (view, argument) => {
+    const at = positions.get(`${view.address}#${argument}`);
+    if (!at) return undefined;
+    const location: { file?: string; address: string; constructPath?: string; line: number } = {
+      file: at.file ?? view.location.file,
+      address: view.address,
+      line: at.line,
+    };
+    if (view.location.constructPath) location.constructPath = view.location.constructPath;
+    return location;
+  };
+}
+
 /** Loads a Terraform JSON configuration object (cdk.tf.json, synth output, or HCL converted to JSON). */
 export function loadConfiguration(json: unknown, options: ConfigurationLoadOptions): KeykitModel {
   if (!isObject(json)) throw new InputError(`${options.source}: a Terraform JSON configuration must be an object`);
@@ -310,5 +327,6 @@ export function loadConfiguration(json: unknown, options: ConfigurationLoadOptio
     providers,
     mentionsOf: (view) => keyMentionsIn(view.values, what),
     notes: options.notes,
+    argumentLocation: options.positions ? argumentLocator(options.positions) : undefined,
   });
 }

@@ -9,9 +9,10 @@
  * note, and the block is not applied.
  */
 import type { SourcePosition } from "./configuration";
+import { mapStrings } from "./hcl-modules";
 import { blockPositions } from "./hcl-positions";
 import { configurationPositions } from "./json-positions";
-import { InputError, type JsonObject, entries, firstBlock, isObject, parseJsonText } from "./util";
+import { InputError, type JsonObject, entries, firstBlock, forEachString, isObject, parseJsonText } from "./util";
 
 /** `override.tf`, `x_override.tf`, and their `.tf.json` variants. */
 export function isOverrideFile(name: string): boolean {
@@ -46,7 +47,65 @@ export async function parseHcl(file: string, text: string): Promise<unknown> {
 /** Parses one file of either syntax (`.tf.json`: Terraform JSON; anything else: native syntax). */
 export async function parseConfigurationFile(file: string, text: string): Promise<ParsedFile> {
   if (file.endsWith(".tf.json")) return parseTerraformJson(file, text);
-  return { file, json: await parseHcl(file, text), positions: blockPositions(file, text) };
+  const json = withoutExpressionComments(await parseHcl(file, text), file);
+  return { file, json, positions: blockPositions(file, text) };
+}
+
+/** Whether an expression string may hold a comment (hcl2json keeps the comments of a multi-line expression). */
+function mayHoldComment(text: string): boolean {
+  return text.includes("${") && (text.includes("#") || text.includes("//") || text.includes("/*"));
+}
+
+/**
+ * hcl2json writes a multi-line expression as its source text, comments included: a reference inside a comment is
+ * not a reference. Strings that may hold one are rewritten without their comments; the rest is left as parsed.
+ */
+function withoutExpressionComments(json: unknown, what: string): unknown {
+  let found = false;
+  forEachString(json, (t) => (found ||= mayHoldComment(t)), what);
+  return found ? mapStrings(json, (t) => (mayHoldComment(t) ? stripExpressionComments(t) : t), what) : json;
+}
+
+/** Removes `#`, `//` and `/* … *\/` comments inside `${…}` (outside quoted strings) of one expression string. */
+export function stripExpressionComments(text: string): string {
+  let out = "";
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (depth === 0) {
+      if (c === "$" && text[i + 1] === "{") {
+        out += "${";
+        i++;
+        depth = 1;
+      } else out += c;
+      continue;
+    }
+    if (c === '"') {
+      const end = quotedEnd(text, i);
+      out += text.slice(i, end);
+      i = end - 1;
+    } else if (c === "#" || (c === "/" && text[i + 1] === "/")) {
+      const nl = text.indexOf("\n", i);
+      i = (nl === -1 ? text.length : nl) - 1;
+    } else if (c === "/" && text[i + 1] === "*") {
+      const close = text.indexOf("*/", i + 2);
+      i = close === -1 ? text.length : close + 1;
+    } else {
+      if (c === "{") depth++;
+      else if (c === "}") depth--;
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** The end (exclusive) of the quoted string starting at `start`. */
+function quotedEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text[i] === '"') return i + 1;
+  }
+  return text.length;
 }
 
 /** Parses a `.tf.json` file (Terraform JSON syntax); positions of its blocks from the JSON key scan. */

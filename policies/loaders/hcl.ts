@@ -15,13 +15,7 @@ import { join, relative, resolve, sep } from "node:path";
 import type { Tier } from "../metadata";
 import type { KeykitModel } from "../model";
 import { type ConfigurationModule, type SourcePosition, loadConfiguration } from "./configuration";
-import {
-  type OverrideResult,
-  type ParsedFile,
-  applyOverride,
-  isConfigurationFile,
-  isOverrideFile,
-} from "./hcl-files";
+import { type OverrideResult, type ParsedFile, applyOverride, isConfigurationFile, isOverrideFile } from "./hcl-files";
 import { type HclParseCache, parseCached } from "./hcl-calls";
 import { type ModuleManifest, readModuleManifest } from "./hcl-manifest";
 import {
