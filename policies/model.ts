@@ -123,6 +123,13 @@ export interface ApiKey extends EntityBase {
   readonly userOwnerAllowed?: { readonly reason: string; readonly declaredIn?: string };
   readonly lifecycle?: LifecycleFacts;
   /**
+   * Configuration only: the key is replaced on a schedule by Terraform itself (`lifecycle.replace_triggered_by`
+   * naming a `time_rotating` / `time_static`, directly or through a `terraform_data` / `null_resource`). `slotted`:
+   * the key has instances (`count` / `for_each` slots) and each is triggered by its own time resource instance, so
+   * one slot is replaced while the others stay valid; otherwise every instance is replaced in the same apply.
+   */
+  readonly timeRotation?: { readonly trigger: string; readonly slotted: boolean };
+  /**
    * The tier of the stack this key belongs to, when keys of one model come from stacks of different tiers (the
    * audit joins every stack's keys into one model); otherwise the model's tier applies.
    */
@@ -132,6 +139,11 @@ export interface ApiKey extends EntityBase {
 export interface ServiceAccount extends EntityBase {
   readonly id?: string;
   readonly displayName?: string;
+  /**
+   * Configuration only: the `data "confluent_service_account"` blocks that look this account up by its literal
+   * display name; a key or binding naming such a data source uses this account (KK008).
+   */
+  readonly lookups?: readonly string[];
 }
 
 /** Something that grants a principal access: a role binding or a Kafka ACL. */

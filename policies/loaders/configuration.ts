@@ -17,6 +17,7 @@ import {
   type ResourceView,
   type ViewMetadata,
 } from "./resource-view";
+import { withLookups, withTimeRotation } from "./configuration-facts";
 import { classifyCredential, credentialAttributes, soleVariable, throughDefault } from "./provider-credentials";
 import {
   InputError,
@@ -318,7 +319,7 @@ export function loadConfiguration(json: unknown, options: ConfigurationLoadOptio
   const providers: ProviderView[] = [];
   providerViews(json, "", locate, providers);
   for (const m of options.modules ?? []) providerViews(m.json, m.prefix, locate, providers);
-  return buildModel({
+  const model = buildModel({
     kind: options.kind ?? "cdktf-json",
     source: options.source,
     tier: readTier(json, options),
@@ -329,4 +330,9 @@ export function loadConfiguration(json: unknown, options: ConfigurationLoadOptio
     notes: options.notes,
     argumentLocation: options.positions ? argumentLocator(options.positions) : undefined,
   });
+  return {
+    ...model,
+    apiKeys: withTimeRotation(model.apiKeys, views),
+    serviceAccounts: withLookups(model.serviceAccounts, views),
+  };
 }

@@ -8,7 +8,7 @@ export const ServiceAccountInUse: Rule = {
   severity: "warning",
   summary: "Every service account owns an API key or has a role binding / ACL",
   rationale:
-    "A service account with no key and no access does nothing but widen the attack surface and clutter reviews.",
+    'A service account with no key and no access does nothing but widen the attack surface and clutter reviews. Use is: an API key owned by it or a role binding / ACL naming it, by reference to the resource, by its literal id, or through a data "confluent_service_account" that looks it up by its literal display name.',
   fix: "Delete the unneeded service account (or give it the key and role bindings it was created for).",
   helpUri: PRACTICE_URLS.deleteUnneeded,
   acknowledgeable: "always",
@@ -24,6 +24,7 @@ export const ServiceAccountInUse: Rule = {
     const out: RuleFinding[] = [];
     for (const sa of model.serviceAccounts) {
       if (used.has(sa.address) || (sa.id !== undefined && used.has(sa.id))) continue;
+      if (sa.lookups?.some((lookup) => used.has(lookup))) continue;
       out.push(
         findingFor(
           sa,
