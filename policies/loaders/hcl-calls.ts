@@ -88,8 +88,7 @@ export async function calledDirectories(
       }
       for (const source of localSources(parsed.json)) addWithRealPath(resolve(dir.abs, source), called);
     }
-    for (const entry of readModuleManifest(dir.path, dir.abs, [], isLocalSource)?.values() ?? [])
-      addWithRealPath(entry.abs, called);
+    for (const entry of readModuleManifest(dir.path, dir.abs, [])?.values() ?? []) addWithRealPath(entry.abs, called);
   }
   return called;
 }

@@ -21,20 +21,13 @@ export interface ManifestEntry {
   readonly dir: string;
   /** Where it is read. */
   readonly abs: string;
-  /** Whether the source was a local path (`./x`, `../x`). */
-  readonly local: boolean;
 }
 
 /** The manifest of a root, keyed by call path; undefined when `terraform init` has not run (no manifest). */
 export type ModuleManifest = ReadonlyMap<string, ManifestEntry>;
 
 /** Reads the root's manifest; a problem with it goes to `notes` and gives no manifest. */
-export function readModuleManifest(
-  rootDir: string,
-  rootAbs: string,
-  notes: string[],
-  isLocal: (source: string) => boolean,
-): ModuleManifest | undefined {
+export function readModuleManifest(rootDir: string, rootAbs: string, notes: string[]): ModuleManifest | undefined {
   const abs = join(rootAbs, MANIFEST_PATH);
   if (!existsSync(abs)) return undefined;
   const shown = join(rootDir, MANIFEST_PATH);
@@ -54,12 +47,10 @@ export function readModuleManifest(
   const out = new Map<string, ManifestEntry>();
   for (const raw of asArray(list)) {
     if (!isObject(raw) || typeof raw.Key !== "string" || typeof raw.Dir !== "string" || raw.Key === "") continue;
-    const source = typeof raw.Source === "string" ? raw.Source : "";
     out.set(raw.Key, {
       key: raw.Key,
       dir: join(rootDir, raw.Dir),
       abs: resolve(rootAbs, raw.Dir),
-      local: isLocal(source),
     });
   }
   return out;

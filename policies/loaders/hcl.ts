@@ -196,8 +196,10 @@ function resolveCall(
 ): { dir: string; abs: string } | undefined {
   const installed = walk.manifest?.get(site.key);
   if (installed) {
-    if (!insideBoundary(installed.abs, walk) && !installed.local)
-      walk.notes.push(`${site.address}: read from ${installed.dir} as .terraform/modules/modules.json lists it`);
+    if (!insideBoundary(installed.abs, walk))
+      walk.notes.push(
+        `${site.address}: read from ${installed.dir}, outside the scanned tree, as .terraform/modules/modules.json lists it`,
+      );
     return { dir: installed.dir, abs: installed.abs };
   }
   if (call.source === undefined || !isLocalSource(call.source)) {
@@ -355,7 +357,7 @@ async function loadRoot(files: readonly SourceFile[], dir: string, options: HclL
   const walk: ModuleWalk = {
     cwd,
     boundary: realPath(resolve(cwd, options.boundary ?? ".")) ?? cwd,
-    manifest: readModuleManifest(dir, rootAbs, notes, isLocalSource),
+    manifest: readModuleManifest(dir, rootAbs, notes),
     parsed: new Map(),
     modules: [],
     positions: parsedRoot.positions,
