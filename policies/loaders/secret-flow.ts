@@ -75,7 +75,9 @@ function throughForEach(values: Readonly<Record<string, unknown>>, mentions: rea
   const direct = mentions.filter((m) => m.path[0] !== "for_each");
   const iterated = mentions.filter((m) => m.path[0] === "for_each");
   if (iterated.length === 0) return direct;
-  const forEach = typeof values.for_each === "string" ? withoutKeysCalls(values.for_each) : "";
+  const texts: string[] = [];
+  forEachStringAt(values.for_each, (text) => texts.push(withoutKeysCalls(text)), "for_each");
+  const forEach = texts.join("\n");
   const carried = iterated.filter((m) => forEach.includes(m.keyAddress));
   if (carried.length === 0) return direct;
   const out = [...direct];
