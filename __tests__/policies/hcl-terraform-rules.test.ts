@@ -134,7 +134,8 @@ describe("modules as terraform init laid them out", () => {
   });
 
   it("without modules.json: a note per remote call saying terraform init would let keykit read it", async () => {
-    const { "root/.terraform/modules/modules.json": _manifest, ...notInitialised } = initialised;
+    const notInitialised: Record<string, string> = { ...initialised };
+    delete notInitialised["root/.terraform/modules/modules.json"];
     const model = await load(tree(notInitialised));
     expect(model.apiKeys).toEqual([]);
     expect(model.notes).toEqual([

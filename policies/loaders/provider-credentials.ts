@@ -24,9 +24,13 @@ export function credentialAttributes(provider: string): readonly string[] {
   return CREDENTIALS[provider] ?? [];
 }
 
-/** A Confluent API key is 16 upper-case letters and digits; its secret 64 characters of base64's alphabet. */
+/**
+ * A Confluent API key is 16 upper-case letters and digits; its secret 64 characters of base64's alphabet. The
+ * secret's test is lenient (16 to 128 characters of base64's and base64url's alphabets): a value that might be a
+ * secret stays a hard-coded credential; only what cannot be one (spaces, too short, other characters) is not.
+ */
 const CONFLUENT_KEY = /^[A-Z0-9]{16}$/;
-const CONFLUENT_SECRET = /^[A-Za-z0-9+/=]{32,128}$/;
+const CONFLUENT_SECRET = /^[A-Za-z0-9+/=_-]{16,128}$/;
 
 /**
  * What a literal Confluent `*_api_key` / `*_api_secret` argument holds when it cannot be a Confluent credential
@@ -42,7 +46,7 @@ export function placeholderShape(attribute: string, value: unknown): string | un
     `${value.length} characters`,
     ...(/\s/.test(value) ? ["with spaces"] : []),
     ...(secret ? [] : /[a-z]/.test(value) ? ["with lower-case letters"] : []),
-    ...(/[^A-Za-z0-9+/=\s]/.test(value) ? ["with punctuation"] : []),
+    ...(/[^A-Za-z0-9+/=_\s-]/.test(value) ? ["with punctuation"] : []),
   ];
   return `a text of ${traits.join(", ")}, not the shape of a Confluent API ${secret ? "secret" : "key"}`;
 }

@@ -9,7 +9,7 @@ export const ProviderCredentialsFromEnvironment: Rule = {
   severity: "error",
   summary: "Provider blocks hold no hard-coded credentials (cloud_api_key/secret, kafka_api_key/secret, …)",
   rationale:
-    "A literal credential in configuration is committed to version control and copied into every synthesized file and plan. A credential is a literal (or a variable's literal default) that could be one: a Confluent API key is 16 upper-case letters and digits, its secret 32–128 characters of base64's alphabet. A literal of another shape (\"Your Confluent API key\", CHANGEME) cannot be a Confluent credential: it is a warning naming its shape (never its value), since the provider would fail with it.",
+    "A literal credential in configuration is committed to version control and copied into every synthesized file and plan. A credential is a literal (or a variable's literal default) that could be one: a Confluent API key is 16 upper-case letters and digits, its secret is taken to be 16–128 characters of base64's or base64url's alphabet. A literal of another shape (\"Your Confluent API key\", CHANGEME) cannot be a Confluent credential: it is a warning naming its shape (never its value), since the provider would fail with it.",
   fix: "Remove the argument and give the provider its credentials from the pipeline's environment (Confluent: CONFLUENT_CLOUD_API_KEY / CONFLUENT_CLOUD_API_SECRET; AWS: its default credential chain; Vault: VAULT_ADDR / VAULT_TOKEN); the finding links to its provider's page.",
   helpUri: PROVIDER_AUTH_URL,
   acknowledgeable: "never",
