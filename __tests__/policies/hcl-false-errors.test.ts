@@ -10,7 +10,7 @@ import { loadHclFiles } from "../../policies/loaders/hcl";
 import type { Finding } from "../../policies/rule";
 import { ALL_RULES } from "../../policies/rules";
 
-async function check(text: string): Promise<Finding[]> {
+async function check(text: string): Promise<readonly Finding[]> {
   const model = await loadHclFiles([{ file: "main.tf", text }], { source: "dir" });
   return evaluate(model, ALL_RULES, [], { now: "2026-12-01" }).findings;
 }

@@ -309,10 +309,13 @@ describe("module directories parsed once, instantiated per call", () => {
         i < 29 ? `module "a" {\n  source = "../m${i + 1}"\n}\nmodule "b" {\n  source = "../m${i + 1}"\n}\n` : "";
       files[`m${i}/main.tf`] = `${next}resource "confluent_service_account" "sa${i}" {\n  display_name = "sa${i}"\n}\n`;
     }
+    const cwd = tree(files);
+    // Discovery parses each of the 31 files once; loading takes every one of those parses (none left over).
     const cache = newParseCache();
-    const model = await loadHclDirectory("root", { source: "root", cwd: tree(files), cache });
-    // One parse per file (31), not per instance (1,000).
+    expect(await findInputs(".", cwd, cache)).toEqual([{ kind: "hcl", path: "root" }]);
     expect(cache.size).toBe(31);
+    const model = await loadHclDirectory("root", { source: "root", cwd, cache });
+    expect(cache.size).toBe(0);
     expect(model.serviceAccounts).toHaveLength(MAX_MODULE_INSTANCES);
     expect(model.serviceAccounts[29].address).toBe(`${"module.a.".repeat(30)}confluent_service_account.sa29`);
     expect(model.notes).toEqual([

@@ -19,19 +19,24 @@ export function newParseCache(): HclParseCache {
   return new Map();
 }
 
-/** Parses a file, or reuses the parse of the same text; positions name the file as this caller shows it. */
+/**
+ * Parses a file, or reuses the parse of the same text; positions name the file as this caller shows it. `take`:
+ * the caller is the loader, the last user of a discovery parse, which then leaves the cache (a tree's parses are
+ * not all kept alive until the end of the run; a module another root calls again is parsed again, as before).
+ */
 export async function parseCached(
   file: string,
   abs: string | undefined,
   text: string,
   cache: HclParseCache | undefined,
+  take = false,
 ): Promise<ParsedFile> {
   if (abs === undefined || cache === undefined) return parseConfigurationFile(file, text);
   let hit = cache.get(abs);
   if (hit === undefined || hit.text !== text) {
     hit = { text, parsed: parseConfigurationFile(file, text) };
-    cache.set(abs, hit);
-  }
+    if (!take) cache.set(abs, hit);
+  } else if (take) cache.delete(abs);
   let parsed: ParsedFile;
   try {
     parsed = await hit.parsed;

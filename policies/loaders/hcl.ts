@@ -134,7 +134,7 @@ async function parseFiles(
   const overrides: ParsedFile[] = [];
   for (const f of files) {
     try {
-      (isOverrideFile(f.file) ? overrides : primary).push(await parseCached(f.file, f.abs, f.text, cache));
+      (isOverrideFile(f.file) ? overrides : primary).push(await parseCached(f.file, f.abs, f.text, cache, true));
     } catch (error) {
       // Inside a module (notes given) an unparsable file is a note; at the root it refuses the input.
       if (!notes || !(error instanceof InputError)) throw error;
@@ -175,6 +175,8 @@ interface ModuleWalk {
   readonly outputs: Map<string, unknown>;
   readonly notes: string[];
   readonly cache: HclParseCache | undefined;
+  /** Real paths already asked for (every instance of a fan-out resolves the same few directories). */
+  readonly realPaths: Map<string, string | undefined>;
   instances: number;
   capped: number;
 }
@@ -221,16 +223,20 @@ function resolveCall(
   return { dir: childDir, abs };
 }
 
-function realPath(abs: string): string | undefined {
+function realPath(abs: string, memo?: Map<string, string | undefined>): string | undefined {
+  if (memo?.has(abs)) return memo.get(abs);
+  let real: string | undefined;
   try {
-    return realpathSync(abs);
+    real = realpathSync(abs);
   } catch {
-    return undefined;
+    real = undefined;
   }
+  memo?.set(abs, real);
+  return real;
 }
 
 function insideBoundary(abs: string, walk: ModuleWalk): boolean {
-  const real = realPath(abs) ?? abs;
+  const real = realPath(abs, walk.realPaths) ?? abs;
   const rel = relative(walk.boundary, real);
   return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep));
 }
@@ -254,7 +260,7 @@ async function followModules(
     };
     const target = resolveCall(call, dir, site, walk);
     if (!target) continue;
-    const real = realPath(target.abs);
+    const real = realPath(target.abs, walk.realPaths);
     if (real === undefined || !statSync(real).isDirectory()) {
       walk.notes.push(`${address} (${site.where}): module directory ${target.dir} does not exist; not checked`);
       continue;
@@ -364,6 +370,7 @@ async function loadRoot(files: readonly SourceFile[], dir: string, options: HclL
     outputs: new Map(),
     notes,
     cache: options.cache,
+    realPaths: new Map(),
     instances: 0,
     capped: 0,
   };
