@@ -156,11 +156,16 @@ async function parseFiles(
 }
 
 /** The configuration files of one directory, in name order; `dir` is how they are shown, `abs` where they are read. */
-function configurationFiles(dir: string, abs: string, skipped: string[]): SourceFile[] {
+function configurationFiles(dir: string, abs: string, skipped: string[], cache?: HclParseCache): SourceFile[] {
   return readdirSync(abs)
     .filter((n) => isConfigurationFile(n) && !skippedTfEntry(join(dir, n), join(abs, n), skipped))
     .sort()
-    .map((n) => ({ file: join(dir, n), text: readHclText(join(dir, n), join(abs, n)), abs: join(abs, n) }));
+    .map((n) => {
+      const at = join(abs, n);
+      // Discovery read this file moments ago in the same run: its text (and parse) are used as read.
+      const text = cache?.get(at)?.text ?? readHclText(join(dir, n), at);
+      return { file: join(dir, n), text, abs: at };
+    });
 }
 
 /** Everything one root's module walk shares: the parse cache, the manifest, what was found. */
@@ -294,7 +299,7 @@ function parsedDirectory(
     parsed = (async () => {
       let files: SourceFile[];
       try {
-        files = configurationFiles(dir, real, walk.notes);
+        files = configurationFiles(dir, real, walk.notes, walk.cache);
       } catch (error) {
         // A module file that cannot be read is a note; the rest of the run goes on (issue 9's bad-input rule).
         if (!(error instanceof InputError)) throw error;
@@ -401,7 +406,7 @@ export async function loadHclFiles(
 export async function loadHclDirectory(dir: string, options: HclLoadOptions): Promise<KeykitModel> {
   const abs = resolve(options.cwd ?? ".", dir);
   const skipped: string[] = [];
-  const files = configurationFiles(dir, abs, skipped);
+  const files = configurationFiles(dir, abs, skipped, options.cache);
   if (files.length === 0) throw new InputError(`${dir}: no *.tf files`);
   const model = await loadRoot(files, dir, options);
   return skipped.length > 0 ? { ...model, notes: [...model.notes, ...skipped.sort()] } : model;
