@@ -6,16 +6,18 @@
  * - A cdktf.out is a directory with `stacks/<stack>/cdk.tf.json`; it yields its stacks in name order and is not
  *   searched further. Given directly, a `stacks/` directory without any stack is an "empty cdktf.out" error.
  * - Any other directory is searched like scanners read a repository (checkov -d, tflint --recursive): every
- *   Terraform root (a directory with `*.tf` that no other directory calls as a local module), every `cdk.tf.json`
- *   and every cdktf.out below it, in path order. `.terraform/`, `node_modules/` and hidden directories are skipped;
- *   the walk is iterative and stops at MAX_DIRECTORY_DEPTH levels.
+ *   Terraform root (a directory with `*.tf` that no other directory calls as a local module, the calls read from
+ *   the HCL parser's output, nor a root's `.terraform/modules/modules.json` lists), every `cdk.tf.json` and every
+ *   cdktf.out below it, in path order. `.terraform/`, `node_modules/` and hidden directories are skipped; the walk
+ *   is iterative and stops at MAX_DIRECTORY_DEPTH levels. Only `keykit check` (findInputs, async: it parses) tells
+ *   roots from modules; the JSON-only readers note the outermost Terraform directories without parsing.
  * - Symbolic links: the path given is followed; below it, a link to a file is an input like the file, and a link to a
  *   directory is never entered (no loop, no walk out of the tree).
  * - Whatever sits where an input file should be (a FIFO, a dangling link, a directory named `cdk.tf.json` in a
  *   stack) is listed, so that the reader refuses it with one line (`<path>: is a FIFO …`) instead of passing it over.
  * - A directory below the path that cannot be listed is an input of kind "unreadable" (a note or an error, as the
  *   caller decides); the path itself, or a cdktf.out's `stacks/`, that cannot be listed is an error.
- * Framework-free: no cdktf import, only the file system.
+ * Framework-free: no cdktf import, only the file system and the HCL parser.
  */
 import { type Dirent, lstatSync, readdirSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
