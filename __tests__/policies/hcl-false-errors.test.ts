@@ -218,4 +218,17 @@ data "confluent_service_account" "orders" {
 ${KEY("k").replace("confluent_service_account.app.id", "data.confluent_service_account.orders.id")}`;
     expect(of(await check(text), "KK008").map((f) => f.subject)).toEqual(["confluent_service_account.idle"]);
   });
+
+  it("with a key owned by a variable set in tfvars (not read), an account without a key is only informational", async () => {
+    const text = `${APP}variable "owner_id" {}
+${KEY("k").replace("confluent_service_account.app.id", "var.owner_id")}`;
+    const found = of(await check(text), "KK008");
+    expect(found.map((f) => [f.subject, f.severity])).toEqual([["confluent_service_account.app", "info"]]);
+    expect(found[0].message).toContain("1 key(s) or binding(s) name an owner that cannot be resolved here");
+    const resolved = of(
+      await check(`${APP}${KEY("k").replace("confluent_service_account.app.id", '"sa-other"')}`),
+      "KK008",
+    );
+    expect(resolved.map((f) => [f.subject, f.severity])).toEqual([["confluent_service_account.app", "warning"]]);
+  });
 });
