@@ -130,6 +130,29 @@ export function generateHclTree(dir: string, roots: number): string[] {
   return files;
 }
 
+/**
+ * The fan-out tree: a root calling m0 twice, each m<i> calling m<i+1> twice, `depth` levels (2^depth instances
+ * in Terraform). keykit parses each of the depth + 1 files once and stops at MAX_MODULE_INSTANCES with a note.
+ */
+export function generateFanOutTree(dir: string, depth: number): string[] {
+  const files: string[] = [];
+  const write = (name: string, text: string) => {
+    mkdirSync(join(dir, name), { recursive: true });
+    writeFileSync(join(dir, name, "main.tf"), text);
+    files.push(join(dir, name, "main.tf"));
+  };
+  const calls = (next: string) =>
+    ["left", "right"]
+      .map(
+        (side) =>
+          `module "${side}" {\n  source   = "../${next}"\n  owner_id = "sa-1"\n  cluster  = { id = "lkc-1", rest_endpoint = "https://lkc-1.example:443" }\n}\n`,
+      )
+      .join("");
+  write("root", calls("m0"));
+  for (let i = 0; i < depth; i++) write(`m${i}`, `${i + 1 < depth ? calls(`m${i + 1}`) : ""}${hclModule(i)}`);
+  return files;
+}
+
 // ------------------------------------------------------------------------------------------------------------
 // Plan generator
 
@@ -456,7 +479,11 @@ async function main(): Promise<void> {
     const i = args.indexOf(name);
     return i === -1 ? fallback : args[i + 1];
   };
-  const sizes = flag("--sizes", "10000,50000").split(",").map(Number);
+  // `--sizes 0` skips the plan cases (the HCL cases alone).
+  const sizes = flag("--sizes", "10000,50000")
+    .split(",")
+    .map(Number)
+    .filter((n) => n > 0);
   const reps = Number(flag("--reps", "5"));
   mkdirSync(DIR, { recursive: true });
   const results: {
@@ -521,35 +548,76 @@ async function main(): Promise<void> {
       `${String(r.keys).padStart(7)}  ${String(Math.floor(r.keys / 2)).padStart(8)}  ${r.mb.toFixed(1).padStart(8)}  ${f(r.parse.medianMs)}   ${f(r.check.medianMs)}  ${(r.check.medianMs / r.parse.medianMs).toFixed(2).padStart(5)}  ${f(r.parse.peakRssMb)}       ${f(r.check.peakRssMb)}       ${String(r.check.findings).padStart(7)}  ${r.cli !== undefined ? f(r.cli) : "      -"}  ${r.jq !== undefined ? f(r.jq) : "      -"}`,
     );
   }
-  const first = results[0];
-  const last = results[results.length - 1];
-  const ratio = first.check.medianMs / first.parse.medianMs;
-  console.log("");
-  console.log(
-    `check / JSON.parse at ${first.keys} keys: ${ratio.toFixed(2)}x (target <= 1.6) ${ratio <= 1.6 ? "OK" : "MISSED"}`,
-  );
-  for (const r of results) {
-    const cpuRatio = median(r.check.cpuMs) / median(r.parse.cpuMs);
+  if (results.length > 0) {
+    const first = results[0];
+    const last = results[results.length - 1];
+    const ratio = first.check.medianMs / first.parse.medianMs;
+    console.log("");
     console.log(
-      `  ${r.keys} keys: wall ${(r.check.medianMs / r.parse.medianMs).toFixed(2)}x, CPU time (user+system) ${cpuRatio.toFixed(2)}x; runs parse ${r.parse.runsMs.map((x) => x.toFixed(0)).join("/")} ms, check ${r.check.runsMs.map((x) => x.toFixed(0)).join("/")} ms`,
+      `check / JSON.parse at ${first.keys} keys: ${ratio.toFixed(2)}x (target <= 1.6) ${ratio <= 1.6 ? "OK" : "MISSED"}`,
     );
-  }
-  if (first.cli !== undefined && first.jq !== undefined) {
-    const vs = first.jq / first.cli;
-    console.log(
-      `keykit check (process) vs jq user-owner filter at ${first.keys} keys: ${first.cli.toFixed(0)} ms vs ${first.jq.toFixed(0)} ms, keykit ${vs.toFixed(2)}x faster (target > 1) ${vs > 1 ? "OK" : "MISSED"} (jq counted ${first.jqUsers} user-owned keys)`,
-    );
-  } else {
-    console.log("jq comparison skipped: jq is not installed (apt-get install -y jq)");
-  }
-  if (results.length > 1) {
-    const growth = last.check.medianMs / first.check.medianMs;
-    console.log(
-      `growth ${first.keys} -> ${last.keys} keys (${(last.keys / first.keys).toFixed(0)}x input): ${growth.toFixed(2)}x time (target <= 5.5) ${growth <= 5.5 ? "OK" : "MISSED"}; peak RSS ${first.check.peakRssMb.toFixed(0)} -> ${last.check.peakRssMb.toFixed(0)} MB`,
-    );
+    for (const r of results) {
+      const cpuRatio = median(r.check.cpuMs) / median(r.parse.cpuMs);
+      console.log(
+        `  ${r.keys} keys: wall ${(r.check.medianMs / r.parse.medianMs).toFixed(2)}x, CPU time (user+system) ${cpuRatio.toFixed(2)}x; runs parse ${r.parse.runsMs.map((x) => x.toFixed(0)).join("/")} ms, check ${r.check.runsMs.map((x) => x.toFixed(0)).join("/")} ms`,
+      );
+    }
+    if (first.cli !== undefined && first.jq !== undefined) {
+      const vs = first.jq / first.cli;
+      console.log(
+        `keykit check (process) vs jq user-owner filter at ${first.keys} keys: ${first.cli.toFixed(0)} ms vs ${first.jq.toFixed(0)} ms, keykit ${vs.toFixed(2)}x faster (target > 1) ${vs > 1 ? "OK" : "MISSED"} (jq counted ${first.jqUsers} user-owned keys)`,
+      );
+    } else {
+      console.log("jq comparison skipped: jq is not installed (apt-get install -y jq)");
+    }
+    if (results.length > 1) {
+      const growth = last.check.medianMs / first.check.medianMs;
+      console.log(
+        `growth ${first.keys} -> ${last.keys} keys (${(last.keys / first.keys).toFixed(0)}x input): ${growth.toFixed(2)}x time (target <= 5.5) ${growth <= 5.5 ? "OK" : "MISSED"}; peak RSS ${first.check.peakRssMb.toFixed(0)} -> ${last.check.peakRssMb.toFixed(0)} MB`,
+      );
+    }
   }
   const roots = Number(flag("--hcl-roots", "200"));
   if (roots > 0) hclBench(roots, reps);
+  const depth = Number(flag("--fanout-depth", "30"));
+  if (depth > 0) fanOutBench(depth, reps);
+}
+
+/** Parse-only and check runs of an HCL tree (each side in its own process): wall and CPU times. */
+function hclSides(
+  dir: string,
+  reps: number,
+): { parse: number[]; check: number[]; parseCpu: number[]; checkCpu: number[]; findings?: number } {
+  const out = { parse: [] as number[], check: [] as number[], parseCpu: [] as number[], checkCpu: [] as number[] };
+  let findings: number | undefined;
+  for (let r = 0; r < reps; r++) {
+    const p = runChild("hcl-parse", dir, 0, 1);
+    out.parse.push(...p.runsMs);
+    out.parseCpu.push(...p.cpuMs);
+    const c = runChild("hcl-check", dir, 0, 1);
+    out.check.push(...c.runsMs);
+    out.checkCpu.push(...c.cpuMs);
+    findings = c.findings;
+  }
+  return { ...out, findings };
+}
+
+/** `CPU time (user+system) 1.23x`: steadier than wall time when other processes share the cores. */
+function cpuRatio(sides: { parseCpu: number[]; checkCpu: number[] }): string {
+  return `CPU time (user+system) ${(median(sides.checkCpu) / median(sides.parseCpu)).toFixed(2)}x`;
+}
+
+/** The fan-out case: linear in files (one parse each), bounded in instances; reported, no target beyond finishing. */
+function fanOutBench(depth: number, reps: number): void {
+  const dir = join(DIR, `fanout-${depth}`);
+  mkdirSync(dir, { recursive: true });
+  const files = generateFanOutTree(dir, depth);
+  writeFileSync(join(dir, "files.txt"), files.join("\n"));
+  const sides = hclSides(dir, reps);
+  const { parse, check, findings } = sides;
+  console.log(
+    `HCL fan-out of depth ${depth} (${files.length} files, each module calling the next twice: 2^${depth} instances in Terraform, followed up to the instance cap): check ${median(check).toFixed(0)} ms vs hcl2json parse alone ${median(parse).toFixed(0)} ms = ${(median(check) / median(parse)).toFixed(2)}x, ${cpuRatio(sides)}; ${findings} findings; runs check ${check.map((x) => x.toFixed(0)).join("/")} ms`,
+  );
 }
 
 /** The HCL tree case: `keykit check <tree>` vs @cdktf/hcl2json parsing the same files alone (target <= 1.5x). */
@@ -558,19 +626,12 @@ function hclBench(roots: number, reps: number): void {
   mkdirSync(dir, { recursive: true });
   const files = generateHclTree(dir, roots);
   writeFileSync(join(dir, "files.txt"), files.join("\n"));
-  const parse: number[] = [];
-  const check: number[] = [];
-  let findings: number | undefined;
-  for (let r = 0; r < reps; r++) {
-    parse.push(...runChild("hcl-parse", dir, roots, 1).runsMs);
-    const c = runChild("hcl-check", dir, roots, 1);
-    check.push(...c.runsMs);
-    findings = c.findings;
-  }
+  const sides = hclSides(dir, reps);
+  const { parse, check, findings } = sides;
   const ratio = median(check) / median(parse);
   console.log("");
   console.log(
-    `HCL tree of ${roots} roots + ${2 * roots} local modules (${files.length} files): check ${median(check).toFixed(0)} ms vs hcl2json parse alone ${median(parse).toFixed(0)} ms = ${ratio.toFixed(2)}x (target <= 1.5) ${ratio <= 1.5 ? "OK" : "MISSED"}; ${findings} findings; runs parse ${parse.map((x) => x.toFixed(0)).join("/")}, check ${check.map((x) => x.toFixed(0)).join("/")} ms`,
+    `HCL tree of ${roots} roots + ${2 * roots} local modules (${files.length} files): check ${median(check).toFixed(0)} ms vs hcl2json parse alone ${median(parse).toFixed(0)} ms = ${ratio.toFixed(2)}x (target <= 1.5) ${ratio <= 1.5 ? "OK" : "MISSED"}, ${cpuRatio(sides)}; ${findings} findings; runs parse ${parse.map((x) => x.toFixed(0)).join("/")}, check ${check.map((x) => x.toFixed(0)).join("/")} ms`,
   );
 }
 

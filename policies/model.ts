@@ -128,6 +128,13 @@ export interface ApiKey extends EntityBase {
   readonly userOwnerAllowed?: { readonly reason: string; readonly declaredIn?: string };
   readonly lifecycle?: LifecycleFacts;
   /**
+   * Configuration only: the key is replaced on a schedule by Terraform itself (`lifecycle.replace_triggered_by`
+   * naming a `time_rotating` / `time_static`, directly or through a `terraform_data` / `null_resource`). `slotted`:
+   * the key has instances (`count` / `for_each` slots) and each is triggered by its own time resource instance, so
+   * one slot is replaced while the others stay valid; otherwise every instance is replaced in the same apply.
+   */
+  readonly timeRotation?: { readonly trigger: string; readonly slotted: boolean };
+  /**
    * The tier of the stack this key belongs to, when keys of one model come from stacks of different tiers (the
    * audit joins every stack's keys into one model); otherwise the model's tier applies.
    */
@@ -137,6 +144,11 @@ export interface ApiKey extends EntityBase {
 export interface ServiceAccount extends EntityBase {
   readonly id?: string;
   readonly displayName?: string;
+  /**
+   * Configuration only: the `data "confluent_service_account"` blocks that look this account up by its literal
+   * display name; a key or binding naming such a data source uses this account (KK008).
+   */
+  readonly lookups?: readonly string[];
 }
 
 /** Something that grants a principal access: a role binding or a Kafka ACL. */
@@ -166,6 +178,11 @@ export interface ProviderCredential {
   readonly source: "literal" | "reference" | "unknown";
   /** For a literal reached through a variable: which one, e.g. "the default of var.secret". */
   readonly via?: string;
+  /**
+   * For a literal that cannot be a credential of its provider (a placeholder such as "Your API key"): what was
+   * seen, by shape ("a text of 21 characters, with spaces, …"), never the value.
+   */
+  readonly placeholder?: string;
 }
 
 export interface ProviderBlock extends EntityBase {
@@ -193,6 +210,11 @@ export interface SecretSink extends EntityBase {
   readonly secretOf: readonly string[];
   /** The argument path(s) holding the secret, e.g. `content`. */
   readonly attributes: readonly string[];
+  /**
+   * Set when the secret only reaches a provisioner's `local-exec` `environment` (a script receives it; Terraform
+   * keeps no provisioner argument in state): KK006 warns instead of failing.
+   */
+  readonly script?: true;
 }
 
 export type ChangeAction = "no-op" | "create" | "read" | "update" | "delete" | "forget";

@@ -70,8 +70,8 @@ function helperRefusal(path: string): string {
 describe("one discovery: what a path holds", () => {
   const root = discoveryTree();
 
-  it("lists the cdktf.out's stacks in name order, the linked stack and the HCL root; not the plan or the module", () => {
-    expect(findInputs("repo", root)).toEqual([
+  it("lists the cdktf.out's stacks in name order, the linked stack and the HCL root; not the plan or the module", async () => {
+    expect(await findInputs("repo", root)).toEqual([
       {
         kind: "cdktf-out",
         path: "repo/app/cdktf.out",
@@ -85,9 +85,9 @@ describe("one discovery: what a path holds", () => {
     ]);
   });
 
-  it("gives a file as itself and a cdktf.out as its stacks, wherever the search starts", () => {
+  it("gives a file as itself and a cdktf.out as its stacks, wherever the search starts", async () => {
     const plan = "repo/app/cdktf.out/stacks/orders/plan.json";
-    expect(findInputs(plan, root)).toEqual([{ kind: "file", path: plan }]);
+    expect(await findInputs(plan, root)).toEqual([{ kind: "file", path: plan }]);
     const fromOut = findJsonInputs("repo/app/cdktf.out", root, "takes JSON").files.map((f) => f.path);
     const fromApp = findJsonInputs("repo/app", root, "takes JSON").files.map((f) => f.path);
     expect(fromOut).toEqual(TREE_STACKS.slice(0, 2));
@@ -113,12 +113,12 @@ describe("one discovery: what a path holds", () => {
     );
   });
 
-  it("refuses an empty cdktf.out given directly, and passes over one found below", () => {
-    expect(() => findInputs("repo/retired/cdktf.out", root)).toThrow(
+  it("refuses an empty cdktf.out given directly, and passes over one found below", async () => {
+    await expect(findInputs("repo/retired/cdktf.out", root)).rejects.toThrow(
       new InputError("repo/retired/cdktf.out: a cdktf.out directory without stacks/*/cdk.tf.json"),
     );
-    expect(findInputs("repo", root).some((i) => i.path.startsWith("repo/retired"))).toBe(false);
-    expect(() => findInputs("repo/shared", root)).toThrow(
+    expect((await findInputs("repo", root)).some((i) => i.path.startsWith("repo/retired"))).toBe(false);
+    await expect(findInputs("repo/shared", root)).rejects.toThrow(
       "repo/shared: no *.tf files, cdk.tf.json or cdktf.out at any depth (below repo/shared)",
     );
   });

@@ -25,6 +25,14 @@ function headerLine(file: string, header: string): number {
   return index + 1;
 }
 
+/** The line of a block's own argument (`  content  = …`) after its header. */
+function argumentLine(file: string, header: string, argument: string): number {
+  const lines = readFileSync(join(FIXTURE, file), "utf8").split("\n");
+  const index = lines.findIndex((l, i) => i >= headerLine(file, header) && new RegExp(`^  ${argument}\\s*=`).test(l));
+  if (index === -1) throw new Error(`${argument} of ${header} not in ${file}`);
+  return index + 1;
+}
+
 /** A copy of the fixture with the directories a scanner must skip (they cannot be committed: .gitignore). */
 function workspace(): string {
   const root = mkdtempSync(join(process.env.TMPDIR ?? "/tmp", "realistic-"));
@@ -116,9 +124,10 @@ describe("keykit check on a realistic repository", () => {
 
   it("points each finding at its block's line in the file that declares it", () => {
     const at = (subject: string) => report.findings.find((f) => f.subject === subject)?.location;
+    // A finding about a written secret points at the argument that writes it.
     expect(at("local_file.dotenv")).toMatchObject({
       file: "repo/live/dev/main.tf",
-      line: headerLine("live/dev/main.tf", 'resource "local_file" "dotenv"'),
+      line: argumentLine("live/dev/main.tf", 'resource "local_file" "dotenv"', "content"),
     });
     expect(at("module.dev_topics.confluent_api_key.team")).toMatchObject({
       file: "repo/modules/team-topics/main.tf",
@@ -131,8 +140,9 @@ describe("keykit check on a realistic repository", () => {
     expect(personal?.line).toBe(headerLine(stack, '      "personal_key": {'));
   });
 
-  it("SARIF from an HCL root points at the offending block (start and end line)", async () => {
-    const run = await cli(["check", "repo/live/dev", "--format", "sarif", "--now", "2026-12-01"], cwd);
+  it("SARIF from an HCL root points at the offending block (start and end line) or the argument writing a secret", async () => {
+    // The scanned tree holds the root and its modules (live/dev alone would leave ../../modules unread, with a note).
+    const run = await cli(["check", "repo", "--format", "sarif", "--now", "2026-12-01"], cwd);
     const sarif = JSON.parse(run.stdout) as {
       runs: {
         results: {
@@ -146,12 +156,16 @@ describe("keykit check on a realistic repository", () => {
     const sink = sarif.runs[0].results.find(
       (r) =>
         r.ruleId === "KK006" &&
+        r.locations[0].physicalLocation.artifactLocation.uri === "repo/live/dev/main.tf" &&
         r.locations[0].physicalLocation.region.startLine ===
-          headerLine("live/dev/main.tf", 'resource "local_file" "dotenv"'),
+          argumentLine("live/dev/main.tf", 'resource "local_file" "dotenv"', "content"),
     );
     expect(sink?.locations[0].physicalLocation.artifactLocation.uri).toBe("repo/live/dev/main.tf");
-    const start = headerLine("live/dev/main.tf", 'resource "local_file" "dotenv"');
-    expect(sink?.locations[0].physicalLocation.region.endLine).toBe(start + 3);
+    const output = sarif.runs[0].results.find(
+      (r) => r.ruleId === "KK005" && r.locations[0].physicalLocation.artifactLocation.uri === "repo/live/dev/main.tf",
+    );
+    const start = headerLine("live/dev/main.tf", 'output "kafka_secret"');
+    expect(output?.locations[0].physicalLocation.region).toMatchObject({ startLine: start, endLine: start + 2 });
   });
 
   it("refuses (exit 2) only a directory with nothing checkable at any depth", async () => {

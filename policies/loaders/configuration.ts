@@ -17,6 +17,7 @@ import {
   type ResourceView,
   type ViewMetadata,
 } from "./resource-view";
+import { withLookups, withTimeRotation } from "./configuration-facts";
 import { classifyCredential, credentialAttributes, soleVariable, throughDefault } from "./provider-credentials";
 import {
   InputError,
@@ -320,6 +321,23 @@ function providerViews(json: JsonObject, prefix: string, locate: Locate, into: P
   }
 }
 
+/** An argument's position (`<address>#<argument>`, recorded by the HCL scan) as a location of its resource. */
+function argumentLocator(
+  positions: ReadonlyMap<string, SourcePosition>,
+): (view: ResourceView, argument: string) => SourceLocation | undefined {
+  return (view, argument) => {
+    const at = positions.get(`${view.address}#${argument}`);
+    if (!at) return undefined;
+    const location: { file?: string; address: string; constructPath?: string; line: number } = {
+      file: at.file ?? view.location.file,
+      address: view.address,
+      line: at.line,
+    };
+    if (view.location.constructPath) location.constructPath = view.location.constructPath;
+    return location;
+  };
+}
+
 /** Loads a Terraform JSON configuration object (cdk.tf.json, synth output, or HCL converted to JSON). */
 export function loadConfiguration(json: unknown, options: ConfigurationLoadOptions): KeykitModel {
   if (!isObject(json)) throw new InputError(`${options.source}: a Terraform JSON configuration must be an object`);
@@ -331,7 +349,7 @@ export function loadConfiguration(json: unknown, options: ConfigurationLoadOptio
   const providers: ProviderView[] = [];
   providerViews(json, "", locate, providers);
   for (const m of options.modules ?? []) providerViews(m.json, m.prefix, locate, providers);
-  return buildModel({
+  const model = buildModel({
     kind: options.kind ?? "cdktf-json",
     source: options.source,
     tier: readTier(json, options),
@@ -340,5 +358,11 @@ export function loadConfiguration(json: unknown, options: ConfigurationLoadOptio
     providers,
     mentionsOf: (view) => keyMentionsIn(view.values, what),
     notes: options.notes,
+    argumentLocation: options.positions ? argumentLocator(options.positions) : undefined,
   });
+  return {
+    ...model,
+    apiKeys: withTimeRotation(model.apiKeys, views),
+    serviceAccounts: withLookups(model.serviceAccounts, views),
+  };
 }

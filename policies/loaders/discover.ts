@@ -6,21 +6,24 @@
  * - A cdktf.out is a directory with `stacks/<stack>/cdk.tf.json`; it yields its stacks in name order and is not
  *   searched further. Given directly, a `stacks/` directory without any stack is an "empty cdktf.out" error.
  * - Any other directory is searched like scanners read a repository (checkov -d, tflint --recursive): every
- *   Terraform root (a directory with `*.tf` that no other directory calls as a local module), every `cdk.tf.json`
- *   and every cdktf.out below it, in path order. `.terraform/`, `node_modules/` and hidden directories are skipped;
- *   the walk is iterative and stops at MAX_DIRECTORY_DEPTH levels.
+ *   Terraform root (a directory with `*.tf` that no other directory calls as a local module, the calls read from
+ *   the HCL parser's output, nor a root's `.terraform/modules/modules.json` lists), every `cdk.tf.json` and every
+ *   cdktf.out below it, in path order. `.terraform/`, `node_modules/` and hidden directories are skipped; the walk
+ *   is iterative and stops at MAX_DIRECTORY_DEPTH levels. Only `keykit check` (findInputs, async: it parses) tells
+ *   roots from modules; the JSON-only readers note the outermost Terraform directories without parsing.
  * - Symbolic links: the path given is followed; below it, a link to a file is an input like the file, and a link to a
  *   directory is never entered (no loop, no walk out of the tree).
  * - Whatever sits where an input file should be (a FIFO, a dangling link, a directory named `cdk.tf.json` in a
  *   stack) is listed, so that the reader refuses it with one line (`<path>: is a FIFO …`) instead of passing it over.
  * - A directory below the path that cannot be listed is an input of kind "unreadable" (a note or an error, as the
  *   caller decides); the path itself, or a cdktf.out's `stacks/`, that cannot be listed is an error.
- * Framework-free: no cdktf import, only the file system.
+ * Framework-free: no cdktf import, only the file system and the HCL parser.
  */
 import { type Dirent, lstatSync, readdirSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { isLocalSource } from "./hcl-modules";
-import { InputFileError, inputPathKind, osReason, readInputText } from "./read-input-file";
+import { basename, dirname, join, resolve, sep } from "node:path";
+import { isConfigurationFile } from "./hcl-files";
+import { type HclParseCache, calledDirectories, newParseCache } from "./hcl-calls";
+import { InputFileError, inputPathKind, osReason } from "./read-input-file";
 import { InputError } from "./util";
 
 export const MAX_DIRECTORY_DEPTH = 64;
@@ -45,8 +48,6 @@ export function stackFile(outdir: string, stack: string): string {
 }
 
 const SKIPPED = new Set([".terraform", "node_modules"]);
-/** `source = "./…"` inside a `module` block: enough to tell which directories are modules, without parsing. */
-const MODULE_SOURCE = /module\s+"[^"]*"\s*\{[^}]*?\bsource\s*=\s*"([^"]+)"/g;
 
 /** One sort order everywhere: by code unit, so the same tree lists the same way on every machine and locale. */
 function byName(a: string, b: string): number {
@@ -92,26 +93,24 @@ function stacksOf(
     .map((s) => ({ stack: s.name, path: stackFile(path, s.name) }));
 }
 
-/** Local module directories a Terraform directory calls (absolute). */
-function calledModules(abs: string, tfNames: readonly string[], into: Set<string>): void {
-  for (const name of tfNames) {
-    let text: string;
-    try {
-      text = readInputText(join(abs, name)); // never blocks on a FIFO; the loader reports such a file itself
-    } catch {
-      continue;
-    }
-    MODULE_SOURCE.lastIndex = 0;
-    for (let m = MODULE_SOURCE.exec(text); m !== null; m = MODULE_SOURCE.exec(text))
-      if (isLocalSource(m[1])) into.add(resolve(abs, m[1]));
-  }
+/** A directory holding Terraform configuration files: a root, or a module some other directory calls. */
+export interface TerraformDirectory {
+  readonly path: string;
+  readonly abs: string;
+  /** Its `*.tf` and `*.tf.json` files (names). */
+  readonly files: readonly string[];
 }
 
-/** Every input below the directory `dir` (itself included), in path order; empty when there is none. */
-function walk(dir: string, cwd: string, rootEntries: Dirent[]): DiscoveredInput[] {
+/** What the walk found: every input but the HCL roots, and every Terraform directory (roots are told apart later). */
+interface WalkResult {
+  readonly found: DiscoveredInput[];
+  readonly terraformDirs: TerraformDirectory[];
+}
+
+/** Every input below the directory `dir` (itself included); Terraform directories listed apart. */
+function walk(dir: string, cwd: string, rootEntries: Dirent[]): WalkResult {
   const found: DiscoveredInput[] = [];
-  const terraformDirs: { path: string; abs: string }[] = [];
-  const called = new Set<string>();
+  const terraformDirs: TerraformDirectory[] = [];
   const queue: { path: string; depth: number }[] = [{ path: dir, depth: 0 }];
   while (queue.length > 0) {
     const { path, depth } = queue.shift() as { path: string; depth: number };
@@ -133,17 +132,17 @@ function walk(dir: string, cwd: string, rootEntries: Dirent[]): DiscoveredInput[
     // Anything but a directory under these names is an input (see the header).
     if (entries.some((e) => !e.isDirectory() && e.name === "cdk.tf.json"))
       found.push({ kind: "cdktf-json", path: join(path, "cdk.tf.json"), stack: basename(resolve(abs)) });
-    const tfNames = entries.filter((e) => !e.isDirectory() && e.name.endsWith(".tf")).map((e) => e.name);
-    if (tfNames.length > 0) {
-      terraformDirs.push({ path, abs });
-      calledModules(abs, tfNames, called);
-    }
+    const tfNames = entries.filter((e) => !e.isDirectory() && isConfigurationFile(e.name)).map((e) => e.name);
+    if (tfNames.some((n) => n.endsWith(".tf"))) terraformDirs.push({ path, abs, files: tfNames });
     if (depth >= MAX_DIRECTORY_DEPTH) continue;
     for (const e of entries)
       if (e.isDirectory() && !SKIPPED.has(e.name) && !e.name.startsWith("."))
         queue.push({ path: join(path, e.name), depth: depth + 1 });
   }
-  for (const t of terraformDirs) if (!called.has(t.abs)) found.push({ kind: "hcl", path: t.path });
+  return { found, terraformDirs };
+}
+
+function sorted(found: DiscoveredInput[]): DiscoveredInput[] {
   return found.sort((a, b) => byName(a.path, b.path));
 }
 
@@ -157,24 +156,44 @@ function pathKind(path: string, cwd: string): "file" | "directory" {
   }
 }
 
-/** The inputs of `path` (a file or a directory, relative to `cwd`); may be empty. Throws InputError (one line). */
-function discover(path: string, cwd: string): DiscoveredInput[] {
-  if (pathKind(path, cwd) === "file") return [{ kind: "file", path }];
+/** The inputs of `path` (a file or a directory, relative to `cwd`) and its Terraform directories. */
+function discover(path: string, cwd: string): WalkResult {
+  if (pathKind(path, cwd) === "file") return { found: [{ kind: "file", path }], terraformDirs: [] };
   const abs = resolve(cwd, path);
   const entries = listDirectory(abs);
   if (!Array.isArray(entries)) throw new InputError(`${path}: ${entries.problem}`);
-  const found = walk(path, cwd, entries);
-  if (found.length === 0 && entries.some((e) => e.isDirectory() && e.name === "stacks"))
+  const result = walk(path, cwd, entries);
+  if (
+    result.found.length === 0 &&
+    result.terraformDirs.length === 0 &&
+    entries.some((e) => e.isDirectory() && e.name === "stacks")
+  )
     throw new InputError(`${path}: a cdktf.out directory without stacks/*/cdk.tf.json`);
-  return found;
+  return result;
 }
 
-/** Every input `keykit check` reads in `path`; a path holding none is refused (InputError, one line). */
-export function findInputs(path: string, cwd: string): DiscoveredInput[] {
-  const found = discover(path, cwd);
+/**
+ * Every input `keykit check` reads in `path`; a path holding none is refused (InputError, one line). The HCL roots
+ * are the Terraform directories no other one calls: calls are read from the HCL parser's output (hcl-calls.ts), so
+ * a `module` block of any shape counts, and the parses are kept in `cache` for the loader.
+ */
+export async function findInputs(path: string, cwd: string, cache?: HclParseCache): Promise<DiscoveredInput[]> {
+  const { found, terraformDirs } = discover(path, cwd);
+  const called = await calledDirectories(terraformDirs, cache ?? newParseCache());
+  for (const t of terraformDirs) if (!called.has(t.abs)) found.push({ kind: "hcl", path: t.path });
   if (found.length === 0)
     throw new InputError(`${path}: no *.tf files, cdk.tf.json or cdktf.out at any depth (below ${path})`);
-  return found;
+  return sorted(found);
+}
+
+/**
+ * The HCL directories a JSON-only reader passes over: without parsing, those not below another Terraform
+ * directory (a module inside its root's tree is not noted apart).
+ */
+function outermost(terraformDirs: readonly TerraformDirectory[]): TerraformDirectory[] {
+  return terraformDirs.filter(
+    (t) => !terraformDirs.some((o) => o !== t && t.abs.startsWith(o.abs.endsWith(sep) ? o.abs : `${o.abs}${sep}`)),
+  );
 }
 
 /** A JSON input of a command that reads no HCL; `stack` for synthesized stacks. */
@@ -199,7 +218,9 @@ export function findJsonInputs(path: string, cwd: string, takes: string): JsonIn
   const files: JsonInput[] = [];
   const notes: string[] = [];
   let hcl = 0;
-  for (const input of discover(path, cwd)) {
+  const { found, terraformDirs } = discover(path, cwd);
+  const hclRoots: DiscoveredInput[] = outermost(terraformDirs).map((t) => ({ kind: "hcl", path: t.path }));
+  for (const input of sorted([...found, ...hclRoots])) {
     if (input.kind === "file" && input.path.endsWith(".tf"))
       throw new InputError(`${path}: is HCL, which only keykit check reads; ${takes}`);
     if (input.kind === "file") files.push({ path: input.path, stack: basename(dirname(resolve(cwd, input.path))) });

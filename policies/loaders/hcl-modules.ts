@@ -4,8 +4,8 @@
  * `module.x.<type>.<name>`, so a reference crosses the boundary (an owner passed in as
  * `confluent_service_account.app.id` is a service account inside; a literal passed to a provider argument is a
  * literal). Each module's strings are rewritten into the root's namespace; `module.x.<output>` is replaced by the
- * output's expression. Registry and git sources cannot be followed offline and become notes, as do cycles, missing
- * directories and unparsable module files: the rest of the run goes on.
+ * output's expression. Where a call's directory is (local path, or `.terraform/modules/modules.json` after
+ * `terraform init`) is hcl.ts's business; what cannot be followed becomes a note and the rest of the run goes on.
  */
 import {
   type JsonObject,

@@ -14,8 +14,14 @@ function addressOf(kind: string, first: string, second: string | undefined): str
   return `${kind}.${first}`;
 }
 
-/** The 0-based line where the block opened on `start` closes (braces outside strings, comments and heredocs). */
-function closingLine(lines: readonly string[], start: number): number {
+/** An argument (`name =`) or a nested block (`name {`, `name "label" {`) at the start of a line. */
+const ARGUMENT = /^[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(?:=(?!=)|(?:"[^"\n]*"[ \t]*)*\{)/;
+
+/**
+ * The 0-based line where the block opened on `start` closes (braces outside strings, comments and heredocs), and
+ * the line of each argument or nested block written directly in it (depth 1), first one of a name kept.
+ */
+function closingLine(lines: readonly string[], start: number, args?: Map<string, number>): number {
   let depth = 0;
   let heredoc: string | undefined;
   for (let i = start; i < lines.length; i++) {
@@ -23,6 +29,10 @@ function closingLine(lines: readonly string[], start: number): number {
     if (heredoc !== undefined) {
       if (line.trim() === heredoc) heredoc = undefined;
       continue;
+    }
+    if (args && depth === 1 && i > start) {
+      const name = ARGUMENT.exec(line)?.[1];
+      if (name !== undefined && !args.has(name)) args.set(name, i);
     }
     let inString = false;
     for (let c = 0; c < line.length; c++) {
@@ -42,7 +52,11 @@ function closingLine(lines: readonly string[], start: number): number {
   return lines.length - 1;
 }
 
-/** Block positions of one file, keyed by module-relative address (`provider.confluent` for the first provider). */
+/**
+ * Block positions of one file, keyed by module-relative address (`provider.confluent` for the first provider), and
+ * the positions of each block's own arguments keyed `<address>#<argument>` (a finding about what an argument
+ * writes points at that argument).
+ */
 export function blockPositions(file: string, text: string): Map<string, SourcePosition> {
   const out = new Map<string, SourcePosition>();
   const lines = text.split(/\r?\n/);
@@ -51,7 +65,10 @@ export function blockPositions(file: string, text: string): Map<string, SourcePo
     if (!m) continue;
     const address = addressOf(m[1], m[2], m[3]);
     if (address === undefined || out.has(address)) continue;
-    out.set(address, { file, line: i + 1, endLine: closingLine(lines, i) + 1 });
+    const args = new Map<string, number>();
+    const end = closingLine(lines, i, args);
+    out.set(address, { file, line: i + 1, endLine: end + 1 });
+    for (const [name, line] of args) out.set(`${address}#${name}`, { file, line: line + 1 });
   }
   return out;
 }

@@ -1,14 +1,25 @@
 /**
- * Loader for plain HCL directories (`*.tf`): each file is converted to Terraform JSON with @cdktf/hcl2json, local
- * modules are followed (hcl-modules.ts), block positions come from an exact header scan (hcl-positions.ts), and the
- * configuration loader reads the merged result.
+ * Loader for plain HCL directories: every `*.tf` file is converted to Terraform JSON with @cdktf/hcl2json, every
+ * `*.tf.json` file is read as Terraform JSON, override files are merged by Terraform's rules (hcl-files.ts), module
+ * calls are followed (hcl-modules.ts binds them), and the configuration loader reads the merged result.
+ *
+ * Modules are resolved as Terraform resolves them: with `.terraform/modules/modules.json` in the root (written by
+ * `terraform init`, hcl-manifest.ts) every call is read from the directory the manifest names, registry and git
+ * modules included; without it local sources are followed and remote ones become a note. Each module directory is
+ * parsed once (by real path) and instantiated once per call, up to MAX_MODULE_INSTANCES; a call into a directory
+ * already on the call chain (by real path, so a `loop -> .` link is caught) is a cycle. Local sources are read only
+ * inside the scanned tree (`boundary`); only manifest entries may lie outside it, and each such read is a note.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readdirSync, realpathSync, statSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import type { Tier } from "../metadata";
 import type { KeykitModel } from "../model";
 import { type ConfigurationModule, type SourcePosition, loadConfiguration } from "./configuration";
+import { type OverrideResult, type ParsedFile, applyOverride, isConfigurationFile, isOverrideFile } from "./hcl-files";
+import { type HclParseCache, parseCached } from "./hcl-calls";
+import { type ModuleManifest, readModuleManifest } from "./hcl-manifest";
 import {
+  type ModuleCall,
   bindModuleStrings,
   isLocalSource,
   moduleCalls,
@@ -17,9 +28,10 @@ import {
   substituteModuleOutputs,
   variableDefaults,
 } from "./hcl-modules";
-import { blockPositions } from "./hcl-positions";
 import { InputFileError, inputPathProblem, readInputText } from "./read-input-file";
-import { InputError, type JsonObject, dictionary, entries, isObject } from "./util";
+import { InputError, type JsonObject, entries, isObject } from "./util";
+
+export { parseHcl } from "./hcl-files";
 
 export interface HclLoadOptions {
   readonly source: string;
@@ -28,17 +40,33 @@ export interface HclLoadOptions {
   readonly cwd?: string;
   /** For loadHclFiles: the directory the files are in (local module sources resolve from it); default ".". */
   readonly dir?: string;
+  /**
+   * The scanned tree (relative to `cwd`): local module sources are read only inside it. Default: `cwd` itself.
+   * Modules listed in the root's `.terraform/modules/modules.json` are read wherever it puts them (with a note).
+   */
+  readonly boundary?: string;
+  /** Parses already made (by discovery) of the same files: each file is parsed once per run. */
+  readonly cache?: HclParseCache;
 }
 
 /** How deep module calls may nest (Terraform has no limit; real trees stay below 5). Deeper calls become a note. */
 export const MAX_MODULE_DEPTH = 32;
+/** How many module instances one root may have (a tree where each module calls the next twice doubles per level). */
+export const MAX_MODULE_INSTANCES = 1000;
 
-/** Merges per-file hcl2json output into one configuration, remembering which file each resource came from. */
+type Section = Record<string, unknown>;
+
+/** A fresh map from input keys without a prototype. */
+function bare<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** Merges per-file JSON into one configuration, remembering which file each block came from. */
 export function mergeHclFiles(files: readonly { file: string; json: unknown }[]): {
   configuration: Record<string, unknown>;
   fileOf: Map<string, string>;
 } {
-  const configuration: Record<string, Record<string, unknown>> = dictionary();
+  const configuration = bare<Section>();
   const fileOf = new Map<string, string>();
   for (const { file, json } of files) {
     if (!isObject(json)) continue;
@@ -48,16 +76,16 @@ export function mergeHclFiles(files: readonly { file: string; json: unknown }[])
 }
 
 function mergeSection(
-  configuration: Record<string, Record<string, unknown>>,
+  configuration: Record<string, Section>,
   section: string,
   content: unknown,
   file: string,
   fileOf: Map<string, string>,
 ): void {
-  const target = (configuration[section] ??= dictionary());
+  const target = (configuration[section] ??= bare());
   if (section === "resource" || section === "data") {
     for (const [type, byName] of entries(content)) {
-      const t = ((target[type] as Record<string, unknown> | undefined) ??= dictionary()) as Record<string, unknown>;
+      const t = ((target[type] as Section | undefined) ??= bare()) as Section;
       for (const [name, body] of entries(byName)) {
         t[name] = body;
         fileOf.set(`${section === "data" ? "data." : ""}${type}.${name}`, file);
@@ -70,7 +98,8 @@ function mergeSection(
       fileOf.set(`provider.${name}`, file);
     }
   } else if (section === "locals") {
-    // hcl2json writes each `locals` block as one element of a list: every block's names go into one scope.
+    // hcl2json writes each `locals` block as one element of a list (Terraform JSON: an object or a list): every
+    // block's names go into one scope.
     for (const block of Array.isArray(content) ? content : [content])
       for (const [name, value] of entries(block)) target[name] = value;
   } else {
@@ -81,140 +110,236 @@ function mergeSection(
   }
 }
 
-/** Converts HCL text; the parser's message is reduced to the file name so no source text (a secret) is echoed. */
-export async function parseHcl(file: string, text: string): Promise<unknown> {
-  // Loaded on first use: the converter (a WebAssembly bridge) costs ~0.5 s to load, which plan and state checks skip.
-  const { parse } = await import("@cdktf/hcl2json");
-  try {
-    return await parse(file, text);
-  } catch (error) {
-    const line = /:(\d+),\d+/.exec(error instanceof Error ? error.message : String(error));
-    throw new InputError(`${file}: not valid HCL${line ? ` (line ${line[1]})` : ""}`);
-  }
-}
-
-/** One directory's configuration: merged JSON plus where each address is declared. */
+/** One module directory's configuration: merged JSON plus where each address (and argument) is declared. */
 interface ParsedDirectory {
   readonly configuration: JsonObject;
   readonly positions: Map<string, SourcePosition>;
 }
 
+/** Parses and merges a module's files: primary files first, then override files in name order. */
+/** A configuration file to parse: shown as `file`, read from `abs` (when known, its parse may come from `cache`). */
+interface SourceFile {
+  readonly file: string;
+  readonly text: string;
+  readonly abs?: string;
+}
+
 async function parseFiles(
-  files: readonly { file: string; text: string }[],
+  files: readonly SourceFile[],
   notes: string[] | undefined,
+  cache: HclParseCache | undefined,
+  overrideNotes: string[] = [],
 ): Promise<ParsedDirectory> {
-  const parsed: { file: string; json: unknown }[] = [];
-  const positions = new Map<string, SourcePosition>();
+  const primary: ParsedFile[] = [];
+  const overrides: ParsedFile[] = [];
   for (const f of files) {
-    let json: unknown;
     try {
-      json = await parseHcl(f.file, f.text);
+      (isOverrideFile(f.file) ? overrides : primary).push(await parseCached(f.file, f.abs, f.text, cache, true));
     } catch (error) {
       // Inside a module (notes given) an unparsable file is a note; at the root it refuses the input.
       if (!notes || !(error instanceof InputError)) throw error;
       notes.push(`${error.message}: skipped, its blocks are not checked`);
-      continue;
     }
-    parsed.push({ file: f.file, json });
-    for (const [address, at] of blockPositions(f.file, f.text)) if (!positions.has(address)) positions.set(address, at);
   }
-  const { configuration, fileOf } = mergeHclFiles(parsed);
+  const positions = new Map<string, SourcePosition>();
+  for (const p of primary) for (const [a, at] of p.positions) if (!positions.has(a)) positions.set(a, at);
+  const { configuration, fileOf } = mergeHclFiles(primary);
   for (const [address, file] of fileOf) if (!positions.has(address)) positions.set(address, { file, line: 1 });
+  // An override without its base block is a note at the root too (Terraform refuses it; the rest is still read).
+  const result: OverrideResult = { notes: notes ?? overrideNotes, touched: new Map() };
+  for (const o of overrides) {
+    applyOverride(configuration, o, result);
+    // Arguments an override sets are declared in the override file: findings about them point there.
+    for (const [a, at] of o.positions) if (a.includes("#") && result.touched.has(a.split("#")[0])) positions.set(a, at);
+  }
   return { configuration, positions };
 }
 
-/** The `*.tf` files of one directory, in name order; `dir` is how they are shown, `abs` where they are read. */
-function tfFiles(dir: string, abs: string, skipped: string[]): { file: string; text: string }[] {
+/** The configuration files of one directory, in name order; `dir` is how they are shown, `abs` where they are read. */
+function configurationFiles(dir: string, abs: string, skipped: string[], cache?: HclParseCache): SourceFile[] {
   return readdirSync(abs)
-    .filter((n) => n.endsWith(".tf") && !skippedTfEntry(join(dir, n), join(abs, n), skipped))
+    .filter((n) => isConfigurationFile(n) && !skippedTfEntry(join(dir, n), join(abs, n), skipped))
     .sort()
-    .map((n) => ({ file: join(dir, n), text: readHclText(join(dir, n), join(abs, n)) }));
+    .map((n) => {
+      const at = join(abs, n);
+      // Discovery read this file moments ago in the same run: its text (and parse) are used as read.
+      const text = cache?.get(at)?.text ?? readHclText(join(dir, n), at);
+      return { file: join(dir, n), text, abs: at };
+    });
 }
 
-/** Where module sources resolve (paths shown relative to the root, directories read from `cwd`). */
+/** Everything one root's module walk shares: the parse cache, the manifest, what was found. */
 interface ModuleWalk {
   readonly cwd: string;
+  /** Real path of the scanned tree. */
+  readonly boundary: string;
+  readonly manifest: ModuleManifest | undefined;
+  readonly parsed: Map<string, Promise<ParsedDirectory | undefined>>;
   readonly modules: ConfigurationModule[];
   readonly positions: Map<string, SourcePosition>;
   readonly outputs: Map<string, unknown>;
   readonly notes: string[];
+  readonly cache: HclParseCache | undefined;
+  /** Real paths already asked for (every instance of a fan-out resolves the same few directories). */
+  readonly realPaths: Map<string, string | undefined>;
+  instances: number;
+  capped: number;
 }
 
-/** Follows the module calls of one configuration (depth-first, a chain of directories to catch cycles). */
+/** One module call on its way to a directory. */
+interface CallSite {
+  readonly address: string;
+  /** The call path as modules.json keys it: `a.b`. */
+  readonly key: string;
+  readonly where: string;
+}
+
+/** Where a call's module lives (shown and read), or undefined with a note saying why it is not read. */
+function resolveCall(
+  call: ModuleCall,
+  dir: string,
+  site: CallSite,
+  walk: ModuleWalk,
+): { dir: string; abs: string } | undefined {
+  const installed = walk.manifest?.get(site.key);
+  if (installed) {
+    if (!insideBoundary(installed.abs, walk))
+      walk.notes.push(
+        `${site.address}: read from ${installed.dir}, outside the scanned tree, as .terraform/modules/modules.json lists it`,
+      );
+    return { dir: installed.dir, abs: installed.abs };
+  }
+  if (call.source === undefined || !isLocalSource(call.source)) {
+    walk.notes.push(
+      walk.manifest
+        ? `${site.address} (${site.where}): not in .terraform/modules/modules.json (run terraform init again); not checked`
+        : `${site.address} (${site.where}): a registry, git or remote module source is not checked; after terraform init, keykit reads it from .terraform/modules`,
+    );
+    return undefined;
+  }
+  const childDir = join(dir, call.source);
+  const abs = resolve(walk.cwd, childDir);
+  if (!insideBoundary(abs, walk)) {
+    walk.notes.push(
+      `${site.address} (${site.where}): module directory ${childDir} is outside the scanned tree; not read`,
+    );
+    return undefined;
+  }
+  return { dir: childDir, abs };
+}
+
+function realPath(abs: string, memo?: Map<string, string | undefined>): string | undefined {
+  if (memo?.has(abs)) return memo.get(abs);
+  let real: string | undefined;
+  try {
+    real = realpathSync(abs);
+  } catch {
+    real = undefined;
+  }
+  memo?.set(abs, real);
+  return real;
+}
+
+function insideBoundary(abs: string, walk: ModuleWalk): boolean {
+  const real = realPath(abs, walk.realPaths) ?? abs;
+  const rel = relative(walk.boundary, real);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep));
+}
+
+/** Follows the module calls of one configuration (depth-first, a chain of real paths to catch cycles). */
 async function followModules(
   json: JsonObject,
   dir: string,
   prefix: string,
+  parentKey: string,
   chain: readonly string[],
   walk: ModuleWalk,
 ): Promise<void> {
   for (const call of moduleCalls(json)) {
     const address = `${prefix}module.${call.name}`;
     const at = walk.positions.get(address);
-    const where = at ? `${at.file}:${at.line}` : dir;
-    if (call.source === undefined || !isLocalSource(call.source)) {
-      walk.notes.push(`${address} (${where}): a registry, git or remote module source is not checked`);
+    const site: CallSite = {
+      address,
+      key: parentKey ? `${parentKey}.${call.name}` : call.name,
+      where: at ? `${at.file}:${at.line}` : dir,
+    };
+    const target = resolveCall(call, dir, site, walk);
+    if (!target) continue;
+    const real = realPath(target.abs, walk.realPaths);
+    if (real === undefined || !statSync(real).isDirectory()) {
+      walk.notes.push(`${address} (${site.where}): module directory ${target.dir} does not exist; not checked`);
       continue;
     }
-    const childDir = join(dir, call.source);
-    const abs = resolve(walk.cwd, childDir);
-    if (chain.includes(abs)) {
-      walk.notes.push(`${address} (${where}): module cycle through ${childDir}; not followed again`);
+    if (chain.includes(real)) {
+      walk.notes.push(`${address} (${site.where}): module cycle through ${target.dir}; not followed again`);
       continue;
     }
     if (chain.length > MAX_MODULE_DEPTH) {
-      walk.notes.push(`${address} (${where}): modules nested deeper than ${MAX_MODULE_DEPTH}; not followed`);
+      walk.notes.push(`${address} (${site.where}): modules nested deeper than ${MAX_MODULE_DEPTH}; not followed`);
       continue;
     }
-    if (!existsSync(abs) || !statSync(abs).isDirectory()) {
-      walk.notes.push(`${address} (${where}): module directory ${childDir} does not exist; not checked`);
+    if (walk.instances >= MAX_MODULE_INSTANCES) {
+      walk.capped++;
       continue;
     }
-    await loadModule(childDir, abs, `${address}.`, call.arguments, [...chain, abs], walk);
+    walk.instances++;
+    await instantiate(target, real, `${address}.`, site.key, call.arguments, [...chain, real], walk);
   }
 }
 
-async function loadModule(
+/** A module directory parsed once per root walk (by real path): every call instantiates the same parse. */
+function parsedDirectory(
   dir: string,
-  abs: string,
+  real: string,
   prefix: string,
+  walk: ModuleWalk,
+): Promise<ParsedDirectory | undefined> {
+  let parsed = walk.parsed.get(real);
+  if (!parsed) {
+    parsed = (async () => {
+      let files: SourceFile[];
+      try {
+        files = configurationFiles(dir, real, walk.notes, walk.cache);
+      } catch (error) {
+        // A module file that cannot be read is a note; the rest of the run goes on (issue 9's bad-input rule).
+        if (!(error instanceof InputError)) throw error;
+        walk.notes.push(`${prefix.slice(0, -1)}: ${error.message}; module not checked`);
+        return undefined;
+      }
+      const p = await parseFiles(files, walk.notes, walk.cache);
+      return { configuration: substituteLocals(p.configuration, dir), positions: p.positions };
+    })();
+    walk.parsed.set(real, parsed);
+  }
+  return parsed;
+}
+
+async function instantiate(
+  target: { dir: string; abs: string },
+  real: string,
+  prefix: string,
+  key: string,
   args: ReadonlyMap<string, unknown>,
   chain: readonly string[],
   walk: ModuleWalk,
 ): Promise<void> {
-  let files: { file: string; text: string }[];
-  try {
-    files = tfFiles(dir, abs, walk.notes);
-  } catch (error) {
-    // A module file that cannot be read is a note; the rest of the run goes on (issue 9's bad-input rule).
-    if (!(error instanceof InputError)) throw error;
-    walk.notes.push(`${prefix.slice(0, -1)}: ${error.message}; module not checked`);
-    return;
-  }
-  const parsed = await parseFiles(files, walk.notes);
+  const parsed = await parsedDirectory(target.dir, real, prefix, walk);
+  if (!parsed) return;
   const bound = variableDefaults(parsed.configuration);
   for (const [name, value] of args) bound.set(name, value);
-  const json = bindModuleStrings(substituteLocals(parsed.configuration, dir), prefix, bound, dir);
+  const json = bindModuleStrings(parsed.configuration, prefix, bound, target.dir);
   for (const [address, at] of parsed.positions) walk.positions.set(`${prefix}${address}`, at);
   moduleOutputs(json, prefix, walk.outputs);
   walk.modules.push({ prefix, json });
-  await followModules(json, dir, prefix, chain, walk);
+  await followModules(json, target.dir, prefix, key, chain, walk);
 }
 
-/** Loads a root module (its files given) and every local module it calls, below the root directory `dir`. */
-async function loadRoot(
-  files: readonly { file: string; text: string }[],
+/** Outputs may name other modules' outputs: substituted again where the last pass changed something. */
+function substituteOutputs(
+  configuration: JsonObject,
   dir: string,
-  options: HclLoadOptions,
-): Promise<KeykitModel> {
-  const parsedRoot = await parseFiles(files, undefined);
-  const root = { ...parsedRoot, configuration: substituteLocals(parsedRoot.configuration, dir) };
-  const cwd = resolve(options.cwd ?? ".");
-  const walk: ModuleWalk = { cwd, modules: [], positions: root.positions, outputs: new Map(), notes: [] };
-  await followModules(root.configuration, dir, "", [resolve(cwd, dir)], walk);
-  // Outputs may name other modules' outputs: substitute again only where the last pass changed something (an
-  // output's expression can bring in another module's output), bounded by the module depth.
-  let configuration = root.configuration;
+  walk: ModuleWalk,
+): { configuration: JsonObject; modules: ConfigurationModule[] } {
   let modules = walk.modules;
   let dirty = new Set<number>([-1, ...modules.map((_, i) => i)]);
   for (let pass = 0; pass <= MAX_MODULE_DEPTH && walk.outputs.size > 0 && dirty.size > 0; pass++) {
@@ -230,13 +355,43 @@ async function loadRoot(
     modules = modules.map((m, i) => ({ prefix: m.prefix, json: substitute(m.json, i, m.prefix) }));
     dirty = next;
   }
+  return { configuration, modules };
+}
+
+/** Loads a root module (its files given) and every module it calls. */
+async function loadRoot(files: readonly SourceFile[], dir: string, options: HclLoadOptions): Promise<KeykitModel> {
+  const notes: string[] = [];
+  const parsedRoot = await parseFiles(files, undefined, options.cache, notes);
+  const rootConfiguration = substituteLocals(parsedRoot.configuration, dir);
+  const cwd = resolve(options.cwd ?? ".");
+  const rootAbs = resolve(cwd, dir);
+  const walk: ModuleWalk = {
+    cwd,
+    boundary: realPath(resolve(cwd, options.boundary ?? ".")) ?? cwd,
+    manifest: readModuleManifest(dir, rootAbs, notes),
+    parsed: new Map(),
+    modules: [],
+    positions: parsedRoot.positions,
+    outputs: new Map(),
+    notes,
+    cache: options.cache,
+    realPaths: new Map(),
+    instances: 0,
+    capped: 0,
+  };
+  await followModules(rootConfiguration, dir, "", "", [realPath(rootAbs) ?? rootAbs], walk);
+  if (walk.capped > 0)
+    notes.push(
+      `more than ${MAX_MODULE_INSTANCES} module instances: ${walk.capped} further module calls are not followed`,
+    );
+  const { configuration, modules } = substituteOutputs(rootConfiguration, dir, walk);
   return loadConfiguration(configuration, {
     kind: "hcl",
     source: options.source,
     tier: options.tier,
     positions: walk.positions,
     modules,
-    notes: walk.notes,
+    notes,
   });
 }
 
@@ -247,11 +402,11 @@ export async function loadHclFiles(
   return loadRoot(files, options.dir ?? ".", options);
 }
 
-/** Loads every `*.tf` file of a directory and the local modules it calls (Terraform reads one directory per module). */
+/** Loads every `*.tf` and `*.tf.json` file of a directory and the modules it calls (one directory per module). */
 export async function loadHclDirectory(dir: string, options: HclLoadOptions): Promise<KeykitModel> {
   const abs = resolve(options.cwd ?? ".", dir);
   const skipped: string[] = [];
-  const files = tfFiles(dir, abs, skipped);
+  const files = configurationFiles(dir, abs, skipped, options.cache);
   if (files.length === 0) throw new InputError(`${dir}: no *.tf files`);
   const model = await loadRoot(files, dir, options);
   return skipped.length > 0 ? { ...model, notes: [...model.notes, ...skipped.sort()] } : model;
@@ -266,7 +421,7 @@ function skippedTfEntry(file: string, abs: string, notes: string[]): boolean {
   return true;
 }
 
-/** One `*.tf` file through the one input reader (a FIFO, a device or UTF-16 is refused with one line). */
+/** One configuration file through the one input reader (a FIFO, a device or UTF-16 is refused with one line). */
 function readHclText(file: string, abs: string): string {
   try {
     return readInputText(abs);

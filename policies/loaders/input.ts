@@ -11,6 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Tier } from "../metadata";
 import { type KeykitModel, type RotationEntry, emptyModel } from "../model";
 import { type DiscoveredInput, findInputs } from "./discover";
+import { type HclParseCache, newParseCache } from "./hcl-calls";
 import { loadConfiguration } from "./configuration";
 import { loadHclDirectory, loadHclFiles } from "./hcl";
 import { loadPlan } from "./plan";
@@ -132,7 +133,12 @@ async function loadFile(path: string, options: ReadInputOptions): Promise<Keykit
 }
 
 /** Loads one discovered input (a cdktf.out gives one model per stack). */
-async function loadDiscovered(input: DiscoveredInput, options: ReadInputOptions): Promise<KeykitModel[]> {
+async function loadDiscovered(
+  input: DiscoveredInput,
+  options: ReadInputOptions,
+  scanned: string,
+  cache: HclParseCache,
+): Promise<KeykitModel[]> {
   switch (input.kind) {
     case "file":
       return [await loadFile(input.path, options)];
@@ -141,7 +147,16 @@ async function loadDiscovered(input: DiscoveredInput, options: ReadInputOptions)
     case "cdktf-out":
       return input.stacks.map((s) => loadJsonFile(s.path, options));
     case "hcl":
-      return [await loadHclDirectory(input.path, { source: input.path, tier: options.tier, cwd: options.cwd })];
+      // The scanned tree bounds where local module sources are read (modules.json entries excepted, with a note).
+      return [
+        await loadHclDirectory(input.path, {
+          source: input.path,
+          tier: options.tier,
+          cwd: options.cwd,
+          boundary: scanned,
+          cache,
+        }),
+      ];
     case "unreadable":
       throw new InputError(`${input.path}: ${input.problem}`);
   }
@@ -153,13 +168,14 @@ async function loadDiscovered(input: DiscoveredInput, options: ReadInputOptions)
  * refused (exit 2) only when none can be.
  */
 async function loadPath(path: string, options: ReadInputOptions): Promise<KeykitModel[]> {
-  const inputs = findInputs(path, resolve(options.cwd ?? "."));
-  if (inputs.length === 1) return loadDiscovered(inputs[0], options);
+  const cache = newParseCache();
+  const inputs = await findInputs(path, resolve(options.cwd ?? "."), cache);
+  if (inputs.length === 1) return loadDiscovered(inputs[0], options, path, cache);
   const models: KeykitModel[] = [];
   let firstError: InputError | undefined;
   for (const input of inputs) {
     try {
-      models.push(...(await loadDiscovered(input, options)));
+      models.push(...(await loadDiscovered(input, options, path, cache)));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       firstError ??= error;

@@ -76,6 +76,8 @@ export interface ModelInput {
   readonly notes?: readonly string[];
   /** The key-facts resolver, when the adapter already resolved some keys (a plan shares them with its changes). */
   readonly keyFacts?: KeyFactsResolver;
+  /** Where an argument of a resource is written (HCL), so a finding about what it writes points at it. */
+  readonly argumentLocation?: (view: ResourceView, argument: string) => SourceLocation | undefined;
 }
 
 const OWNER_ID: JsonPath = ["owner", 0, "id"];
@@ -303,7 +305,25 @@ function buildSecretPlaces(
       keyIds: keyIdsIn(view.values, storeAttributes(dest.store.spec), known(), ctx.input.source),
     });
   }
-  if (dest.sink) out.sinks.push({ ...base(view), type: view.type, ...dest.sink });
+  if (dest.sink)
+    out.sinks.push({ ...base(view), ...at(view, dest.sink.attributes, ctx), type: view.type, ...dest.sink });
+  if (dest.script)
+    out.sinks.push({
+      ...base(view),
+      ...at(view, ["provisioner"], ctx),
+      type: view.type,
+      ...dest.script,
+      script: true,
+    });
+}
+
+/** The location of the first argument that writes the secret, when the adapter knows where arguments are. */
+function at(view: ResourceView, attributes: readonly string[], ctx: BuildContext): { location?: SourceLocation } {
+  for (const attribute of attributes) {
+    const location = ctx.input.argumentLocation?.(view, attribute);
+    if (location) return { location };
+  }
+  return {};
 }
 
 function buildOutput(o: OutputView): Output {
