@@ -165,7 +165,7 @@ describe("keykit.config.json", () => {
     [
       "an unknown field",
       { failOnn: "error" },
-      /keykit\.config\.json: the file has an unknown field 'failOnn' \(allowed: \$schema, failOn, maxAgeDays, acknowledgements, rotationState, skipRules\)$/m,
+      /keykit\.config\.json: the file has an unknown field 'failOnn' \(allowed: \$schema, failOn, maxAgeDays, acknowledgements, rotationState, skipRules, verify\)$/m,
     ],
     [
       "an unknown field whose name is not plain",

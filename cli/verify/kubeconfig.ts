@@ -4,7 +4,8 @@
  * kubectl: the first file that names a context, cluster or user wins, and the first `current-context` set. Paths in
  * a file are relative to that file. Nothing read here is printed except names and the server's origin.
  */
-import { readFileSync } from "node:fs";
+import { readInputBytes } from "../../policies/loaders/read-input-file";
+import { InputError } from "../../policies/loaders/util";
 import { resolve } from "node:path";
 import { KeykitCliError } from "../errors";
 
@@ -122,11 +123,13 @@ function bytes(file: KubeconfigFile, entry: Entry, field: string): Buffer | unde
   return typeof path === "string" && path !== "" ? readBytes(resolve(file.dir, path), field) : undefined;
 }
 
+/** Through the input boundary: a FIFO, a device or an oversized file named by a kubeconfig is refused, not read. */
 function readBytes(path: string, field: string): Buffer {
   try {
-    return readFileSync(path);
+    return readInputBytes(path);
   } catch (error) {
-    throw new KeykitCliError(`kubeconfig ${field} ${path}: cannot read (${(error as NodeJS.ErrnoException).code})`);
+    if (error instanceof InputError) throw new KeykitCliError(`kubeconfig ${field}: ${error.message}`);
+    throw error;
   }
 }
 

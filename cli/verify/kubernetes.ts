@@ -6,7 +6,8 @@
  * pod's in-cluster service account. The kubeconfig is the operator's own file, not the repository's.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { pathExists, readInputBytes, readInputText } from "../../policies/loaders/read-input-file";
+import { InputError } from "../../policies/loaders/util";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest, type RequestOptions } from "node:https";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
@@ -79,13 +80,14 @@ async function clusterAccess(
 function kubeconfigFiles(env: Readonly<Record<string, string | undefined>>): KubeconfigFile[] {
   const listed = env.KUBECONFIG ? env.KUBECONFIG.split(delimiter).filter((p) => p !== "") : [];
   const home = env.HOME ? [join(env.HOME, ".kube", "config")] : [];
-  const paths = (listed.length > 0 ? listed : home).map((p) => resolve(p)).filter((p) => existsSync(p));
+  const paths = (listed.length > 0 ? listed : home).map((p) => resolve(p)).filter((p) => pathExists(p));
   return paths.map((path) => {
     let text: string;
     try {
-      text = readFileSync(path, "utf8");
+      text = readInputText(path);
     } catch (error) {
-      throw new KeykitCliError(`kubeconfig ${path}: cannot read (${(error as NodeJS.ErrnoException).code})`);
+      if (error instanceof InputError) throw new KeykitCliError(`kubeconfig ${error.message}`);
+      throw error;
     }
     return { path, dir: dirname(path), config: parseKubeconfig(text, path) };
   });
@@ -94,15 +96,15 @@ function kubeconfigFiles(env: Readonly<Record<string, string | undefined>>): Kub
 function inClusterAccess(env: Readonly<Record<string, string | undefined>>, dir: string): KubeAccess {
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT ?? "443";
-  if (!host || !existsSync(join(dir, "token")))
+  if (!host || !pathExists(join(dir, "token")))
     throw new KeykitCliError(
       "the Kubernetes sink needs a kubeconfig (KUBECONFIG or ~/.kube/config) or in-cluster credentials (a pod's service account)",
     );
   const server = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
   return {
     server,
-    token: readFileSync(join(dir, "token"), "utf8").trim(),
-    ca: existsSync(join(dir, "ca.crt")) ? readFileSync(join(dir, "ca.crt")) : undefined,
+    token: readInputText(join(dir, "token")).trim(),
+    ca: pathExists(join(dir, "ca.crt")) ? readInputBytes(join(dir, "ca.crt")) : undefined,
   };
 }
 
