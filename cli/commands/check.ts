@@ -16,11 +16,10 @@ import { rotationEntriesFrom } from "../../policies/loaders/rotation";
 import { InputError, parseJsonText } from "../../policies/loaders/util";
 import type { RotationEntry } from "../../policies/model";
 import { type FailOn, findingsAtOrAbove } from "../../policies/report";
-import { type ReportFormat, formatReport } from "../../policies/reporters";
+import { type ReportFormat, loadFormatter } from "../../policies/reporters/formats";
 import { ALL_RULES } from "../../policies/rules";
 import { KIT_RULE_IDS } from "../../policies/rules/catalogue";
 import type { Tier } from "../../policies/metadata";
-import { DurableWriteError, refuseOverwritingInputs, writeFileDurable } from "../durable-write";
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError } from "../errors";
 import { type ProjectDefaults, loadProjectDefaults } from "../config";
 import { nowFlag, wholeNumberFlag } from "../flag-values";
@@ -120,7 +119,8 @@ export const run: Command = async (args, io: CliIo) => {
       maxAgeDays: parsed.maxAgeDays,
       knownRuleIds: KIT_RULE_IDS,
     });
-    const text = formatReport(report, parsed.format, rules, {
+    const format = await loadFormatter(parsed.format);
+    const text = format(report, rules, {
       command: "check",
       failOn: parsed.failOn,
       quiet: parsed.quiet,
@@ -132,6 +132,8 @@ export const run: Command = async (args, io: CliIo) => {
         ...(ackFile ? [ackFile.path] : []),
         ...(rotationFile ? [rotationFile.path] : []),
       ];
+      // Loaded only to write a file: it pulls in node:crypto, a few milliseconds of every start.
+      const { DurableWriteError, refuseOverwritingInputs, writeFileDurable } = await import("../durable-write");
       try {
         const target = resolve(io.cwd, parsed.output);
         refuseOverwritingInputs(io.cwd, parsed.output, inputs);
