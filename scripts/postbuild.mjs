@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// After `tsc`: bundle the CLI and the synth-time policies each into one file, make the CLI executable, and make the
-// namespaced index
+// After `tsc`: make the CLI executable, bundle the synth-time policies into one file, and make the namespaced index
 // of `keykit/confluent` lazy (from the lazy-index.ts `cdktf get` writes): `import * as confluent from
 // "keykit/confluent"` then loads a binding only when it is used, where a prebuilt provider package's index loads all
 // of them. The type declarations are unchanged.
@@ -11,11 +10,6 @@ import { fileURLToPath } from "node:url";
 
 // The build folder: dist/ by default, or the one given (the cdktn build, scripts/cdktn-build.mjs).
 const dist = process.argv[2] ?? join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "dist");
-// The bin: one file instead of ~80 modules, each resolved, read and compiled on every start (half of a `keykit check`
-// of a small plan went to Node's module loader). The commands stay lazy inside it: esbuild turns each `require` of
-// a module of the kit into a call that runs that module on first use, so `keykit rotate` still does not run the
-// policy engine. npm packages (ajv, the HCL parser, the AWS SDK) stay `require`s loaded where they are used.
-bundleInPlace(join(dist, "cli", "main.js"));
 chmodSync(join(dist, "cli", "main.js"), 0o755);
 bundleInPlace(join(dist, "policies", "synth-engine.js"));
 const bindings = join(dist, ".gen", "providers", "confluent");
@@ -52,7 +46,7 @@ writeFileSync(
 
 /**
  * Replaces a compiled module by one file holding it and every module of the kit it requires (npm packages and
- * Node's own stay `require`s): see policies/synth-engine.ts and the bin above for why. Bundled from tsc's output, so it is the same
+ * Node's own stay `require`s): see policies/synth-engine.ts for why. Bundled from tsc's output, so it is the same
  * code the other modules of dist/ run.
  */
 function bundleInPlace(file) {

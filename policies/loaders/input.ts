@@ -13,7 +13,7 @@ import { type KeykitModel, type RotationEntry, emptyModel } from "../model";
 import { type DiscoveredInput, findInputs } from "./discover";
 import { loadConfiguration } from "./configuration";
 import { loadHclDirectory, loadHclFiles } from "./hcl";
-import { loadPlan } from "./plan";
+import { loadPlan, readPlanText } from "./plan";
 import { withRotationState } from "./rotation";
 import { InputFileError, readInputText } from "./read-input-file";
 import { loadState } from "./state";
@@ -123,9 +123,10 @@ async function loadFile(path: string, options: ReadInputOptions): Promise<Keykit
       dir: dirname(path),
     });
   }
-  // The text (hundreds of MB for a big plan) is kept only until its positions are scanned.
+  // The text (hundreds of MB for a big plan) is kept only until its positions are scanned. Of a plan only the
+  // members the loader reads are parsed.
   const text = readText(path, options.cwd);
-  const json = parseJsonText(text, path);
+  const json = readPlanText(text) ?? parseJsonText(text, path);
   const kind = detectJsonKind(json);
   const metadata = kind === "plan" || kind === "state" ? siblingMetadata(path, options) : undefined;
   return loadJsonInput(json, path, options, metadata, text);
