@@ -12,7 +12,6 @@ import type { Tier } from "../metadata";
 import { type KeykitModel, type RotationEntry, emptyModel } from "../model";
 import { type DiscoveredInput, findInputs } from "./discover";
 import { loadConfiguration } from "./configuration";
-import { loadHclDirectory, loadHclFiles } from "./hcl";
 import { loadPlan, readPlanText } from "./plan";
 import { withRotationState } from "./rotation";
 import { InputFileError, readInputText } from "./read-input-file";
@@ -116,6 +115,8 @@ export function loadJsonInput(
 /** Loads a file given by path: `*.tf` is HCL, anything else JSON told by its content. */
 async function loadFile(path: string, options: ReadInputOptions): Promise<KeykitModel> {
   if (path.endsWith(".tf")) {
+    // The HCL loaders (and through them the HCL parser) are loaded for HCL inputs only: a plan's check starts faster.
+    const { loadHclFiles } = await import("./hcl");
     return loadHclFiles([{ file: path, text: readText(path, options.cwd) }], {
       source: path,
       tier: options.tier,
@@ -141,8 +142,10 @@ async function loadDiscovered(input: DiscoveredInput, options: ReadInputOptions)
       return [loadJsonFile(input.path, options)];
     case "cdktf-out":
       return input.stacks.map((s) => loadJsonFile(s.path, options));
-    case "hcl":
+    case "hcl": {
+      const { loadHclDirectory } = await import("./hcl");
       return [await loadHclDirectory(input.path, { source: input.path, tier: options.tier, cwd: options.cwd })];
+    }
     case "unreadable":
       throw new InputError(`${input.path}: ${input.problem}`);
   }
