@@ -4,7 +4,7 @@
  * CLI reference. The same flag means the same thing in every command that takes it (see SHARED).
  */
 import { parseArgs } from "node:util";
-import { REPORT_FORMATS } from "../policies/reporters/formats";
+import { REPORT_FORMATS } from "../policies/reporters";
 import { EXIT_USAGE, KeykitCliError } from "./errors";
 import { PROBE_SCOPES } from "./verify/probes";
 

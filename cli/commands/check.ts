@@ -16,7 +16,7 @@ import { rotationEntriesFrom } from "../../policies/loaders/rotation";
 import { InputError, parseJsonText } from "../../policies/loaders/util";
 import type { RotationEntry } from "../../policies/model";
 import { type FailOn, findingsAtOrAbove } from "../../policies/report";
-import { type ReportFormat, loadFormatter } from "../../policies/reporters/formats";
+import { type ReportFormat, formatReport } from "../../policies/reporters";
 import { ALL_RULES } from "../../policies/rules";
 import { KIT_RULE_IDS } from "../../policies/rules/catalogue";
 import type { Tier } from "../../policies/metadata";
@@ -119,8 +119,7 @@ export const run: Command = async (args, io: CliIo) => {
       maxAgeDays: parsed.maxAgeDays,
       knownRuleIds: KIT_RULE_IDS,
     });
-    const format = await loadFormatter(parsed.format);
-    const text = format(report, rules, {
+    const text = formatReport(report, parsed.format, rules, {
       command: "check",
       failOn: parsed.failOn,
       quiet: parsed.quiet,

@@ -2,7 +2,6 @@
 import type { Report } from "../report";
 import type { RuleMetadata } from "../rule";
 import type { ReportOptions } from "./common";
-import type { ReportFormat } from "./formats";
 import { formatGitlab } from "./gitlab";
 import { formatJson } from "./json";
 import { formatJunit } from "./junit";
@@ -10,7 +9,8 @@ import { formatMarkdown } from "./markdown";
 import { formatSarif } from "./sarif";
 import { formatText } from "./text";
 
-export { REPORT_FORMATS, type ReportFormat } from "./formats";
+export type ReportFormat = "text" | "json" | "sarif" | "junit" | "markdown" | "gitlab";
+export const REPORT_FORMATS: readonly ReportFormat[] = ["text", "json", "sarif", "junit", "markdown", "gitlab"];
 
 /** Renders `report`; `options.command` names the command in the output (default `check`). */
 export function formatReport(
