@@ -15,8 +15,14 @@
  * In-process sides run in their own child process each (peak memory belongs to one side), alternating parse and
  * check `--reps` times, each child timing one run after its own warm-up; medians (wall and CPU time) are reported.
  *
+ * Issue 22 adds what users feel, whole processes of the built bin (module loading and node's start included),
+ * `--process-rounds` interleaved rounds, medians: `keykit check` of a tiny plan vs `node -e 0` (target ≤ 40 ms
+ * above it), and of the 10,000-key plan vs a node process that reads and JSON.parses it (target ≤ 1.5×). With
+ * `--baseline <dist>` an older build's bin runs in the same rounds (before/after in one run).
+ *
  *   npm run bench:check                         # 10,000 and 50,000 keys, 5 repetitions
  *   node .tmp/bench-dist/bench/check.js --sizes 10000,50000 --reps 5
+ *   node .tmp/bench-dist/bench/check.js --only process --baseline /path/to/old/dist   # the whole-process section
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -468,6 +474,77 @@ function hasJq(): boolean {
 const JQ_FILTER =
   '[.resource_changes[] | select(.type == "confluent_api_key" and .mode == "managed") | select(.change.actions != ["delete"]) | select((.change.after.owner[0].kind // "") == "User" or ((.change.after.owner[0].id // "") | startswith("u-"))) | .address] | length';
 
+// ------------------------------------------------------------------------------------------------------------
+// Whole processes: what a pre-commit hook or a CI step waits for.
+
+/** The generated plan at one key (a service account, its role binding, the key): the start-up case. */
+const tinyPlan = (): Json => generatePlan(1);
+
+/** Runs `commands` in `rounds` interleaved rounds (one of each per round); the median wall time of each. */
+function interleavedMedians(commands: readonly (readonly string[])[], rounds: number): number[] {
+  const times = commands.map(() => [] as number[]);
+  for (const c of commands) processMs(c[0], c.slice(1)); // warm the file cache
+  for (let r = 0; r < rounds; r++) commands.forEach((c, i) => times[i].push(processMs(c[0], c.slice(1))));
+  return times.map(median);
+}
+
+interface ProcessFigures {
+  readonly nodeMs: number;
+  readonly tinyMs: number;
+  readonly parseMs: number;
+  readonly bigMs: number;
+  readonly jqMs?: number;
+  readonly baseline?: { readonly tinyMs: number; readonly bigMs: number };
+}
+
+function processBench(bigPlan: string, rounds: number, baseline: string | undefined): ProcessFigures {
+  const tiny = join(DIR, "plan-tiny.json");
+  writeFileSync(tiny, JSON.stringify(tinyPlan()));
+  const node = process.execPath;
+  const bins = [join(DIST, "cli", "main.js"), ...(baseline ? [join(resolve(baseline), "cli", "main.js")] : [])];
+  const parseScript = `JSON.parse(require("node:fs").readFileSync(${JSON.stringify(bigPlan)}, "utf8"))`;
+  const commands: string[][] = [
+    [node, "-e", "0"],
+    [node, "-e", parseScript],
+    ...bins.flatMap((bin) => [
+      [node, bin, "check", tiny, "--format", "json"],
+      [node, bin, "check", bigPlan, "--format", "json"],
+    ]),
+    ...(hasJq() ? [["jq", JQ_FILTER, bigPlan]] : []),
+  ];
+  const m = interleavedMedians(commands, rounds);
+  return {
+    nodeMs: m[0],
+    parseMs: m[1],
+    tinyMs: m[2],
+    bigMs: m[3],
+    ...(baseline ? { baseline: { tinyMs: m[4], bigMs: m[5] } } : {}),
+    ...(hasJq() ? { jqMs: m[m.length - 1] } : {}),
+  };
+}
+
+function printProcessFigures(f: ProcessFigures, rounds: number): void {
+  const above = f.tinyMs - f.nodeMs;
+  const ratio = f.bigMs / f.parseMs;
+  console.log("");
+  console.log(`whole processes of the built bin (${rounds} interleaved rounds, medians):`);
+  console.log(
+    `  keykit check, tiny plan: ${f.tinyMs.toFixed(0)} ms vs node -e 0 ${f.nodeMs.toFixed(0)} ms = ${above.toFixed(0)} ms above (target <= 40, moonshot <= 20) ${above <= 40 ? "OK" : "MISSED"}`,
+  );
+  console.log(
+    `  keykit check, 10,000-key plan: ${f.bigMs.toFixed(0)} ms vs node reading + JSON.parse ${f.parseMs.toFixed(0)} ms = ${ratio.toFixed(2)}x (target <= 1.5, moonshot <= 1.0) ${ratio <= 1.5 ? "OK" : "MISSED"}`,
+  );
+  if (f.jqMs !== undefined)
+    console.log(
+      `  jq user-owner filter, same plan: ${f.jqMs.toFixed(0)} ms (keykit ${(f.jqMs / f.bigMs).toFixed(2)}x faster)`,
+    );
+  else console.log("  jq skipped: jq is not installed (apt-get install -y jq)");
+  if (f.baseline)
+    console.log(
+      `  baseline bin: tiny ${f.baseline.tinyMs.toFixed(0)} ms (${(f.baseline.tinyMs - f.nodeMs).toFixed(0)} ms above node), 10,000 keys ${f.baseline.bigMs.toFixed(0)} ms (${(f.baseline.bigMs / f.parseMs).toFixed(2)}x parse)`,
+    );
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === "--child") {
@@ -479,6 +556,15 @@ async function main(): Promise<void> {
     const i = args.indexOf(name);
     return i === -1 ? fallback : args[i + 1];
   };
+  const rounds = Number(flag("--process-rounds", "7"));
+  const baseline = args.includes("--baseline") ? flag("--baseline", "") : undefined;
+  if (flag("--only", "") === "process") {
+    mkdirSync(DIR, { recursive: true });
+    const file = join(DIR, "plan-10000.json");
+    writeFileSync(file, JSON.stringify(generatePlan(10000)));
+    printProcessFigures(processBench(file, rounds, baseline), rounds);
+    return;
+  }
   // `--sizes 0` skips the plan cases (the HCL cases alone).
   const sizes = flag("--sizes", "10000,50000")
     .split(",")
@@ -577,6 +663,7 @@ async function main(): Promise<void> {
       );
     }
   }
+  printProcessFigures(processBench(join(DIR, `plan-${sizes[0]}.json`), rounds, baseline), rounds);
   const roots = Number(flag("--hcl-roots", "200"));
   if (roots > 0) hclBench(roots, reps);
   const depth = Number(flag("--fanout-depth", "30"));

@@ -21,7 +21,6 @@ import { buildKeyGraph } from "../../policies/reporters/key-graph";
 import { ALL_RULES } from "../../policies/rules";
 import { KIT_RULE_IDS } from "../../policies/rules/catalogue";
 import type { Tier } from "../../policies/metadata";
-import { DurableWriteError, refuseOverwritingInputs, writeFileDurable } from "../durable-write";
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, KeykitCliError } from "../errors";
 import { type ProjectDefaults, findConfigFile, loadProjectDefaults } from "../config";
 import { nowFlag, wholeNumberFlag } from "../flag-values";
@@ -151,6 +150,8 @@ export const run: Command = async (args, io: CliIo) => {
         ...(rotationFile ? [rotationFile.path] : []),
         ...(configFile !== undefined ? [configFile] : []),
       ];
+      // Loaded only to write a file: it pulls in node:crypto, a few milliseconds of every start.
+      const { DurableWriteError, refuseOverwritingInputs, writeFileDurable } = await import("../durable-write");
       try {
         const target = kernelPath(parsed.output, io.cwd);
         refuseOverwritingInputs(io.cwd, parsed.output, inputs);

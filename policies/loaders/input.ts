@@ -13,8 +13,7 @@ import { type KeykitModel, type RotationEntry, emptyModel } from "../model";
 import { type DiscoveredInput, findInputs } from "./discover";
 import { type HclParseCache, newParseCache } from "./hcl-calls";
 import { loadConfiguration } from "./configuration";
-import { loadHclDirectory, loadHclFiles } from "./hcl";
-import { loadPlan } from "./plan";
+import { loadPlan, readPlanText } from "./plan";
 import { withRotationState } from "./rotation";
 import { InputFileError, readInputText } from "./read-input-file";
 import { loadState } from "./state";
@@ -117,6 +116,8 @@ export function loadJsonInput(
 /** Loads a file given by path: `*.tf` is HCL, anything else JSON told by its content. */
 async function loadFile(path: string, options: ReadInputOptions): Promise<KeykitModel> {
   if (path.endsWith(".tf")) {
+    // The HCL loaders (and through them the HCL parser) are loaded for HCL inputs only: a plan's check starts faster.
+    const { loadHclFiles } = await import("./hcl");
     return loadHclFiles([{ file: path, text: readText(path, options.cwd) }], {
       source: path,
       tier: options.tier,
@@ -124,9 +125,10 @@ async function loadFile(path: string, options: ReadInputOptions): Promise<Keykit
       dir: dirname(path),
     });
   }
-  // The text (hundreds of MB for a big plan) is kept only until its positions are scanned.
+  // The text (hundreds of MB for a big plan) is kept only until its positions are scanned. Of a plan only the
+  // members the loader reads are parsed.
   const text = readText(path, options.cwd);
-  const json = parseJsonText(text, path);
+  const json = readPlanText(text) ?? parseJsonText(text, path);
   const kind = detectJsonKind(json);
   const metadata = kind === "plan" || kind === "state" ? siblingMetadata(path, options) : undefined;
   return loadJsonInput(json, path, options, metadata, text);
@@ -146,7 +148,9 @@ async function loadDiscovered(
       return [loadJsonFile(input.path, options)];
     case "cdktf-out":
       return input.stacks.map((s) => loadJsonFile(s.path, options));
-    case "hcl":
+    case "hcl": {
+      // Loaded only for HCL inputs: the HCL parser is a large part of a start-up that reads a plan.
+      const { loadHclDirectory } = await import("./hcl");
       // The scanned tree bounds where local module sources are read (modules.json entries excepted, with a note).
       return [
         await loadHclDirectory(input.path, {
@@ -157,6 +161,7 @@ async function loadDiscovered(
           cache,
         }),
       ];
+    }
     case "unreadable":
       throw new InputError(`${input.path}: ${input.problem}`);
   }

@@ -29,6 +29,7 @@ import {
   tooDeep,
 } from "./util";
 import { type AddressMetadata, keyMentionsInExpressions, metadataIndex, viewMetadataIndex } from "./enrich";
+import { readMembers } from "./json-sections";
 import { storeAttributes } from "./secret-flow";
 import { secretStoreFor } from "../secret-destinations";
 import type { SourcePosition } from "./configuration";
@@ -52,6 +53,58 @@ export interface PlanLoadOptions {
   readonly metadata?: KeykitModel;
   /** Where each resource address appears in the file (json-positions.ts), for report locations. */
   readonly positions?: ReadonlyMap<string, SourcePosition>;
+}
+
+/**
+ * The top-level members of a plan `loadPlan` reads; every other one (planned_values, output_changes, resource_drift,
+ * relevant_attributes, checks, variables, …) is checked for syntax and never built. prior_state is checked now and
+ * built only when a rule asks for an id or a key it holds (PlanContext.prior). A test holds loadPlan to this list.
+ */
+export const PLAN_MEMBERS: ReadonlySet<string> = new Set([
+  "format_version",
+  "errored",
+  "complete",
+  "resource_changes",
+  "configuration",
+]);
+export const LAZY_PLAN_MEMBERS: ReadonlySet<string> = new Set(["prior_state"]);
+
+/** The top-level keys of `terraform show -json` (format 1.x), in its order: where a member's value may end. */
+const PLAN_TOP_LEVEL_KEYS = [
+  "format_version",
+  "terraform_version",
+  "variables",
+  "planned_values",
+  "resource_drift",
+  "resource_changes",
+  "output_changes",
+  "prior_state",
+  "configuration",
+  "relevant_attributes",
+  "checks",
+  "timestamp",
+  "applyable",
+  "complete",
+  "errored",
+  "deferred_changes",
+];
+
+/** Keys that make a JSON text a plan (input.ts detectJsonKind). */
+const PLAN_KEYS = ['"resource_changes"', '"planned_values"', '"output_changes"'];
+
+/**
+ * A plan's text read for `loadPlan`: only the members it reads are parsed, the rest of the text is checked
+ * (json-sections.ts). Undefined when the text is not a plan with resource_changes, or is not well-formed: the
+ * caller parses it whole then, which gives the usual error for a malformed file.
+ */
+export function readPlanText(text: string): JsonObject | undefined {
+  if (!PLAN_KEYS.some((key) => text.includes(key))) return undefined;
+  const read = readMembers(text, {
+    wanted: PLAN_MEMBERS,
+    lazy: LAZY_PLAN_MEMBERS,
+    topLevelKeys: PLAN_TOP_LEVEL_KEYS,
+  });
+  return read && read.keys.has("resource_changes") ? read.members : undefined;
 }
 
 const ACTIONS: readonly ChangeAction[] = ["no-op", "create", "read", "update", "delete", "forget"];

@@ -4,6 +4,16 @@ import type { Finding, RuleMetadata } from "../rule";
 import type { FailOn, Report, RuleSummary } from "../report";
 import type { KeyGraph } from "./key-graph";
 
+/**
+ * SHA-256 of `text`, hex. node:crypto is required on the first hash: loading it costs every `keykit check` a few
+ * milliseconds of start-up, and only the SARIF and GitLab reports hash.
+ */
+export function sha256Hex(text: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHash } = require("node:crypto") as typeof import("node:crypto");
+  return createHash("sha256").update(text).digest("hex");
+}
+
 /** How a report presents itself. */
 export interface ReportOptions {
   /**

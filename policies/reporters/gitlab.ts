@@ -3,7 +3,7 @@
  * check_name, fingerprint, severity and location (path, lines.begin). Acknowledged findings are left out: GitLab has
  * no suppressions, and an accepted finding is not a quality issue of the merge request.
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./common";
 import type { Report } from "../report";
 import type { Finding, Severity } from "../rule";
 import { type ReportOptions, rootedPath } from "./common";
@@ -16,7 +16,7 @@ const GITLAB_SEVERITY: Readonly<Record<Severity, "critical" | "major" | "info">>
 
 /** Stable across runs of the same finding, so GitLab tracks it from one pipeline to the next. */
 function fingerprint(f: Finding): string {
-  return createHash("sha256").update(`${f.ruleId}\u0000${f.subject}\u0000${f.message}`).digest("hex");
+  return sha256Hex(`${f.ruleId}\u0000${f.subject}\u0000${f.message}`);
 }
 
 /** Paths relative to the source root (the repository's top level), where GitLab resolves them. */
@@ -40,7 +40,7 @@ export function formatGitlab(report: Report, options: ReportOptions = {}): strin
     type: "issue",
     description: `${r.id} ${r.name}: not evaluated (skipped by skipRules)`,
     check_name: r.id,
-    fingerprint: createHash("sha256").update(`skipRules\u0000${r.id}`).digest("hex"),
+    fingerprint: sha256Hex(`skipRules\u0000${r.id}`),
     severity: "info",
     categories: ["Security"],
     location: { path: "keykit.config.json", lines: { begin: 1 } },

@@ -3,12 +3,11 @@
  * rule's ID, helpUri), locations as the input file plus logical locations (Terraform address, construct path).
  * Acknowledged findings are kept with a `suppressions` entry, as SARIF intends.
  */
-import { createHash } from "node:crypto";
 import type { SourceLocation } from "../model";
 import type { Report } from "../report";
 import type { RuleMetadata, Severity } from "../rule";
 import { pathToFileURL } from "node:url";
-import { type ReportOptions, commandOf, reportRules, rootedPath } from "./common";
+import { type ReportOptions, commandOf, reportRules, rootedPath, sha256Hex } from "./common";
 
 const LEVEL: Readonly<Record<Severity, "error" | "warning" | "note">> = {
   error: "error",
@@ -162,10 +161,7 @@ export function formatSarif(report: Report, rules: readonly RuleMetadata[], opti
             ],
             ...(f.location.generated ? { relatedLocations: relatedLocations(f.location, options) } : {}),
             partialFingerprints: {
-              keykitFinding: createHash("sha256")
-                .update(`${f.ruleId}\u0000${f.subject}\u0000${f.message}`)
-                .digest("hex")
-                .slice(0, 32),
+              keykitFinding: sha256Hex(`${f.ruleId}\u0000${f.subject}\u0000${f.message}`).slice(0, 32),
             },
             ...(f.suppressed
               ? {
