@@ -525,10 +525,44 @@ describe("keykit verify: bad usage and unreachable servers exit 2 with one line"
       serve({ key_id: "GREENKEY01", secret: SECRET, slot: "green" }, () => ({ status: 200, body: {} }));
       const r = await verify([name, ...vaultArgs, "--scope", "cloud", "--base-url", base], dir);
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe(`keykit: verify: '${name}' has no rotation in keykit.rotation.json\n`);
+      expect(r.stderr).toBe(
+        `keykit: verify: '${name}' has no rotation in keykit.rotation.json and no BlueGreenApiKey with that rotationName in cdktf.out\n`,
+      );
       expect(seen).toEqual([]);
     },
   );
+
+  it("a key declared in code that never rotated (no state file yet) is verified in its initial state: blue, recorded", async () => {
+    const dir = tempDir();
+    const stack = join(dir, "cdktf.out", "stacks", "app");
+    mkdirSync(stack, { recursive: true });
+    const slot = (name: string, active: boolean) => ({
+      "//": {
+        metadata: { path: `app/Orders/${name}` },
+        keykit: { version: 1, construct: "BlueGreenApiKey", rotation: { name: "orders", slot: name, active } },
+      },
+      display_name: `orders (${name})`,
+      owner: { id: "sa-1", api_version: "iam/v2", kind: "ServiceAccount" },
+    });
+    writeFileSync(
+      join(stack, "cdk.tf.json"),
+      JSON.stringify({ resource: { confluent_api_key: { orders_blue: slot("blue", true) } } }),
+    );
+    const kafka = authenticated("BLUEKEY001", SECRET, 0);
+    serve({ key_id: "BLUEKEY001", secret: SECRET, slot: "blue" }, (path, request) =>
+      path === "/kafka/v3/clusters/lkc-7r2x9q/topics" ? kafka(request) : { status: 404 },
+    );
+    const r = await verify(
+      ["orders", ...vaultArgs, "--rest-endpoint", base, "--cluster", "lkc-7r2x9q", "--scope", "kafka"],
+      dir,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const state = JSON.parse(readFileSync(join(dir, "keykit.rotation.json"), "utf8"));
+    expect(state.keys.orders.active).toBe("blue");
+    expect(state.keys.orders.slots.blue).toMatchObject({ status: "active", keyId: "BLUEKEY001" });
+    expect(state.keys.orders.slots.blue.verification).toMatchObject({ proved: "works", keyId: "BLUEKEY001" });
+  });
 });
 
 /** `terraform show -json` of a stack with the blue/green slots in a module and the cluster's REST endpoint. */

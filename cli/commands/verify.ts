@@ -10,6 +10,7 @@
 import { existsSync } from "node:fs";
 import { kernelPath } from "../../policies/loaders/read-input-file";
 import { refuseStateFileOntoInputs } from "../locked-state-file";
+import { discoverDeclaredKeys } from "./rotate";
 import { EXIT_FINDINGS, EXIT_OK, KeykitCliError, formatErrorLine } from "../errors";
 import type { CliIo, Command } from "../io";
 import { CONFIG_FILE, loadProjectDefaults } from "../config";
@@ -31,6 +32,7 @@ import { readStoreDocument, type StoreOverrides } from "../verify/stores";
 import { findSlotKey, readStateFacts, type StateFacts, type StateKey } from "../verify/state";
 import {
   entryFor,
+  initialEntry,
   type KeyRotationEntry,
   MAX_RECORDED_TEXT,
   otherSlot,
@@ -96,7 +98,7 @@ export function createVerifyCommand(deps: VerifyDependencies = {}): Command {
     if (works) findings.push(works);
     const gone = await proveGone(args, io, { entry, get, report, retiredKeyId });
     if (gone) findings.push(gone);
-    await record(args, io, deps, findings);
+    await record(args, io, deps, findings, entry);
     io.stdout(failed === 0 ? `verified: ${args.name}\n` : `not verified: ${failed} check(s) failed\n`);
     return failed === 0 ? EXIT_OK : EXIT_FINDINGS;
   };
@@ -211,7 +213,13 @@ async function proveGone(args: VerifyArgs, io: CliIo, ctx: GoneContext): Promise
 }
 
 /** Writes the proofs and failures (under the state file's lock) and says what was recorded, one line each. */
-async function record(args: VerifyArgs, io: CliIo, deps: VerifyDependencies, findings: readonly SlotProof[]) {
+async function record(
+  args: VerifyArgs,
+  io: CliIo,
+  deps: VerifyDependencies,
+  findings: readonly SlotProof[],
+  seen: KeyRotationEntry,
+) {
   const shown = args.rotationState;
   if (findings.length === 0) {
     io.stdout(`  note  nothing recorded in ${shown}: no check proved a slot (finish needs a recorded proof)\n`);
@@ -225,6 +233,8 @@ async function record(args: VerifyArgs, io: CliIo, deps: VerifyDependencies, fin
     at,
     lockWaitMs: deps.lockWaitMs,
     onNote: (note) => io.stderr(formatErrorLine(note)),
+    // A key in its initial state had no entry when verify read the file: its first proof creates it.
+    initial: seen.rotations === 0 && Object.keys(seen.slots).length === 1 ? seen : undefined,
   });
   for (const { proof, recorded } of outcomes) {
     const what = describeFinding(proof);
@@ -249,19 +259,35 @@ function describeFinding(proof: SlotProof): string {
 
 export const run: Command = createVerifyCommand();
 
+/**
+ * The key's rotation entry. A key that never rotated may have no entry yet (the file is written by the first
+ * `rotate start`): a BlueGreenApiKey declared in the synthesized output (`cdktf.out`) is in its initial state, blue
+ * published. A name known to neither is refused before anything is read from a store or sent.
+ */
 function readEntry(args: VerifyArgs, cwd: string): KeyRotationEntry {
   const path = kernelPath(args.rotationState, cwd);
-  if (!existsSync(path)) throw new KeykitCliError(`--rotation-state: ${args.rotationState}: no such file`);
+  const exists = existsSync(path);
   try {
-    const state = readRotationStateFile(path, args.rotationState);
+    const state = exists ? readRotationStateFile(path, args.rotationState) : undefined;
     // An own entry only: a name like "constructor" is an ordinary name, not an inherited property.
-    if (!Object.hasOwn(state.keys, args.name))
-      throw new KeykitCliError(`verify: '${args.name}' has no rotation in ${args.rotationState}`, EXIT_FINDINGS);
-    return entryFor(state, args.name);
+    if (state && Object.hasOwn(state.keys, args.name)) return entryFor(state, args.name);
   } catch (error) {
     if (error instanceof RotationStateError) throw new KeykitCliError(error.message.split("\n")[0]);
     throw error;
   }
+  if (declaredInCode(args.name, cwd)) return initialEntry();
+  if (!exists) throw new KeykitCliError(`--rotation-state: ${args.rotationState}: no such file`);
+  throw new KeykitCliError(
+    `verify: '${args.name}' has no rotation in ${args.rotationState} and no BlueGreenApiKey with that rotationName in ${DEFAULT_SYNTH_DIR}`,
+    EXIT_FINDINGS,
+  );
+}
+
+/** Where verify looks for keys declared in code but not rotated yet: the framework's default output directory. */
+const DEFAULT_SYNTH_DIR = "cdktf.out";
+
+function declaredInCode(name: string, cwd: string): boolean {
+  return discoverDeclaredKeys(DEFAULT_SYNTH_DIR, cwd).has(name);
 }
 
 async function readDocument(

@@ -40,6 +40,11 @@ export interface RecordOptions {
   readonly at: string;
   readonly lockWaitMs?: number;
   readonly onNote?: (message: string) => void;
+  /**
+   * The entry of a key declared in code that never rotated (no entry in the file yet): a proof of its published
+   * blue slot creates the entry, as the first `rotate start` would.
+   */
+  readonly initial?: KeyRotationEntry;
 }
 
 /** The outcome per proof: recorded, or why not. */
@@ -58,7 +63,9 @@ export async function recordProofs(proofs: readonly SlotProof[], options: Record
 }
 
 function decide(state: RotationState, proofs: readonly SlotProof[], options: RecordOptions) {
-  const current = Object.prototype.hasOwnProperty.call(state.keys, options.name) ? state.keys[options.name] : undefined;
+  const current = Object.prototype.hasOwnProperty.call(state.keys, options.name)
+    ? state.keys[options.name]
+    : options.initial;
   if (current === undefined) return { result: proofs.map((proof) => ({ proof, recorded: false })) };
   let entry: KeyRotationEntry = current;
   const outcomes: RecordOutcome[] = [];
