@@ -278,6 +278,24 @@ describe("keykit verify: the published credentials work", () => {
     );
   });
 
+  it("a wrong published secret for the key the state holds says so, not a generic 401", async () => {
+    const dir = rotatingDir();
+    const kafka = authenticated("GREENKEY01", SECRET);
+    serve({ key_id: "GREENKEY01", secret: `${SECRET}-stale`, slot: "green" }, (path, request) =>
+      path === "/kafka/v3/clusters/lkc-7r2x9q/topics" ? kafka(request) : { status: 404 },
+    );
+    const state = join(dir, "state.json");
+    writeFileSync(state, JSON.stringify(terraformState(base)));
+    const r = await verify(["orders", ...vaultArgs, "--state", state, "--wait", "1s"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `FAIL {2}Kafka REST ${base.replace(/[.:/]/g, "\\$&")}: key GREENKEY01 still refused \\(401\\) after \\d+ attempt\\(s\\) over \\d+ s: the published secret is not this key's \\(--state ${state.replace(/[.:/]/g, "\\$&")} holds key GREENKEY01 for the slot\\)`,
+      ),
+    );
+    expect(r.stdout).not.toContain(SECRET);
+  });
+
   it("reads the sensitive-output sink from 'terraform output -json' and probes Schema Registry", async () => {
     const dir = rotatingDir();
     const registry = authenticated("SRKEY00001", SECRET);

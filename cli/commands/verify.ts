@@ -134,14 +134,17 @@ async function proveWorks(args: VerifyArgs, io: CliIo, ctx: WorksContext): Promi
   if (!doc) return failure();
   let proven = report(slotCheck(doc, entry, args.rotationState)).kind === "ok";
   const stateKey = state?.keys.get(doc.keyId);
-  if (state && report(stateCheck(doc, stateKey, entry, args.state as string)).kind !== "ok") proven = false;
+  const stateConfirms =
+    state !== undefined && report(stateCheck(doc, stateKey, entry, args.state as string)).kind === "ok";
+  if (state && !stateConfirms) proven = false;
   const target = probeTarget(args, io, { state, configured: ctx.configured }, stateKey);
   const endpoint = scopeEndpoint(target);
   if (endpoint) {
     checkedEndpoint(endpoint.what, endpoint, args.allowHttp);
     report({ kind: "none", line: `endpoint: ${endpoint.what} ${originOf(endpoint.url)}, from ${endpoint.from}` });
   }
-  const outcome = report(await probeCredentials(target, doc, ctx.get, ctx.timing));
+  const knownFrom = stateConfirms ? `--state ${args.state}` : undefined;
+  const outcome = report(await probeCredentials(target, doc, ctx.get, ctx.timing, knownFrom));
   const probe = probeUrl(target);
   if (!proven || outcome.kind !== "ok" || outcome.control === undefined || "kind" in probe) return failure(doc.keyId);
   const document = recordable(doc.from);

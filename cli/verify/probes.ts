@@ -101,6 +101,8 @@ export async function probeCredentials(
   credentials: { readonly keyId: string; readonly secret: string },
   get: HttpGet,
   timing: Timing,
+  /** Where the key is known to exist as the slot's key (`--state`): a lasting 401 then means the secret is wrong. */
+  keyKnownFrom?: string,
 ): Promise<ProbeOutcome> {
   const probe = probeUrl(target);
   if ("kind" in probe) return probe;
@@ -124,9 +126,13 @@ export async function probeCredentials(
         line: `${where}: answered ${response.status} to key ${credentials.keyId}: ${meaning(response.status)}`,
       };
     if (timing.now() - started + delay > timing.waitMs) {
+      const why =
+        response.status === 401 && keyKnownFrom !== undefined
+          ? `the published secret is not this key's (${keyKnownFrom} holds key ${credentials.keyId} for the slot), or the key has not propagated yet`
+          : meaning(response.status);
       return {
         kind: "fail",
-        line: `${where}: key ${credentials.keyId} still refused (${response.status}) after ${attempt} attempt(s) over ${waited} s: ${meaning(response.status)}`,
+        line: `${where}: key ${credentials.keyId} still refused (${response.status}) after ${attempt} attempt(s) over ${waited} s: ${why}`,
       };
     }
     await timing.sleep(delay);
