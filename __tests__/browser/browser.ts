@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
+import { runPath } from "../helpers/run-dir";
 
 const CANDIDATES = [process.env.KEYKIT_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
@@ -41,9 +42,13 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Where the suites keep their screenshots: the test output, not the repository. */
+/**
+ * Where the suites keep their screenshots: KEYKIT_SCREENSHOTS when set (`.ci/run` keeps them in .tmp/screenshots as
+ * the run's output), else this run's own temporary root, which the run removes at its end.
+ */
 export function screenshotPath(name: string): string {
-  const dir = join(__dirname, "..", "..", ".tmp", "screenshots");
+  const kept = process.env.KEYKIT_SCREENSHOTS;
+  const dir = kept ? kept : runPath("screenshots");
   mkdirSync(dir, { recursive: true });
   return join(dir, name);
 }

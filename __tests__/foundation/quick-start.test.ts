@@ -7,12 +7,13 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { checkAgainstProviderSchema } from "../../testing";
-import { cdktnToCdktf, docBlockAfter, repoRoot as root, typecheck, writeExample } from "../helpers/docs";
+import { cdktnToCdktf, docBlockAfter, typecheck, writeExample } from "../helpers/docs";
 import { BIN, requireFreshBuild } from "../cli/bin-helpers";
+import { runPath } from "../helpers/run-dir";
 
 requireFreshBuild();
 
-const work = join(root, ".tmp", "quick-start");
+const work = runPath("quick-start");
 
 type Resource = Record<string, unknown> & { owner?: { kind: string }; managed_resource?: { kind?: string } };
 type Stack = {

@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createVerifyCommand, type VerifyDependencies } from "../../cli/commands/verify";
 import { KeykitCliError } from "../../cli/errors";
+import { runPath } from "../helpers/run-dir";
 
 const SECRET = "published-secret-Kx81xLmN0pQrStUvWxYz0123456789abcdefABCDEF";
 const KUBE_TOKEN = "kube-token-7d1e2f3a4b5c";
@@ -28,7 +29,7 @@ interface Seen {
   readonly authorization?: string;
 }
 
-const root = join(__dirname, "..", "..", ".tmp", "verify-stores-tests", String(process.pid));
+const root = runPath("verify-stores-tests");
 let tls: { cert: string; key: string };
 let httpsServer: HttpsServer;
 let httpServer: Server;

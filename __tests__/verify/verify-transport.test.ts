@@ -10,9 +10,10 @@ import { join } from "node:path";
 import { createVerifyCommand } from "../../cli/commands/verify";
 import { KeykitCliError } from "../../cli/errors";
 import { httpGet, MAX_BODY_BYTES } from "../../cli/verify/http";
+import { runPath } from "../helpers/run-dir";
 
 const MIB = 1 << 20;
-const root = join(__dirname, "..", "..", ".tmp", "verify-transport-tests");
+const root = runPath("verify-transport-tests");
 
 let server: Server;
 let base = "";

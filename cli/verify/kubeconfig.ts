@@ -12,9 +12,10 @@ import { KeykitCliError } from "../errors";
 export interface KubeAccess {
   readonly server: string;
   readonly token?: string;
-  readonly ca?: Buffer;
-  readonly cert?: Buffer;
-  readonly key?: Buffer;
+  // Uint8Array, not Buffer: the shipped declarations must not need Node's types.
+  readonly ca?: Uint8Array;
+  readonly cert?: Uint8Array;
+  readonly key?: Uint8Array;
   readonly insecure?: boolean;
   readonly serverName?: string;
   readonly exec?: { readonly command: string; readonly args: string[]; readonly env: Record<string, string> };
@@ -116,7 +117,7 @@ function execOf(exec: unknown): Partial<KubeAccess> {
 }
 
 /** `<field>-data` (base64) or `<field>` (a file path, relative to the kubeconfig). */
-function bytes(file: KubeconfigFile, entry: Entry, field: string): Buffer | undefined {
+function bytes(file: KubeconfigFile, entry: Entry, field: string): Uint8Array | undefined {
   const data = entry[`${field}-data`];
   if (typeof data === "string" && data !== "") return Buffer.from(data, "base64");
   const path = entry[field];
@@ -124,7 +125,7 @@ function bytes(file: KubeconfigFile, entry: Entry, field: string): Buffer | unde
 }
 
 /** Through the input boundary: a FIFO, a device or an oversized file named by a kubeconfig is refused, not read. */
-function readBytes(path: string, field: string): Buffer {
+function readBytes(path: string, field: string): Uint8Array {
   try {
     return readInputBytes(path);
   } catch (error) {
@@ -134,5 +135,5 @@ function readBytes(path: string, field: string): Buffer {
 }
 
 function readText(path: string, field: string): string {
-  return readBytes(path, field).toString("utf8");
+  return Buffer.from(readBytes(path, field)).toString("utf8");
 }

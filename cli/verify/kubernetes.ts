@@ -141,8 +141,8 @@ function getJson(access: KubeAccess, path: string): Promise<{ status: number; bo
     method: "GET",
     headers: { accept: "application/json", ...(access.token ? { authorization: `Bearer ${access.token}` } : {}) },
     timeout: TIMEOUT_MS,
-    ...(access.ca ? { ca: access.ca } : {}),
-    ...(access.cert ? { cert: access.cert, key: access.key } : {}),
+    ...(access.ca ? { ca: Buffer.from(access.ca) } : {}),
+    ...(access.cert ? { cert: Buffer.from(access.cert), ...(access.key ? { key: Buffer.from(access.key) } : {}) } : {}),
     ...(access.insecure ? { rejectUnauthorized: false } : {}),
     ...(access.serverName ? { servername: access.serverName } : {}),
   };

@@ -115,7 +115,8 @@ export function pathExists(path: string, cwd: string = "."): boolean {
 }
 
 /** The bytes of a regular file (gzip decompressed within the limits). Throws InputFileError for anything else. */
-export function readInputBytes(path: string, options: ReadInputOptions = {}): Buffer {
+// Declared as Uint8Array (a Buffer is one): the shipped declarations must not need Node's types.
+export function readInputBytes(path: string, options: ReadInputOptions = {}): Uint8Array {
   const maxBytes = options.maxBytes ?? MAX_INPUT_BYTES;
   const fd = openRegularFile(path, kernelPath(path, options.cwd));
   let bytes: Buffer;
