@@ -6,8 +6,7 @@
 import { parseArgs } from "node:util";
 import { AUDIT_REPORT_FORMATS, REPORT_FORMATS } from "../policies/reporters";
 import { EXIT_USAGE, KeykitCliError } from "./errors";
-import { DEFAULT_QUIET_MINUTES } from "./rotate/gates";
-import { PROBE_SCOPES } from "./verify/probes";
+import { DEFAULT_QUIET_MINUTES, PROBE_SCOPES } from "./defaults";
 
 export interface FlagSpec {
   /** Without the leading `--`. */

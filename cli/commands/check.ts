@@ -26,7 +26,6 @@ import { type ProjectDefaults, findConfigFile, loadProjectDefaults } from "../co
 import { nowFlag, wholeNumberFlag } from "../flag-values";
 import { commandSpec, parseCommandLine, renderCommandHelp, type CommandSpec } from "../grammar";
 import { type CliIo, type Command, useColor } from "../io";
-import { synthesizeApp } from "../synth-app";
 import { sourceRootOf } from "../source-root";
 
 const CHECK_SPEC = commandSpec("check") as CommandSpec;
@@ -117,7 +116,12 @@ export const run: Command = async (args, io: CliIo) => {
     io.stdout(renderCommandHelp(CHECK_SPEC));
     return EXIT_OK;
   }
-  if (parsed.synth) parsed = { ...parsed, paths: [synthesizeApp(io.cwd, io.env, io.stderr)] };
+  if (parsed.synth) {
+    // Loaded only for --synth: a plain check never starts a framework CLI.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { synthesizeApp } = require("../synth-app") as typeof import("../synth-app");
+    parsed = { ...parsed, paths: [synthesizeApp(io.cwd, io.env, io.stderr)] };
+  }
   try {
     const ackFile = readSideFile(parsed.acknowledgements, DEFAULT_ACKNOWLEDGEMENTS_FILE, io.cwd);
     const acknowledgements: FileAcknowledgement[] = ackFile

@@ -21,7 +21,9 @@ import {
 } from "../../policies/rotation-state";
 import { findSlotKey, type StateFacts } from "../verify/state";
 
-export const DEFAULT_QUIET_MINUTES = 15;
+import { DEFAULT_QUIET_MINUTES } from "../defaults";
+
+export { DEFAULT_QUIET_MINUTES };
 
 export interface GateInputs {
   readonly name: string;

@@ -8,16 +8,9 @@
 import { randomBytes } from "node:crypto";
 import { type HttpGet, joinUrl, originOf } from "./http";
 
-export type ProbeScope = "kafka" | "schema-registry" | "cloud" | "global" | "flink" | "ksqldb" | "tableflow";
-export const PROBE_SCOPES: readonly ProbeScope[] = [
-  "kafka",
-  "schema-registry",
-  "cloud",
-  "global",
-  "flink",
-  "ksqldb",
-  "tableflow",
-];
+import { PROBE_SCOPES, type ProbeScope } from "../defaults";
+
+export { PROBE_SCOPES, type ProbeScope };
 
 export interface ProbeTarget {
   readonly scope: ProbeScope;

@@ -21,8 +21,7 @@
  */
 import { type Dirent, lstatSync, readdirSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
-import { isConfigurationFile } from "./hcl-files";
-import { type HclParseCache, calledDirectories, newParseCache } from "./hcl-calls";
+import type { HclParseCache } from "./hcl-calls";
 import { InputFileError, inputPathKind, osReason } from "./read-input-file";
 import { InputError } from "./util";
 
@@ -179,7 +178,11 @@ function discover(path: string, cwd: string): WalkResult {
  */
 export async function findInputs(path: string, cwd: string, cache?: HclParseCache): Promise<DiscoveredInput[]> {
   const { found, terraformDirs } = discover(path, cwd);
-  const called = await calledDirectories(terraformDirs, cache ?? newParseCache());
+  // The HCL parser and its call finder load only when there is Terraform to read: a plan's check never needs them.
+  const called =
+    terraformDirs.length === 0
+      ? new Set<string>()
+      : await (await import("./hcl-calls")).calledDirectories(terraformDirs, cache ?? new Map());
   for (const t of terraformDirs) if (!called.has(t.abs)) found.push({ kind: "hcl", path: t.path });
   if (found.length === 0)
     throw new InputError(`${path}: no *.tf files, cdk.tf.json or cdktf.out at any depth (below ${path})`);
@@ -194,6 +197,11 @@ function outermost(terraformDirs: readonly TerraformDirectory[]): TerraformDirec
   return terraformDirs.filter(
     (t) => !terraformDirs.some((o) => o !== t && t.abs.startsWith(o.abs.endsWith(sep) ? o.abs : `${o.abs}${sep}`)),
   );
+}
+
+/** Terraform reads `*.tf` and `*.tf.json` files of a module directory together. */
+export function isConfigurationFile(name: string): boolean {
+  return name.endsWith(".tf") || name.endsWith(".tf.json");
 }
 
 /** A JSON input of a command that reads no HCL; `stack` for synthesized stacks. */

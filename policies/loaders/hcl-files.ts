@@ -13,6 +13,7 @@ import { mapStrings } from "./hcl-modules";
 import { blockPositions } from "./hcl-positions";
 import { configurationPositions } from "./json-positions";
 import { InputError, type JsonObject, entries, firstBlock, forEachString, isObject, parseJsonText } from "./util";
+import { isConfigurationFile } from "./discover";
 
 /** `override.tf`, `x_override.tf`, and their `.tf.json` variants. */
 export function isOverrideFile(name: string): boolean {
@@ -21,9 +22,7 @@ export function isOverrideFile(name: string): boolean {
 }
 
 /** A file Terraform reads as configuration. */
-export function isConfigurationFile(name: string): boolean {
-  return name.endsWith(".tf") || name.endsWith(".tf.json");
-}
+export { isConfigurationFile };
 
 /** One parsed file: its JSON (hcl2json's shape or Terraform JSON) and where its blocks and arguments are. */
 export interface ParsedFile {

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Tier } from "../metadata";
 import { type KeykitModel, type RotationEntry, emptyModel } from "../model";
 import { type DiscoveredInput, findInputs } from "./discover";
-import { type HclParseCache, newParseCache } from "./hcl-calls";
+import type { HclParseCache } from "./hcl-calls";
 import { loadConfiguration } from "./configuration";
 import { loadPlan, readPlanText } from "./plan";
 import { withRotationState } from "./rotation";
@@ -173,7 +173,7 @@ async function loadDiscovered(
  * refused (exit 2) only when none can be.
  */
 async function loadPath(path: string, options: ReadInputOptions): Promise<KeykitModel[]> {
-  const cache = newParseCache();
+  const cache: HclParseCache = new Map();
   const inputs = await findInputs(path, resolve(options.cwd ?? "."), cache);
   if (inputs.length === 1) return loadDiscovered(inputs[0], options, path, cache);
   const models: KeykitModel[] = [];
