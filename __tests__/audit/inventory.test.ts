@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { InventoryInputError, loadInventory } from "../../policies/inventory/exports";
 import { apiAccountPage, apiKeyItem, apiKeyPage, apiPage, cliAccountList, cliKeyList } from "./helpers";
 
-// Copies of the documented shapes in ../shared/confluent-exports (hand-assembled, not from a live organisation).
+// Written from the documented shapes of the Confluent CLI and Cloud API exports (hand-assembled, not from a live organisation).
 const SAMPLES = join(__dirname, "fixtures");
 const sample = (name: string) => ({ file: name, text: readFileSync(join(SAMPLES, name), "utf8") });
 const json = (file: string, value: unknown) => ({ file, text: JSON.stringify(value) });

@@ -209,8 +209,12 @@ export function accountEvidence(a: AuditedServiceAccount, audit: AuditFacts): Cl
 }
 
 /** The script text (bash). `inputs` names what the audit read, for the header. */
-export function renderCleanupScript(model: AuditModel, report: Report, inputs: readonly string[]): string {
-  const items = cleanupItems(model, report);
+export function renderCleanupScript(
+  model: AuditModel,
+  report: Report,
+  inputs: readonly string[],
+  items: readonly CleanupItem[] = cleanupItems(model, report),
+): string {
   const lines: string[] = [
     "#!/usr/bin/env bash",
     `# keykit audit cleanup script, generated ${report.evaluatedAt} by keykit ${report.tool.version}.`,

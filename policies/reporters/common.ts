@@ -9,9 +9,14 @@ import type { KeyGraph } from "./key-graph";
  * milliseconds of start-up, and only the SARIF and GitLab reports hash.
  */
 export function sha256Hex(text: string): string {
+  return sha256Digest(text, "hex");
+}
+
+/** SHA-256 of `text` (UTF-8) in `encoding`: hex for fingerprints, base64 for a Content-Security-Policy hash. */
+export function sha256Digest(text: string, encoding: "hex" | "base64"): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createHash } = require("node:crypto") as typeof import("node:crypto");
-  return createHash("sha256").update(text).digest("hex");
+  return createHash("sha256").update(text, "utf8").digest(encoding);
 }
 
 /** How a report presents itself. */

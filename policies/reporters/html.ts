@@ -7,14 +7,13 @@
  * Nothing from the input is ever HTML: the server-side parts escape every character that could open markup, the
  * data block escapes `<`, and the script writes cells with `textContent` only. The model carries no secret value.
  */
-import { createHash } from "node:crypto";
 import type { AuditModel, AuditedKey } from "../inventory/audit-model";
 import { keyCoverage } from "../inventory/audit-model";
 import { type CleanupItem, cleanupItems, renderCleanupScript } from "../inventory/cleanup";
 import { isoTime } from "../inventory/describe";
 import type { Report } from "../report";
 import type { Finding, RuleMetadata, Severity } from "../rule";
-import { type ReportOptions, reportTitle, summaryLine } from "./common";
+import { type ReportOptions, reportTitle, sha256Digest, summaryLine } from "./common";
 import { type KeyGraph, groupKeyGraph } from "./key-graph";
 import { renderSvgGraph } from "./svg-graph";
 import { HTML_REPORT_SCRIPT, HTML_REPORT_STYLE } from "./html-assets";
@@ -101,13 +100,13 @@ function coverageCell(k: AuditedKey, model: AuditModel): string | number | null 
 }
 
 /** The rows of the table: every key, then every service account, with their findings and cleanup evidence. */
-export function htmlRows(model: AuditModel, report: Report): Row[] {
+export function htmlRows(model: AuditModel, report: Report, items: readonly CleanupItem[]): Row[] {
   const bySubject = new Map<string, Finding[]>();
   for (const f of report.findings) {
     if (f.suppressed) continue;
     bySubject.set(f.subject, [...(bySubject.get(f.subject) ?? []), f]);
   }
-  const cleanup = new Map(cleanupItems(model, report).map((i) => [`${i.kind}\u0000${i.id}`, i]));
+  const cleanup = new Map(items.map((i) => [`${i.kind}\u0000${i.id}`, i]));
   const rows: Row[] = [];
   for (const k of model.audit.keys)
     rows.push(keyRow(k, model, bySubject.get(k.key.id) ?? [], cleanup.get(`api-key\u0000${k.key.id}`)));
@@ -131,16 +130,12 @@ export function htmlRows(model: AuditModel, report: Report): Row[] {
   return rows;
 }
 
-function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("base64");
-}
-
 /** The page's policy: only its own inline style and script (by hash), images only as inline data. */
 export function contentSecurityPolicy(): string {
   return [
     "default-src 'none'",
-    `script-src 'sha256-${sha256(HTML_REPORT_SCRIPT)}'`,
-    `style-src 'sha256-${sha256(HTML_REPORT_STYLE)}'`,
+    `script-src 'sha256-${sha256Digest(HTML_REPORT_SCRIPT, "base64")}'`,
+    `style-src 'sha256-${sha256Digest(HTML_REPORT_STYLE, "base64")}'`,
     "img-src data:",
     "base-uri 'none'",
     "form-action 'none'",
@@ -214,8 +209,10 @@ export function formatAuditHtml(
   audit: HtmlAuditInput,
   options: ReportOptions = {},
 ): string {
-  const data = { columns: HTML_COLUMNS, rows: htmlRows(audit.model, report) };
-  const script = renderCleanupScript(audit.model, report, audit.inputs);
+  // One decision per item, for the table and the script alike.
+  const items = cleanupItems(audit.model, report);
+  const data = { columns: HTML_COLUMNS, rows: htmlRows(audit.model, report, items) };
+  const script = renderCleanupScript(audit.model, report, audit.inputs, items);
   const title = `${reportTitle(options)}: ${summaryLine(report)}`;
   return [
     "<!doctype html>",
